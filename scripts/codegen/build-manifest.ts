@@ -1,0 +1,131 @@
+import type { OpenApiDocument } from "./effective-spec.ts";
+
+/** Plain-data mirror of the emitted manifest types (see operation-manifest.ts). */
+export interface BuiltParameter {
+  name: string;
+  in: "path" | "query" | "header" | "cookie";
+  required: boolean;
+  schema: Record<string, unknown>;
+}
+export interface BuiltOperation {
+  api: string;
+  operationId: string;
+  method: string;
+  path: string;
+  fullPath: string;
+  parameters: BuiltParameter[];
+  requestBody: { required: boolean; content: Record<string, Record<string, unknown>> } | null;
+  responses: Record<string, { description: string; content: Record<string, unknown>; headers: string[] }>;
+  security: Record<string, string[]>[];
+  scopes: string[];
+}
+export interface BuiltManifest {
+  name: string;
+  title: string;
+  version: string;
+  basePath: string;
+  operations: BuiltOperation[];
+}
+
+const METHODS = ["get", "put", "post", "delete", "patch", "head", "options", "trace"] as const;
+
+type Obj = Record<string, unknown>;
+
+/** Follows a local `$ref` (`#/a/b`) until a non-reference object is reached. */
+export function deref(doc: OpenApiDocument, value: unknown): Obj {
+  let current = value as Obj;
+  const seen = new Set<string>();
+  while (typeof current?.$ref === "string") {
+    const ref = current.$ref;
+    if (!ref.startsWith("#/")) throw new Error(`Unbundled $ref ${ref}`);
+    if (seen.has(ref)) throw new Error(`Circular $ref ${ref}`);
+    seen.add(ref);
+    current = ref
+      .slice(2)
+      .split("/")
+      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+      .reduce<unknown>((node, key) => (node as Obj | undefined)?.[key], doc) as Obj;
+    if (current === undefined) throw new Error(`Unresolvable $ref ${ref}`);
+  }
+  return current;
+}
+
+/**
+ * The server base path: the first server URL with its variables replaced by their defaults, reduced
+ * to its path (`{apiRoot}/webrtc-registration/v0.3` → `/webrtc-registration/v0.3`).
+ */
+export function serverBasePath(doc: OpenApiDocument): string {
+  const server = doc.servers?.[0];
+  if (!server) return "";
+  const url = server.url.replace(/\{([^}]+)\}/g, (_, name: string) => server.variables?.[name]?.default ?? "");
+  const path = /^[a-z]+:\/\//i.test(url) ? new URL(url).pathname : url;
+  return path.replace(/\/+$/, "");
+}
+
+function contentSchemas(content: unknown): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [mediaType, media] of Object.entries((content ?? {}) as Record<string, Obj>)) {
+    out[mediaType] = (media.schema ?? {}) as Record<string, unknown>;
+  }
+  return out;
+}
+
+function collectParameters(doc: OpenApiDocument, pathItem: Obj, operation: Obj): BuiltParameter[] {
+  const byKey = new Map<string, BuiltParameter>();
+  // OpenAPI 3.0 §4.7.10: operation parameters override path-level ones with the same name and location.
+  for (const raw of [...((pathItem.parameters as unknown[]) ?? []), ...((operation.parameters as unknown[]) ?? [])]) {
+    const p = deref(doc, raw);
+    const param: BuiltParameter = {
+      name: String(p.name),
+      in: p.in as BuiltParameter["in"],
+      required: p.in === "path" ? true : p.required === true,
+      schema: (p.schema ?? {}) as Record<string, unknown>,
+    };
+    byKey.set(`${param.in}:${param.name}`, param);
+  }
+  return [...byKey.values()];
+}
+
+/** Builds the operation manifest of one effective spec; operations are sorted by operationId. */
+export function buildManifest(name: string, doc: OpenApiDocument): BuiltManifest {
+  const basePath = serverBasePath(doc);
+  const globalSecurity = (doc.security as Record<string, string[]>[] | undefined) ?? [];
+  const operations: BuiltOperation[] = [];
+  for (const [path, pathItem] of Object.entries(doc.paths)) {
+    for (const method of METHODS) {
+      const operation = pathItem[method] as Obj | undefined;
+      if (!operation) continue;
+      if (typeof operation.operationId !== "string") {
+        throw new Error(`${name}: ${method.toUpperCase()} ${path} has no operationId`);
+      }
+      const body = operation.requestBody ? deref(doc, operation.requestBody) : null;
+      const responses: BuiltOperation["responses"] = {};
+      for (const [status, raw] of Object.entries((operation.responses ?? {}) as Obj)) {
+        const response = deref(doc, raw);
+        responses[status] = {
+          description: String(response.description ?? ""),
+          content: contentSchemas(response.content),
+          headers: Object.keys((response.headers ?? {}) as Obj).sort(),
+        };
+      }
+      const security = (operation.security as Record<string, string[]>[] | undefined) ?? globalSecurity;
+      operations.push({
+        api: name,
+        operationId: operation.operationId,
+        method,
+        path,
+        fullPath: `${basePath}${path}`,
+        parameters: collectParameters(doc, pathItem, operation),
+        requestBody: body ? { required: body.required === true, content: contentSchemas(body.content) } : null,
+        responses,
+        security,
+        scopes: [...new Set(security.flatMap((req) => Object.values(req).flat()))].sort(),
+      });
+    }
+  }
+  const ids = operations.map((o) => o.operationId);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) throw new Error(`${name}: operationId ${duplicate} is used more than once`);
+  operations.sort((a, b) => (a.operationId < b.operationId ? -1 : a.operationId > b.operationId ? 1 : 0));
+  return { name, title: doc.info.title, version: doc.info.version, basePath, operations };
+}
