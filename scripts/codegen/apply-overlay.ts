@@ -44,7 +44,9 @@ interface Match {
  */
 export function applyOverlay(document: unknown, overlay: OverlayDocument, overlayName: string): unknown {
   if (!/^1\.0\.\d+$/.test(String(overlay.overlay))) {
-    throw new Error(`${overlayName}: unsupported overlay version ${String(overlay.overlay)} (expected 1.0.x)`);
+    throw new Error(
+      `${overlayName}: unsupported overlay version ${String(overlay.overlay)} (expected 1.0.x)`,
+    );
   }
   const root = { $: structuredClone(document) };
   for (const [index, action] of overlay.actions.entries()) {

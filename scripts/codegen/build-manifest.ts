@@ -57,7 +57,10 @@ export function deref(doc: OpenApiDocument, value: unknown): Obj {
 export function serverBasePath(doc: OpenApiDocument): string {
   const server = doc.servers?.[0];
   if (!server) return "";
-  const url = server.url.replace(/\{([^}]+)\}/g, (_, name: string) => server.variables?.[name]?.default ?? "");
+  const url = server.url.replace(
+    /\{([^}]+)\}/g,
+    (_, name: string) => server.variables?.[name]?.default ?? "",
+  );
   const path = /^[a-z]+:\/\//i.test(url) ? new URL(url).pathname : url;
   return path.replace(/\/+$/, "");
 }
@@ -73,7 +76,10 @@ function contentSchemas(content: unknown): Record<string, Record<string, unknown
 function collectParameters(doc: OpenApiDocument, pathItem: Obj, operation: Obj): BuiltParameter[] {
   const byKey = new Map<string, BuiltParameter>();
   // OpenAPI 3.0 §4.7.10: operation parameters override path-level ones with the same name and location.
-  for (const raw of [...((pathItem.parameters as unknown[]) ?? []), ...((operation.parameters as unknown[]) ?? [])]) {
+  for (const raw of [
+    ...((pathItem.parameters as unknown[]) ?? []),
+    ...((operation.parameters as unknown[]) ?? []),
+  ]) {
     const p = deref(doc, raw);
     const param: BuiltParameter = {
       name: String(p.name),
@@ -116,7 +122,9 @@ export function buildManifest(name: string, doc: OpenApiDocument): BuiltManifest
         path,
         fullPath: `${basePath}${path}`,
         parameters: collectParameters(doc, pathItem, operation),
-        requestBody: body ? { required: body.required === true, content: contentSchemas(body.content) } : null,
+        requestBody: body
+          ? { required: body.required === true, content: contentSchemas(body.content) }
+          : null,
         responses,
         security,
         scopes: [...new Set(security.flatMap((req) => Object.values(req).flat()))].sort(),

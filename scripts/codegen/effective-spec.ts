@@ -18,7 +18,10 @@ export type OpenApiDocument = Record<string, unknown> & {
  * Builds the effective spec of one API: the vendored YAML with its overlays applied and every $ref
  * bundled into one document (internal refs stay `#/components/...`).
  */
-export async function buildEffectiveSpec(definitionsDir: string, source: ApiSource): Promise<OpenApiDocument> {
+export async function buildEffectiveSpec(
+  definitionsDir: string,
+  source: ApiSource,
+): Promise<OpenApiDocument> {
   const specFile = join(definitionsDir, source.specPath);
   let document: unknown = parse(readFileSync(specFile, "utf8"));
   for (const overlayPath of source.overlayPaths) {

@@ -1,12 +1,12 @@
-import { tsBanner, bannerLines } from "./banner.ts";
-import { buildManifest, type BuiltManifest } from "./build-manifest.ts";
-import { buildEffectiveSpec } from "./effective-spec.ts";
+import { bannerLines, tsBanner } from "./banner.ts";
+import { type BuiltManifest, buildManifest } from "./build-manifest.ts";
+import { buildEffectiveSpec, type OpenApiDocument } from "./effective-spec.ts";
 import { emitHandlers } from "./emit-handlers.ts";
 import { emitManifest } from "./emit-manifest.ts";
 import { emitTypes } from "./emit-types.ts";
 import { camelCase, pascalCase } from "./names.ts";
 import { manifestTypesSource } from "./operation-manifest.ts";
-import { apiSources, type ApiSource } from "./release-config.ts";
+import { type ApiSource, apiSources } from "./release-config.ts";
 
 /** Relative output path (forward slashes) → file contents. */
 export type GeneratedFiles = Map<string, string>;
@@ -14,14 +14,25 @@ export type GeneratedFiles = Map<string, string>;
 export interface GenerateResult {
   files: GeneratedFiles;
   manifests: BuiltManifest[];
+  /** Effective spec of each API, by API name. */
+  specs: Map<string, OpenApiDocument>;
 }
 
-async function generateApi(definitionsDir: string, source: ApiSource, files: GeneratedFiles): Promise<BuiltManifest> {
+async function generateApi(
+  definitionsDir: string,
+  source: ApiSource,
+  files: GeneratedFiles,
+  specs: Map<string, OpenApiDocument>,
+): Promise<BuiltManifest> {
   const spec = await buildEffectiveSpec(definitionsDir, source);
+  specs.set(source.name, spec);
   const manifest = buildManifest(source.name, spec);
   const banner = tsBanner(source);
   const dir = source.name;
-  files.set(`${dir}/openapi.json`, `${JSON.stringify({ "x-generated": bannerLines(source), ...spec }, null, 2)}\n`);
+  files.set(
+    `${dir}/openapi.json`,
+    `${JSON.stringify({ "x-generated": bannerLines(source), ...spec }, null, 2)}\n`,
+  );
   files.set(`${dir}/types.ts`, `${banner}\n${await emitTypes(spec)}`);
   files.set(`${dir}/operations.ts`, `${banner}\n${emitManifest(manifest)}`);
   files.set(`${dir}/handlers.ts`, `${banner}\n${emitHandlers(manifest)}`);
@@ -61,8 +72,9 @@ export async function generateAll(definitionsDir: string, release?: string): Pro
   const sources = apiSources(definitionsDir, release);
   const files: GeneratedFiles = new Map();
   const manifests: BuiltManifest[] = [];
-  for (const source of sources) manifests.push(await generateApi(definitionsDir, source, files));
+  const specs = new Map<string, OpenApiDocument>();
+  for (const source of sources) manifests.push(await generateApi(definitionsDir, source, files, specs));
   files.set("manifest-types.ts", `${tsBanner(null)}\n${manifestTypesSource}`);
   files.set("index.ts", emitIndex(sources));
-  return { files, manifests };
+  return { files, manifests, specs };
 }

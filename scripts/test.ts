@@ -1,0 +1,116 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * `npm test`: runs every tier in order and ends with the plain line `N passed, N failed` that CI
+ * reads. `npm test -- --tier unit` runs one tier. Each check tier counts as one test; the node:test
+ * tiers count their individual tests.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { Command } from "commander";
+import { fromRoot } from "./lib/paths.ts";
+
+interface Outcome {
+  passed: number;
+  failed: number;
+}
+interface Tier {
+  name: string;
+  run(): Outcome;
+}
+
+const SKIP_DIRS = new Set(["node_modules", ".git", "generated", "fixtures", "data", "reports", ".tmp"]);
+
+function findTests(dir: string, suffix: RegExp): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      if (e.isDirectory()) return SKIP_DIRS.has(e.name) ? [] : findTests(join(dir, e.name), suffix);
+      return suffix.test(e.name) ? [join(dir, e.name)] : [];
+    })
+    .sort();
+}
+
+/** A tier that runs one command and counts as a single test. */
+function check(name: string, command: string, args: readonly string[]): Tier {
+  return {
+    name,
+    run() {
+      const result = spawnSync(command, args, { stdio: "inherit", cwd: fromRoot() });
+      return result.status === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
+    },
+  };
+}
+
+/** A tier that runs node:test files and counts their tests from the TAP summary. */
+function nodeTests(name: string, pattern: RegExp, exclude?: RegExp): Tier {
+  return {
+    name,
+    run() {
+      const files = ["impl", "scripts", "conformance"]
+        .flatMap((d) => findTests(fromRoot(d), pattern))
+        .filter((f) => !exclude?.test(f));
+      if (files.length === 0) {
+        console.error(`tier ${name}: no test files found`);
+        return { passed: 0, failed: 1 };
+      }
+      mkdirSync(fromRoot(".tmp"), { recursive: true });
+      const tap = fromRoot(".tmp", `${name}.tap`);
+      const result = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "--test",
+          "--test-reporter=spec",
+          "--test-reporter-destination=stdout",
+          "--test-reporter=tap",
+          `--test-reporter-destination=${tap}`,
+          ...files.map((f) => relative(fromRoot(), f).split(sep).join("/")),
+        ],
+        { stdio: "inherit", cwd: fromRoot(), env: { ...process.env, NODE_ENV: "test" } },
+      );
+      const summary = readFileSync(tap, "utf8");
+      const count = (key: string) => Number(new RegExp(`^# ${key} (\\d+)$`, "m").exec(summary)?.[1] ?? 0);
+      const failed = count("fail") + count("cancelled");
+      // A crash of the runner itself must not read as green.
+      return { passed: count("pass"), failed: failed === 0 && result.status !== 0 ? 1 : failed };
+    },
+  };
+}
+
+const npx = (bin: string, ...args: string[]) =>
+  [process.execPath, [fromRoot("node_modules", ".bin", bin), ...args]] as const;
+
+const tiers: Tier[] = [
+  check("generate:check", process.execPath, ["--import", "tsx", "scripts/generate-check.ts"]),
+  check("spec:verify", process.execPath, ["--import", "tsx", "scripts/verify-checksums.ts"]),
+  check("typecheck", process.execPath, [fromRoot("node_modules", "typescript", "bin", "tsc"), "-p", "."]),
+  check("lint", fromRoot("node_modules", ".bin", "biome"), ["check", "."]),
+  nodeTests("unit", /\.test\.ts$/, /\.int\.test\.ts$/),
+];
+
+const opts = new Command("test")
+  .option("--tier <name...>", "run only these tiers")
+  .parse()
+  .opts<{ tier?: string[] }>();
+const selected = opts.tier ? tiers.filter((t) => opts.tier?.includes(t.name)) : tiers;
+if (selected.length === 0) {
+  console.error(`No such tier; tiers: ${tiers.map((t) => t.name).join(", ")}`);
+  process.exit(2);
+}
+
+const total: Outcome = { passed: 0, failed: 0 };
+const lines: string[] = [];
+for (const tier of selected) {
+  console.log(`\n=== ${tier.name} ===`);
+  const started = performance.now();
+  const outcome = tier.run();
+  total.passed += outcome.passed;
+  total.failed += outcome.failed;
+  lines.push(
+    `${tier.name}: ${outcome.passed} passed, ${outcome.failed} failed (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
+}
+console.log(`\n${lines.join("\n")}`);
+console.log(`${total.passed} passed, ${total.failed} failed`);
+process.exitCode = total.failed === 0 ? 0 : 1;
