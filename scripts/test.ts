@@ -78,9 +78,6 @@ function nodeTests(name: string, pattern: RegExp, exclude?: RegExp): Tier {
   };
 }
 
-const npx = (bin: string, ...args: string[]) =>
-  [process.execPath, [fromRoot("node_modules", ".bin", bin), ...args]] as const;
-
 const tiers: Tier[] = [
   check("generate:check", process.execPath, ["--import", "tsx", "scripts/generate-check.ts"]),
   check("spec:verify", process.execPath, ["--import", "tsx", "scripts/verify-checksums.ts"]),
