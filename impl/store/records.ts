@@ -1,0 +1,49 @@
+import type { components as CallHandling } from "../../generated/webrtc-call-handling/types.ts";
+import type { components as Events } from "../../generated/webrtc-events/types.ts";
+
+/** A device registration (webrtc-registration). Owned by the phone number of the token that made it. */
+export interface RegistrationRecord {
+  readonly registrationId: string;
+  /** Phone number (E.164) of the subscriber that created it; the only one who may see it. */
+  readonly owner: string;
+  readonly deviceId: string;
+  /** Authoritative expiry, RFC 3339 UTC. */
+  readonly expiresAt: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type MediaSessionInformation = CallHandling["schemas"]["MediaSessionInformation"];
+
+/** A media session (webrtc-call-handling). */
+export interface SessionRecord {
+  readonly mediaSessionId: string;
+  readonly owner: string;
+  readonly registrationId: string;
+  /** `originating`: created through POST /sessions; `terminating`: an incoming call. */
+  readonly direction: "originating" | "terminating";
+  /** The representation served by GET, kept current by the service. */
+  readonly info: MediaSessionInformation;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type SubscriptionRequest = Events["schemas"]["SubscriptionRequest"];
+export type SinkCredential = Events["schemas"]["SinkCredential"] & {
+  accessToken?: string;
+  accessTokenExpiresUtc?: string;
+  accessTokenType?: "bearer";
+};
+export type SubscriptionStatus = NonNullable<Events["schemas"]["Subscription"]["status"]>;
+
+/** An event subscription (webrtc-events). The sink credential is stored but never served back. */
+export interface SubscriptionRecord {
+  readonly id: string;
+  readonly owner: string;
+  readonly request: SubscriptionRequest;
+  readonly status: SubscriptionStatus;
+  readonly startsAt: string;
+  readonly expiresAt: string | null;
+  /** Events accepted for delivery so far, for subscriptionMaxEvents. */
+  readonly eventCount: number;
+}

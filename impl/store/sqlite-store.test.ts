@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import type { RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
+import { createSqliteStore } from "./sqlite-store.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "store-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const registration: RegistrationRecord = {
+  registrationId: "reg-1",
+  owner: "+34600000001",
+  deviceId: "7d444840-9dc0-11d1-b245-5ffdce74fad2",
+  expiresAt: "2030-01-01T00:00:00.000Z",
+  createdAt: "2029-01-01T00:00:00.000Z",
+  updatedAt: "2029-01-01T00:00:00.000Z",
+};
+const session: SessionRecord = {
+  mediaSessionId: "ms-1",
+  owner: "+34600000001",
+  registrationId: "reg-1",
+  direction: "originating",
+  info: { status: "Initial", clientCorrelator: "cc-1", originatorAddress: "tel:+34600000001" },
+  createdAt: "2029-01-01T00:00:00.000Z",
+  updatedAt: "2029-01-01T00:00:00.000Z",
+};
+const subscription: SubscriptionRecord = {
+  id: "sub-1",
+  owner: "+34600000001",
+  request: {
+    protocol: "HTTP",
+    sink: "https://127.0.0.1:9443/sink",
+    types: ["org.camaraproject.webrtc-events.v0.registration-ends"],
+    config: { subscriptionDetail: { registrationId: "reg-1" } },
+  },
+  status: "ACTIVE",
+  startsAt: "2029-01-01T00:00:00.000Z",
+  expiresAt: null,
+  eventCount: 0,
+};
+
+describe("SQLite store", () => {
+  it("keeps registrations, sessions and subscriptions across a close and reopen of the file", async () => {
+    const file = join(dir, "restart.db");
+    const first = createSqliteStore({ file });
+    await first.registrations.put(registration);
+    await first.sessions.put(session);
+    await first.subscriptions.put(subscription);
+    await first.close();
+    const second = createSqliteStore({ file });
+    assert.deepEqual(await second.registrations.get("reg-1"), registration);
+    assert.deepEqual(await second.sessions.get("ms-1"), session);
+    assert.deepEqual(await second.subscriptions.get("sub-1"), subscription);
+    await second.close();
+  });
+
+  it("finds by device, client correlator, registration and owner, and only for the right owner", async () => {
+    const store = createSqliteStore({ file: ":memory:" });
+    await store.registrations.put(registration);
+    await store.sessions.put(session);
+    await store.subscriptions.put(subscription);
+    assert.equal((await store.registrations.findByDevice("+34600000001", registration.deviceId))?.registrationId, "reg-1");
+    assert.equal(await store.registrations.findByDevice("+34600000002", registration.deviceId), undefined);
+    assert.equal((await store.sessions.findByClientCorrelator("+34600000001", "cc-1"))?.mediaSessionId, "ms-1");
+    assert.equal(await store.sessions.findByClientCorrelator("+34600000002", "cc-1"), undefined);
+    assert.deepEqual((await store.sessions.listByRegistration("reg-1")).map((s) => s.mediaSessionId), ["ms-1"]);
+    assert.deepEqual((await store.subscriptions.listByOwner("+34600000001")).map((s) => s.id), ["sub-1"]);
+    assert.deepEqual(await store.subscriptions.listByOwner("+34600000002"), []);
+    await store.close();
+  });
+
+  it("lists registrations expired by a given time", async () => {
+    const store = createSqliteStore({ file: ":memory:" });
+    await store.registrations.put(registration);
+    await store.registrations.put({ ...registration, registrationId: "reg-2", expiresAt: "2031-01-01T00:00:00.000Z" });
+    assert.deepEqual((await store.registrations.listExpiredBy("2030-06-01T00:00:00.000Z")).map((r) => r.registrationId), ["reg-1"]);
+    await store.close();
+  });
+
+  it("replaces on put and reports whether delete removed anything", async () => {
+    const store = createSqliteStore({ file: ":memory:" });
+    await store.registrations.put(registration);
+    await store.registrations.put({ ...registration, expiresAt: "2031-01-01T00:00:00.000Z" });
+    assert.equal((await store.registrations.get("reg-1"))?.expiresAt, "2031-01-01T00:00:00.000Z");
+    assert.equal(await store.registrations.delete("reg-1"), true);
+    assert.equal(await store.registrations.delete("reg-1"), false);
+    assert.equal(await store.ping(), true);
+    await store.close();
+  });
+});

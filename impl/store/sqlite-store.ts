@@ -1,0 +1,97 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
+import type { Repository, Store } from "./store.ts";
+
+/** Extra indexed columns of a table, each computed from the record. */
+type Columns<T> = Record<string, (record: T) => string | null>;
+
+/**
+ * One table per resource kind: the key, a few indexed columns the queries need, and the record as
+ * JSON. The schema of a record is the generated API type, so no column list has to track the spec.
+ */
+function jsonTable<T>(db: Database.Database, table: string, key: (r: T) => string, columns: Columns<T>) {
+  const names = Object.keys(columns);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, ${names.map((n) => `${n} TEXT`).join(", ")}${names.length ? ", " : ""}data TEXT NOT NULL)`,
+  );
+  for (const n of names) db.exec(`CREATE INDEX IF NOT EXISTS ${table}_${n} ON ${table} (${n})`);
+  const get = db.prepare<[string], { data: string }>(`SELECT data FROM ${table} WHERE id = ?`);
+  const put = db.prepare(
+    `INSERT OR REPLACE INTO ${table} (id, ${names.join(", ")}${names.length ? ", " : ""}data) VALUES (${["?", ...names.map(() => "?"), "?"].join(", ")})`,
+  );
+  const del = db.prepare<[string]>(`DELETE FROM ${table} WHERE id = ?`);
+  const parse = (row: { data: string } | undefined) => (row ? (JSON.parse(row.data) as T) : undefined);
+  const repository: Repository<T> = {
+    async get(id) {
+      return parse(get.get(id));
+    },
+    async put(record) {
+      put.run(key(record), ...names.map((n) => columns[n]?.(record) ?? null), JSON.stringify(record));
+    },
+    async delete(id) {
+      return del.run(id).changes > 0;
+    },
+  };
+  /** A prepared query returning records, for the per-kind finders. */
+  const query = <P extends unknown[]>(where: string) => {
+    const stmt = db.prepare<P, { data: string }>(`SELECT data FROM ${table} WHERE ${where} ORDER BY rowid`);
+    return (...params: P) => stmt.all(...params).map((r) => JSON.parse(r.data) as T);
+  };
+  return { repository, query };
+}
+
+export interface SqliteStoreOptions {
+  /** Database file; `:memory:` for a throwaway store. Its folder is created when missing. */
+  readonly file: string;
+}
+
+/** The default store: SQLite through better-sqlite3, in WAL mode with synchronous=FULL. */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  if (options.file !== ":memory:") mkdirSync(dirname(options.file), { recursive: true });
+  const db = new Database(options.file);
+  db.pragma("journal_mode = WAL");
+  // FULL: a write acknowledged to the API client survives a power cut, not just a process crash.
+  db.pragma("synchronous = FULL");
+  db.pragma("busy_timeout = 5000");
+
+  const registrations = jsonTable<RegistrationRecord>(db, "registrations", (r) => r.registrationId, {
+    owner: (r) => r.owner,
+    device_id: (r) => r.deviceId,
+    expires_at: (r) => r.expiresAt,
+  });
+  const sessions = jsonTable<SessionRecord>(db, "sessions", (r) => r.mediaSessionId, {
+    owner: (r) => r.owner,
+    registration_id: (r) => r.registrationId,
+    client_correlator: (r) => r.info.clientCorrelator ?? null,
+  });
+  const subscriptions = jsonTable<SubscriptionRecord>(db, "subscriptions", (r) => r.id, { owner: (r) => r.owner });
+
+  const byDevice = registrations.query<[string, string]>("owner = ? AND device_id = ?");
+  const expiredBy = registrations.query<[string]>("expires_at <= ?");
+  const byCorrelator = sessions.query<[string, string]>("owner = ? AND client_correlator = ?");
+  const byRegistration = sessions.query<[string]>("registration_id = ?");
+  const byOwner = subscriptions.query<[string]>("owner = ?");
+  const ping = db.prepare("SELECT 1");
+
+  return {
+    registrations: {
+      ...registrations.repository,
+      findByDevice: async (owner, deviceId) => byDevice(owner, deviceId)[0],
+      listExpiredBy: async (iso) => expiredBy(iso),
+    },
+    sessions: {
+      ...sessions.repository,
+      findByClientCorrelator: async (owner, cc) => byCorrelator(owner, cc)[0],
+      listByRegistration: async (id) => byRegistration(id),
+    },
+    subscriptions: { ...subscriptions.repository, listByOwner: async (owner) => byOwner(owner) },
+    async ping() {
+      return ping.get() !== undefined;
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

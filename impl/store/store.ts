@@ -1,0 +1,32 @@
+import type { RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
+
+/** Keyed records of one kind. Writes are durable when the promise resolves. */
+export interface Repository<T> {
+  get(id: string): Promise<T | undefined>;
+  /** Inserts or replaces. */
+  put(record: T): Promise<void>;
+  /** @returns whether a record was deleted. */
+  delete(id: string): Promise<boolean>;
+}
+
+/**
+ * Persistence of the gateway's resources. {@link createSqliteStore} is the default; any backend
+ * implementing this interface can replace it.
+ */
+export interface Store {
+  readonly registrations: Repository<RegistrationRecord> & {
+    findByDevice(owner: string, deviceId: string): Promise<RegistrationRecord | undefined>;
+    /** Registrations whose expiresAt is at or before `isoTime`. */
+    listExpiredBy(isoTime: string): Promise<RegistrationRecord[]>;
+  };
+  readonly sessions: Repository<SessionRecord> & {
+    findByClientCorrelator(owner: string, clientCorrelator: string): Promise<SessionRecord | undefined>;
+    listByRegistration(registrationId: string): Promise<SessionRecord[]>;
+  };
+  readonly subscriptions: Repository<SubscriptionRecord> & {
+    listByOwner(owner: string): Promise<SubscriptionRecord[]>;
+  };
+  /** Whether the backend answers (for /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
