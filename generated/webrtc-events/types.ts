@@ -285,7 +285,7 @@ export interface components {
              *
              *     Check the introduction documentation and the other CAMARA WebRTC APIs for extra info about data structures included on the events.
              */
-            data?: Record<string, never>;
+            data?: Record<string, unknown>;
             time: components["schemas"]["DateTime"];
         };
         /**
@@ -399,8 +399,8 @@ export interface components {
             /** @description The sequence number of the notification sent to client */
             sequenceNumber?: number;
         };
-        MediaSessionStatusUpdate: components["schemas"]["MediaSession"] & Record<string, never>;
-        MediaSessionInvite: components["schemas"]["MediaSession"] & Record<string, never>;
+        MediaSessionStatusUpdate: components["schemas"]["MediaSession"] & Record<string, unknown>;
+        MediaSessionInvite: components["schemas"]["MediaSession"] & Record<string, unknown>;
         WrtcSDPDescriptor: {
             /** @description An inlined session description in SDP format [RFC4566].If XML syntax is used, the content of this element SHALL be embedded in a CDATA section */
             sdp?: string;

@@ -9,7 +9,11 @@ export interface ClientCredentials {
 /** Outcome of {@link authenticateClient}: who the client is, or the RFC 6749 §5.2 error to answer. */
 export type ClientAuthentication =
   | { readonly ok: true; readonly clientId: string }
-  | { readonly ok: false; readonly error: "invalid_request" | "invalid_client"; readonly description: string };
+  | {
+      readonly ok: false;
+      readonly error: "invalid_request" | "invalid_client";
+      readonly description: string;
+    };
 
 /**
  * Authenticates a client by `client_secret_basic` or `client_secret_post`.
@@ -47,21 +51,14 @@ export function authenticateClient(
   return check(clients, id, secret);
 }
 
-function check(
-  clients: readonly ClientCredentials[],
-  id: string,
-  secret: string,
-): ClientAuthentication {
+function check(clients: readonly ClientCredentials[], id: string, secret: string): ClientAuthentication {
   const client = clients.find((c) => c.clientId === id);
   // Compare digests so that the comparison is constant-time whatever the lengths.
   const matches = client !== undefined && timingSafeEqual(digest(client.clientSecret), digest(secret));
   return matches ? { ok: true, clientId: id } : refuse("invalid_client", "Unknown client or wrong secret.");
 }
 
-function refuse(
-  error: "invalid_request" | "invalid_client",
-  description: string,
-): ClientAuthentication {
+function refuse(error: "invalid_request" | "invalid_client", description: string): ClientAuthentication {
   return { ok: false, error, description };
 }
 

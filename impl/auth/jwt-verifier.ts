@@ -7,8 +7,8 @@ import {
   jwtVerify,
 } from "jose";
 import { authErrorFromJose } from "./auth-error-from-jose.ts";
-import { type ClaimsMappingOptions, principalFromClaims } from "./principal-from-claims.ts";
 import { AuthError, type TokenVerifier } from "./principal.ts";
+import { type ClaimsMappingOptions, principalFromClaims } from "./principal-from-claims.ts";
 
 /** Options of {@link createJwtVerifier}. Give exactly one of `jwksUrl` and `jwks`. */
 export interface JwtVerifierOptions extends ClaimsMappingOptions {
@@ -47,7 +47,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
   // RFC 8725 §3.1: "Each key MUST be used with exactly one algorithm"; RFC 8725 §2.1 describes the
   // "none" and HS*-with-public-key attacks this allow-list exists to stop.
   const unsafe = algorithms.filter((alg) => alg.toLowerCase() === "none" || /^HS/i.test(alg));
-  if (unsafe.length > 0) throw new TypeError(`JWT verifier: algorithms must not include ${unsafe.join(", ")}.`);
+  if (unsafe.length > 0)
+    throw new TypeError(`JWT verifier: algorithms must not include ${unsafe.join(", ")}.`);
   if (algorithms.length === 0) throw new TypeError("JWT verifier: algorithms must not be empty.");
   const clockTolerance = options.clockToleranceSec ?? 30;
   if (!(clockTolerance >= 0)) throw new TypeError("JWT verifier: clockToleranceSec must be >= 0.");

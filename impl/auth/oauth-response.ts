@@ -41,4 +41,3 @@ export function oauthError(error: OAuthErrorCode, description: string): OAuthRes
   }
   return { status: 400, headers: NO_STORE, body: { error, error_description: description } };
 }
-

@@ -35,7 +35,8 @@ export function principalFromClaims(
     clientId,
     phoneNumber: toE164(claims[options.phoneNumberClaim ?? "phone_number"]),
     scopes: scopesOf(claims),
-    expiresAtMs: typeof claims.exp === "number" && Number.isFinite(claims.exp) ? claims.exp * 1000 : undefined,
+    expiresAtMs:
+      typeof claims.exp === "number" && Number.isFinite(claims.exp) ? claims.exp * 1000 : undefined,
   };
 }
 

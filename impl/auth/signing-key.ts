@@ -1,6 +1,13 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import {
+  type CryptoKey,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+} from "jose";
 
 /** Signature algorithms the dev issuer can sign with; all are in the JWT verifier's default allow-list. */
 export type SigningAlgorithm = "ES256" | "RS256" | "PS256";
@@ -63,7 +70,8 @@ async function readStored(keyFile: string): Promise<JWK | undefined> {
 async function fromPrivateJwk(alg: SigningAlgorithm, jwk: JWK): Promise<SigningKey> {
   const privateKey = (await importJWK(jwk, alg)) as CryptoKey;
   // Only the public members: RFC 7517 §4 lets a JWKS carry private keys, so nothing else may leak.
-  const pub: JWK = jwk.kty === "EC" ? { kty: "EC", crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: "RSA", n: jwk.n, e: jwk.e };
+  const pub: JWK =
+    jwk.kty === "EC" ? { kty: "EC", crv: jwk.crv, x: jwk.x, y: jwk.y } : { kty: "RSA", n: jwk.n, e: jwk.e };
   const kid = await calculateJwkThumbprint(pub);
   return { alg, kid, privateKey, publicJwk: { ...pub, kid, alg, use: "sig" } };
 }

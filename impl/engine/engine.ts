@@ -1,0 +1,92 @@
+import type { components } from "../../generated/webrtc-call-handling/types.ts";
+
+/**
+ * What the services ask of the network. The SIP engine (impl/engine/sip) implements these; the
+ * services never see SIP. Every request carries the x-correlator of the API call that caused it.
+ */
+export type SessionStatus = components["schemas"]["SessionStatus"];
+
+export interface RegisterRequest {
+  readonly registrationId: string;
+  readonly phoneNumber: string;
+  readonly deviceId: string;
+  readonly expiresAt: Date;
+  readonly correlator: string;
+}
+
+export interface RegistrationEngine {
+  /** Registers the subscriber with the network (SIP REGISTER), or nothing in trunk mode. */
+  register(request: RegisterRequest): Promise<void>;
+  /** Refreshes a registration (re-REGISTER) to the new expiry. */
+  refresh(request: RegisterRequest): Promise<void>;
+  /** Ends a registration (REGISTER Expires: 0). Unknown ids resolve without error. */
+  unregister(request: { registrationId: string; phoneNumber: string; correlator: string }): Promise<void>;
+}
+
+export interface OriginateRequest {
+  readonly mediaSessionId: string;
+  readonly registrationId: string;
+  readonly originatorAddress: string;
+  readonly receiverAddress: string;
+  readonly originatorName: string | undefined;
+  /** SDP offer from the device; absent for an offerless INVITE. */
+  readonly offerSdp: string | undefined;
+  readonly correlator: string;
+}
+
+/** A PUT on .../status translated for the network: the target status and any SDP it carries. */
+export interface SessionUpdateRequest {
+  readonly mediaSessionId: string;
+  readonly status: SessionStatus;
+  readonly offerSdp: string | undefined;
+  readonly answerSdp: string | undefined;
+  readonly correlator: string;
+}
+
+export interface CallEngine {
+  /** Starts an outgoing call (INVITE). Progress arrives later through {@link EngineListener}. */
+  originate(request: OriginateRequest): Promise<void>;
+  /** Applies a device-side change: 183/180/200 for incoming calls, UPDATE/re-INVITE, hold/resume. */
+  update(request: SessionUpdateRequest): Promise<void>;
+  /** Ends a session: CANCEL, 603 Decline or BYE depending on its state. Unknown ids resolve. */
+  terminate(request: { mediaSessionId: string; correlator: string }): Promise<void>;
+}
+
+/** A change in a session reported by the network. */
+export interface SessionEvent {
+  readonly mediaSessionId: string;
+  readonly status: SessionStatus;
+  readonly offerSdp?: string;
+  readonly answerSdp?: string;
+  readonly offerRequired?: boolean;
+  /** What happened, e.g. `183 Session Progress` or `BYE`. */
+  readonly reason: string;
+}
+
+export interface IncomingCall {
+  readonly mediaSessionId: string;
+  readonly registrationId: string;
+  readonly originatorAddress: string;
+  readonly originatorName: string | undefined;
+  readonly receiverAddress: string;
+  readonly offerSdp: string | undefined;
+}
+
+/** What the engine tells the services. */
+export interface EngineListener {
+  sessionChanged(event: SessionEvent): Promise<void>;
+  incomingCall(call: IncomingCall): Promise<void>;
+  registrationEnded(ended: {
+    registrationId: string;
+    reason: "NETWORK_TERMINATED" | "REGISTRATION_EXPIRED";
+    description: string;
+  }): Promise<void>;
+}
+
+export interface Engine {
+  readonly registrations: RegistrationEngine;
+  readonly calls: CallEngine;
+  /** Whether the engine can serve requests (for /readyz). */
+  ready(): boolean;
+  close(): Promise<void>;
+}

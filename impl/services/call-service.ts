@@ -1,0 +1,202 @@
+import type { CallEngine, IncomingCall, SessionEvent } from "../engine/engine.ts";
+import type { CreateSessionInput, UpdateSessionStatusInput } from "../../generated/webrtc-call-handling/handlers.ts";
+import { ApiError } from "../errors/api-error.ts";
+import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
+import type { EventPublisher } from "./event-publisher.ts";
+import { addressMatchesPhone, requirePhoneNumber, telUri } from "./principal-phone.ts";
+import type { RegistrationService } from "./registration-service.ts";
+import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
+import { checkTransition, TERMINAL_STATUSES } from "./session-transitions.ts";
+import { toApiError } from "./to-api-error.ts";
+
+export interface CallServiceDeps {
+  readonly store: Store;
+  readonly engine: CallEngine;
+  readonly events: EventPublisher;
+  readonly registrations: RegistrationService;
+  readonly clock: Clock;
+  readonly newId: IdGenerator;
+}
+
+/** webrtc-call-handling: originate, answer, change and end media sessions; apply network events. */
+export function createCallService(deps: CallServiceDeps) {
+  const { store, engine, events, clock } = deps;
+
+  async function owned(ctx: RequestContext, mediaSessionId: string): Promise<SessionRecord> {
+    const record = await store.sessions.get(mediaSessionId);
+    if (!record || record.owner !== ctx.principal.phoneNumber) throw ApiError.notFound("The media session");
+    return record;
+  }
+
+  /** Stores a new representation, bumps its sequenceNumber and announces it as session-status. */
+  async function publishChange(record: SessionRecord, info: MediaSessionInformation, correlator: string) {
+    const next: SessionRecord = {
+      ...record,
+      info: { ...info, sequenceNumber: (record.info.sequenceNumber ?? 0) + 1 },
+      updatedAt: clock.now().toISOString(),
+    };
+    await store.sessions.put(next);
+    const { status, ...rest } = next.info;
+    await events.publish({
+      type: "org.camaraproject.webrtc-events.v0.session-status",
+      registrationId: record.registrationId,
+      mediaSessionId: record.mediaSessionId,
+      correlator,
+      data: { ...rest, mediaSessionId: record.mediaSessionId, status: status ?? "Initial" },
+    });
+    return next;
+  }
+
+  return {
+    async create(ctx: RequestContext, registrationId: string, body: CreateSessionInput["body"]): Promise<MediaSessionInformation> {
+      const phone = requirePhoneNumber(ctx);
+      for (const field of ["status", "answer", "mediaSessionId"] as const) {
+        if (body[field] !== undefined) throw ApiError.invalidArgument(`${field} must not be included when creating a session.`);
+      }
+      if (!body.receiverAddress) throw ApiError.invalidArgument("receiverAddress is required to create a session.");
+      if (body.originatorAddress && !addressMatchesPhone(body.originatorAddress, phone)) {
+        throw new ApiError("INVALID_TOKEN_CONTEXT", "originatorAddress is not consistent with access token.");
+      }
+      if (!(await deps.registrations.findOwned(ctx, registrationId))) {
+        throw ApiError.invalidArgument("The registrationId header does not identify an active registration of this subscriber.");
+      }
+      if (body.clientCorrelator) {
+        // The clientCorrelator "allows the client to recover from communication failures during
+        // resource creation": the same one returns the session already placed, not a second call.
+        const existing = await store.sessions.findByClientCorrelator(phone, body.clientCorrelator);
+        if (existing) {
+          if (existing.info.receiverAddress !== body.receiverAddress) {
+            throw new ApiError("ALREADY_EXISTS", "clientCorrelator is already used by a session to another receiver.");
+          }
+          return existing.info;
+        }
+      }
+      const now = clock.now().toISOString();
+      const mediaSessionId = deps.newId();
+      const info: MediaSessionInformation = {
+        ...body,
+        originatorAddress: body.originatorAddress ?? telUri(phone),
+        mediaSessionId,
+        status: "Initial",
+      };
+      const record: SessionRecord = { mediaSessionId, owner: phone, registrationId, direction: "originating", info, createdAt: now, updatedAt: now };
+      await store.sessions.put(record);
+      try {
+        await engine.originate({
+          mediaSessionId,
+          registrationId,
+          originatorAddress: info.originatorAddress ?? telUri(phone),
+          receiverAddress: body.receiverAddress,
+          originatorName: body.originatorName,
+          offerSdp: body.offer?.sdp,
+          correlator: ctx.correlator,
+        });
+      } catch (error) {
+        await store.sessions.delete(mediaSessionId);
+        throw toApiError(error);
+      }
+      return info;
+    },
+
+    async get(ctx: RequestContext, mediaSessionId: string): Promise<MediaSessionInformation> {
+      return (await owned(ctx, mediaSessionId)).info;
+    },
+
+    async updateStatus(ctx: RequestContext, mediaSessionId: string, body: UpdateSessionStatusInput["body"]): Promise<MediaSessionInformation> {
+      const record = await owned(ctx, mediaSessionId);
+      if (!body?.status) throw ApiError.invalidArgument("status is required to update a session.");
+      const from = record.info.status ?? "Initial";
+      const check = checkTransition(record.direction, from, body.status, body.offer?.sdp !== undefined);
+      if (!check.ok) throw new ApiError(check.kind === "invalid" ? "INVALID_ARGUMENT" : "CONFLICT", check.message);
+      try {
+        await engine.update({
+          mediaSessionId,
+          status: body.status,
+          offerSdp: body.offer?.sdp,
+          answerSdp: body.answer?.sdp,
+          correlator: ctx.correlator,
+        });
+      } catch (error) {
+        throw toApiError(error);
+      }
+      const info: MediaSessionInformation = {
+        ...record.info,
+        status: body.status,
+        ...(body.offer ? { offer: body.offer } : {}),
+        ...(body.answer ? { answer: body.answer } : {}),
+      };
+      return (await publishChange(record, info, ctx.correlator)).info;
+    },
+
+    async delete(ctx: RequestContext, mediaSessionId: string): Promise<void> {
+      const record = await owned(ctx, mediaSessionId);
+      const from = record.info.status ?? "Initial";
+      if (!TERMINAL_STATUSES.has(from)) {
+        try {
+          await engine.terminate({ mediaSessionId, correlator: ctx.correlator });
+        } catch (error) {
+          throw toApiError(error);
+        }
+        const early = from !== "Connected" && from !== "Hold" && from !== "Resume";
+        const status = !early ? "Terminated" : record.direction === "originating" ? "SessionCancelled" : "Declined";
+        await publishChange(record, { ...record.info, status, reason: "Ended by the API client" }, ctx.correlator);
+      }
+      await store.sessions.delete(mediaSessionId);
+    },
+
+    /** The network changed a session (a provisional or final response, UPDATE, re-INVITE, BYE). */
+    async sessionChanged(event: SessionEvent, correlator: string): Promise<void> {
+      const record = await store.sessions.get(event.mediaSessionId);
+      if (!record || TERMINAL_STATUSES.has(record.info.status ?? "Initial")) return;
+      const info: MediaSessionInformation = {
+        ...record.info,
+        status: event.status,
+        reason: event.reason,
+        ...(event.offerSdp !== undefined ? { offer: { sdp: event.offerSdp } } : {}),
+        ...(event.answerSdp !== undefined ? { answer: { sdp: event.answerSdp } } : {}),
+        ...(event.offerRequired !== undefined ? { offerRequired: event.offerRequired } : {}),
+      };
+      await publishChange(record, info, correlator);
+    },
+
+    /** An incoming call for a registration: stored as a terminating session and announced. */
+    async incomingCall(call: IncomingCall, correlator: string): Promise<boolean> {
+      const registration = await store.registrations.get(call.registrationId);
+      if (!registration) return false;
+      const now = clock.now().toISOString();
+      const info: MediaSessionInformation = {
+        mediaSessionId: call.mediaSessionId,
+        originatorAddress: call.originatorAddress,
+        ...(call.originatorName !== undefined ? { originatorName: call.originatorName } : {}),
+        receiverAddress: call.receiverAddress,
+        status: "Initial",
+        ...(call.offerSdp !== undefined ? { offer: { sdp: call.offerSdp } } : { offerRequired: true }),
+        sequenceNumber: 1,
+      };
+      await store.sessions.put({
+        mediaSessionId: call.mediaSessionId,
+        owner: registration.owner,
+        registrationId: call.registrationId,
+        direction: "terminating",
+        info,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await events.publish({
+        type: "org.camaraproject.webrtc-events.v0.session-invitation",
+        registrationId: call.registrationId,
+        correlator,
+        data: {
+          ...info,
+          mediaSessionId: call.mediaSessionId,
+          originatorAddress: call.originatorAddress,
+          receiverAddress: call.receiverAddress,
+          status: "Initial",
+        },
+      });
+      return true;
+    },
+  };
+}
+
+export type CallService = ReturnType<typeof createCallService>;

@@ -1,0 +1,30 @@
+import { ApiError } from "../errors/api-error.ts";
+
+/** Operator TTL policy for registrations, in seconds. */
+export interface RegistrationTtlPolicy {
+  /** TTL_cfg: applied when the client requests no expiry, or one outside [min, max]. */
+  readonly defaultSec: number;
+  readonly minSec: number;
+  readonly maxSec: number;
+}
+
+/**
+ * The expiry of a registration created or refreshed at `requestTime` (t_req).
+ *
+ * webrtc-registration v0.3 updateRegistrationById: "Apply the operator's configured TTL (TTL_cfg)
+ * from t_req, not from t_prev: newExpire = t_req + TTL_cfg". A requested registrationExpireTime
+ * is honoured "only if it is later than the operator's minimum TTL and earlier than operator maximum
+ * TTL; otherwise it falls back to its own policy". A requested time that is not in the future
+ * cannot be a fallback case and is refused with 400 OUT_OF_RANGE.
+ */
+export function registrationExpiry(requestTime: Date, requested: string | undefined, policy: RegistrationTtlPolicy): Date {
+  const t = requestTime.getTime();
+  if (requested === undefined) return new Date(t + policy.defaultSec * 1000);
+  const wanted = Date.parse(requested);
+  if (Number.isNaN(wanted)) throw ApiError.invalidArgument("registrationExpireTime must be an RFC 3339 date-time.");
+  if (wanted <= t) {
+    throw new ApiError("OUT_OF_RANGE", "registrationExpireTime must be in the future.");
+  }
+  const ttlSec = (wanted - t) / 1000;
+  return ttlSec >= policy.minSec && ttlSec <= policy.maxSec ? new Date(wanted) : new Date(t + policy.defaultSec * 1000);
+}

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { SessionStatus } from "../engine/engine.ts";
+import { checkTransition, type Direction } from "./session-transitions.ts";
+
+type Row = [Direction, SessionStatus, SessionStatus, boolean, "ok" | "invalid" | "conflict"];
+
+describe("checkTransition", () => {
+  const table: Row[] = [
+    ["terminating", "Initial", "InProgress", false, "ok"],
+    ["terminating", "Initial", "Ringing", false, "ok"],
+    ["terminating", "Ringing", "Connected", false, "ok"],
+    ["terminating", "InProgress", "Connected", false, "ok"],
+    ["originating", "Ringing", "Connected", false, "conflict"],
+    ["originating", "InProgress", "InProgress", true, "ok"],
+    ["originating", "Initial", "Hold", false, "conflict"],
+    ["originating", "Connected", "Hold", false, "ok"],
+    ["terminating", "Connected", "Hold", false, "ok"],
+    ["originating", "Hold", "Hold", false, "conflict"],
+    ["originating", "Hold", "Resume", false, "ok"],
+    ["originating", "Connected", "Resume", false, "conflict"],
+    ["originating", "Resume", "Hold", false, "ok"],
+    ["originating", "Connected", "Connected", true, "ok"],
+    ["originating", "Connected", "Connected", false, "conflict"],
+    ["originating", "Connected", "Terminated", false, "invalid"],
+    ["terminating", "Initial", "Declined", false, "invalid"],
+    ["originating", "Connected", "Initial", false, "invalid"],
+    ["originating", "Ringing", "Proceeding", false, "invalid"],
+    ["originating", "Terminated", "Connected", true, "conflict"],
+    ["terminating", "Busy", "Ringing", false, "conflict"],
+  ];
+  for (const [direction, from, to, offer, want] of table) {
+    it(`${direction} ${from} → ${to}${offer ? " with an offer" : ""} is ${want}`, () => {
+      const result = checkTransition(direction, from, to, offer);
+      assert.equal(result.ok ? "ok" : result.kind, want);
+    });
+  }
+});
