@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { base64url, decodeJwt, exportSPKI, importJWK, SignJWT } from "jose";
+import { base64url, type CryptoKey, decodeJwt, exportSPKI, importJWK, SignJWT } from "jose";
 import { createDevIssuer } from "./dev-issuer.ts";
 import { createJwtVerifier, type JwtVerifierOptions } from "./jwt-verifier.ts";
 import { AuthError, type AuthFailure } from "./principal.ts";
@@ -77,8 +77,13 @@ describe("JWT verifier", () => {
   });
 
   it("refuses a token whose payload was altered after signing as bad_signature", async () => {
-    const [header, payload, signature] = (await devIssuer.issueToken({ phoneNumber: PHONE, scopes: [] })).split(".");
-    const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload ?? ""))) as Record<string, unknown>;
+    const [header, payload, signature] = (
+      await devIssuer.issueToken({ phoneNumber: PHONE, scopes: [] })
+    ).split(".");
+    const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload ?? ""))) as Record<
+      string,
+      unknown
+    >;
     const forged = base64url.encode(JSON.stringify({ ...claims, scope: SCOPES.join(" ") }));
     assert.equal(await refusal(verifier().verify(`${header}.${forged}.${signature}`)), "bad_signature");
   });
@@ -91,7 +96,8 @@ describe("JWT verifier", () => {
   it("refuses an HS256 token keyed with the issuer's public key (key confusion) as unsupported_algorithm", async () => {
     const [jwk] = devIssuer.jwks().keys;
     assert.ok(jwk);
-    const pem = await exportSPKI(await importJWK(jwk, "ES256", { extractable: true }));
+    const publicKey = (await importJWK(jwk, "ES256", { extractable: true })) as CryptoKey;
+    const pem = await exportSPKI(publicKey);
     for (const secret of [pem, JSON.stringify(jwk)]) {
       const token = await new SignJWT({ phone_number: PHONE, scope: SCOPES.join(" ") })
         .setProtectedHeader({ alg: "HS256", kid: jwk.kid })
@@ -139,7 +145,10 @@ describe("JWT verifier", () => {
 
   it("refuses a token of another issuer as wrong_issuer", async () => {
     const token = await devIssuer.issueToken({ phoneNumber: PHONE, scopes: SCOPES });
-    assert.equal(await refusal(verifier({ issuer: "https://idp.example.com" }).verify(token)), "wrong_issuer");
+    assert.equal(
+      await refusal(verifier({ issuer: "https://idp.example.com" }).verify(token)),
+      "wrong_issuer",
+    );
   });
 
   it("refuses a token for another audience as wrong_audience", async () => {

@@ -18,7 +18,11 @@ describe("ApiError", () => {
   ];
   for (const [code, status] of table) {
     it(`derives status ${status} from code ${code}`, () => {
-      assert.deepEqual(new ApiError(code, "Some message.").toErrorInfo(), { status, code, message: "Some message." });
+      assert.deepEqual(new ApiError(code, "Some message.").toErrorInfo(), {
+        status,
+        code,
+        message: "Some message.",
+      });
     });
   }
 

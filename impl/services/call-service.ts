@@ -1,5 +1,8 @@
+import type {
+  CreateSessionInput,
+  UpdateSessionStatusInput,
+} from "../../generated/webrtc-call-handling/handlers.ts";
 import type { CallEngine, IncomingCall, SessionEvent } from "../engine/engine.ts";
-import type { CreateSessionInput, UpdateSessionStatusInput } from "../../generated/webrtc-call-handling/handlers.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
 import type { EventPublisher } from "./event-publisher.ts";
@@ -48,17 +51,25 @@ export function createCallService(deps: CallServiceDeps) {
   }
 
   return {
-    async create(ctx: RequestContext, registrationId: string, body: CreateSessionInput["body"]): Promise<MediaSessionInformation> {
+    async create(
+      ctx: RequestContext,
+      registrationId: string,
+      body: CreateSessionInput["body"],
+    ): Promise<MediaSessionInformation> {
       const phone = requirePhoneNumber(ctx);
       for (const field of ["status", "answer", "mediaSessionId"] as const) {
-        if (body[field] !== undefined) throw ApiError.invalidArgument(`${field} must not be included when creating a session.`);
+        if (body[field] !== undefined)
+          throw ApiError.invalidArgument(`${field} must not be included when creating a session.`);
       }
-      if (!body.receiverAddress) throw ApiError.invalidArgument("receiverAddress is required to create a session.");
+      if (!body.receiverAddress)
+        throw ApiError.invalidArgument("receiverAddress is required to create a session.");
       if (body.originatorAddress && !addressMatchesPhone(body.originatorAddress, phone)) {
         throw new ApiError("INVALID_TOKEN_CONTEXT", "originatorAddress is not consistent with access token.");
       }
       if (!(await deps.registrations.findOwned(ctx, registrationId))) {
-        throw ApiError.invalidArgument("The registrationId header does not identify an active registration of this subscriber.");
+        throw ApiError.invalidArgument(
+          "The registrationId header does not identify an active registration of this subscriber.",
+        );
       }
       if (body.clientCorrelator) {
         // The clientCorrelator "allows the client to recover from communication failures during
@@ -66,7 +77,10 @@ export function createCallService(deps: CallServiceDeps) {
         const existing = await store.sessions.findByClientCorrelator(phone, body.clientCorrelator);
         if (existing) {
           if (existing.info.receiverAddress !== body.receiverAddress) {
-            throw new ApiError("ALREADY_EXISTS", "clientCorrelator is already used by a session to another receiver.");
+            throw new ApiError(
+              "ALREADY_EXISTS",
+              "clientCorrelator is already used by a session to another receiver.",
+            );
           }
           return existing.info;
         }
@@ -79,7 +93,15 @@ export function createCallService(deps: CallServiceDeps) {
         mediaSessionId,
         status: "Initial",
       };
-      const record: SessionRecord = { mediaSessionId, owner: phone, registrationId, direction: "originating", info, createdAt: now, updatedAt: now };
+      const record: SessionRecord = {
+        mediaSessionId,
+        owner: phone,
+        registrationId,
+        direction: "originating",
+        info,
+        createdAt: now,
+        updatedAt: now,
+      };
       await store.sessions.put(record);
       try {
         await engine.originate({
@@ -102,12 +124,17 @@ export function createCallService(deps: CallServiceDeps) {
       return (await owned(ctx, mediaSessionId)).info;
     },
 
-    async updateStatus(ctx: RequestContext, mediaSessionId: string, body: UpdateSessionStatusInput["body"]): Promise<MediaSessionInformation> {
+    async updateStatus(
+      ctx: RequestContext,
+      mediaSessionId: string,
+      body: UpdateSessionStatusInput["body"],
+    ): Promise<MediaSessionInformation> {
       const record = await owned(ctx, mediaSessionId);
       if (!body?.status) throw ApiError.invalidArgument("status is required to update a session.");
       const from = record.info.status ?? "Initial";
       const check = checkTransition(record.direction, from, body.status, body.offer?.sdp !== undefined);
-      if (!check.ok) throw new ApiError(check.kind === "invalid" ? "INVALID_ARGUMENT" : "CONFLICT", check.message);
+      if (!check.ok)
+        throw new ApiError(check.kind === "invalid" ? "INVALID_ARGUMENT" : "CONFLICT", check.message);
       try {
         await engine.update({
           mediaSessionId,
@@ -138,8 +165,16 @@ export function createCallService(deps: CallServiceDeps) {
           throw toApiError(error);
         }
         const early = from !== "Connected" && from !== "Hold" && from !== "Resume";
-        const status = !early ? "Terminated" : record.direction === "originating" ? "SessionCancelled" : "Declined";
-        await publishChange(record, { ...record.info, status, reason: "Ended by the API client" }, ctx.correlator);
+        const status = !early
+          ? "Terminated"
+          : record.direction === "originating"
+            ? "SessionCancelled"
+            : "Declined";
+        await publishChange(
+          record,
+          { ...record.info, status, reason: "Ended by the API client" },
+          ctx.correlator,
+        );
       }
       await store.sessions.delete(mediaSessionId);
     },

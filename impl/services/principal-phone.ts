@@ -8,7 +8,10 @@ import type { RequestContext } from "./request-context.ts";
 export function requirePhoneNumber(ctx: RequestContext): string {
   const phone = ctx.principal.phoneNumber;
   if (!phone) {
-    throw new ApiError("INVALID_TOKEN_CONTEXT", "The access token does not identify a subscriber phone number.");
+    throw new ApiError(
+      "INVALID_TOKEN_CONTEXT",
+      "The access token does not identify a subscriber phone number.",
+    );
   }
   return phone;
 }

@@ -1,12 +1,15 @@
-import type { RegistrationEngine } from "../engine/engine.ts";
-import type { CreateRegistrationInput, UpdateRegistrationByIdInput } from "../../generated/webrtc-registration/handlers.ts";
+import type {
+  CreateRegistrationInput,
+  UpdateRegistrationByIdInput,
+} from "../../generated/webrtc-registration/handlers.ts";
 import type { components } from "../../generated/webrtc-registration/types.ts";
+import type { RegistrationEngine } from "../engine/engine.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { RegistrationRecord, Store } from "../store/index.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 import { requirePhoneNumber } from "./principal-phone.ts";
+import { type RegistrationTtlPolicy, registrationExpiry } from "./registration-ttl.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
-import { registrationExpiry, type RegistrationTtlPolicy } from "./registration-ttl.ts";
 import { toApiError } from "./to-api-error.ts";
 
 type RegSessionResponse = components["schemas"]["regSessionResponse"];
@@ -39,13 +42,22 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     return record;
   }
 
-  async function end(record: RegistrationRecord, reason: "NETWORK_TERMINATED" | "REGISTRATION_EXPIRED", description: string, correlator: string) {
+  async function end(
+    record: RegistrationRecord,
+    reason: "NETWORK_TERMINATED" | "REGISTRATION_EXPIRED",
+    description: string,
+    correlator: string,
+  ) {
     await store.registrations.delete(record.registrationId);
     await events.publish({
       type: "org.camaraproject.webrtc-events.v0.registration-ends",
       registrationId: record.registrationId,
       correlator,
-      data: { registrationId: record.registrationId, terminationReason: reason, terminationDescription: description },
+      data: {
+        registrationId: record.registrationId,
+        terminationReason: reason,
+        terminationDescription: description,
+      },
     });
   }
 
@@ -61,7 +73,12 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
         await engine
           .unregister({ registrationId: stale.registrationId, phoneNumber, correlator: ctx.correlator })
           .catch(() => undefined); // the stale binding is replaced either way
-        await end(stale, "NETWORK_TERMINATED", "Replaced by a new registration of the same device", ctx.correlator);
+        await end(
+          stale,
+          "NETWORK_TERMINATED",
+          "Replaced by a new registration of the same device",
+          ctx.correlator,
+        );
       }
       const record: RegistrationRecord = {
         registrationId: deps.newId(),
@@ -80,7 +97,11 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       return toResponse(record);
     },
 
-    async refresh(ctx: RequestContext, registrationId: string, body: UpdateRegistrationByIdInput["body"]): Promise<RegSessionResponse> {
+    async refresh(
+      ctx: RequestContext,
+      registrationId: string,
+      body: UpdateRegistrationByIdInput["body"],
+    ): Promise<RegSessionResponse> {
       const record = await owned(ctx, registrationId);
       const now = clock.now();
       const expiresAt = registrationExpiry(now, body?.registrationExpireTime, deps.ttl);
@@ -108,14 +129,21 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     async sweepExpired(correlator: string): Promise<number> {
       const expired = await store.registrations.listExpiredBy(clock.now().toISOString());
       for (const record of expired) {
-        await engine.unregister({ registrationId: record.registrationId, phoneNumber: record.owner, correlator }).catch(() => undefined);
+        await engine
+          .unregister({ registrationId: record.registrationId, phoneNumber: record.owner, correlator })
+          .catch(() => undefined);
         await end(record, "REGISTRATION_EXPIRED", "The registration expired without a refresh", correlator);
       }
       return expired.length;
     },
 
     /** The network ended a registration (e.g. a refused refresh or a NOTIFY of de-registration). */
-    async networkEnded(registrationId: string, reason: "NETWORK_TERMINATED" | "REGISTRATION_EXPIRED", description: string, correlator: string) {
+    async networkEnded(
+      registrationId: string,
+      reason: "NETWORK_TERMINATED" | "REGISTRATION_EXPIRED",
+      description: string,
+      correlator: string,
+    ) {
       const record = await store.registrations.get(registrationId);
       if (record) await end(record, reason, description, correlator);
     },

@@ -8,11 +8,26 @@ const tReq = new Date("2026-01-01T00:00:00.000Z");
 
 describe("registrationExpiry", () => {
   const table: [string, { requested: string | undefined; want: string }][] = [
-    ["applies TTL_cfg from t_req when nothing is requested", { requested: undefined, want: "2026-01-01T01:00:00.000Z" }],
-    ["honours a request inside [min, max]", { requested: "2026-01-01T02:00:00.000Z", want: "2026-01-01T02:00:00.000Z" }],
-    ["honours a request exactly at min", { requested: "2026-01-01T00:05:00.000Z", want: "2026-01-01T00:05:00.000Z" }],
-    ["falls back to TTL_cfg below min", { requested: "2026-01-01T00:04:59.000Z", want: "2026-01-01T01:00:00.000Z" }],
-    ["falls back to TTL_cfg above max", { requested: "2026-01-03T00:00:00.000Z", want: "2026-01-01T01:00:00.000Z" }],
+    [
+      "applies TTL_cfg from t_req when nothing is requested",
+      { requested: undefined, want: "2026-01-01T01:00:00.000Z" },
+    ],
+    [
+      "honours a request inside [min, max]",
+      { requested: "2026-01-01T02:00:00.000Z", want: "2026-01-01T02:00:00.000Z" },
+    ],
+    [
+      "honours a request exactly at min",
+      { requested: "2026-01-01T00:05:00.000Z", want: "2026-01-01T00:05:00.000Z" },
+    ],
+    [
+      "falls back to TTL_cfg below min",
+      { requested: "2026-01-01T00:04:59.000Z", want: "2026-01-01T01:00:00.000Z" },
+    ],
+    [
+      "falls back to TTL_cfg above max",
+      { requested: "2026-01-03T00:00:00.000Z", want: "2026-01-01T01:00:00.000Z" },
+    ],
     ["reads time zone offsets", { requested: "2026-01-01T03:00:00+02:00", want: "2026-01-01T01:00:00.000Z" }],
   ];
   for (const [name, { requested, want }] of table) {

@@ -17,14 +17,21 @@ export interface RegistrationTtlPolicy {
  * TTL; otherwise it falls back to its own policy". A requested time that is not in the future
  * cannot be a fallback case and is refused with 400 OUT_OF_RANGE.
  */
-export function registrationExpiry(requestTime: Date, requested: string | undefined, policy: RegistrationTtlPolicy): Date {
+export function registrationExpiry(
+  requestTime: Date,
+  requested: string | undefined,
+  policy: RegistrationTtlPolicy,
+): Date {
   const t = requestTime.getTime();
   if (requested === undefined) return new Date(t + policy.defaultSec * 1000);
   const wanted = Date.parse(requested);
-  if (Number.isNaN(wanted)) throw ApiError.invalidArgument("registrationExpireTime must be an RFC 3339 date-time.");
+  if (Number.isNaN(wanted))
+    throw ApiError.invalidArgument("registrationExpireTime must be an RFC 3339 date-time.");
   if (wanted <= t) {
     throw new ApiError("OUT_OF_RANGE", "registrationExpireTime must be in the future.");
   }
   const ttlSec = (wanted - t) / 1000;
-  return ttlSec >= policy.minSec && ttlSec <= policy.maxSec ? new Date(wanted) : new Date(t + policy.defaultSec * 1000);
+  return ttlSec >= policy.minSec && ttlSec <= policy.maxSec
+    ? new Date(wanted)
+    : new Date(t + policy.defaultSec * 1000);
 }

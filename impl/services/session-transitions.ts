@@ -12,7 +12,13 @@ export const TERMINAL_STATUSES: ReadonlySet<SessionStatus> = new Set<SessionStat
 ]);
 
 /** Before the call is answered. */
-const EARLY: ReadonlySet<SessionStatus> = new Set<SessionStatus>(["Initial", "InProgress", "Ringing", "Proceeding", "Waiting"]);
+const EARLY: ReadonlySet<SessionStatus> = new Set<SessionStatus>([
+  "Initial",
+  "InProgress",
+  "Ringing",
+  "Proceeding",
+  "Waiting",
+]);
 /** After the call is answered. */
 const CONFIRMED: ReadonlySet<SessionStatus> = new Set<SessionStatus>(["Connected", "Hold", "Resume"]);
 
@@ -35,21 +41,31 @@ const conflict = (message: string): TransitionCheck => ({ ok: false, kind: "conf
  *   with Connected (re-INVITE);
  * - ending a session is DELETE, and the network decides the other statuses.
  */
-export function checkTransition(direction: Direction, from: SessionStatus, to: SessionStatus, hasOffer: boolean): TransitionCheck {
-  if (TERMINAL_STATUSES.has(from)) return conflict(`The session has ended (${from}); it cannot change any more.`);
-  if (TERMINAL_STATUSES.has(to)) return invalid(`status ${to} cannot be set by the client; use DELETE to end a session.`);
+export function checkTransition(
+  direction: Direction,
+  from: SessionStatus,
+  to: SessionStatus,
+  hasOffer: boolean,
+): TransitionCheck {
+  if (TERMINAL_STATUSES.has(from))
+    return conflict(`The session has ended (${from}); it cannot change any more.`);
+  if (TERMINAL_STATUSES.has(to))
+    return invalid(`status ${to} cannot be set by the client; use DELETE to end a session.`);
   if (to === "Initial" || to === "Proceeding" || to === "Waiting") {
     return invalid(`status ${to} is set by the network, not by the client.`);
   }
   if (EARLY.has(from)) {
     if (hasOffer && to === from) return { ok: true }; // early media change → UPDATE
-    if (direction === "terminating" && (to === "InProgress" || to === "Ringing" || to === "Connected")) return { ok: true };
-    if (direction === "originating") return conflict(`The call is not answered yet (${from}); only a new offer can be sent.`);
+    if (direction === "terminating" && (to === "InProgress" || to === "Ringing" || to === "Connected"))
+      return { ok: true };
+    if (direction === "originating")
+      return conflict(`The call is not answered yet (${from}); only a new offer can be sent.`);
     return conflict(`A call in status ${from} cannot move to ${to}.`);
   }
   if (CONFIRMED.has(from)) {
     if (to === "Hold") return from === "Hold" ? conflict("The session is already on hold.") : { ok: true };
-    if (to === "Resume") return from === "Hold" ? { ok: true } : conflict("Only a session on hold can be resumed.");
+    if (to === "Resume")
+      return from === "Hold" ? { ok: true } : conflict("Only a session on hold can be resumed.");
     if (to === "Connected" && hasOffer) return { ok: true }; // re-INVITE with a new offer
     return conflict(`A connected session cannot move to ${to}.`);
   }

@@ -19,7 +19,9 @@ export interface SubscriptionServiceDeps {
 
 /** The representation served back: everything but the sink credential, which is a secret. */
 function toSubscription(record: SubscriptionRecord): Subscription {
-  const { sinkCredential: _secret, ...request } = record.request as SubscriptionRequest & { sinkCredential?: unknown };
+  const { sinkCredential: _secret, ...request } = record.request as SubscriptionRequest & {
+    sinkCredential?: unknown;
+  };
   return {
     ...request,
     id: record.id,
@@ -60,16 +62,25 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
       if (!(await deps.registrations.findOwned(ctx, detail.registrationId))) throw mismatch();
       if (type === SESSION_STATUS) {
         if (!detail.sessionId) {
-          throw ApiError.invalidArgument("config.subscriptionDetail.sessionId is required for session-status subscriptions.");
+          throw ApiError.invalidArgument(
+            "config.subscriptionDetail.sessionId is required for session-status subscriptions.",
+          );
         }
         const session = await store.sessions.get(detail.sessionId);
-        if (!session || session.owner !== phone || session.registrationId !== detail.registrationId) throw mismatch();
+        if (!session || session.owner !== phone || session.registrationId !== detail.registrationId)
+          throw mismatch();
       }
       const now = clock.now();
       mustBeFuture(request.config.subscriptionExpireTime, now, "config.subscriptionExpireTime");
       const credential = request.sinkCredential as SinkCredential | undefined;
-      if (credential?.accessTokenExpiresUtc !== undefined && Date.parse(credential.accessTokenExpiresUtc) <= now.getTime()) {
-        throw new ApiError("INVALID_CREDENTIAL", "sinkCredential.accessTokenExpiresUtc must be in the future.");
+      if (
+        credential?.accessTokenExpiresUtc !== undefined &&
+        Date.parse(credential.accessTokenExpiresUtc) <= now.getTime()
+      ) {
+        throw new ApiError(
+          "INVALID_CREDENTIAL",
+          "sinkCredential.accessTokenExpiresUtc must be in the future.",
+        );
       }
       const record: SubscriptionRecord = {
         id: deps.newId(),
@@ -99,7 +110,11 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
         type: "org.camaraproject.webrtc-events.v0.subscription-ended",
         subscriptionId: id,
         correlator: ctx.correlator,
-        data: { subscriptionId: id, terminationReason: "SUBSCRIPTION_DELETED", terminationDescription: "Deleted by the API client" },
+        data: {
+          subscriptionId: id,
+          terminationReason: "SUBSCRIPTION_DELETED",
+          terminationDescription: "Deleted by the API client",
+        },
       });
     },
   };

@@ -1,3 +1,3 @@
 export type * from "./records.ts";
-export type { Repository, Store } from "./store.ts";
 export { createSqliteStore } from "./sqlite-store.ts";
+export type { Repository, Store } from "./store.ts";

@@ -61,12 +61,24 @@ describe("SQLite store", () => {
     await store.registrations.put(registration);
     await store.sessions.put(session);
     await store.subscriptions.put(subscription);
-    assert.equal((await store.registrations.findByDevice("+34600000001", registration.deviceId))?.registrationId, "reg-1");
+    assert.equal(
+      (await store.registrations.findByDevice("+34600000001", registration.deviceId))?.registrationId,
+      "reg-1",
+    );
     assert.equal(await store.registrations.findByDevice("+34600000002", registration.deviceId), undefined);
-    assert.equal((await store.sessions.findByClientCorrelator("+34600000001", "cc-1"))?.mediaSessionId, "ms-1");
+    assert.equal(
+      (await store.sessions.findByClientCorrelator("+34600000001", "cc-1"))?.mediaSessionId,
+      "ms-1",
+    );
     assert.equal(await store.sessions.findByClientCorrelator("+34600000002", "cc-1"), undefined);
-    assert.deepEqual((await store.sessions.listByRegistration("reg-1")).map((s) => s.mediaSessionId), ["ms-1"]);
-    assert.deepEqual((await store.subscriptions.listByOwner("+34600000001")).map((s) => s.id), ["sub-1"]);
+    assert.deepEqual(
+      (await store.sessions.listByRegistration("reg-1")).map((s) => s.mediaSessionId),
+      ["ms-1"],
+    );
+    assert.deepEqual(
+      (await store.subscriptions.listByOwner("+34600000001")).map((s) => s.id),
+      ["sub-1"],
+    );
     assert.deepEqual(await store.subscriptions.listByOwner("+34600000002"), []);
     await store.close();
   });
@@ -74,8 +86,15 @@ describe("SQLite store", () => {
   it("lists registrations expired by a given time", async () => {
     const store = createSqliteStore({ file: ":memory:" });
     await store.registrations.put(registration);
-    await store.registrations.put({ ...registration, registrationId: "reg-2", expiresAt: "2031-01-01T00:00:00.000Z" });
-    assert.deepEqual((await store.registrations.listExpiredBy("2030-06-01T00:00:00.000Z")).map((r) => r.registrationId), ["reg-1"]);
+    await store.registrations.put({
+      ...registration,
+      registrationId: "reg-2",
+      expiresAt: "2031-01-01T00:00:00.000Z",
+    });
+    assert.deepEqual(
+      (await store.registrations.listExpiredBy("2030-06-01T00:00:00.000Z")).map((r) => r.registrationId),
+      ["reg-1"],
+    );
     await store.close();
   });
 

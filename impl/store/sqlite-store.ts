@@ -66,7 +66,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     registration_id: (r) => r.registrationId,
     client_correlator: (r) => r.info.clientCorrelator ?? null,
   });
-  const subscriptions = jsonTable<SubscriptionRecord>(db, "subscriptions", (r) => r.id, { owner: (r) => r.owner });
+  const subscriptions = jsonTable<SubscriptionRecord>(db, "subscriptions", (r) => r.id, {
+    owner: (r) => r.owner,
+  });
 
   const byDevice = registrations.query<[string, string]>("owner = ? AND device_id = ?");
   const expiredBy = registrations.query<[string]>("expires_at <= ?");

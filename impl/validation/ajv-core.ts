@@ -35,7 +35,13 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 export function createSchemaValidator(specs: Record<string, object>): SchemaValidator {
-  const ajv = new Ajv({ strict: true, strictTypes: false, strictRequired: false, allErrors: true, validateFormats: true });
+  const ajv = new Ajv({
+    strict: true,
+    strictTypes: false,
+    strictRequired: false,
+    allErrors: true,
+    validateFormats: true,
+  });
   addFormats.default(ajv);
   ajv.addVocabulary(ANNOTATIONS);
   // `nullable` (OpenAPI 3.0 §4.7.24) is built into ajv 8; `discriminator` is ours, below.

@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto";
+import type { Express, RequestHandler } from "express";
+import type { Logger } from "pino";
+import type { TokenVerifier } from "./auth/principal.ts";
+import type { Engine, EngineListener } from "./engine/engine.ts";
+import { createApp } from "./http/create-app.ts";
+import type { HandlerTable } from "./http/dispatch.ts";
+import { callHandlingHandlers } from "./http/handlers/call-handling-handlers.ts";
+import { eventsHandlers } from "./http/handlers/events-handlers.ts";
+import { registrationHandlers } from "./http/handlers/registration-handlers.ts";
+import { loadContract } from "./load-contract.ts";
+import { createCallService } from "./services/call-service.ts";
+import type { EventPublisher } from "./services/event-publisher.ts";
+import { createRegistrationService } from "./services/registration-service.ts";
+import type { RegistrationTtlPolicy } from "./services/registration-ttl.ts";
+import { type Clock, systemClock } from "./services/request-context.ts";
+import { createSubscriptionService } from "./services/subscription-service.ts";
+import type { Store } from "./store/index.ts";
+import { createSchemaValidator } from "./validation/ajv-core.ts";
+
+export interface GatewayDeps {
+  readonly store: Store;
+  /** Builds the engine once the services exist, so that it can report to them. */
+  readonly engine: (listener: EngineListener) => Engine;
+  readonly verifier: TokenVerifier;
+  readonly events: EventPublisher;
+  readonly logger: Logger;
+  readonly ttl: RegistrationTtlPolicy;
+  readonly validateResponses: boolean;
+  readonly clock?: Clock;
+  readonly newId?: () => string;
+  readonly rateLimit?: RequestHandler;
+  readonly extraRoutes?: (app: Express) => void;
+}
+
+/** Wires store, services, engine and HTTP app; the composition root and the tests both use it. */
+export function createGateway(deps: GatewayDeps) {
+  const clock = deps.clock ?? systemClock;
+  const newId = deps.newId ?? randomUUID;
+  const contract = loadContract();
+  const schemas = createSchemaValidator(contract.specs);
+  let engine: Engine | undefined;
+  const lazyEngine = () => {
+    if (!engine) throw new Error("engine not started");
+    return engine;
+  };
+  const registrations = createRegistrationService({
+    store: deps.store,
+    engine: {
+      register: (r) => lazyEngine().registrations.register(r),
+      refresh: (r) => lazyEngine().registrations.refresh(r),
+      unregister: (r) => lazyEngine().registrations.unregister(r),
+    },
+    events: deps.events,
+    clock,
+    newId,
+    ttl: deps.ttl,
+  });
+  const calls = createCallService({
+    store: deps.store,
+    engine: {
+      originate: (r) => lazyEngine().calls.originate(r),
+      update: (r) => lazyEngine().calls.update(r),
+      terminate: (r) => lazyEngine().calls.terminate(r),
+    },
+    events: deps.events,
+    registrations,
+    clock,
+    newId,
+  });
+  const subscriptions = createSubscriptionService({
+    store: deps.store,
+    events: deps.events,
+    registrations,
+    clock,
+    newId,
+  });
+  engine = deps.engine({
+    sessionChanged: (event) => calls.sessionChanged(event, randomUUID()),
+    incomingCall: async (call) => {
+      await calls.incomingCall(call, randomUUID());
+    },
+    registrationEnded: (ended) =>
+      registrations.networkEnded(ended.registrationId, ended.reason, ended.description, randomUUID()),
+  });
+
+  const handlers = {
+    ...registrationHandlers(registrations),
+    ...callHandlingHandlers(calls),
+    ...eventsHandlers(subscriptions),
+  } as unknown as HandlerTable;
+
+  const app = createApp({
+    apis: contract.apis,
+    specs: contract.specs,
+    schemas,
+    handlers,
+    verifier: deps.verifier,
+    logger: deps.logger,
+    validateResponses: deps.validateResponses,
+    ...(deps.rateLimit ? { rateLimit: deps.rateLimit } : {}),
+    ...(deps.extraRoutes ? { extraRoutes: deps.extraRoutes } : {}),
+    ready: async () => lazyEngine().ready() && (await deps.store.ping()),
+  });
+
+  return {
+    app,
+    services: { registrations, calls, subscriptions },
+    engine: lazyEngine(),
+    contract,
+    async close() {
+      await lazyEngine().close();
+      await deps.store.close();
+    },
+  };
+}
+
+export type Gateway = ReturnType<typeof createGateway>;

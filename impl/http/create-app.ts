@@ -1,0 +1,111 @@
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from "express";
+import type { Logger } from "pino";
+import type { ApiManifest } from "../../generated/index.ts";
+import type { TokenVerifier } from "../auth/principal.ts";
+import { ApiError } from "../errors/api-error.ts";
+import type { SchemaValidator } from "../validation/ajv-core.ts";
+import { absentBody } from "./absent-body.ts";
+import { authenticate } from "./authenticate.ts";
+import { correlator } from "./correlator.ts";
+import { dispatch, type HandlerTable } from "./dispatch.ts";
+import { errorMiddleware } from "./error-middleware.ts";
+import { createHttpMetrics } from "./metrics.ts";
+import { openApiValidation } from "./openapi-validation.ts";
+import { createOperationResolver } from "./operation-resolver.ts";
+import { requestLog } from "./request-log.ts";
+
+export interface AppDeps {
+  readonly apis: readonly ApiManifest[];
+  /** Effective spec of each API, by name (generated/<api>/openapi.json). */
+  readonly specs: Record<string, object>;
+  readonly schemas: SchemaValidator;
+  /** operationId → handler, for every operation of every manifest. */
+  readonly handlers: HandlerTable;
+  readonly verifier: TokenVerifier;
+  readonly logger: Logger;
+  /** Validate responses against the spec (development and tests). */
+  readonly validateResponses: boolean;
+  /** Request body limit, bytes. Default 262144. */
+  readonly bodyLimitBytes?: number;
+  /** Per-client request budget; omit to disable rate limiting. */
+  readonly rateLimit?: RequestHandler;
+  /** Extra routes mounted before the API (dev issuer, relay, demo). */
+  readonly extraRoutes?: (app: Express) => void;
+  /** /readyz answers 200 only when this returns true. */
+  readonly ready: () => Promise<boolean>;
+}
+
+/**
+ * The HTTP face of the gateway, built from the generated operation manifests: no hand-written route
+ * table. Order: correlator → operation resolution (404/405) → rate limit → authentication (401/403)
+ * → JSON body → OpenAPI validation (400/415) → handler → one error middleware.
+ */
+export function createApp(deps: AppDeps): Express {
+  const operations = deps.apis.flatMap((api) => api.operations);
+  const missing = operations.filter((op) => !deps.handlers[op.operationId]).map((op) => op.operationId);
+  if (missing.length > 0) throw new Error(`No handler for ${missing.join(", ")}`);
+  const resolve = createOperationResolver(operations);
+  const metrics = createHttpMetrics();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+  app.use(correlator);
+  app.use(requestLog(deps.logger));
+  app.use(metrics.middleware);
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const ready = await deps.ready().catch(() => false);
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready" });
+  });
+  app.get("/metrics", metrics.endpoint);
+  deps.extraRoutes?.(app);
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const found = resolve(req.method, req.path);
+    if (found.kind === "not_found") return next(ApiError.notFound("The specified resource"));
+    if (found.kind === "method_not_allowed") {
+      return next(
+        new ApiError(
+          "METHOD_NOT_ALLOWED",
+          `${req.method} is not allowed on ${req.path}; allowed: ${found.allowed.join(", ")}.`,
+          {
+            headers: { Allow: found.allowed.join(", ") },
+          },
+        ),
+      );
+    }
+    res.locals.operation = found.operation;
+    res.locals.pathParams = found.pathParams;
+    next();
+  });
+  if (deps.rateLimit) app.use(deps.rateLimit);
+  app.use(authenticate(deps.verifier));
+  app.use(absentBody);
+  app.use(
+    express.json({
+      limit: deps.bodyLimitBytes ?? 262_144,
+      type: ["application/json", "application/*+json"],
+      strict: true,
+    }),
+  );
+  app.use(
+    openApiValidation(deps.apis, deps.specs, deps.schemas, { validateResponses: deps.validateResponses }),
+  );
+  app.use(dispatch(deps.handlers));
+  app.use((_req: Request, _res: Response, next: NextFunction) =>
+    next(ApiError.notFound("The specified resource")),
+  );
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

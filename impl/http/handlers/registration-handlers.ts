@@ -1,0 +1,21 @@
+import type { WebrtcRegistrationHandlers } from "../../../generated/webrtc-registration/handlers.ts";
+import type { RegistrationService } from "../../services/registration-service.ts";
+import type { RequestContext } from "../../services/request-context.ts";
+
+/** webrtc-registration v0.3: the generated contract, implemented on the registration service. */
+export function registrationHandlers(
+  service: RegistrationService,
+): WebrtcRegistrationHandlers<RequestContext> {
+  return {
+    async createRegistration(input, ctx) {
+      return { status: 200, body: await service.create(ctx, input.body) };
+    },
+    async updateRegistrationById(input, ctx) {
+      return { status: 200, body: await service.refresh(ctx, input.path.registrationId, input.body) };
+    },
+    async deleteRegistrationById(input, ctx) {
+      await service.delete(ctx, input.path.registrationId);
+      return { status: 204 };
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { OperationManifest } from "../../generated/index.ts";
+
+export type ResolvedOperation = {
+  readonly operation: OperationManifest;
+  readonly pathParams: Record<string, string>;
+};
+
+export type Resolution =
+  | ({ readonly kind: "found" } & ResolvedOperation)
+  | { readonly kind: "method_not_allowed"; readonly allowed: readonly string[] }
+  | { readonly kind: "not_found" };
+
+interface CompiledPath {
+  readonly regex: RegExp;
+  readonly names: readonly string[];
+  readonly byMethod: Map<string, OperationManifest>;
+}
+
+/**
+ * Matches a request path and method against the operation manifests: the routing table is the
+ * manifests, never hand-written. A templated segment matches one non-empty path segment.
+ */
+export function createOperationResolver(operations: readonly OperationManifest[]) {
+  const paths = new Map<string, CompiledPath>();
+  for (const op of operations) {
+    let compiled = paths.get(op.fullPath);
+    if (!compiled) {
+      const names: string[] = [];
+      const source = op.fullPath
+        .split(/(\{[^}]+\})/)
+        .map((part) => {
+          const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+          if (name) {
+            names.push(name);
+            return "([^/]+)";
+          }
+          return part.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+        })
+        .join("");
+      compiled = { regex: new RegExp(`^${source}/?$`), names, byMethod: new Map() };
+      paths.set(op.fullPath, compiled);
+    }
+    compiled.byMethod.set(op.method.toUpperCase(), op);
+  }
+  // Literal paths win over templated ones (`/a/list` before `/a/{id}`).
+  const ordered = [...paths.values()].sort((a, b) => a.names.length - b.names.length);
+
+  return function resolve(method: string, path: string): Resolution {
+    for (const compiled of ordered) {
+      const match = compiled.regex.exec(path);
+      if (!match) continue;
+      const operation = compiled.byMethod.get(method === "HEAD" ? "GET" : method);
+      if (!operation) return { kind: "method_not_allowed", allowed: [...compiled.byMethod.keys()].sort() };
+      const pathParams: Record<string, string> = {};
+      compiled.names.forEach((name, i) => {
+        pathParams[name] = decodeURIComponent(match[i + 1] ?? "");
+      });
+      return { kind: "found", operation, pathParams };
+    }
+    return { kind: "not_found" };
+  };
+}

@@ -1,0 +1,27 @@
+import type { NextFunction, Request, Response } from "express";
+import type { Logger } from "pino";
+import type { OperationManifest } from "../../generated/index.ts";
+
+/** One log line per request, carrying the x-correlator so API, SIP and event logs can be joined. */
+export function requestLog(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const operation = res.locals.operation as OperationManifest | undefined;
+      logger.info(
+        {
+          correlator: res.locals.correlator,
+          method: req.method,
+          path: req.path,
+          operationId: operation?.operationId,
+          status: res.statusCode,
+          code: res.locals.errorCode,
+          authFailure: res.locals.authFailure,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        "request",
+      );
+    });
+    next();
+  };
+}
