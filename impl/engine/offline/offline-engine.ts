@@ -1,0 +1,38 @@
+import type { Engine, EngineListener } from "../engine.ts";
+
+/**
+ * The engine used when no SIP network is configured (`ENGINE=offline`): registrations are kept by
+ * the gateway alone, as in trunk mode, and every outgoing call ends as NotReachable, announced
+ * through the same path a SIP failure takes. It lets the HTTP face, auth, store and events run
+ * without Kamailio; it never pretends a call was connected.
+ */
+export function createOfflineEngine(listener: EngineListener): Engine {
+  const pending = new Set<NodeJS.Timeout>();
+  return {
+    registrations: {
+      register: async () => undefined,
+      refresh: async () => undefined,
+      unregister: async () => undefined,
+    },
+    calls: {
+      async originate(request) {
+        const timer = setTimeout(() => {
+          pending.delete(timer);
+          void listener.sessionChanged({
+            mediaSessionId: request.mediaSessionId,
+            status: "NotReachable",
+            reason: "No SIP network is configured (ENGINE=offline)",
+          });
+        }, 0);
+        pending.add(timer);
+      },
+      update: async () => undefined,
+      terminate: async () => undefined,
+    },
+    ready: () => true,
+    async close() {
+      for (const timer of pending) clearTimeout(timer);
+      pending.clear();
+    },
+  };
+}

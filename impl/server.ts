@@ -1,0 +1,117 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * Composition root of the gateway: configuration read once and validated, then store, auth, engine,
+ * services and HTTP app wired together. Graceful shutdown on SIGTERM and SIGINT.
+ */
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import pino from "pino";
+import { createDevIssuer } from "./auth/dev-issuer.ts";
+import { createIntrospectionVerifier } from "./auth/introspection-verifier.ts";
+import { createJwtVerifier } from "./auth/jwt-verifier.ts";
+import type { TokenVerifier } from "./auth/principal.ts";
+import { type Config, ConfigError, readConfig } from "./config/config.ts";
+import { createOfflineEngine } from "./engine/offline/offline-engine.ts";
+import { createGateway } from "./gateway.ts";
+import { mountDevIssuer } from "./http/dev-issuer-routes.ts";
+import { createRateLimit } from "./http/rate-limit.ts";
+import type { EventPublisher } from "./services/event-publisher.ts";
+import { createSqliteStore } from "./store/index.ts";
+
+const DEV_ISSUER_PATH = "/dev-issuer";
+
+async function start(config: Config) {
+  const logger = pino({ level: config.logLevel, base: { service: "camara-webrtc-gateway" } });
+  let mountIssuer: Parameters<typeof createGateway>[0]["extraRoutes"];
+  let verifier: TokenVerifier;
+  const auth = config.auth;
+  if (auth.mode === "dev") {
+    const issuerUrl = `http://127.0.0.1:${config.port}${DEV_ISSUER_PATH}`;
+    const issuer = await createDevIssuer({
+      issuer: issuerUrl,
+      audience: auth.audience,
+      clients: [{ clientId: auth.clientId, clientSecret: auth.clientSecret }],
+      phoneNumbers: auth.phoneNumbers,
+      keyFile: auth.keyFile,
+    });
+    verifier = createJwtVerifier({ issuer: issuerUrl, audience: auth.audience, jwks: issuer.jwks(), phoneNumberClaim: auth.phoneClaim });
+    mountIssuer = (app) => mountDevIssuer(app, DEV_ISSUER_PATH, issuer);
+    logger.warn({ issuer: issuerUrl }, "embedded development issuer enabled (AUTH_MODE=dev): never use it in production");
+  } else if (auth.mode === "jwt") {
+    verifier = createJwtVerifier({ ...auth, phoneNumberClaim: auth.phoneClaim });
+  } else {
+    verifier = createIntrospectionVerifier({
+      introspectionUrl: auth.introspectionUrl,
+      clientId: auth.clientId,
+      clientSecret: auth.clientSecret,
+      timeoutMs: auth.timeoutMs,
+      ...(auth.issuer ? { issuer: auth.issuer } : {}),
+      ...(auth.audience ? { audience: auth.audience } : {}),
+      phoneNumberClaim: auth.phoneClaim,
+    });
+  }
+
+  // Event delivery (subscriptions → CloudEvents to sinks) is the webrtc-events dispatcher's job;
+  // until it is wired in, events are logged with their correlator and not delivered.
+  const events: EventPublisher = {
+    publish: async (event) => {
+      logger.info({ correlator: event.correlator, type: event.type }, "event produced (delivery not wired)");
+    },
+  };
+
+  const gateway = createGateway({
+    store: createSqliteStore({ file: config.storeFile }),
+    engine: createOfflineEngine,
+    verifier,
+    events,
+    logger,
+    ttl: config.registrationTtl,
+    validateResponses: config.validateResponses,
+    ...(config.rateLimitPerMinute > 0 ? { rateLimit: createRateLimit(config.rateLimitPerMinute) } : {}),
+    ...(mountIssuer ? { extraRoutes: mountIssuer } : {}),
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = gateway.app.listen(config.port, config.host, () => resolve(s));
+    s.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  logger.info({ host: config.host, port, engine: config.engine, auth: auth.mode, store: config.storeFile }, "gateway listening");
+
+  const sweep = setInterval(() => {
+    gateway.services.registrations.sweepExpired(randomUUID()).catch((err: unknown) => logger.error({ err }, "registration sweep failed"));
+  }, config.registrationSweepIntervalMs);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    clearInterval(sweep);
+    const forced = setTimeout(() => {
+      logger.error("shutdown timed out; exiting");
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    forced.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await gateway.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+try {
+  await start(readConfig());
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}

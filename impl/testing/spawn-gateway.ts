@@ -1,0 +1,65 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const SERVER = fileURLToPath(new URL("../server.ts", import.meta.url));
+
+export interface SpawnedGateway {
+  readonly baseUrl: string;
+  readonly child: ChildProcess;
+  readonly logs: string[];
+  /** Resolves with the exit code once the process ends. */
+  readonly exited: Promise<number | null>;
+  /** A client-credentials token from the gateway's dev issuer. */
+  token(phone: string, scopes: readonly string[]): Promise<string>;
+}
+
+/**
+ * Starts the real composition root (impl/server.ts) as a child process on 127.0.0.1 and an
+ * ephemeral port, and resolves once it logs "gateway listening".
+ */
+export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_000): Promise<SpawnedGateway> {
+  const child = spawn(process.execPath, ["--import", "tsx", SERVER], {
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.stderr?.on("data", (d: Buffer) => logs.push(d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${logs.join("")}`)), timeoutMs);
+    void exited.then((code) => reject(new Error(`gateway exited with ${code}:\n${logs.join("")}`)));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      logs.push(line);
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === "gateway listening" && entry.port) {
+          clearTimeout(timer);
+          resolve(entry.port);
+        }
+      } catch {
+        // not a log line
+      }
+    });
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    child,
+    logs,
+    exited,
+    async token(phone, scopes) {
+      const response = await fetch(`${baseUrl}/dev-issuer/token`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: `Basic ${Buffer.from("dev-client:dev-secret").toString("base64")}`,
+        },
+        body: new URLSearchParams({ grant_type: "client_credentials", scope: scopes.join(" "), phone_number: phone }),
+      });
+      const body = (await response.json()) as { access_token?: string };
+      if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
+      return body.access_token;
+    },
+  };
+}
