@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { ALL_SCOPES } from "./testing/test-gateway.ts";
 import { spawnGateway } from "./testing/spawn-gateway.ts";
+import { ALL_SCOPES } from "./testing/test-gateway.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "gateway-restart-"));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -42,14 +42,22 @@ describe("the gateway process", () => {
     const second = await spawnGateway({ DATA_DIR: dataDir });
     try {
       // The dev issuer's key is kept in DATA_DIR, so the token from before the restart still verifies.
-      const refreshed = await fetch(`${second.baseUrl}/webrtc-registration/v0.3/sessions/${registration.registrationId}`, {
-        method: "PUT",
-        headers,
-        body: "{}",
-      });
+      const refreshed = await fetch(
+        `${second.baseUrl}/webrtc-registration/v0.3/sessions/${registration.registrationId}`,
+        {
+          method: "PUT",
+          headers,
+          body: "{}",
+        },
+      );
       assert.equal(refreshed.status, 200);
-      assert.equal(((await refreshed.json()) as { registrationId: string }).registrationId, registration.registrationId);
-      const read = await fetch(`${second.baseUrl}/webrtc-events/v0.2/subscriptions/${subscription.id}`, { headers });
+      assert.equal(
+        ((await refreshed.json()) as { registrationId: string }).registrationId,
+        registration.registrationId,
+      );
+      const read = await fetch(`${second.baseUrl}/webrtc-events/v0.2/subscriptions/${subscription.id}`, {
+        headers,
+      });
       assert.equal(read.status, 200);
       assert.equal(((await read.json()) as { id: string }).id, subscription.id);
     } finally {
@@ -59,10 +67,14 @@ describe("the gateway process", () => {
   });
 
   it("refuses to start on a bad configuration value, naming the variable", () => {
-    const result = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./server.ts", import.meta.url))], {
-      env: { ...process.env, PORT: "not-a-port", DATA_DIR: dataDir },
-      encoding: "utf8",
-    });
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("./server.ts", import.meta.url))],
+      {
+        env: { ...process.env, PORT: "not-a-port", DATA_DIR: dataDir },
+        encoding: "utf8",
+      },
+    );
     assert.equal(result.status, 2);
     assert.match(result.stderr, /PORT=not-a-port must be an integer from 0 to 65535\./);
   });

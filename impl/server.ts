@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import pino from "pino";
+import { withVerificationCache } from "./auth/cached-verifier.ts";
 import { createDevIssuer } from "./auth/dev-issuer.ts";
 import { createIntrospectionVerifier } from "./auth/introspection-verifier.ts";
 import { createJwtVerifier } from "./auth/jwt-verifier.ts";
@@ -34,9 +35,17 @@ async function start(config: Config) {
       phoneNumbers: auth.phoneNumbers,
       keyFile: auth.keyFile,
     });
-    verifier = createJwtVerifier({ issuer: issuerUrl, audience: auth.audience, jwks: issuer.jwks(), phoneNumberClaim: auth.phoneClaim });
+    verifier = createJwtVerifier({
+      issuer: issuerUrl,
+      audience: auth.audience,
+      jwks: issuer.jwks(),
+      phoneNumberClaim: auth.phoneClaim,
+    });
     mountIssuer = (app) => mountDevIssuer(app, DEV_ISSUER_PATH, issuer);
-    logger.warn({ issuer: issuerUrl }, "embedded development issuer enabled (AUTH_MODE=dev): never use it in production");
+    logger.warn(
+      { issuer: issuerUrl },
+      "embedded development issuer enabled (AUTH_MODE=dev): never use it in production",
+    );
   } else if (auth.mode === "jwt") {
     verifier = createJwtVerifier({ ...auth, phoneNumberClaim: auth.phoneClaim });
   } else {
@@ -60,9 +69,9 @@ async function start(config: Config) {
   };
 
   const gateway = createGateway({
-    store: createSqliteStore({ file: config.storeFile }),
+    store: createSqliteStore({ file: config.storeFile, synchronous: config.storeSynchronous }),
     engine: createOfflineEngine,
-    verifier,
+    verifier: withVerificationCache(verifier, { maxAgeMs: config.tokenCacheMs }),
     events,
     logger,
     ttl: config.registrationTtl,
@@ -77,10 +86,15 @@ async function start(config: Config) {
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  logger.info({ host: config.host, port, engine: config.engine, auth: auth.mode, store: config.storeFile }, "gateway listening");
+  logger.info(
+    { host: config.host, port, engine: config.engine, auth: auth.mode, store: config.storeFile },
+    "gateway listening",
+  );
 
   const sweep = setInterval(() => {
-    gateway.services.registrations.sweepExpired(randomUUID()).catch((err: unknown) => logger.error({ err }, "registration sweep failed"));
+    gateway.services.registrations
+      .sweepExpired(randomUUID())
+      .catch((err: unknown) => logger.error({ err }, "registration sweep failed"));
   }, config.registrationSweepIntervalMs);
 
   let stopping = false;

@@ -23,18 +23,45 @@ describe("readConfig", () => {
 
   const table: [string, NodeJS.ProcessEnv, RegExp][] = [
     ["a non-numeric PORT", { PORT: "abc" }, /^PORT=abc must be an integer from 0 to 65535\.$/],
-    ["an unknown AUTH_MODE", { AUTH_MODE: "magic" }, /^AUTH_MODE=magic must be one of dev, jwt, introspection\.$/],
-    ["jwt mode without its issuer", { AUTH_MODE: "jwt", AUTH_AUDIENCE: "a", AUTH_JWKS_URL: "https://i/jwks" }, /^AUTH_ISSUER is required/],
-    ["a JWKS URL that is not http(s)", { AUTH_MODE: "jwt", AUTH_ISSUER: "i", AUTH_AUDIENCE: "a", AUTH_JWKS_URL: "file:///x" }, /^AUTH_JWKS_URL=file:\/\/\/x must be an http\(s\) URL\.$/],
-    ["the dev issuer in production", { NODE_ENV: "production" }, /^AUTH_MODE=dev is not allowed with NODE_ENV=production/],
-    ["a dev phone number that is not E.164", { DEV_PHONE_NUMBERS: "+34600000001,0034" }, /^DEV_PHONE_NUMBERS: 0034 is not an E\.164 number/],
-    ["TTL bounds out of order", { REGISTRATION_TTL_MIN_SEC: "7200" }, /REGISTRATION_TTL_MIN_SEC ≤ REGISTRATION_TTL_SEC/],
+    [
+      "an unknown AUTH_MODE",
+      { AUTH_MODE: "magic" },
+      /^AUTH_MODE=magic must be one of dev, jwt, introspection\.$/,
+    ],
+    [
+      "jwt mode without its issuer",
+      { AUTH_MODE: "jwt", AUTH_AUDIENCE: "a", AUTH_JWKS_URL: "https://i/jwks" },
+      /^AUTH_ISSUER is required/,
+    ],
+    [
+      "a JWKS URL that is not http(s)",
+      { AUTH_MODE: "jwt", AUTH_ISSUER: "i", AUTH_AUDIENCE: "a", AUTH_JWKS_URL: "file:///x" },
+      /^AUTH_JWKS_URL=file:\/\/\/x must be an http\(s\) URL\.$/,
+    ],
+    [
+      "the dev issuer in production",
+      { NODE_ENV: "production" },
+      /^AUTH_MODE=dev is not allowed with NODE_ENV=production/,
+    ],
+    [
+      "a dev phone number that is not E.164",
+      { DEV_PHONE_NUMBERS: "+34600000001,0034" },
+      /^DEV_PHONE_NUMBERS: 0034 is not an E\.164 number/,
+    ],
+    [
+      "TTL bounds out of order",
+      { REGISTRATION_TTL_MIN_SEC: "7200" },
+      /REGISTRATION_TTL_MIN_SEC ≤ REGISTRATION_TTL_SEC/,
+    ],
     ["a bad LOG_LEVEL", { LOG_LEVEL: "loud" }, /^LOG_LEVEL=loud must be one of/],
   ];
   for (const [name, env, want] of table) {
     it(`stops on ${name}, naming the variable`, () => {
       const problems = problemsOf(env);
-      assert.ok(problems.some((p) => want.test(p)), problems.join("\n"));
+      assert.ok(
+        problems.some((p) => want.test(p)),
+        problems.join("\n"),
+      );
     });
   }
 

@@ -74,6 +74,11 @@ export function createApp(deps: AppDeps): Express {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const found = resolve(req.method, req.path);
     if (found.kind === "not_found") return next(ApiError.notFound("The specified resource"));
+    if (found.kind === "bad_path_parameter") {
+      return next(
+        ApiError.invalidArgument(`The path parameter ${found.name} is not validly percent-encoded.`),
+      );
+    }
     if (found.kind === "method_not_allowed") {
       return next(
         new ApiError(

@@ -35,7 +35,7 @@ export function toApiErrorFromHttp(
   const e = (error ?? {}) as HttpishError;
   const status = e.status ?? e.statusCode;
   if (e.type === "entity.parse.failed")
-    return ApiError.invalidArgument("The request body is not valid JSON.");
+    return ApiError.invalidArgument("The request body is not a valid JSON object.");
   if (e.type === "entity.too.large") return ApiError.invalidArgument("The request body is too large.");
   if (e.type === "charset.unsupported" || e.type === "encoding.unsupported") {
     return new ApiError("UNSUPPORTED_MEDIA_TYPE", "The request body must be UTF-8 encoded application/json.");

@@ -8,6 +8,7 @@ export type ResolvedOperation = {
 export type Resolution =
   | ({ readonly kind: "found" } & ResolvedOperation)
   | { readonly kind: "method_not_allowed"; readonly allowed: readonly string[] }
+  | { readonly kind: "bad_path_parameter"; readonly name: string }
   | { readonly kind: "not_found" };
 
 interface CompiledPath {
@@ -52,9 +53,14 @@ export function createOperationResolver(operations: readonly OperationManifest[]
       const operation = compiled.byMethod.get(method === "HEAD" ? "GET" : method);
       if (!operation) return { kind: "method_not_allowed", allowed: [...compiled.byMethod.keys()].sort() };
       const pathParams: Record<string, string> = {};
-      compiled.names.forEach((name, i) => {
-        pathParams[name] = decodeURIComponent(match[i + 1] ?? "");
-      });
+      for (const [i, name] of compiled.names.entries()) {
+        try {
+          pathParams[name] = decodeURIComponent(match[i + 1] ?? "");
+        } catch {
+          // RFC 3986 §2.1: a "%" not followed by two hex digits is not a valid percent-encoding.
+          return { kind: "bad_path_parameter", name };
+        }
+      }
       return { kind: "found", operation, pathParams };
     }
     return { kind: "not_found" };

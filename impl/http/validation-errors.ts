@@ -61,7 +61,10 @@ function keywordOf(issue: ValidatorIssue): string {
 /** A readable sentence from the validator's issues: `body.deviceId must match format "uuid"`. */
 function sentence(issues: readonly ValidatorIssue[]): string {
   const parts = issues.slice(0, 3).map((i) => {
-    const where = (i.path ?? "").replace(/^\//, "").replace(/\//g, ".");
+    // For `required`, the validator's path already names the missing property, which the message
+    // repeats: report it at its parent ("body must have required property 'deviceId'").
+    const path = keywordOf(i) === "required" ? (i.path ?? "").replace(/\/[^/]*$/, "") : (i.path ?? "");
+    const where = path.replace(/^\//, "").replace(/\//g, ".");
     return `${where ? `${where} ` : ""}${i.message ?? "is invalid"}`;
   });
   return `Client specified an invalid argument: ${parts.join("; ")}.`;

@@ -55,7 +55,11 @@ export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_0
           "content-type": "application/x-www-form-urlencoded",
           authorization: `Basic ${Buffer.from("dev-client:dev-secret").toString("base64")}`,
         },
-        body: new URLSearchParams({ grant_type: "client_credentials", scope: scopes.join(" "), phone_number: phone }),
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          scope: scopes.join(" "),
+          phone_number: phone,
+        }),
       });
       const body = (await response.json()) as { access_token?: string };
       if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);

@@ -1,0 +1,205 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * `npm run bench:api`: throughput and latency of three API scenarios on loopback with auth and
+ * request validation on, next to a bare express handler measured in the same run (the machine is
+ * shared and noisy, so only same-run ratios mean anything). Then p99 at half the gateway's maximum
+ * rate. Every run is bounded in time (BENCH_SECONDS, default 8 s per measurement).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { fromRoot } from "../lib/paths.ts";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const PHONE = "+34600000001";
+const SCOPES = [
+  "webrtc-registration:sessions:create",
+  "webrtc-registration:sessions:delete",
+  "webrtc-call-handling:sessions:create",
+  "webrtc-call-handling:sessions:read",
+  "webrtc-events:org.camaraproject.webrtc-events.v0.registration-ends:create",
+];
+
+const children: ChildProcess[] = [];
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Starts a server script on a free loopback port and waits until `readyPath` answers 2xx (20 s at most). */
+async function startProcess(script: string, env: Record<string, string>, readyPath: string) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}${readyPath}`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { url };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${script} did not become ready on ${url}${readyPath}`);
+}
+
+interface Scenario {
+  name: string;
+  requests: autocannon.Request[];
+}
+
+async function measure(
+  url: string,
+  scenario: Scenario,
+  headers: Record<string, string>,
+  overallRate?: number,
+) {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers,
+    requests: scenario.requests,
+    ...(overallRate ? { overallRate } : {}),
+  });
+  const non2xx = result.non2xx + result.errors + result.timeouts;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx,
+    total: result.requests.total,
+  };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "bench-api-"));
+try {
+  const gateway = await startProcess(
+    fromRoot("impl/server.ts"),
+    {
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      RATE_LIMIT_PER_MINUTE: "0",
+      VALIDATE_RESPONSES: "false",
+    },
+    "/readyz",
+  );
+  const bare = await startProcess(fromRoot("scripts/bench/bare-server.ts"), {}, "/healthz");
+  const tokenResponse = await fetch(`${gateway.url}/dev-issuer/token`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `Basic ${Buffer.from("dev-client:dev-secret").toString("base64")}`,
+    },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      scope: SCOPES.join(" "),
+      phone_number: PHONE,
+    }),
+  });
+  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const post = async (path: string, body: unknown, extra: Record<string, string> = {}) =>
+    (await (
+      await fetch(`${gateway.url}${path}`, {
+        method: "POST",
+        headers: { ...headers, ...extra },
+        body: JSON.stringify(body),
+      })
+    ).json()) as Record<string, string>;
+  const registration = await post("/webrtc-registration/v0.3/sessions", {
+    deviceId: "7d444840-9dc0-11d1-b245-5ffdce74fad2",
+  });
+  const registrationId = registration.registrationId ?? "";
+  const session = await post(
+    "/webrtc-call-handling/v0.3/sessions",
+    { receiverAddress: "tel:+34600000009" },
+    { registrationId },
+  );
+
+  let device = 0;
+  const scenarios: Scenario[] = [
+    {
+      name: "createRegistration+deleteRegistrationById",
+      requests: [
+        {
+          method: "POST",
+          path: "/webrtc-registration/v0.3/sessions",
+          setupRequest: (req) => {
+            device += 1;
+            const hex = device.toString(16).padStart(12, "0");
+            return { ...req, body: JSON.stringify({ deviceId: `7d444840-9dc0-41d1-b245-${hex}` }) };
+          },
+          onResponse: (_status, body, context) => {
+            (context as Record<string, unknown>).id =
+              (JSON.parse(body) as { registrationId?: string }).registrationId ?? "none";
+          },
+        },
+        {
+          method: "DELETE",
+          setupRequest: (req, context) => ({
+            ...req,
+            path: `/webrtc-registration/v0.3/sessions/${String((context as Record<string, unknown>).id)}`,
+          }),
+        },
+      ],
+    },
+    {
+      name: "getSessionDetailsById",
+      requests: [{ method: "GET", path: `/webrtc-call-handling/v0.3/sessions/${session.mediaSessionId}` }],
+    },
+    {
+      name: "createNotificationChannelSubscription",
+      requests: [
+        {
+          method: "POST",
+          path: "/webrtc-events/v0.2/subscriptions",
+          body: JSON.stringify({
+            protocol: "HTTP",
+            sink: "https://127.0.0.1:9443/sink",
+            types: ["org.camaraproject.webrtc-events.v0.registration-ends"],
+            config: { subscriptionDetail: { registrationId } },
+          }),
+        },
+      ],
+    },
+  ];
+
+  const rows: Record<string, unknown>[] = [];
+  for (const scenario of scenarios) {
+    const baseline = await measure(bare.url, scenario, headers);
+    const full = await measure(gateway.url, scenario, headers);
+    const half = await measure(gateway.url, scenario, headers, Math.max(1, Math.floor(full.rps / 2)));
+    rows.push({
+      scenario: scenario.name,
+      "bare req/s": Math.round(baseline.rps),
+      "gateway req/s": Math.round(full.rps),
+      ratio: `${Math.round((full.rps / baseline.rps) * 100)}%`,
+      "gateway p50 ms": full.p50,
+      "gateway p99 ms": full.p99,
+      "p99 ms at half max": half.p99,
+      "errors/non-2xx": full.non2xx + half.non2xx,
+    });
+  }
+  console.table(rows);
+  mkdirSync(fromRoot("reports"), { recursive: true });
+  writeFileSync(
+    fromRoot("reports", "bench-api.json"),
+    `${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, rows }, null, 2)}\n`,
+  );
+} finally {
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 1000);
+}
