@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs a command inside a fresh network namespace that holds only loopback (127.0.0.0/8, ::1), so
+# that nothing a test tier does (SIP, media, event deliveries, upstream example addresses) can
+# leave the machine. The namespace is created here and removed on exit, whatever the outcome.
+#
+#   scripts/lib/netns-run.sh <name-prefix> <command> [args...]
+#
+# Needs root (CI runs as root) and iproute2 (installed when missing).
+set -euo pipefail
+prefix="$1"; shift
+command -v ip >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq iproute2 >/dev/null; }
+ns="${prefix}-$$"
+cleanup() { ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true; }
+trap cleanup EXIT
+ip netns add "$ns"
+ip netns exec "$ns" ip link set lo up
+ip netns exec "$ns" "$@"
