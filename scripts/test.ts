@@ -5,7 +5,7 @@
  * tiers count their individual tests.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { Command } from "commander";
 import { fromRoot } from "./lib/paths.ts";
@@ -22,6 +22,7 @@ interface Tier {
 const SKIP_DIRS = new Set(["node_modules", ".git", "generated", "fixtures", "data", "reports", ".tmp"]);
 
 function findTests(dir: string, suffix: RegExp): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => {
       if (e.isDirectory()) return SKIP_DIRS.has(e.name) ? [] : findTests(join(dir, e.name), suffix);
