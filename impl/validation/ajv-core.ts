@@ -87,7 +87,9 @@ export function createSchemaValidator(specs: Record<string, object>): SchemaVali
     // The whole OpenAPI document is registered under a URN; only the fragments we ask for compile.
     ajv.addSchema(withoutNonSchemaParts(spec), `urn:api:${api}`);
   }
-  const cache = new Map<string, ValidateFunction>();
+  // Keyed by schema object identity (manifest schemas are long-lived), then by API.
+  const cache = new WeakMap<object, Map<string, ValidateFunction>>();
+  let inlineCount = 0;
   return {
     validate(api, pointer, data) {
       const key = `urn:api:${api}${pointer}`;
@@ -96,11 +98,16 @@ export function createSchemaValidator(specs: Record<string, object>): SchemaVali
       return validate(data) ? null : (validate.errors ?? []);
     },
     validateSchema(api, schema, data) {
-      const key = `${api} ${JSON.stringify(schema)}`;
-      let validate = cache.get(key);
+      let byApi = cache.get(schema);
+      if (!byApi) {
+        byApi = new Map();
+        cache.set(schema, byApi);
+      }
+      let validate = byApi.get(api);
       if (!validate) {
-        validate = ajv.compile({ $id: `urn:inline:s${cache.size}`, ...rebase(schema, `urn:api:${api}`) });
-        cache.set(key, validate);
+        inlineCount += 1;
+        validate = ajv.compile({ $id: `urn:inline:s${inlineCount}`, ...rebase(schema, `urn:api:${api}`) });
+        byApi.set(api, validate);
       }
       return validate(data) ? null : (validate.errors ?? []);
     },
