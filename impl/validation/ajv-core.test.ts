@@ -58,6 +58,21 @@ describe("the shared ajv core on the r2.2 effective specs", () => {
     assert.notEqual(validator.validate("webrtc-registration", schema, { deviceId: "not-a-uuid" }), null);
   });
 
+  it("follows discriminator mappings from an inline schema that references the discriminated schema", () => {
+    const schema = { $ref: "#/components/schemas/SinkCredential" };
+    const ok = {
+      credentialType: "ACCESSTOKEN",
+      accessToken: "t",
+      accessTokenExpiresUtc: "2030-01-01T00:00:00Z",
+      accessTokenType: "bearer",
+    };
+    assert.equal(validator.validateSchema("webrtc-events", schema, ok), null);
+    assert.notEqual(
+      validator.validateSchema("webrtc-events", schema, { credentialType: "ACCESSTOKEN" }),
+      null,
+    );
+  });
+
   it("validates inline schemas whose $refs point into the spec", () => {
     const schema = { type: "array", items: { $ref: "#/components/schemas/SubscriptionEventType" } };
     assert.equal(

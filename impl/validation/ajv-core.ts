@@ -58,7 +58,7 @@ export function createSchemaValidator(specs: Record<string, object>): SchemaVali
         if (typeof value !== "string") return true; // `required` reports the missing property.
         const ref = schema.mapping?.[value] ?? `#/components/schemas/${value}`;
         if (active.some((a) => a.data === data && a.ref === ref)) return true;
-        const validate = ajv.getSchema(`${base}${ref}`);
+        const validate = ajv.getSchema(ref.startsWith("#") ? `${base}${ref}` : ref);
         if (!validate) {
           check.errors = [
             {
@@ -85,7 +85,7 @@ export function createSchemaValidator(specs: Record<string, object>): SchemaVali
   });
   for (const [api, spec] of Object.entries(specs)) {
     // The whole OpenAPI document is registered under a URN; only the fragments we ask for compile.
-    ajv.addSchema(withoutNonSchemaParts(spec), `urn:api:${api}`);
+    ajv.addSchema(withoutNonSchemaParts(spec, `urn:api:${api}`), `urn:api:${api}`);
   }
   // Keyed by schema object identity (manifest schemas are long-lived), then by API.
   const cache = new WeakMap<object, Map<string, ValidateFunction>>();
@@ -114,10 +114,25 @@ export function createSchemaValidator(specs: Record<string, object>): SchemaVali
   };
 }
 
-/** Keeps only `components` (where schemas live): paths and callbacks hold no JSON Schema keywords. */
-function withoutNonSchemaParts(spec: object): object {
+/**
+ * Keeps only `components.schemas` (paths and callbacks hold no JSON Schema keywords), with every
+ * discriminator mapping made absolute: ajv inlines small referenced schemas into the schema that
+ * uses them, where a relative `#/components/...` would resolve against the wrong document.
+ */
+function withoutNonSchemaParts(spec: object, base: string): object {
   const components = (spec as { components?: Record<string, unknown> }).components ?? {};
-  return { components: { schemas: components.schemas ?? {} } };
+  const schemas = JSON.parse(
+    JSON.stringify(components.schemas ?? {}, (key, value: unknown) => {
+      if (key !== "mapping" || typeof value !== "object" || value === null) return value;
+      return Object.fromEntries(
+        Object.entries(value).map(([k, ref]) => [
+          k,
+          typeof ref === "string" && ref.startsWith("#") ? `${base}${ref}` : ref,
+        ]),
+      );
+    }),
+  ) as object;
+  return { components: { schemas } };
 }
 
 /** Rewrites local `$ref`s of an inline schema so they resolve inside the registered API document. */

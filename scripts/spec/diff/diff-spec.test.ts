@@ -1,0 +1,354 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { parse, stringify } from "yaml";
+import { applyOverlay, type OverlayDocument } from "../../codegen/apply-overlay.ts";
+import type { OpenApiDocument } from "../../codegen/effective-spec.ts";
+import { fromRoot } from "../../lib/paths.ts";
+import { type Doc, FIXTURE, fixtureDoc } from "../test/lint-fixture.ts";
+import { runDiffCli } from "./diff-cli.ts";
+import { diffSpecs } from "./diff-spec.ts";
+import { loadSpec } from "./load-spec.ts";
+
+const R22 = fromRoot("api-definitions", "camara", "r2.2", "API_definitions");
+const OVERLAY = fromRoot(
+  "scripts",
+  "spec",
+  "test",
+  "fixtures",
+  "diff",
+  "webrtc-events-breaking.overlay.yaml",
+);
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runDiffCli(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+describe("npm run spec:diff on r2.2", () => {
+  let dir: string;
+  let next: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "spec-diff-"));
+    const vendored = parse(readFileSync(join(R22, "webrtc-events.yaml"), "utf8"));
+    next = join(dir, "webrtc-events-next.yaml");
+    writeFileSync(
+      next,
+      stringify(applyOverlay(vendored, parse(readFileSync(OVERLAY, "utf8")) as OverlayDocument, "next")),
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const api of ["webrtc-registration", "webrtc-call-handling", "webrtc-events"]) {
+    it(`reports nothing for ${api} against itself`, async () => {
+      const file = join(R22, `${api}.yaml`);
+      assert.deepEqual(diffSpecs(await loadSpec(file), await loadSpec(file)), []);
+      assert.deepEqual(await cli(file, file), { code: 0, stdout: "No changes.\n", stderr: "" });
+    });
+  }
+
+  it("reports exactly the removed operation, the new required property and the narrowed request enum as breaking", async () => {
+    const { code, stdout } = await cli(join(R22, "webrtc-events.yaml"), next, "--format", "json");
+    assert.equal(code, 1);
+    const report = JSON.parse(stdout) as {
+      summary: Record<string, number>;
+      changes: Record<string, string>[];
+    };
+    assert.deepEqual(
+      report.changes.filter((c) => c.class === "breaking"),
+      [
+        {
+          class: "breaking",
+          kind: "operation-removed",
+          location: "DELETE /subscriptions/{subscriptionId}",
+          message: "operation deleteNotificationChannelSubscription removed",
+        },
+        {
+          class: "breaking",
+          kind: "request-required-property-added",
+          location: "POST /subscriptions",
+          message: "request body (application/json): subscriptionName: new required property",
+        },
+        {
+          class: "breaking",
+          kind: "request-enum-narrowed",
+          location: "POST /subscriptions",
+          message:
+            'request body (application/json): types[]: enum narrowed: removed "org.camaraproject.webrtc-events.v0.registration-ends"',
+        },
+      ],
+    );
+    assert.equal(report.summary.breaking, 3);
+  });
+
+  it("prints text, one change per line, breaking first, then the totals", async () => {
+    const { code, stdout } = await cli(join(R22, "webrtc-events.yaml"), next);
+    assert.equal(code, 1);
+    const lines = stdout.trimEnd().split("\n");
+    assert.equal(
+      lines[0],
+      "BREAKING  DELETE /subscriptions/{subscriptionId}  operation deleteNotificationChannelSubscription removed  [operation-removed]",
+    );
+    assert.match(lines.at(-1) ?? "", /^3 breaking, \d+ non-breaking, \d+ informational$/);
+  });
+
+  it("exits 2 on a file that is not a spec, or a missing argument", async () => {
+    const notSpec = join(dir, "not-a-spec.yaml");
+    writeFileSync(notSpec, "hello: world\n");
+    const { code, stderr } = await cli(join(R22, "webrtc-events.yaml"), notSpec);
+    assert.equal(code, 2);
+    assert.match(stderr, /not-a-spec\.yaml/);
+    assert.equal((await cli(join(R22, "webrtc-events.yaml"))).code, 2);
+  });
+});
+
+const get = (d: Doc) => d.paths["/widgets/{widgetId}"].get;
+const post = (d: Doc) => d.paths["/widgets"].post;
+const schemas = (d: Doc) => d.components.schemas;
+const eventKind = (d: Doc) => schemas(d).WidgetEvent.properties.kind;
+
+/** Diffs the demo-widgets spec against a changed copy; each change as `class kind @ location`. */
+function diffFixture(mutateNew: (d: Doc) => void, mutateOld: (d: Doc) => void = () => {}): string[] {
+  const a = fixtureDoc();
+  mutateOld(a);
+  const b = fixtureDoc();
+  mutateOld(b);
+  mutateNew(b);
+  return diffSpecs(a as OpenApiDocument, b as OpenApiDocument).map(
+    (c) => `${c.class} ${c.kind} @ ${c.location}`,
+  );
+}
+
+/** Change → [what makes it fire, the changes expected]; quiet cases expect only non-breaking ones. */
+const cases: [string, (d: Doc) => void, string[], ((d: Doc) => void)?][] = [
+  [
+    "a path removed",
+    (d) => delete d.paths["/widgets/{widgetId}"],
+    ["breaking path-removed @ /widgets/{widgetId}"],
+  ],
+  [
+    "an operation removed from a path that stays",
+    (d) => delete d.paths["/widgets/{widgetId}"].get,
+    ["breaking operation-removed @ GET /widgets/{widgetId}"],
+    (d) => (d.paths["/widgets/{widgetId}"].delete = { ...get(d), operationId: "deleteWidget" }),
+  ],
+  [
+    "an operation added",
+    (d) => (d.paths["/widgets/{widgetId}"].delete = { ...get(d), operationId: "deleteWidget" }),
+    ["non-breaking operation-added @ DELETE /widgets/{widgetId}"],
+  ],
+  [
+    "a response removed",
+    (d) => delete get(d).responses["404"],
+    ["breaking response-removed @ GET /widgets/{widgetId}"],
+  ],
+  [
+    "a response added",
+    (d) => (get(d).responses["409"] = get(d).responses["404"]),
+    ["non-breaking response-added @ GET /widgets/{widgetId}"],
+  ],
+  [
+    "a required request property added (also under each discriminator value)",
+    (d) => {
+      schemas(d).WidgetRequest.properties.colour = { type: "string", maxLength: 9 };
+      schemas(d).WidgetRequest.required.push("colour");
+    },
+    ["breaking request-required-property-added @ POST /widgets"],
+  ],
+  [
+    "an optional request property added",
+    (d) => (schemas(d).WidgetRequest.properties.colour = { type: "string", maxLength: 9 }),
+    ["non-breaking request-property-added @ POST /widgets"],
+  ],
+  [
+    "a required parameter added",
+    (d) =>
+      get(d).parameters.push({ name: "detail", in: "query", required: true, schema: { type: "string" } }),
+    ["breaking required-parameter-added @ GET /widgets/{widgetId}"],
+  ],
+  [
+    "an optional parameter added",
+    (d) => get(d).parameters.push({ name: "detail", in: "query", schema: { type: "string" } }),
+    ["non-breaking parameter-added @ GET /widgets/{widgetId}"],
+  ],
+  [
+    "a parameter that became required",
+    (d) => (get(d).parameters[2].required = true),
+    ["breaking parameter-became-required @ GET /widgets/{widgetId}"],
+    (d) => get(d).parameters.push({ name: "detail", in: "query", schema: { type: "string" } }),
+  ],
+  [
+    "a path parameter renamed",
+    (d) => {
+      d.paths["/widgets/{id}"] = d.paths["/widgets/{widgetId}"];
+      delete d.paths["/widgets/{widgetId}"];
+      d.paths["/widgets/{id}"].get.parameters[1].name = "id";
+    },
+    ["informational parameter-renamed @ GET /widgets/{id}"],
+  ],
+  [
+    "an enum narrowed, in a request (breaking) and in responses (not)",
+    (d) => schemas(d).Shape.enum.pop(),
+    [
+      "breaking request-enum-narrowed @ POST /widgets",
+      "non-breaking response-enum-narrowed @ POST /widgets",
+      "non-breaking response-enum-narrowed @ GET /widgets/{widgetId}",
+    ],
+  ],
+  [
+    "a response enum widened",
+    (d) =>
+      d.components.responses.Generic404.content["application/json"].schema.allOf[1].properties.code.enum.push(
+        "GONE",
+      ),
+    ["breaking response-enum-widened @ GET /widgets/{widgetId}"],
+  ],
+  [
+    "a callback body enum widened (the API sends it)",
+    (d) => eventKind(d).enum.push("WIDGET_MELTED"),
+    ["breaking response-enum-widened @ POST /widgets callback widgetEvents POST {$request.body#/sink}"],
+  ],
+  [
+    "a request enum widened",
+    (d) => schemas(d).RoundWidgetRequest.allOf[1].properties.radius.enum.push(4),
+    ["non-breaking request-enum-widened @ POST /widgets"],
+    (d) => (schemas(d).RoundWidgetRequest.allOf[1].properties.radius.enum = [1, 2, 3]),
+  ],
+  [
+    "a type changed behind a discriminator",
+    (d) => (schemas(d).RoundWidgetRequest.allOf[1].properties.radius.type = "number"),
+    ["breaking request-type-changed @ POST /widgets"],
+  ],
+  [
+    "a format changed",
+    (d) => (schemas(d).RoundWidgetRequest.allOf[1].properties.radius.format = "int64"),
+    ["breaking request-format-changed @ POST /widgets"],
+  ],
+  [
+    "a request maxLength lowered",
+    (d) => (schemas(d).WidgetRequest.properties.sink.maxLength = 1024),
+    ["breaking request-constraint-tightened @ POST /widgets"],
+  ],
+  [
+    "a request maxLength raised",
+    (d) => (schemas(d).WidgetRequest.properties.sink.maxLength = 4096),
+    ["non-breaking request-constraint-loosened @ POST /widgets"],
+  ],
+  [
+    "a request minLength added",
+    (d) => (schemas(d).WidgetRequest.properties.sink.minLength = 10),
+    ["breaking request-constraint-tightened @ POST /widgets"],
+  ],
+  [
+    "a request minimum raised",
+    (d) => (schemas(d).RoundWidgetRequest.allOf[1].properties.radius.minimum = 2),
+    ["breaking request-constraint-tightened @ POST /widgets"],
+  ],
+  [
+    "a request pattern added",
+    (d) => (schemas(d).WidgetRequest.properties.sink.pattern = "^https://"),
+    ["breaking request-constraint-tightened @ POST /widgets"],
+  ],
+  [
+    "a response constraint tightened",
+    (d) => (schemas(d).ErrorInfo.properties.message.maxLength = 256),
+    [
+      "non-breaking response-constraint-tightened @ GET /widgets/{widgetId}",
+      "non-breaking response-constraint-tightened @ GET /widgets/{widgetId}",
+      "non-breaking response-constraint-tightened @ GET /widgets/{widgetId}",
+      "non-breaking response-constraint-tightened @ POST /widgets",
+      "non-breaking response-constraint-tightened @ POST /widgets",
+    ],
+  ],
+  [
+    "a required response property removed",
+    (d) => {
+      delete schemas(d).Widget.properties.shape;
+      schemas(d).Widget.required = ["widgetId"];
+    },
+    [
+      "breaking response-required-property-removed @ GET /widgets/{widgetId}",
+      "breaking response-required-property-removed @ POST /widgets",
+    ],
+  ],
+  [
+    "a required response property made optional",
+    (d) => (schemas(d).Widget.required = ["widgetId"]),
+    [
+      "breaking response-property-became-optional @ GET /widgets/{widgetId}",
+      "breaking response-property-became-optional @ POST /widgets",
+    ],
+  ],
+  [
+    "security scopes added",
+    (d) => get(d).security[0].openId.push("demo-widgets:widgets:admin"),
+    ["breaking security-scopes-added @ GET /widgets/{widgetId}"],
+  ],
+  [
+    "security scopes removed",
+    (d) => (get(d).security = [{ openId: [] }]),
+    ["non-breaking security-scopes-removed @ GET /widgets/{widgetId}"],
+  ],
+  [
+    "the server base path changed",
+    (d) => (d.servers[0].url = "{apiRoot}/demo-widgets/v0.2"),
+    ["breaking base-path-changed @ servers"],
+  ],
+  ["info.version changed", (d) => (d.info.version = "0.2.0"), ["informational version-changed @ info"]],
+  [
+    "an operationId changed",
+    (d) => (get(d).operationId = "readWidget"),
+    ["informational operation-id-changed @ GET /widgets/{widgetId}"],
+  ],
+  ["a callback removed", (d) => delete post(d).callbacks, ["breaking callback-removed @ POST /widgets"]],
+  [
+    "a request body that became required",
+    (d) => (post(d).requestBody.required = true),
+    ["breaking request-body-became-required @ POST /widgets"],
+    (d) => (post(d).requestBody.required = false),
+  ],
+  [
+    "a request media type replaced",
+    (d) => {
+      const content = post(d).requestBody.content;
+      content["application/merge-patch+json"] = content["application/json"];
+      delete content["application/json"];
+    },
+    [
+      "breaking request-media-type-removed @ POST /widgets",
+      "non-breaking request-media-type-added @ POST /widgets",
+    ],
+  ],
+  [
+    "a response header removed",
+    (d) => (get(d).responses["200"].headers = {}),
+    ["breaking response-header-removed @ GET /widgets/{widgetId}"],
+  ],
+];
+
+describe("spec:diff classes each change", () => {
+  it("reports nothing for a spec against itself", () => {
+    assert.deepEqual(
+      diffFixture(() => {}),
+      [],
+    );
+    assert.ok(FIXTURE.spec.endsWith("demo-widgets.yaml"));
+  });
+
+  for (const [name, mutate, expected, old] of cases) {
+    it(`reports ${name}`, () => {
+      assert.deepEqual(diffFixture(mutate, old).sort(), [...expected].sort());
+    });
+  }
+});
