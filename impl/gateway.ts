@@ -14,7 +14,7 @@ import type { EventPublisher } from "./services/event-publisher.ts";
 import { createRegistrationService } from "./services/registration-service.ts";
 import type { RegistrationTtlPolicy } from "./services/registration-ttl.ts";
 import { type Clock, systemClock } from "./services/request-context.ts";
-import { createSubscriptionService } from "./services/subscription-service.ts";
+import { createSubscriptionService, type SubscriptionHooks } from "./services/subscription-service.ts";
 import type { Store } from "./store/index.ts";
 import { createSchemaValidator } from "./validation/ajv-core.ts";
 
@@ -24,6 +24,8 @@ export interface GatewayDeps {
   readonly engine: (listener: EngineListener) => Engine;
   readonly verifier: TokenVerifier;
   readonly events: EventPublisher;
+  /** Event delivery's part in the subscription lifecycle (sink admission, deadlines, initialEvent). */
+  readonly subscriptionHooks?: SubscriptionHooks;
   readonly logger: Logger;
   readonly ttl: RegistrationTtlPolicy;
   readonly validateResponses: boolean;
@@ -74,6 +76,7 @@ export function createGateway(deps: GatewayDeps) {
     registrations,
     clock,
     newId,
+    ...(deps.subscriptionHooks ? { hooks: deps.subscriptionHooks } : {}),
   });
   engine = deps.engine({
     sessionChanged: (event) => calls.sessionChanged(event, randomUUID()),

@@ -29,7 +29,7 @@ describe("the gateway process", () => {
       headers,
       body: JSON.stringify({
         protocol: "HTTP",
-        sink: "https://127.0.0.1:9443/sink",
+        sink: "https://notificationServer.opentelco.com/sink",
         types: ["org.camaraproject.webrtc-events.v0.registration-ends"],
         config: { subscriptionDetail: { registrationId: registration.registrationId } },
       }),

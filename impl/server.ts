@@ -12,11 +12,15 @@ import { createIntrospectionVerifier } from "./auth/introspection-verifier.ts";
 import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import type { TokenVerifier } from "./auth/principal.ts";
 import { type Config, ConfigError, readConfig } from "./config/config.ts";
+import { mountDemo } from "./demo/mount-demo.ts";
+import { createMediaAnchorFromConfig, readMediaConfig } from "./engine/media/media-config.ts";
 import { createOfflineEngine } from "./engine/offline/offline-engine.ts";
+import { startSipEngineFromConfig } from "./engine/sip/sip-engine-from-config.ts";
+import { createEventDelivery } from "./events/event-delivery.ts";
 import { createGateway } from "./gateway.ts";
 import { mountDevIssuer } from "./http/dev-issuer-routes.ts";
 import { createRateLimit } from "./http/rate-limit.ts";
-import type { EventPublisher } from "./services/event-publisher.ts";
+import { startNotificationRelay } from "./relay/notification-relay.ts";
 import { createSqliteStore } from "./store/index.ts";
 
 const DEV_ISSUER_PATH = "/dev-issuer";
@@ -40,6 +44,7 @@ async function start(config: Config) {
       audience: auth.audience,
       jwks: issuer.jwks(),
       phoneNumberClaim: auth.phoneClaim,
+      clockToleranceSec: auth.clockToleranceSec,
     });
     mountIssuer = (app) => mountDevIssuer(app, DEV_ISSUER_PATH, issuer);
     logger.warn(
@@ -60,30 +65,57 @@ async function start(config: Config) {
     });
   }
 
-  // Event delivery (subscriptions → CloudEvents to sinks) is the webrtc-events dispatcher's job;
-  // until it is wired in, events are logged with their correlator and not delivered.
-  const events: EventPublisher = {
-    publish: async (event) => {
-      logger.info({ correlator: event.correlator, type: event.type }, "event produced (delivery not wired)");
-    },
-  };
+  const cachedVerifier = withVerificationCache(verifier, { maxAgeMs: config.tokenCacheMs });
+  const store = createSqliteStore({ file: config.storeFile, synchronous: config.storeSynchronous });
+  // webrtc-events: the notification relay's sinks (HTTPS) and the dispatcher with its durable outbox.
+  const relay = config.relay.enabled
+    ? await startNotificationRelay({
+        config: config.relay,
+        storeFile: config.storeFile,
+        verifier: cachedVerifier,
+        logger: logger.child({ component: "relay" }),
+        devCaDir: config.events.devCaDir,
+      })
+    : undefined;
+  const delivery = createEventDelivery({
+    config: config.events,
+    environment: config.environment,
+    storeFile: config.storeFile,
+    store,
+    logger,
+    ownSinks: relay ? [relay.hostPort] : [],
+  });
 
+  // Media anchored by rtpengine when RTPENGINE_NG is set (impl/engine/media); SDP passes through otherwise.
+  const media = createMediaAnchorFromConfig(readMediaConfig(), logger.child({ component: "media" }));
+  const sipEngine =
+    config.engine === "sip" && config.sip
+      ? await startSipEngineFromConfig(config.sip, logger.child({ component: "sip" }), media?.anchor)
+      : undefined;
   const gateway = createGateway({
-    store: createSqliteStore({ file: config.storeFile, synchronous: config.storeSynchronous }),
-    engine: createOfflineEngine,
-    verifier: withVerificationCache(verifier, { maxAgeMs: config.tokenCacheMs }),
-    events,
+    store,
+    engine: sipEngine?.factory ?? createOfflineEngine,
+    verifier: cachedVerifier,
+    events: delivery.dispatcher,
+    subscriptionHooks: delivery.dispatcher.hooks,
     logger,
     ttl: config.registrationTtl,
     validateResponses: config.validateResponses,
     ...(config.rateLimitPerMinute > 0 ? { rateLimit: createRateLimit(config.rateLimitPerMinute) } : {}),
-    ...(mountIssuer ? { extraRoutes: mountIssuer } : {}),
+    extraRoutes: (app) => {
+      mountIssuer?.(app);
+      // The demo softphone signs in through the development issuer, so it comes with it.
+      if (mountIssuer) mountDemo(app);
+      app.get("/metrics/events", (req, res) => void delivery.metrics(req, res));
+    },
   });
 
   const server: Server = await new Promise((resolve, reject) => {
     const s = gateway.app.listen(config.port, config.host, () => resolve(s));
     s.once("error", reject);
   });
+  relay?.attach(server);
+  delivery.dispatcher.start();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info(
@@ -108,11 +140,15 @@ async function start(config: Config) {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     forced.unref();
+    // The relay first: open WebSockets would otherwise keep server.close() waiting.
+    await relay?.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    await delivery.close();
     await gateway.close();
+    await media?.ng.close();
     logger.info("stopped");
     process.exit(0);
   };

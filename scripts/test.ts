@@ -42,34 +42,48 @@ function check(name: string, command: string, args: readonly string[]): Tier {
   };
 }
 
+interface NodeTestsOptions {
+  /** Test files outside this pattern are left out. */
+  readonly exclude?: RegExp;
+  /** Folders searched, relative to the root. Default impl, scripts, conformance. */
+  readonly roots?: readonly string[];
+  /** A loopback-only network namespace (scripts/lib/netns-run.sh) named after this prefix. */
+  readonly netns?: string;
+}
+
 /** A tier that runs node:test files and counts their tests from the TAP summary. */
-function nodeTests(name: string, pattern: RegExp, exclude?: RegExp): Tier {
+function nodeTests(name: string, pattern: RegExp, options: NodeTestsOptions = {}): Tier {
   return {
     name,
     run() {
-      const files = ["impl", "scripts", "conformance"]
+      const files = (options.roots ?? ["impl", "scripts", "conformance"])
         .flatMap((d) => findTests(fromRoot(d), pattern))
-        .filter((f) => !exclude?.test(f));
+        .filter((f) => !options.exclude?.test(f));
       if (files.length === 0) {
         console.error(`tier ${name}: no test files found`);
         return { passed: 0, failed: 1 };
       }
       mkdirSync(fromRoot(".tmp"), { recursive: true });
       const tap = fromRoot(".tmp", `${name}.tap`);
-      const result = spawnSync(
+      const node = [
         process.execPath,
-        [
-          "--import",
-          "tsx",
-          "--test",
-          "--test-reporter=spec",
-          "--test-reporter-destination=stdout",
-          "--test-reporter=tap",
-          `--test-reporter-destination=${tap}`,
-          ...files.map((f) => relative(fromRoot(), f).split(sep).join("/")),
-        ],
-        { stdio: "inherit", cwd: fromRoot(), env: { ...process.env, NODE_ENV: "test" } },
-      );
+        "--import",
+        "tsx",
+        "--test",
+        "--test-reporter=spec",
+        "--test-reporter-destination=stdout",
+        "--test-reporter=tap",
+        `--test-reporter-destination=${tap}`,
+        ...files.map((f) => relative(fromRoot(), f).split(sep).join("/")),
+      ];
+      const [command, ...args] = options.netns
+        ? [fromRoot("scripts/lib/netns-run.sh"), options.netns, ...node]
+        : node;
+      const result = spawnSync(command as string, args, {
+        stdio: "inherit",
+        cwd: fromRoot(),
+        env: { ...process.env, NODE_ENV: "test" },
+      });
       const summary = readFileSync(tap, "utf8");
       const count = (key: string) => Number(new RegExp(`^# ${key} (\\d+)$`, "m").exec(summary)?.[1] ?? 0);
       const failed = count("fail") + count("cancelled");
@@ -84,7 +98,11 @@ const tiers: Tier[] = [
   check("spec:verify", process.execPath, ["--import", "tsx", "scripts/verify-checksums.ts"]),
   check("typecheck", process.execPath, [fromRoot("node_modules", "typescript", "bin", "tsc"), "-p", "."]),
   check("lint", fromRoot("node_modules", ".bin", "biome"), ["check", "."]),
-  nodeTests("unit", /\.test\.ts$/, /\.int\.test\.ts$/),
+  nodeTests("unit", /\.test\.ts$/, { exclude: /\.int\.test\.ts$/ }),
+  nodeTests("events", /\.int\.test\.ts$/, { roots: ["impl/events", "impl/relay"], netns: "events" }),
+  nodeTests("sip", /\.int\.test\.ts$/, { roots: ["impl/engine/sip"], netns: "sip" }),
+  nodeTests("conformance", /\.int\.test\.ts$/, { roots: ["conformance"], netns: "conformance" }),
+  nodeTests("e2e", /\.int\.test\.ts$/, { roots: ["impl/engine/media", "impl/e2e"], netns: "e2e" }),
 ];
 
 const opts = new Command("test")

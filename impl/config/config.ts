@@ -12,7 +12,9 @@ export interface Config {
   /** SQLite synchronous pragma: NORMAL survives process crashes, FULL also power cuts. */
   readonly storeSynchronous: "NORMAL" | "FULL";
   readonly dataDir: string;
-  readonly engine: "offline";
+  readonly engine: "offline" | "sip";
+  /** SIP engine settings (ENGINE=sip); see {@link SipConfig}. */
+  readonly sip: SipConfig | undefined;
   readonly auth:
     | {
         readonly mode: "dev";
@@ -22,6 +24,7 @@ export interface Config {
         readonly clientSecret: string;
         readonly keyFile: string;
         readonly phoneClaim: string;
+        readonly clockToleranceSec: number;
       }
     | {
         readonly mode: "jwt";
@@ -49,6 +52,62 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** How long a verified token is trusted without re-verification (never past its exp); 0 disables. */
   readonly tokenCacheMs: number;
+  /** webrtc-events delivery (impl/events). */
+  readonly events: EventsConfig;
+  /** The notification relay for browsers (impl/relay). */
+  readonly relay: RelayConfig;
+}
+
+export interface EventsConfig {
+  /** EVENT_SINK_ALLOWLIST: `host:port` sinks accepted even on loopback/private addresses, and the only ones contacted in development and test. */
+  readonly sinkAllowlist: readonly string[];
+  /** EVENT_SOURCE: CloudEvent `source` (a URI-reference). */
+  readonly source: string;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly retryAfterMaxMs: number;
+  readonly deliveryTimeoutMs: number;
+  readonly maxAgeMs: number;
+  readonly sweepIntervalMs: number;
+  readonly tokenExpiryLeadMs: number;
+  readonly endedRetentionMs: number;
+  /** DEV_CA_DIR: the development CA (created on first start outside production). */
+  readonly devCaDir: string;
+}
+
+export interface RelayConfig {
+  readonly enabled: boolean;
+  /** RELAY_PORT: HTTPS port of the relay's sinks; 0 picks a free one. */
+  readonly port: number;
+  readonly host: string;
+  /** RELAY_PUBLIC_URL: origin put in the sink URLs handed out (default https://<host>:<port>). */
+  readonly publicUrl: string | undefined;
+  /** RELAY_TLS_CERT_FILE / RELAY_TLS_KEY_FILE: required in production; the dev CA's otherwise. */
+  readonly tlsCertFile: string | undefined;
+  readonly tlsKeyFile: string | undefined;
+  readonly channelTtlSec: number;
+  /** Events kept per channel for replay after a reconnection. */
+  readonly replayLimit: number;
+}
+
+/** The SIP side of the gateway (impl/engine/sip), from the SIP_* variables. */
+export interface SipConfig {
+  readonly transport: "udp" | "tcp" | "tls" | "ws";
+  /** SIP_OUTBOUND_PROXY: `sip:host:port[;transport=…]` or `ws://host:port[/path]`. */
+  readonly outboundProxy: { readonly host: string; readonly port: number; readonly path?: string };
+  readonly domain: string;
+  readonly localHost: string;
+  /** 0 = a free port chosen at start. */
+  readonly localPort: number;
+  /** JSON file: {"+34600000001": "password", …} (impl/engine/sip/sip-credentials.ts). */
+  readonly credentialsFile: string | undefined;
+  readonly registrationMode: "per-number" | "trunk";
+  readonly registerExpiresSec: number;
+  readonly sessionExpiresSec: number;
+  readonly minSeSec: number;
+  /** SIP_INVITE_TIMEOUT_MS: an outgoing INVITE without a final response by then is cancelled (NoAnswer). */
+  readonly inviteTimeoutMs: number;
+  readonly tlsCaFile: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +180,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientSecret: str("DEV_CLIENT_SECRET", "dev-secret"),
       keyFile: resolve(dataDir, "dev-issuer-key.json"),
       phoneClaim,
+      clockToleranceSec: int("AUTH_CLOCK_TOLERANCE_SEC", 30, 0, 300),
     };
   } else if (mode === "jwt") {
     auth = {
@@ -157,6 +217,79 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   ) {
     problems.push("REGISTRATION_TTL_MIN_SEC ≤ REGISTRATION_TTL_SEC ≤ REGISTRATION_TTL_MAX_SEC must hold.");
   }
+  const events: EventsConfig = {
+    sinkAllowlist: str("EVENT_SINK_ALLOWLIST", "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    source: str("EVENT_SOURCE", "urn:camara-webrtc-gateway:webrtc-events"),
+    retryBaseMs: int("EVENT_RETRY_BASE_MS", 1000, 1, 3_600_000),
+    retryMaxMs: int("EVENT_RETRY_MAX_MS", 300_000, 1, 86_400_000),
+    retryAfterMaxMs: int("EVENT_RETRY_AFTER_MAX_MS", 3_600_000, 0, 86_400_000),
+    deliveryTimeoutMs: int("EVENT_DELIVERY_TIMEOUT_MS", 10_000, 100, 300_000),
+    maxAgeMs: int("EVENT_MAX_AGE_MS", 86_400_000, 1000, 2_592_000_000),
+    sweepIntervalMs: int("EVENT_SWEEP_INTERVAL_MS", 1000, 10, 3_600_000),
+    tokenExpiryLeadMs: int("EVENT_TOKEN_EXPIRY_LEAD_MS", 5000, 0, 3_600_000),
+    endedRetentionMs: int("EVENT_ENDED_RETENTION_MS", 86_400_000, 0, 2_592_000_000),
+    devCaDir: resolve(str("DEV_CA_DIR", resolve(dataDir, "dev-ca"))),
+  };
+  for (const entry of events.sinkAllowlist)
+    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(entry))
+      problems.push(`EVENT_SINK_ALLOWLIST: ${entry} is not host:port (e.g. 127.0.0.1:9443 or [::1]:9443).`);
+  if (!URL.canParse(events.source, "https://base.invalid"))
+    problems.push(`EVENT_SOURCE=${events.source} must be a URI-reference.`);
+  const relay: RelayConfig = {
+    enabled:
+      oneOf("RELAY_ENABLED", environment === "production" ? "false" : "true", ["true", "false"] as const) ===
+      "true",
+    port: int("RELAY_PORT", environment === "test" ? 0 : 9444, 0, 65535),
+    host: str("RELAY_HOST", str("HOST", "127.0.0.1")),
+    publicUrl: env.RELAY_PUBLIC_URL,
+    tlsCertFile: env.RELAY_TLS_CERT_FILE,
+    tlsKeyFile: env.RELAY_TLS_KEY_FILE,
+    channelTtlSec: int("RELAY_CHANNEL_TTL_SEC", 86_400, 60, 2_592_000),
+    replayLimit: int("RELAY_REPLAY_LIMIT", 1000, 1, 1_000_000),
+  };
+  if (relay.enabled && environment === "production" && !(relay.tlsCertFile && relay.tlsKeyFile))
+    problems.push("RELAY_ENABLED=true in production needs RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE.");
+  if (relay.publicUrl && !/^https:\/\//.test(relay.publicUrl))
+    problems.push(`RELAY_PUBLIC_URL=${relay.publicUrl} must be an https URL (sinks are https).`);
+  const engine = oneOf("ENGINE", "offline", ["offline", "sip"] as const);
+  let sip: SipConfig | undefined;
+  if (engine === "sip") {
+    const transport = oneOf("SIP_TRANSPORT", "tcp", ["udp", "tcp", "tls", "ws"] as const);
+    const rawProxy = env.SIP_OUTBOUND_PROXY ?? "";
+    const proxy =
+      /^wss?:\/\/([^/:]+):(\d+)(\/.*)?$/.exec(rawProxy) ??
+      /^sips?:([^;:]+):(\d+)/.exec(rawProxy) ??
+      undefined;
+    if (!proxy?.[1] || !proxy[2])
+      problems.push(
+        `SIP_OUTBOUND_PROXY=${rawProxy} must be sip:host:port (or ws://host:port for SIP_TRANSPORT=ws).`,
+      );
+    const registrationMode = oneOf("SIP_REGISTRATION_MODE", "per-number", ["per-number", "trunk"] as const);
+    const credentialsFile = env.SIP_CREDENTIALS_FILE ? resolve(env.SIP_CREDENTIALS_FILE) : undefined;
+    if (registrationMode === "per-number" && !credentialsFile)
+      problems.push("SIP_CREDENTIALS_FILE is required with SIP_REGISTRATION_MODE=per-number.");
+    sip = {
+      transport,
+      outboundProxy: {
+        host: proxy?.[1] ?? "",
+        port: Number(proxy?.[2] ?? 0),
+        ...(proxy?.[3] ? { path: proxy[3] } : {}),
+      },
+      domain: str("SIP_DOMAIN", "localhost"),
+      localHost: str("SIP_LOCAL_HOST", "127.0.0.1"),
+      localPort: int("SIP_LOCAL_PORT", 0, 0, 65535),
+      credentialsFile,
+      registrationMode,
+      registerExpiresSec: int("SIP_REGISTER_EXPIRES_SEC", 600, 10, 86400),
+      sessionExpiresSec: int("SIP_SESSION_EXPIRES_SEC", 1800, 90, 86400),
+      minSeSec: int("SIP_MIN_SE_SEC", 90, 90, 86400),
+      inviteTimeoutMs: int("SIP_INVITE_TIMEOUT_MS", 60_000, 1000, 600_000),
+      tlsCaFile: env.SIP_TLS_CA_FILE ? resolve(env.SIP_TLS_CA_FILE) : undefined,
+    };
+  }
   const config: Config = {
     port: int("PORT", 9091, 0, 65535),
     host: str("HOST", "127.0.0.1"),
@@ -178,13 +311,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     storeFile: resolve(str("STORE_FILE", resolve(dataDir, "gateway.db"))),
     storeSynchronous: oneOf("SQLITE_SYNCHRONOUS", "NORMAL", ["NORMAL", "FULL"] as const),
-    engine: oneOf("ENGINE", "offline", ["offline"] as const),
+    engine,
+    sip,
     auth,
     registrationTtl,
     registrationSweepIntervalMs: int("REGISTRATION_SWEEP_INTERVAL_MS", 5000, 100, 3_600_000),
     rateLimitPerMinute: int("RATE_LIMIT_PER_MINUTE", 6000, 0, 10_000_000),
     shutdownTimeoutMs: int("SHUTDOWN_TIMEOUT_MS", 10000, 100, 120_000),
     tokenCacheMs: int("AUTH_TOKEN_CACHE_MS", 60000, 0, 3_600_000),
+    events,
+    relay,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -76,7 +76,11 @@ export function createApp(deps: AppDeps): Express {
     if (found.kind === "not_found") return next(ApiError.notFound("The specified resource"));
     if (found.kind === "bad_path_parameter") {
       return next(
-        ApiError.invalidArgument(`The path parameter ${found.name} is not validly percent-encoded.`),
+        ApiError.invalidArgument(
+          found.problem === "missing"
+            ? `Expected property is missing: ${found.name}`
+            : `The path parameter ${found.name} is not validly percent-encoded.`,
+        ),
       );
     }
     if (found.kind === "method_not_allowed") {

@@ -8,11 +8,13 @@ export type ResolvedOperation = {
 export type Resolution =
   | ({ readonly kind: "found" } & ResolvedOperation)
   | { readonly kind: "method_not_allowed"; readonly allowed: readonly string[] }
-  | { readonly kind: "bad_path_parameter"; readonly name: string }
+  | { readonly kind: "bad_path_parameter"; readonly name: string; readonly problem: "missing" | "encoding" }
   | { readonly kind: "not_found" };
 
 interface CompiledPath {
   readonly regex: RegExp;
+  /** The same path with empty templated segments allowed, to recognise a missing parameter. */
+  readonly emptyRegex: RegExp;
   readonly names: readonly string[];
   readonly byMethod: Map<string, OperationManifest>;
 }
@@ -38,7 +40,12 @@ export function createOperationResolver(operations: readonly OperationManifest[]
           return part.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
         })
         .join("");
-      compiled = { regex: new RegExp(`^${source}/?$`), names, byMethod: new Map() };
+      compiled = {
+        regex: new RegExp(`^${source}$`),
+        emptyRegex: new RegExp(`^${source.replaceAll("([^/]+)", "([^/]*)")}$`),
+        names,
+        byMethod: new Map(),
+      };
       paths.set(op.fullPath, compiled);
     }
     compiled.byMethod.set(op.method.toUpperCase(), op);
@@ -58,10 +65,18 @@ export function createOperationResolver(operations: readonly OperationManifest[]
           pathParams[name] = decodeURIComponent(match[i + 1] ?? "");
         } catch {
           // RFC 3986 §2.1: a "%" not followed by two hex digits is not a valid percent-encoding.
-          return { kind: "bad_path_parameter", name };
+          return { kind: "bad_path_parameter", name, problem: "encoding" };
         }
       }
       return { kind: "found", operation, pathParams };
+    }
+    // `/sessions/` or `/sessions//status`: a path parameter left empty is a missing argument
+    // (CAMARA Generic400, e.g. "Expected property is missing: subscriptionId"), not an unknown route.
+    for (const compiled of ordered) {
+      const match = compiled.names.length > 0 ? compiled.emptyRegex.exec(path) : null;
+      if (!match || !compiled.byMethod.has(method === "HEAD" ? "GET" : method)) continue;
+      const empty = compiled.names.find((_, i) => match[i + 1] === "");
+      if (empty) return { kind: "bad_path_parameter", name: empty, problem: "missing" };
     }
     return { kind: "not_found" };
   };

@@ -77,8 +77,13 @@ export function validationError(
 ): ApiError {
   for (const rule of FIELD_CODES) {
     if (rule.operationId !== operationId) continue;
+    // A missing property stays INVALID_ARGUMENT (createSubscription 400.2 sends `{}`); the specific
+    // codes are for a present field with a value the operation does not support.
     const hit = issues.find(
-      (i) => rule.path.test(i.path ?? "") && (!rule.keyword || keywordOf(i) === rule.keyword),
+      (i) =>
+        rule.path.test(i.path ?? "") &&
+        keywordOf(i) !== "required" &&
+        (!rule.keyword || keywordOf(i) === rule.keyword),
     );
     if (hit) return new ApiError(rule.code, rule.message);
   }

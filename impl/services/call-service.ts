@@ -132,7 +132,13 @@ export function createCallService(deps: CallServiceDeps) {
       const record = await owned(ctx, mediaSessionId);
       if (!body?.status) throw ApiError.invalidArgument("status is required to update a session.");
       const from = record.info.status ?? "Initial";
-      const check = checkTransition(record.direction, from, body.status, body.offer?.sdp !== undefined);
+      const check = checkTransition(
+        record.direction,
+        from,
+        body.status,
+        body.offer?.sdp !== undefined,
+        body.answer?.sdp !== undefined,
+      );
       if (!check.ok)
         throw new ApiError(check.kind === "invalid" ? "INVALID_ARGUMENT" : "CONFLICT", check.message);
       try {

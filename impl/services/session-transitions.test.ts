@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import type { SessionStatus } from "../engine/engine.ts";
 import { checkTransition, type Direction } from "./session-transitions.ts";
 
-type Row = [Direction, SessionStatus, SessionStatus, boolean, "ok" | "invalid" | "conflict"];
+type Row = [Direction, SessionStatus, SessionStatus, boolean, "ok" | "invalid" | "conflict", "answer"?];
 
 describe("checkTransition", () => {
   const table: Row[] = [
@@ -28,10 +28,18 @@ describe("checkTransition", () => {
     ["originating", "Ringing", "Proceeding", false, "invalid"],
     ["originating", "Terminated", "Connected", true, "conflict"],
     ["terminating", "Busy", "Ringing", false, "conflict"],
+    ["originating", "InProgress", "InProgress", false, "ok", "answer"],
+    ["originating", "Ringing", "Ringing", false, "ok", "answer"],
+    ["originating", "Connected", "Connected", false, "ok", "answer"],
+    ["originating", "InProgress", "Connected", false, "conflict", "answer"],
+    ["originating", "Hold", "Hold", false, "conflict", "answer"],
+    ["terminating", "InProgress", "InProgress", false, "ok", "answer"],
+    ["terminating", "Connected", "Connected", false, "conflict", "answer"],
   ];
-  for (const [direction, from, to, offer, want] of table) {
-    it(`${direction} ${from} → ${to}${offer ? " with an offer" : ""} is ${want}`, () => {
-      const result = checkTransition(direction, from, to, offer);
+  for (const [direction, from, to, offer, want, answer] of table) {
+    const sdp = offer ? " with an offer" : answer ? " with an answer" : "";
+    it(`${direction} ${from} → ${to}${sdp} is ${want}`, () => {
+      const result = checkTransition(direction, from, to, offer, answer === "answer");
       assert.equal(result.ok ? "ok" : result.kind, want);
     });
   }

@@ -37,6 +37,9 @@ const conflict = (message: string): TransitionCheck => ({ ok: false, kind: "conf
  * the side it is on (the call flows of CAMARA r2.2, SupportingDocuments/call-flows):
  * - the receiver of an incoming call answers it: InProgress (183), Ringing (180), Connected (200);
  * - either side changes media in an early dialog (UPDATE) by PUTting the current status with an offer;
+ * - the originator of an offerless call answers the network's offer (in a reliable 18x or the 2xx,
+ *   RFC 3261 §13.2.1, RFC 3262 §5) by PUTting the current status with an answer: it goes into the
+ *   PRACK or the ACK;
  * - in a confirmed dialog either side puts the call on Hold and Resumes it, or sends a new offer
  *   with Connected (re-INVITE);
  * - ending a session is DELETE, and the network decides the other statuses.
@@ -46,6 +49,7 @@ export function checkTransition(
   from: SessionStatus,
   to: SessionStatus,
   hasOffer: boolean,
+  hasAnswer = false,
 ): TransitionCheck {
   if (TERMINAL_STATUSES.has(from))
     return conflict(`The session has ended (${from}); it cannot change any more.`);
@@ -56,6 +60,7 @@ export function checkTransition(
   }
   if (EARLY.has(from)) {
     if (hasOffer && to === from) return { ok: true }; // early media change → UPDATE
+    if (direction === "originating" && hasAnswer && to === from) return { ok: true }; // answer → PRACK
     if (direction === "terminating" && (to === "InProgress" || to === "Ringing" || to === "Connected"))
       return { ok: true };
     if (direction === "originating")
@@ -67,6 +72,7 @@ export function checkTransition(
     if (to === "Resume")
       return from === "Hold" ? { ok: true } : conflict("Only a session on hold can be resumed.");
     if (to === "Connected" && hasOffer) return { ok: true }; // re-INVITE with a new offer
+    if (direction === "originating" && hasAnswer && to === from && from === "Connected") return { ok: true }; // answer to an offer in the 2xx → ACK
     return conflict(`A connected session cannot move to ${to}.`);
   }
   return conflict(`A session in status ${from} cannot move to ${to}.`);

@@ -79,6 +79,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const byCorrelator = sessions.query<[string, string]>("owner = ? AND client_correlator = ?");
   const byRegistration = sessions.query<[string]>("registration_id = ?");
   const byOwner = subscriptions.query<[string]>("owner = ?");
+  // An expression index rather than a column, so that database files made before it need no migration.
+  const subscriptionRegistration = "json_extract(data, '$.request.config.subscriptionDetail.registrationId')";
+  db.exec(
+    `CREATE INDEX IF NOT EXISTS subscriptions_registration_id ON subscriptions (${subscriptionRegistration})`,
+  );
+  const bySubscriptionRegistration = subscriptions.query<[string]>(`${subscriptionRegistration} = ?`);
   const ping = db.prepare("SELECT 1");
 
   return {
@@ -92,7 +98,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       findByClientCorrelator: async (owner, cc) => byCorrelator(owner, cc)[0],
       listByRegistration: async (id) => byRegistration(id),
     },
-    subscriptions: { ...subscriptions.repository, listByOwner: async (owner) => byOwner(owner) },
+    subscriptions: {
+      ...subscriptions.repository,
+      listByOwner: async (owner) => byOwner(owner),
+      listByRegistration: async (id) => bySubscriptionRegistration(id),
+    },
     async ping() {
       return ping.get() !== undefined;
     },

@@ -25,6 +25,8 @@ export interface Store {
   };
   readonly subscriptions: Repository<SubscriptionRecord> & {
     listByOwner(owner: string): Promise<SubscriptionRecord[]>;
+    /** Subscriptions whose `config.subscriptionDetail.registrationId` is this one (event matching). */
+    listByRegistration(registrationId: string): Promise<SubscriptionRecord[]>;
   };
   /** Whether the backend answers (for /readyz). */
   ping(): Promise<boolean>;

@@ -168,7 +168,7 @@ try {
           path: "/webrtc-events/v0.2/subscriptions",
           body: JSON.stringify({
             protocol: "HTTP",
-            sink: "https://127.0.0.1:9443/sink",
+            sink: "https://notificationServer.opentelco.com/sink",
             types: ["org.camaraproject.webrtc-events.v0.registration-ends"],
             config: { subscriptionDetail: { registrationId } },
           }),

@@ -1,0 +1,95 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * `camara-conformance`: runs the CAMARA WebRTC conformance suite (the upstream r2.2 Test_definitions
+ * verbatim, plus the project's features) against any gateway over HTTP.
+ *
+ *   camara-conformance --config conformance/config/local.yaml --report junit,html,summary
+ *   camara-conformance --target https://api.example.com --config telco.yaml --api webrtc-events
+ *
+ * Exit code: 0 when every selected scenario passed; 1 when one did not (or none ran); 2 for a
+ * usage or configuration error.
+ */
+import { join } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { loadTargetConfig, TargetConfigError } from "./config/load-target-config.ts";
+import { repoRoot } from "./run/feature-sources.ts";
+import { REPORT_KINDS, type ReportKind, runConformance } from "./run/run-conformance.ts";
+
+function reportList(value: string): ReportKind[] {
+  const kinds = value
+    .split(",")
+    .map((k) => k.trim())
+    .filter(Boolean);
+  const bad = kinds.find((k) => !(REPORT_KINDS as readonly string[]).includes(k));
+  if (bad)
+    throw new InvalidArgumentError(`"${bad}" is not a report; choose from ${REPORT_KINDS.join(", ")}.`);
+  return kinds as ReportKind[];
+}
+
+function apiList(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((a) => a.trim())
+      .filter(Boolean),
+  ];
+}
+
+const program = new Command("camara-conformance")
+  .description("Run the CAMARA WebRTC conformance suite against a gateway")
+  .option(
+    "--config <file>",
+    "target configuration (YAML)",
+    join(repoRoot, "conformance", "config", "local.yaml"),
+  )
+  .option("--target <apiRoot>", "API root of the gateway; overrides apiRoot of the configuration")
+  .option("--api <name>", "only this API's features (repeatable or comma-separated)", apiList)
+  .option("--tags <expression>", 'cucumber tag expression selecting scenarios, e.g. "not @sip"')
+  .option("--report <kinds>", `reports to write under --report-dir: ${REPORT_KINDS.join(",")}`, reportList, [
+    "summary",
+  ])
+  .option("--report-dir <dir>", "where reports go", join(repoRoot, "reports"))
+  .option("--strict", "count listed upstream defects like any other scenario", false)
+  .option("--source <which>", "upstream, project or both", "both")
+  .option("--dry-run", "match every step without sending requests (finds undefined steps)", false)
+  .showHelpAfterError();
+
+const opts = program.parse().opts<{
+  config: string;
+  target?: string;
+  api?: string[];
+  tags?: string;
+  report: ReportKind[];
+  reportDir: string;
+  strict: boolean;
+  source: string;
+  dryRun: boolean;
+}>();
+
+if (!["upstream", "project", "both"].includes(opts.source)) {
+  program.error(`--source must be upstream, project or both (got ${opts.source}).`, { exitCode: 2 });
+}
+
+try {
+  const config = loadTargetConfig(opts.config, opts.target ? { apiRoot: opts.target } : {});
+  const outcome = await runConformance({
+    config,
+    ...(opts.api ? { apis: opts.api } : {}),
+    ...(opts.tags ? { tags: opts.tags } : {}),
+    reports: opts.report,
+    reportDir: opts.reportDir,
+    strict: opts.strict,
+    sources: opts.source === "both" ? ["upstream", "project"] : [opts.source as "upstream" | "project"],
+    dryRun: opts.dryRun,
+  });
+  for (const [kind, file] of Object.entries(outcome.reportFiles)) console.log(`${kind} report: ${file}`);
+  for (const defect of outcome.unusedDefects)
+    console.log(`note: known defect ${defect.tag} matched no scenario run`);
+  process.exitCode = outcome.exitCode;
+} catch (error) {
+  if (error instanceof TargetConfigError) {
+    console.error(error.message);
+    process.exitCode = 2;
+  } else throw error;
+}

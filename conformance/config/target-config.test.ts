@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { repoRoot } from "../run/feature-sources.ts";
+import { expandEnv } from "./config-reader.ts";
+import { loadTargetConfig, parseTargetConfig, TargetConfigError } from "./load-target-config.ts";
+
+const minimal = {
+  apiRoot: "https://api.example.com",
+  auth: {
+    profiles: {
+      valid: { static: "v" },
+      expired: { static: "e" },
+      invalid: { tamper: "valid" },
+      missingScope: { static: "m" },
+      otherSubscriber: { static: "o" },
+      noSubscriber: { static: "n" },
+    },
+  },
+};
+
+describe("target configuration", () => {
+  it("reads local.yaml, with {apiRoot} in the token URL following --target", () => {
+    const config = loadTargetConfig(
+      join(repoRoot, "conformance", "config", "local.yaml"),
+      {
+        apiRoot: "http://127.0.0.1:1234/",
+      },
+      {},
+    );
+    assert.equal(config.apiRoot, "http://127.0.0.1:1234");
+    assert.equal(config.auth.oauth2?.tokenUrl, "http://127.0.0.1:1234/dev-issuer/token");
+    assert.deepEqual(config.auth.profiles.expired, {
+      kind: "oauth2",
+      params: { phone_number: "+34600000001", expires_in: "1" },
+      usableAfterSec: 32,
+    });
+    assert.deepEqual(config.placeholders["existing-session-id"], { resource: "registration" });
+    assert.equal(config.supports.events, false);
+  });
+
+  it("expands $NAME references, with a default after :-, from the environment", () => {
+    // The configuration file's own ${NAME} syntax, written without template literals on purpose.
+    const [x, y] = ["$" + "{X}", "$" + "{Y:-d}"];
+    assert.deepEqual(expandEnv({ a: x, b: [y], c: 3 }, { X: "x" }), { a: "x", b: ["d"], c: 3 });
+  });
+
+  it("accepts a minimal configuration with static tokens", () => {
+    const config = parseTargetConfig(minimal, "minimal");
+    assert.deepEqual(config.auth.profiles.invalid, { kind: "tamper", of: "valid", usableAfterSec: 0 });
+    assert.equal(config.seed, "camara-conformance");
+    assert.equal(config.timeouts.requestMs, 10_000);
+  });
+
+  it("lists every problem with its key and the fix", () => {
+    const raw = {
+      apiRoot: "ftp://nope",
+      auth: { profiles: { valid: { oauth2: {} }, expired: { static: "e", command: "x" }, bogus: {} } },
+      sink: { publicUrl: "http://127.0.0.1:{port}/" },
+      placeholders: { x: {} },
+    };
+    let error: unknown;
+    try {
+      parseTargetConfig(raw, "bad.yaml");
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof TargetConfigError);
+    assert.deepEqual(error.problems, [
+      "apiRoot=ftp://nope must be an http(s) URL.",
+      "auth.profiles.valid.oauth2 needs auth.oauth2 (tokenUrl, clientId, clientSecret).",
+      "auth.profiles.expired needs exactly one of static, oauth2, command or tamper (found static, command).",
+      "auth.profiles.invalid needs exactly one of static, oauth2, command or tamper.",
+      "auth.profiles.missingScope needs exactly one of static, oauth2, command or tamper.",
+      "auth.profiles.otherSubscriber needs exactly one of static, oauth2, command or tamper.",
+      "auth.profiles.noSubscriber needs exactly one of static, oauth2, command or tamper.",
+      "auth.profiles.bogus is not a token profile; profiles are valid, expired, invalid, missingScope, otherSubscriber, noSubscriber.",
+      "placeholders.x needs `resource: registration|mediaSession|subscription` or `asset: <name>`.",
+      "sink.publicUrl must be an https URL: the SubscriptionRequest sink pattern is ^https://.",
+    ]);
+  });
+});

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { after, describe, it } from "node:test";
+import { loadTargetConfig } from "../config/load-target-config.ts";
+import { repoRoot } from "./feature-sources.ts";
+import { runConformance } from "./run-conformance.ts";
+
+/** A dry run matches every step to a definition without sending anything. */
+describe("the step library covers every feature", () => {
+  const dir = mkdtempSync(join(tmpdir(), "camara-dry-run-"));
+  const config = loadTargetConfig(join(repoRoot, "conformance", "config", "local.yaml"));
+  const quiet = () =>
+    new Writable({
+      write(_chunk, _encoding, done) {
+        done();
+      },
+    });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("matches every step of the upstream r2.2 and project features to exactly one definition", async () => {
+    const outcome = await runConformance({
+      config,
+      dryRun: true,
+      reportDir: dir,
+      stdout: quiet(),
+      stderr: quiet(),
+    });
+    const broken = outcome.verdicts.filter((v) => v.verdict === "undefined" || v.verdict === "ambiguous");
+    assert.deepEqual(
+      broken.map((v) => `${v.uri}:${v.line} ${v.verdict}`),
+      [],
+    );
+    assert.ok(outcome.verdicts.length >= 71 + 100, `only ${outcome.verdicts.length} scenarios`);
+    assert.equal(outcome.exitCode, 0);
+  });
+
+  it("fails the run on an undefined step", async () => {
+    const feature = join(dir, "undefined.feature");
+    writeFileSync(
+      feature,
+      "Feature: undefined\n  Scenario: a step nobody defined\n    Given the gateway is made of cheese\n",
+    );
+    const outcome = await runConformance({
+      config,
+      dryRun: true,
+      featurePaths: [feature],
+      reportDir: dir,
+      stdout: quiet(),
+      stderr: quiet(),
+    });
+    assert.deepEqual(
+      outcome.verdicts.map((v) => [v.name, v.verdict, v.failing]),
+      [["a step nobody defined", "undefined", true]],
+    );
+    assert.equal(outcome.exitCode, 1);
+  });
+});

@@ -1,0 +1,50 @@
+import { readdirSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { release } from "../../generated/index.ts";
+
+/** The repository root (the folder holding conformance/ and features/). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** The upstream Test_definitions of the generated release, run verbatim. */
+export const upstreamDir = join(repoRoot, "api-definitions", "camara", release, "Test_definitions");
+/** The project's own features, one folder per API. */
+export const projectDir = join(repoRoot, "features");
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".feature") ? [join(dir, e.name)] : [],
+    )
+    .sort();
+}
+
+/**
+ * Feature files to run, relative to the repository root. Upstream files are named
+ * `{api}-{operationId}.feature` and project features live in `features/{api}/`, so `apis` selects
+ * by that prefix.
+ */
+export function featureFiles(options: {
+  apis?: readonly string[] | undefined;
+  sources?: readonly ("upstream" | "project")[] | undefined;
+}): string[] {
+  const sources = options.sources ?? ["upstream", "project"];
+  const files = [
+    ...(sources.includes("upstream") ? walk(upstreamDir) : []),
+    ...(sources.includes("project") ? walk(projectDir) : []),
+  ].map((f) => relative(repoRoot, f));
+  const apis = options.apis;
+  if (!apis || apis.length === 0) return files;
+  return files.filter((f) =>
+    apis.some((api) => f.split("/").some((part) => part === api || part.startsWith(`${api}-`))),
+  );
+}
+
+/** The step library and hooks cucumber loads. */
+export function supportFiles(): string[] {
+  const dir = join(repoRoot, "conformance", "steps");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+    .sort()
+    .map((f) => relative(repoRoot, join(dir, f)));
+}

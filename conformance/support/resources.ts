@@ -1,0 +1,128 @@
+import type { ResourceKind, TokenProfile } from "../config/target-config.ts";
+import type { Random } from "../schema/seeded-random.ts";
+import type { ApiClient } from "./api-client.ts";
+
+/**
+ * The resources of the three WebRTC APIs that scenarios need to exist beforehand: how each is
+ * created, identified and removed, by operationId (webrtc-registration v0.3, webrtc-call-handling
+ * v0.3, webrtc-events v0.2).
+ */
+export const RESOURCES: Readonly<
+  Record<ResourceKind, { param: string; create: string; idProperty: string; remove: string; read?: string }>
+> = {
+  registration: {
+    param: "registrationId",
+    create: "createRegistration",
+    idProperty: "registrationId",
+    remove: "deleteRegistrationById",
+  },
+  mediaSession: {
+    param: "mediaSessionId",
+    create: "createSession",
+    idProperty: "mediaSessionId",
+    remove: "deleteSessionById",
+    read: "getSessionDetailsById",
+  },
+  subscription: {
+    param: "subscriptionId",
+    create: "createNotificationChannelSubscription",
+    idProperty: "id",
+    remove: "deleteNotificationChannelSubscription",
+    read: "retrieveNotificationChannelSubscription",
+  },
+};
+
+/** The kind of resource a path parameter identifies, by the parameter's name. */
+export function resourceOfParam(name: string): ResourceKind | undefined {
+  return (Object.keys(RESOURCES) as ResourceKind[]).find((k) => RESOURCES[k].param === name);
+}
+
+/** A resource created for a scenario, removed after it. */
+export interface CreatedResource {
+  readonly kind: ResourceKind;
+  readonly id: string;
+  readonly profile: TokenProfile;
+  /** The creation response body. */
+  readonly body: unknown;
+}
+
+export interface ResourceFactoryOptions {
+  readonly client: ApiClient;
+  readonly random: Random;
+  readonly assets: Readonly<Record<string, string>>;
+  /** Sink for subscriptions created as preconditions. */
+  readonly sinkUrl: string;
+}
+
+/** The session-invitation type: a subscription to it needs nothing but a registration. */
+const INVITATION = "org.camaraproject.webrtc-events.v0.session-invitation";
+
+/**
+ * Creates resources through the API under test, as a client would: a registration for a fresh
+ * device, a call from it to `assets.receiverAddress`, a subscription to its invitations.
+ */
+export function createResourceFactory(options: ResourceFactoryOptions) {
+  const { client, random, assets } = options;
+
+  async function create(
+    kind: ResourceKind,
+    profile: TokenProfile,
+    extra: { registrationId?: string; body?: Record<string, unknown> } = {},
+  ): Promise<CreatedResource[]> {
+    const made: CreatedResource[] = [];
+    let registrationId = extra.registrationId;
+    if (kind !== "registration" && registrationId === undefined) {
+      const [registration] = await create("registration", profile);
+      if (!registration) throw new Error("no registration created");
+      made.push(registration);
+      registrationId = registration.id;
+    }
+    const uuid = () => {
+      const hex = (n: number) => Array.from({ length: n }, () => random.int(0, 15).toString(16)).join("");
+      return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+    };
+    const spec = RESOURCES[kind];
+    const request =
+      kind === "registration"
+        ? { body: { deviceId: uuid(), ...extra.body } }
+        : kind === "mediaSession"
+          ? {
+              headers: { registrationId: registrationId as string },
+              body: { receiverAddress: assets.receiverAddress ?? "tel:+34600000003", ...extra.body },
+            }
+          : {
+              body: {
+                protocol: "HTTP",
+                sink: options.sinkUrl,
+                types: [INVITATION],
+                config: { subscriptionDetail: { registrationId } },
+                ...extra.body,
+              },
+            };
+    const exchange = await client.call({ operationId: spec.create, profile, ...request });
+    const body = exchange.response.json as Record<string, unknown> | undefined;
+    const id = body?.[spec.idProperty];
+    if (exchange.response.status >= 300 || typeof id !== "string") {
+      throw new Error(
+        `Precondition failed: ${spec.create} answered ${exchange.response.status} ${exchange.response.text.slice(0, 300)}`,
+      );
+    }
+    made.push({ kind, id, profile, body });
+    return made;
+  }
+
+  async function remove(resource: CreatedResource): Promise<void> {
+    const spec = RESOURCES[resource.kind];
+    await client
+      .call({
+        operationId: spec.remove,
+        pathParams: { [spec.param]: resource.id },
+        profile: resource.profile,
+      })
+      .catch(() => undefined); // cleanup is best effort: the scenario may have deleted it already
+  }
+
+  return { create, remove };
+}
+
+export type ResourceFactory = ReturnType<typeof createResourceFactory>;

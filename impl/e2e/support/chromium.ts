@@ -1,0 +1,80 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { networkInterfaces, tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { fromRoot } from "../../../scripts/lib/paths.ts";
+
+export const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * Flags for Debian's Chromium in tests: no sandbox (root in CI), no network chatter of its own,
+ * fake capture devices that need no permission prompt, and loopback ICE candidates allowed.
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+  "--allow-loopback-in-peer-connection",
+];
+
+/** Installs Debian's Chromium through the project's script when it is missing (never a download). */
+export function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  const result = spawnSync("bash", [fromRoot("scripts", "lab", "ensure-chromium.sh")], { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`installing chromium failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+export interface TestBrowser {
+  readonly context: BrowserContext;
+  newPage(url: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * Refuses to run where the machine has non-loopback addresses: the browser would offer them as ICE
+ * candidates and rtpengine would send connectivity checks there. Browser tiers run inside the
+ * loopback-only namespace of scripts/lib/netns-run.sh.
+ */
+export function assertLoopbackOnly(): void {
+  const outside = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a && !a.internal)
+    .map((a) => a?.address);
+  if (outside.length > 0)
+    throw new Error(
+      `browser tests must run in a loopback-only network namespace (found ${outside.join(", ")}); ` +
+        "wrap the command with scripts/lib/netns-run.sh",
+    );
+}
+
+/** Starts headless Chromium with a fresh profile folder, removed on close. */
+export async function launchChromium(): Promise<TestBrowser> {
+  assertLoopbackOnly();
+  ensureChromium();
+  const profile = mkdtempSync(join(tmpdir(), "camara-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+    viewport: { width: 1000, height: 760 },
+  });
+  return {
+    context,
+    async newPage(url) {
+      const page = await context.newPage();
+      await page.goto(url);
+      return page;
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

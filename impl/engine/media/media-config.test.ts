@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConfigError } from "../../config/config.ts";
+import { readMediaConfig } from "./media-config.ts";
+import { DEFAULT_MEDIA_POLICY } from "./media-policy.ts";
+
+describe("readMediaConfig", () => {
+  it("defaults to no anchor and the default policy", () => {
+    assert.deepEqual(readMediaConfig({}), {
+      ng: undefined,
+      timeoutMs: 1000,
+      retries: 2,
+      policy: DEFAULT_MEDIA_POLICY,
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = readMediaConfig({
+      RTPENGINE_NG: "127.0.0.1:2223",
+      RTPENGINE_TIMEOUT_MS: "500",
+      RTPENGINE_RETRIES: "0",
+      MEDIA_AUDIO_CODECS: "pcma, OPUS",
+      MEDIA_VIDEO_CODECS: "h264",
+      MEDIA_TELEPHONE_EVENT: "false",
+      MEDIA_NETWORK_TRANSPORT: "RTP/SAVP",
+      MEDIA_TRANSCODING: "false",
+    });
+    assert.deepEqual(config, {
+      ng: { host: "127.0.0.1", port: 2223 },
+      timeoutMs: 500,
+      retries: 0,
+      policy: {
+        audio: ["PCMA", "opus"],
+        video: ["H264"],
+        telephoneEvent: false,
+        networkTransport: "RTP/SAVP",
+        transcoding: false,
+      },
+    });
+  });
+
+  it("accepts a bracketed IPv6 ng address", () => {
+    assert.deepEqual(readMediaConfig({ RTPENGINE_NG: "[::1]:2223" }).ng, { host: "::1", port: 2223 });
+  });
+
+  it("reports every bad value at once, naming the variable and the fix", () => {
+    assert.throws(
+      () =>
+        readMediaConfig({
+          RTPENGINE_NG: "localhost",
+          RTPENGINE_RETRIES: "x",
+          MEDIA_AUDIO_CODECS: "G729",
+          MEDIA_NETWORK_TRANSPORT: "UDP",
+          MEDIA_TRANSCODING: "yes",
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.problems, [
+          "RTPENGINE_NG=localhost must be host:port of rtpengine's listen-ng, e.g. 127.0.0.1:2223.",
+          "MEDIA_NETWORK_TRANSPORT=UDP must be RTP/AVP or RTP/SAVP (SDES-SRTP).",
+          "RTPENGINE_RETRIES=x must be an integer from 0 to 10.",
+          "MEDIA_AUDIO_CODECS: G729 not supported; use opus, G722, PCMA, PCMU.",
+          "MEDIA_TRANSCODING=yes must be true or false.",
+          "MEDIA_AUDIO_CODECS must name at least one codec.",
+        ]);
+        return true;
+      },
+    );
+  });
+});

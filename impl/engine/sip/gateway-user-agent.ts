@@ -1,0 +1,182 @@
+import { randomBytes } from "node:crypto";
+import {
+  C,
+  DigestAuthentication,
+  type IncomingInviteRequest,
+  IncomingRequestMessage,
+  IncomingResponseMessage,
+  Levels,
+  LoggerFactory,
+  type OutgoingRequestMessage,
+  Parser,
+  URI,
+  UserAgentCore,
+  type UserAgentCoreConfiguration,
+} from "./sip-core.ts";
+import type { CredentialLookup } from "./sip-credentials.ts";
+import { NodeTransport, type NodeTransportOptions } from "./transport/node-transport.ts";
+
+/** The user part of the gateway's Contact; registrations add `;rid=<registrationId>`. */
+export const CONTACT_USER = "gw";
+
+export interface GatewayUserAgentOptions {
+  readonly transport: Omit<
+    NodeTransportOptions,
+    "onMessage" | "onProxyFlowLost" | "onProxyFlowRestored" | "log"
+  >;
+  readonly domain: string;
+  readonly credentials: CredentialLookup;
+  /** Out-of-dialog requests to these R-URI users are for us besides the Contact user (trunk mode numbers). */
+  readonly acceptsUser: (user: string) => boolean;
+  readonly userAgent: string;
+  readonly log: (level: "debug" | "info" | "warn" | "error", message: string) => void;
+  onInvite(request: IncomingInviteRequest): void;
+  /** An UPDATE (RFC 3311) inside a dialog, which the sip.js core does not know. */
+  onUpdate(message: IncomingRequestMessage): void;
+  onProxyFlowRestored(): void;
+}
+
+/**
+ * One sip.js UserAgentCore for the whole gateway on one Node transport: every registration, every
+ * call shares it (and the flow to the outbound proxy). What this adds around the core:
+ * - per-subscriber digest credentials, chosen by the request's From user (RFC 3261 §22);
+ * - acceptance of requests for the gateway's Contact and, in trunk mode, for routed numbers;
+ * - UPDATE routing to the call legs, since the core answers it 405.
+ */
+export class GatewayUserAgent {
+  readonly core: UserAgentCore;
+  readonly transport: NodeTransport;
+  readonly loggerFactory: LoggerFactory;
+  private acceptedRuri: URI | undefined;
+  private readonly baseAor: URI;
+
+  constructor(private readonly options: GatewayUserAgentOptions) {
+    this.loggerFactory = new LoggerFactory();
+    this.loggerFactory.builtinEnabled = false;
+    this.loggerFactory.level = Levels.warn;
+    this.loggerFactory.connector = (level, category, _label, content) =>
+      options.log(
+        level === "error" ? "error" : level === "warn" ? "warn" : "debug",
+        `${category}: ${String(content)}`,
+      );
+    this.transport = new NodeTransport({
+      ...options.transport,
+      onMessage: (raw) => this.receive(raw),
+      onProxyFlowLost: (error) =>
+        options.log("warn", `flow to the outbound proxy lost${error ? `: ${error.message}` : ""}`),
+      onProxyFlowRestored: () => options.onProxyFlowRestored(),
+      log: (level, message) => options.log(level, message),
+    });
+    this.baseAor = new URI("sip", CONTACT_USER, options.domain);
+    const self = this;
+    const loggerFactory = this.loggerFactory;
+    const contactUri = () => {
+      const { host, port } = this.transport.sentBy;
+      return new URI("sip", CONTACT_USER, host, port, { transport: options.transport.transport });
+    };
+    const configuration: UserAgentCoreConfiguration = {
+      // The core accepts out-of-dialog requests whose R-URI user is the AOR's or the Contact's; the
+      // AOR is the accepted request's own R-URI while the core handles it (see receive()).
+      get aor() {
+        return self.acceptedRuri ?? self.baseAor;
+      },
+      get contact() {
+        const uri = contactUri();
+        return { pubGruu: undefined, tempGruu: undefined, uri, toString: () => `<${uri.toString()}>` };
+      },
+      displayName: "",
+      loggerFactory,
+      hackViaTcp: false,
+      routeSet: [],
+      sipjsId: randomBytes(4).toString("hex"),
+      supportedOptionTags: ["100rel", "timer"],
+      supportedOptionTagsResponse: ["100rel", "timer"],
+      userAgentHeaderFieldValue: options.userAgent,
+      viaForceRport: true,
+      // Via sent-by is this transport's real address and port (RFC 3261 §18.1.1), not "*.invalid".
+      get viaHost() {
+        const { host, port } = self.transport.sentBy;
+        return `${host.includes(":") ? `[${host}]` : host}:${port}`;
+      },
+      authenticationFactory: () => new SubscriberDigest(loggerFactory, options.credentials),
+      transportAccessor: () =>
+        this.transport as unknown as ReturnType<UserAgentCoreConfiguration["transportAccessor"]>,
+    };
+    this.core = new UserAgentCore(configuration, { onInvite: (request) => options.onInvite(request) });
+  }
+
+  /** The Contact URI string for a registration. */
+  contactFor(registrationId: string): string {
+    const { host, port } = this.transport.sentBy;
+    return `sip:${CONTACT_USER}@${host}:${port};transport=${this.options.transport.transport};rid=${registrationId}`;
+  }
+
+  async start(): Promise<void> {
+    await this.transport.listen();
+  }
+
+  async close(): Promise<void> {
+    this.core.dispose();
+    await this.transport.close();
+  }
+
+  private receive(raw: string): void {
+    const message = Parser.parseMessage(raw, this.loggerFactory.getLogger("sip.parser"));
+    if (!message) {
+      this.options.log("warn", "dropped an unparsable SIP message");
+      return;
+    }
+    if (message instanceof IncomingResponseMessage) {
+      this.core.receiveIncomingResponseFromTransport(message);
+      return;
+    }
+    if (!(message instanceof IncomingRequestMessage)) return;
+    if (message.method === "UPDATE") {
+      this.options.onUpdate(message);
+      return;
+    }
+    const ruriUser = message.ruri?.user;
+    const outOfDialog = !message.toTag;
+    if (
+      outOfDialog &&
+      message.method !== C.ACK &&
+      ruriUser &&
+      ruriUser !== CONTACT_USER &&
+      this.options.acceptsUser(ruriUser)
+    ) {
+      this.acceptedRuri = message.ruri;
+    }
+    try {
+      this.core.receiveIncomingRequestFromTransport(message);
+    } finally {
+      this.acceptedRuri = undefined;
+    }
+  }
+}
+
+/**
+ * Digest credentials chosen per request: sip.js asks the configuration for one authenticator per
+ * client transaction, and this one looks up the subscriber named in the request's From header.
+ */
+class SubscriberDigest extends DigestAuthentication {
+  private inner: DigestAuthentication | undefined;
+
+  constructor(
+    private readonly factory: LoggerFactory,
+    private readonly credentials: CredentialLookup,
+  ) {
+    super(factory, undefined, undefined, undefined);
+  }
+
+  override authenticate(request: OutgoingRequestMessage, challenge: unknown, body?: string): boolean {
+    const user = request.from.uri.user;
+    const found = user ? this.credentials(user) : undefined;
+    if (!found) return false;
+    this.inner ??= new DigestAuthentication(this.factory, undefined, found.username, found.password);
+    return this.inner.authenticate(request, challenge, body);
+  }
+
+  override toString(): string {
+    return this.inner?.toString() ?? "";
+  }
+}

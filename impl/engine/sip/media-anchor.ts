@@ -1,0 +1,29 @@
+/**
+ * Hook for a media anchor (rtpengine, impl/engine/media) on each call leg. The SIP layer treats SDP
+ * as opaque: it hands every SDP it is about to send or has received to the anchor and uses what the
+ * anchor returns. The default passes SDP through unchanged.
+ *
+ * "device" is the WebRTC side (the API client), "network" the SIP side.
+ */
+export interface MediaAnchor {
+  /** An offer travelling from `from` to the other side; returns the SDP to forward. */
+  offer(leg: MediaLeg, sdp: string): Promise<string>;
+  /** An answer travelling from `from` to the other side; returns the SDP to forward. */
+  answer(leg: MediaLeg, sdp: string): Promise<string>;
+  /** The call ended: release what the anchor holds for it. Never throws. */
+  delete(callId: string): Promise<void>;
+}
+
+export interface MediaLeg {
+  /** The gateway's media session id. */
+  readonly mediaSessionId: string;
+  /** SIP Call-ID of the network leg. */
+  readonly callId: string;
+  readonly from: "device" | "network";
+}
+
+export const passThroughMediaAnchor: MediaAnchor = {
+  offer: async (_leg, sdp) => sdp,
+  answer: async (_leg, sdp) => sdp,
+  delete: async () => undefined,
+};

@@ -1,0 +1,235 @@
+import type { OriginateRequest } from "../engine.ts";
+import { EngineError } from "../engine-error.ts";
+import { ALLOW, CallLeg, type CallLegContext } from "./call-leg.ts";
+import { sdpBody, sdpOf } from "./dialog-requests.ts";
+import { sessionStatusFromInvite } from "./session-status-from-sip.ts";
+import { parseSessionExpires } from "./session-timer.ts";
+import { sipUriFromAddress } from "./sip-addresses.ts";
+import type { IncomingResponseMessage, OutgoingInviteRequest, URI } from "./sip-core.ts";
+
+type SdpBody = ReturnType<typeof sdpBody>;
+
+/**
+ * An outgoing call (CAMARA call origination): INVITE with `Supported: 100rel, timer`, with or
+ * without an SDP offer; PRACK for reliable provisional responses (RFC 3262 §4); ACK for the 2xx;
+ * CANCEL before the answer (and ACK + BYE when a 2xx crosses the CANCEL, RFC 3261 §9.1).
+ * When the INVITE carried no offer, the offer arrives in a reliable 18x or the 2xx and the device's
+ * answer (a later update with answerSdp) goes into the PRACK or ACK.
+ */
+export class OutgoingCall extends CallLeg {
+  private request: OutgoingInviteRequest | undefined;
+  private cancelled = false;
+  private provisional = false;
+  private answered = false;
+  /** Set while a network offer waits for the device's answer, to go into the PRACK or ACK. */
+  private awaitingAnswer: ((answerSdp: string) => void) | undefined;
+  private readonly offered: boolean;
+  /** RFC 3261 §8.1.3.5: a retried INVITE (after 422) keeps the Call-ID, From tag and To. */
+  private readonly fromTag = Math.random().toString(36).slice(2, 12);
+  private noAnswerTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly origination: OriginateRequest,
+    contact: string,
+    private readonly domain: string,
+    callId: string,
+    ctx: CallLegContext,
+  ) {
+    super(origination.mediaSessionId, origination.registrationId, callId, contact, ctx);
+    this.offered = origination.offerSdp !== undefined;
+  }
+
+  /**
+   * Sends the INVITE. `minSeSec` and `cseq` are set when retrying after 422 (RFC 4028 §7.4): the
+   * Session-Expires is raised to the Min-SE the UAS asked for.
+   */
+  async start(minSeSec?: number, cseq?: number): Promise<void> {
+    const o = this.origination;
+    const from = sipUriFromAddress(o.originatorAddress, this.domain);
+    const to = sipUriFromAddress(o.receiverAddress, this.domain);
+    if (o.offerSdp !== undefined && this.localSdp === undefined) {
+      this.deviceSdp = o.offerSdp;
+      this.localSdp = await this.ctx.anchor.offer({ ...this.leg, from: "device" }, o.offerSdp);
+    }
+    const minSe = Math.max(this.ctx.minSeSec, minSeSec ?? 0);
+    const name = o.originatorName ? `"${o.originatorName.replace(/["\\]/g, "")}" ` : "";
+    const headers = [
+      ALLOW,
+      this.contactHeader(),
+      `Session-Expires: ${Math.max(this.ctx.sessionExpiresSec, minSe)}`,
+      `Min-SE: ${minSe}`,
+      // RFC 3325 §9.1: the gateway, inside the trust domain, asserts the caller it authenticated.
+      `P-Asserted-Identity: ${name}<${from.toString()}>`,
+      // RFC 3323 §4.2: "none" — no privacy requested for the asserted identity.
+      "Privacy: none",
+    ];
+    const message = this.ctx.core.makeOutgoingRequestMessage(
+      "INVITE",
+      to,
+      from,
+      to as URI,
+      {
+        callId: this.callId,
+        fromTag: this.fromTag,
+        ...(cseq ? { cseq } : {}),
+        ...(o.originatorName ? { fromDisplayName: o.originatorName } : {}),
+      },
+      headers,
+      this.localSdp !== undefined ? sdpBody(this.localSdp) : undefined,
+    );
+    this.offerPending = this.localSdp !== undefined;
+    this.request = this.ctx.core.invite(message, {
+      onProgress: (r) => this.onProgress(r.message, r.session, (body) => r.prack(body)),
+      onAccept: (r) => this.onAccept(r.message, r.session, (body) => r.ack(body)),
+      onReject: (r) => this.onFinalFailure(r.message),
+      onRedirect: (r) => this.onFinalFailure(r.message),
+    });
+    if (!this.noAnswerTimer) {
+      this.noAnswerTimer = setTimeout(() => this.noAnswer(), this.ctx.inviteTimeoutMs);
+      this.noAnswerTimer.unref();
+    }
+  }
+
+  private onProgress(
+    message: IncomingResponseMessage,
+    session: NonNullable<CallLeg["session"]>,
+    prack: (options: { extraHeaders: string[]; body?: SdpBody }) => unknown,
+  ): void {
+    if (this.terminated || this.answered) return;
+    this.provisional = true;
+    this.notePeer(message);
+    this.adoptSession(session);
+    const code = message.statusCode ?? 183;
+    const status = sessionStatusFromInvite({ response: code }) ?? this.status;
+    const reason = `${code} ${message.reasonPhrase}`;
+    const sdp = sdpOf(message);
+    const rseq = message.getHeader("rseq");
+    const reliable = /100rel/i.test(message.getHeader("require") ?? "") && rseq !== undefined;
+    const rack = reliable ? [`RAck: ${rseq} ${message.cseq} INVITE`] : [];
+    if (sdp && this.offered && this.offerPending) {
+      // The answer to our INVITE offer, in a (reliable) provisional response.
+      void this.acceptAnswer(sdp).then((answer) => {
+        if (reliable) prack({ extraHeaders: rack });
+        this.emit(status, reason, { answerSdp: answer });
+      });
+      return;
+    }
+    if (sdp && !this.offered && reliable && !this.remoteSdp) {
+      // Offerless INVITE: the offer is in this reliable 18x; RFC 3262 §5: the PRACK carries the answer.
+      this.answerOwed = true;
+      void this.acceptOffer(sdp).then((offer) => {
+        this.awaitingAnswer = (answerSdp) => prack({ extraHeaders: rack, body: sdpBody(answerSdp) });
+        this.emit(status, reason, { offerSdp: offer });
+      });
+      return;
+    }
+    if (reliable) prack({ extraHeaders: rack });
+    this.emit(status, reason);
+  }
+
+  private onAccept(
+    message: IncomingResponseMessage,
+    session: NonNullable<CallLeg["session"]>,
+    ack: (options?: { body?: SdpBody }) => unknown,
+  ): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.stopNoAnswerTimer();
+    this.notePeer(message);
+    this.adoptSession(session);
+    this.confirmed = true;
+    if (this.cancelled || this.terminated) {
+      // RFC 3261 §9.1 / §15: a 2xx that crossed our CANCEL is acknowledged, then the call is ended.
+      ack();
+      session.bye(undefined, { extraHeaders: ['Reason: SIP;cause=487;text="Cancelled by the API client"'] });
+      this.finish("SessionCancelled", "2xx crossed CANCEL; ended with BYE", true);
+      return;
+    }
+    const reason = `${message.statusCode} ${message.reasonPhrase}`;
+    this.timer.negotiated(parseSessionExpires(message.getHeader("session-expires")), "uac");
+    const sdp = sdpOf(message);
+    if (sdp && this.offered && this.offerPending) {
+      ack();
+      void this.acceptAnswer(sdp).then((answer) => this.emit("Connected", reason, { answerSdp: answer }));
+    } else if (sdp && !this.offered && !this.remoteSdp) {
+      // RFC 3261 §13.2.1: the offer is in the 2xx and the ACK carries the answer; the ACK waits for
+      // the device (the 2xx is retransmitted meanwhile).
+      this.answerOwed = true;
+      void this.acceptOffer(sdp).then((offer) => {
+        this.awaitingAnswer = (answerSdp) => ack({ body: sdpBody(answerSdp) });
+        this.emit("Connected", reason, { offerSdp: offer });
+      });
+    } else {
+      ack();
+      this.emit("Connected", reason);
+    }
+  }
+
+  private onFinalFailure(message: IncomingResponseMessage): void {
+    const code = message.statusCode ?? 500;
+    if (code === 422 && !this.cancelled && !this.terminated) {
+      // RFC 4028 §7.4: retry with a Session-Expires at least the Min-SE the UAS asked for.
+      const minSe = Number(message.getHeader("min-se")?.split(";")[0] ?? 0);
+      void this.start(minSe, message.cseq + 1).catch(() => this.finish("Failed", "422 retry failed"));
+      return;
+    }
+    this.stopNoAnswerTimer();
+    this.offerPending = false;
+    // sip.js reports Timer B and transport errors as a locally made 408 or 503 without Via.
+    const local = message.getHeaders("via").length === 0;
+    const status =
+      local && code === 503 ? "Failed" : (sessionStatusFromInvite({ response: code }) ?? "Failed");
+    const reason = local
+      ? code === 408
+        ? "No final response before Timer B (RFC 3261 §17.1.1.2)"
+        : "Transport error"
+      : `${code} ${message.reasonPhrase}${message.getHeader("reason") ? ` (Reason: ${message.getHeader("reason")})` : ""}`;
+    this.finish(this.cancelled ? "SessionCancelled" : status, reason, this.cancelled);
+  }
+
+  /**
+   * The gateway's no-answer timer (SIP_INVITE_TIMEOUT_MS): RFC 3261 §9.1 lets a UAC give up on an
+   * INVITE with CANCEL; sip.js holds the CANCEL until a provisional response has arrived.
+   */
+  private noAnswer(): void {
+    this.noAnswerTimer = undefined;
+    if (this.answered || this.terminated || this.cancelled || !this.request) return;
+    this.cancelled = true;
+    this.request.cancel('Q.850;cause=19;text="No answer from user"');
+    this.finish(
+      sessionStatusFromInvite({ timeout: "no-answer" }) ?? "NoAnswer",
+      `No final response within ${this.ctx.inviteTimeoutMs} ms; CANCEL sent`,
+    );
+  }
+
+  private stopNoAnswerTimer(): void {
+    if (this.noAnswerTimer) clearTimeout(this.noAnswerTimer);
+    this.noAnswerTimer = undefined;
+  }
+
+  /** The device's answer to an offer the network made (offerless origination): into the PRACK or ACK. */
+  async deviceAnswer(answerSdp: string): Promise<boolean> {
+    const send = this.awaitingAnswer;
+    if (!send) return false;
+    this.awaitingAnswer = undefined;
+    this.deviceSdp = answerSdp;
+    this.localSdp = await this.ctx.anchor.answer({ ...this.leg, from: "device" }, answerSdp);
+    this.answerOwed = false;
+    send(this.localSdp);
+    return true;
+  }
+
+  /** DELETE of an originating session: CANCEL before the 2xx, BYE after (RFC 3261 §9.1, §15.1). */
+  terminate(): void {
+    this.stopNoAnswerTimer();
+    if (this.confirmed) {
+      this.bye('Q.850;cause=16;text="Normal call clearing"');
+      return;
+    }
+    if (!this.request) throw new EngineError("invalid_state", "the INVITE was not sent");
+    this.cancelled = true;
+    // RFC 3261 §9.1: CANCEL only after a provisional response; sip.js waits for one if needed.
+    this.request.cancel('SIP;cause=487;text="Cancelled by the API client"');
+    if (!this.provisional) this.ctx.log("debug", `CANCEL of ${this.callId} waits for a provisional response`);
+  }
+}

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { freePort } from "../../../scripts/lab/free-port.ts";
+import { runSipp } from "../../../scripts/lab/sipp.ts";
+import { deviceSdp, hangUp, originate, putStatus, statusEvent } from "./testing/call-steps.ts";
+import { ALICE, BOB, type SipLabGateway, sid, startSipLabGateway } from "./testing/sip-lab-gateway.ts";
+import { sippCallee, sippPassed } from "./testing/sipp-callee.ts";
+import { receivedRequests } from "./testing/sipp-trace.ts";
+
+describe("session timers (RFC 4028): negotiation through Kamailio (TCP)", () => {
+  let gw: SipLabGateway;
+  let registrationId: string;
+  before(async () => {
+    gw = await startSipLabGateway({ transport: "tcp" });
+    registrationId = await gw.register(ALICE);
+    await gw.register(BOB);
+  });
+  after(async () => gw?.close());
+
+  it("retries an INVITE refused with 422 in the same call, with Session-Expires and Min-SE raised to the callee's Min-SE", async () => {
+    const number = "+34911000420";
+    const sipp = await sippCallee(gw, number, "uas-session-timer-422.xml");
+    const id = await originate(gw, registrationId, number, deviceSdp(40000));
+    await statusEvent(gw, id, 0, "Connected", /^200 OK$/);
+    await hangUp(gw, id);
+    await sippPassed(sipp);
+    const [first, retry] = receivedRequests((await sipp.done).messages, "INVITE");
+    assert.ok(first && retry, "two INVITEs reached the callee");
+    // RFC 3261 §8.1.3.5: same Call-ID, From (with its tag) and To; a higher CSeq.
+    assert.equal(retry.header("call-id"), first.header("call-id"));
+    assert.equal(retry.header("from"), first.header("from"));
+    assert.equal(retry.header("to"), first.header("to"));
+    assert.ok(
+      Number.parseInt(retry.header("cseq") ?? "", 10) > Number.parseInt(first.header("cseq") ?? "", 10),
+    );
+    assert.deepEqual(gw.statuses(id), ["Connected", "Terminated"]);
+  });
+
+  it("refuses an INVITE and a refresh below 90 s with 422 Min-SE: 90, and echoes the refresher of accepted ones", async () => {
+    const sipp = runSipp({
+      scenario: "uac-session-timer.xml",
+      remote: `127.0.0.1:${gw.lab.sipPort}`,
+      transport: "tcp",
+      localPort: await freePort(),
+      service: BOB,
+      timeoutMs: 30_000,
+    });
+    const from = gw.events.length;
+    const invitation = await gw.waitForEvent(
+      (e) => gw.events.indexOf(e) >= from && e.type.endsWith("session-invitation"),
+    );
+    const id = sid(invitation) ?? (invitation.data as { mediaSessionId: string }).mediaSessionId;
+    await putStatus(gw, id, { status: "Connected", answer: { sdp: deviceSdp(40000) } }, BOB);
+    await statusEvent(gw, id, from, "Terminated", /^BYE$/);
+    await sippPassed(sipp);
+    // The INVITE refused with 422 never became a session.
+    assert.equal(gw.events.slice(from).filter((e) => e.type.endsWith("session-invitation")).length, 1);
+    assert.deepEqual(gw.statuses(id), ["Connected", "Terminated"]);
+  });
+});
+
+describe("session timers (RFC 4028): refresh and expiry, time compressed 50× on the gateway", () => {
+  let gw: SipLabGateway;
+  let registrationId: string;
+  before(async () => {
+    // Session-Expires stays 90 s on the wire; the gateway's timers run 50 times faster, so the
+    // refresher refreshes after 0.9 s and the other side gives up after 1.2 s.
+    gw = await startSipLabGateway({ transport: "tcp", sessionTimerScale: 0.02 });
+    registrationId = await gw.register(ALICE);
+  });
+  after(async () => gw?.close());
+
+  it("refreshes with an UPDATE without a body when it is the refresher and the peer allows UPDATE", async () => {
+    const number = "+34911000421";
+    const sipp = await sippCallee(gw, number, "uas-session-refresh.xml");
+    const id = await originate(gw, registrationId, number, deviceSdp(40000));
+    await statusEvent(gw, id, 0, "Terminated", /^BYE$/, {}, 10_000);
+    await sippPassed(sipp);
+    assert.deepEqual(gw.statuses(id), ["Connected", "Terminated"]);
+  });
+
+  it("refreshes with a re-INVITE carrying the unchanged SDP when the peer does not allow UPDATE", async () => {
+    const number = "+34911000422";
+    const sipp = await sippCallee(gw, number, "uas-session-refresh-reinvite.xml");
+    const id = await originate(gw, registrationId, number, deviceSdp(40000));
+    await statusEvent(gw, id, 0, "Terminated", /^BYE$/, {}, 10_000);
+    await sippPassed(sipp);
+    // An unchanged SDP in the refresh is no media change: nothing between Connected and the BYE.
+    assert.deepEqual(gw.statuses(id), ["Connected", "Terminated"]);
+  });
+
+  it("ends the session with BYE (Reason cause=408) when the refresher lets it expire", async () => {
+    const number = "+34911000423";
+    const sipp = await sippCallee(gw, number, "uas-session-expiry.xml");
+    const id = await originate(gw, registrationId, number, deviceSdp(40000));
+    await statusEvent(gw, id, 0, "Terminated", /Session timer expired/, {}, 10_000);
+    await sippPassed(sipp);
+    assert.deepEqual(gw.statuses(id), ["Connected", "Terminated"]);
+  });
+});

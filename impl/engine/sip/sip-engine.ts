@@ -1,0 +1,274 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Engine, EngineListener, OriginateRequest, SessionUpdateRequest } from "../engine.ts";
+import { EngineError } from "../engine-error.ts";
+import type { CallLeg, CallLegContext } from "./call-leg.ts";
+import { GatewayUserAgent } from "./gateway-user-agent.ts";
+import { IncomingCall } from "./incoming-call.ts";
+import { type MediaAnchor, passThroughMediaAnchor } from "./media-anchor.ts";
+import { OutgoingCall } from "./outgoing-call.ts";
+import { addressFromUri, phoneFromUri } from "./sip-addresses.ts";
+import type { IncomingInviteRequest, IncomingRequestMessage } from "./sip-core.ts";
+import type { CredentialLookup } from "./sip-credentials.ts";
+import { SipRegistrations } from "./sip-registrations.ts";
+import type { SipTransportName } from "./transport/node-transport.ts";
+
+export interface SipEngineOptions {
+  readonly transport: SipTransportName;
+  /** Address the gateway binds and announces (Via, Contact). */
+  readonly localHost: string;
+  /** 0 = any free port. */
+  readonly localPort: number;
+  readonly outboundProxy: { readonly host: string; readonly port: number; readonly path?: string };
+  readonly domain: string;
+  readonly registrationMode: "per-number" | "trunk";
+  readonly credentials: CredentialLookup;
+  /** Expires asked of the registrar, seconds (default 600). */
+  readonly registerExpiresSec?: number;
+  /** RFC 4028 Session-Expires we ask for, seconds (default 1800), and our Min-SE (default 90). */
+  readonly sessionExpiresSec?: number;
+  readonly minSeSec?: number;
+  /**
+   * The gateway's no-answer timer, ms (default 60 000): an outgoing INVITE without a final response
+   * by then is cancelled and the session ends NoAnswer.
+   */
+  readonly inviteTimeoutMs?: number;
+  /**
+   * Test hook, default 1: multiplies every session-timer delay so that a refresh or an expiry can be
+   * watched within seconds. The Session-Expires values on the wire are unchanged.
+   */
+  readonly sessionTimerScale?: number;
+  /** Media anchor hook; default pass-through. */
+  readonly mediaAnchor?: MediaAnchor;
+  readonly tls?: { readonly ca?: string; readonly rejectUnauthorized?: boolean };
+  readonly log?: (level: "debug" | "info" | "warn" | "error", message: string) => void;
+}
+
+/** A started SIP engine: its factory for createGateway, and hooks for fault tests. */
+export interface StartedSipEngine {
+  readonly factory: (listener: EngineListener) => Engine;
+  /** host:port the gateway listens on for SIP. */
+  readonly local: { readonly host: string; readonly port: number };
+  /** Closes the flow to the outbound proxy as a network fault would. */
+  dropProxyFlow(): void;
+}
+
+/**
+ * The SIP engine: one sip.js UserAgentCore on one Node transport, REGISTER per CAMARA registration
+ * (or trunk mode), and a call leg per media session. Binds its transport before it is handed to
+ * createGateway, so the gateway never starts without its SIP side.
+ */
+export async function startSipEngine(options: SipEngineOptions): Promise<StartedSipEngine> {
+  const log = options.log ?? (() => undefined);
+  let listener: EngineListener | undefined;
+  const currentListener = () => {
+    if (!listener) throw new Error("SIP engine used before createGateway wired it");
+    return listener;
+  };
+  const legs = new Map<string, CallLeg>();
+  const byDialog = new Map<string, CallLeg>();
+  const anchor = options.mediaAnchor ?? passThroughMediaAnchor;
+  let registrations: SipRegistrations | undefined;
+
+  const ctx: CallLegContext = {
+    get core() {
+      return ua.core;
+    },
+    anchor,
+    sessionExpiresSec: options.sessionExpiresSec ?? 1800,
+    minSeSec: options.minSeSec ?? 90,
+    sessionTimerScale: options.sessionTimerScale ?? 1,
+    inviteTimeoutMs: options.inviteTimeoutMs ?? 60_000,
+    emit: (event) =>
+      void currentListener()
+        .sessionChanged(event)
+        .catch((error: unknown) => log("error", `sessionChanged failed: ${String(error)}`)),
+    bindDialog: (id, leg) => byDialog.set(id, leg),
+    ended: (leg) => {
+      legs.delete(leg.mediaSessionId);
+      for (const [id, l] of byDialog) if (l === leg) byDialog.delete(id);
+    },
+    log,
+  };
+
+  const ua: GatewayUserAgent = new GatewayUserAgent({
+    transport: {
+      transport: options.transport,
+      localHost: options.localHost,
+      localPort: options.localPort,
+      proxy: options.outboundProxy,
+      ...(options.tls ? { tls: options.tls } : {}),
+    },
+    domain: options.domain,
+    credentials: options.credentials,
+    acceptsUser: (user) =>
+      options.registrationMode === "trunk" && registrations?.latestFor(user) !== undefined,
+    userAgent: "camara-webrtc-gateway",
+    log,
+    onInvite: (request) => void onInvite(request),
+    onUpdate: (message) => onUpdate(message),
+    onProxyFlowRestored: () => registrations?.reRegisterAll(),
+  });
+  await ua.start();
+  registrations = new SipRegistrations(
+    ua,
+    {
+      mode: options.registrationMode,
+      domain: options.domain,
+      registerExpiresSec: options.registerExpiresSec ?? 600,
+      log,
+    },
+    currentListener,
+  );
+  const regs = registrations;
+
+  async function onInvite(request: IncomingInviteRequest): Promise<void> {
+    const message = request.message;
+    const rid = message.ruri?.getParam("rid");
+    const binding =
+      typeof rid === "string"
+        ? regs.bindings.get(rid)
+        : regs.latestFor(phoneFromUri(message.ruri ?? {}) ?? phoneFromUri(message.to.uri) ?? "");
+    if (!binding) {
+      request.reject({ statusCode: 404, reasonPhrase: "No such registration" });
+      return;
+    }
+    const timer = IncomingCall.sessionTimer(message, ctx.minSeSec);
+    if (timer && "reject" in timer) {
+      request.reject({
+        statusCode: 422,
+        reasonPhrase: "Session Interval Too Small",
+        extraHeaders: [`Min-SE: ${timer.minSeSec}`],
+      });
+      return;
+    }
+    request.trying();
+    const mediaSessionId = randomUUID();
+    const call = new IncomingCall(
+      mediaSessionId,
+      binding.registrationId,
+      request,
+      ua.contactFor(binding.registrationId),
+      ctx,
+    );
+    legs.set(mediaSessionId, call);
+    try {
+      const offerSdp = await call.receiveOffer();
+      // RFC 3325 §9.1 / RFC 3323: the asserted identity names the caller unless it asked for privacy.
+      const privacy = (message.getHeader("privacy") ?? "").toLowerCase();
+      const pai = message.parseHeader("p-asserted-identity") as
+        | { uri?: { user?: string; toString(): string }; displayName?: string }
+        | undefined;
+      const identity = pai?.uri && !privacy.includes("id") ? pai : message.from;
+      const name = identity.displayName || undefined;
+      await currentListener().incomingCall({
+        mediaSessionId,
+        registrationId: binding.registrationId,
+        originatorAddress: addressFromUri(identity.uri as { user?: string; toString(): string }),
+        originatorName: name,
+        receiverAddress: `tel:${binding.phoneNumber}`,
+        offerSdp,
+      });
+    } catch (error) {
+      log("error", `incoming call could not be offered: ${String(error)}`);
+      legs.delete(mediaSessionId);
+      if (!call.terminated) request.reject({ statusCode: 480 });
+    }
+  }
+
+  function onUpdate(message: IncomingRequestMessage): void {
+    const leg = byDialog.get(message.callId + message.toTag + message.fromTag);
+    if (!leg || leg.terminated) {
+      ua.core.replyStateless(message, { statusCode: 481 });
+      return;
+    }
+    leg.onUpdate(message);
+  }
+
+  function leg(mediaSessionId: string): CallLeg {
+    const found = legs.get(mediaSessionId);
+    if (!found || found.terminated)
+      throw new EngineError("unknown_session", `no call leg for ${mediaSessionId}`);
+    return found;
+  }
+
+  async function originate(request: OriginateRequest): Promise<void> {
+    try {
+      await ua.transport.ensureConnected();
+    } catch (error) {
+      throw new EngineError(
+        "network_unreachable",
+        `outbound proxy unreachable: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const call = new OutgoingCall(
+      request,
+      ua.contactFor(request.registrationId),
+      options.domain,
+      randomBytes(12).toString("hex"),
+      ctx,
+    );
+    legs.set(request.mediaSessionId, call);
+    await call.start();
+  }
+
+  async function update(request: SessionUpdateRequest): Promise<void> {
+    const call = leg(request.mediaSessionId);
+    if (call instanceof IncomingCall && !call.confirmed && request.offerSdp === undefined) {
+      await call.answer(request.status, request.answerSdp);
+      return;
+    }
+    if (call instanceof IncomingCall && !call.confirmed && request.status !== call.status) {
+      // An offerless incoming INVITE: the device's SDP is the offer in 183/200.
+      await call.answer(request.status, request.offerSdp);
+      return;
+    }
+    if (
+      call instanceof OutgoingCall &&
+      request.answerSdp !== undefined &&
+      (await call.deviceAnswer(request.answerSdp))
+    )
+      return;
+    if (request.status === "Hold" || request.status === "Resume") {
+      await call.hold(request.status === "Hold", request.offerSdp);
+      return;
+    }
+    if (request.offerSdp !== undefined) {
+      await call.changeMedia(request.offerSdp, request.status);
+      return;
+    }
+    throw new EngineError("invalid_state", `nothing to send for status ${request.status} without SDP`);
+  }
+
+  async function terminate(request: { mediaSessionId: string }): Promise<void> {
+    const call = legs.get(request.mediaSessionId);
+    if (!call || call.terminated) return;
+    call.terminate();
+  }
+
+  return {
+    local: ua.transport.sentBy,
+    dropProxyFlow: () => ua.transport.dropProxyFlow(),
+    factory(l) {
+      listener = l;
+      return {
+        registrations: regs,
+        calls: { originate, update, terminate },
+        ready: () => ua.transport.connected || options.transport !== "udp",
+        async close() {
+          for (const call of [...legs.values()]) {
+            try {
+              call.terminate();
+            } catch {
+              // best effort at shutdown
+            }
+          }
+          regs.close();
+          await ua.close();
+        },
+      };
+    },
+  };
+}

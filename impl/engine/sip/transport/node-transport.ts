@@ -1,0 +1,284 @@
+import { createSocket, type Socket as UdpSocket } from "node:dgram";
+import { createServer, type Server, connect as tcpConnect } from "node:net";
+import { createServer as createTlsServer, connect as tlsConnect } from "node:tls";
+import { WebSocket } from "ws";
+import { type FlowEvents, type SipFlow, streamFlow, webSocketFlow } from "./sip-flow.ts";
+import { messageRouting } from "./sip-message-routing.ts";
+import { UdpRetransmitter } from "./udp-retransmitter.ts";
+
+export type SipTransportName = "udp" | "tcp" | "tls" | "ws";
+
+export interface NodeTransportOptions {
+  readonly transport: SipTransportName;
+  /** Address the gateway listens on and announces in Via and Contact; never `*.invalid`. */
+  readonly localHost: string;
+  /** Listening port for UDP/TCP/TLS (0 = chosen by the kernel); unused for WS (client only). */
+  readonly localPort: number;
+  /** The outbound proxy every request goes to (RFC 3261 §8.1.2). For WS, `path` is the URL path. */
+  readonly proxy: { readonly host: string; readonly port: number; readonly path?: string };
+  readonly tls?: {
+    readonly ca?: string | Buffer;
+    readonly cert?: string | Buffer;
+    readonly key?: string | Buffer;
+    readonly rejectUnauthorized?: boolean;
+  };
+  /** RFC 3261 T1, ms (default 500): UDP request retransmissions start here. */
+  readonly t1Ms?: number;
+  /** A complete SIP message arrived. */
+  onMessage(raw: string): void;
+  /** The shared flow to the outbound proxy came up again after a loss (re-register on it). */
+  onProxyFlowRestored?(): void;
+  /** The shared flow to the outbound proxy was lost. */
+  onProxyFlowLost?(error: Error | undefined): void;
+  log?(level: "debug" | "warn", message: string): void;
+}
+
+/** Where a received request came from, to send its responses back the same way (RFC 3261 §18.2.2). */
+type Source = { readonly flow: SipFlow } | { readonly address: string; readonly port: number };
+
+const SOURCE_TTL_MS = 64_000;
+
+/**
+ * The sip.js core's Transport for Node: `send(string)` and a callback for received messages, over
+ * UDP, TCP, TLS or WebSocket (RFC 7118). Every request travels on one shared flow to the outbound
+ * proxy, so thousands of registrations use one socket; responses go back on the flow (or to the
+ * address, for UDP) the request came from, honouring rport (RFC 3581 §4). sip.js transactions
+ * assume a reliable transport, so over UDP this class retransmits requests (Timers A and E).
+ */
+export class NodeTransport {
+  /** As sip.js puts it into Via: "UDP", "TCP", "TLS" or "WS". */
+  readonly protocol: "UDP" | "TCP" | "TLS" | "WS";
+  private udp: UdpSocket | undefined;
+  private server: Server | undefined;
+  private proxyFlow: SipFlow | undefined;
+  private connecting: Promise<SipFlow> | undefined;
+  private readonly inbound = new Set<SipFlow>();
+  private readonly sources = new Map<string, { source: Source; at: number }>();
+  private readonly retransmitter: UdpRetransmitter;
+  private sweep: NodeJS.Timeout | undefined;
+  private listeningPort = 0;
+  private hadProxyFlow = false;
+  private closed = false;
+
+  constructor(private readonly options: NodeTransportOptions) {
+    this.protocol = options.transport.toUpperCase() as NodeTransport["protocol"];
+    this.retransmitter = new UdpRetransmitter(options.t1Ms ?? 500, (raw) => this.sendUdp(raw));
+  }
+
+  /** host:port to put in Via sent-by and Contact: the listening port, or the WS socket's own. */
+  get sentBy(): { host: string; port: number } {
+    if (this.options.transport === "ws")
+      return { host: this.options.localHost, port: this.proxyFlow?.local.port ?? 0 };
+    return { host: this.options.localHost, port: this.listeningPort };
+  }
+
+  /** Whether the flow to the outbound proxy is up (always true for UDP once bound). */
+  get connected(): boolean {
+    return this.options.transport === "udp" ? this.udp !== undefined : (this.proxyFlow?.open ?? false);
+  }
+
+  /** Binds the listener (UDP socket, TCP or TLS server) and, for WS, opens the proxy flow. */
+  async listen(): Promise<void> {
+    const { transport, localHost, localPort } = this.options;
+    if (transport === "udp") {
+      const socket = createSocket({ type: localHost.includes(":") ? "udp6" : "udp4" });
+      socket.on("message", (data, rinfo) =>
+        this.receive(data.toString("utf8"), { address: rinfo.address, port: rinfo.port }),
+      );
+      socket.on("error", (error) => this.options.log?.("warn", `UDP socket error: ${error.message}`));
+      await new Promise<void>((resolve, reject) => {
+        socket.once("error", reject);
+        socket.bind(localPort, localHost, () => {
+          socket.off("error", reject);
+          resolve();
+        });
+      });
+      this.udp = socket;
+      this.listeningPort = socket.address().port;
+    } else if (transport === "tcp" || transport === "tls") {
+      const tls = this.options.tls;
+      const server =
+        transport === "tls"
+          ? createTlsServer(
+              { ...(tls?.cert ? { cert: tls.cert } : {}), ...(tls?.key ? { key: tls.key } : {}) },
+              (s) => this.adopt(s),
+            )
+          : createServer((s) => this.adopt(s));
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(localPort, localHost, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+      this.server = server;
+      const address = server.address();
+      this.listeningPort = typeof address === "object" && address ? address.port : localPort;
+    } else {
+      await this.proxy();
+    }
+    this.sweep = setInterval(() => this.sweepSources(), 10_000);
+    this.sweep.unref();
+  }
+
+  /** sip.js Transport.send: requests to the outbound proxy, responses back where the request came from. */
+  async send(message: string): Promise<void> {
+    if (this.closed) throw new Error("transport closed");
+    const routing = messageRouting(message);
+    if (this.options.transport === "udp") {
+      if (routing.isRequest) {
+        this.sendUdp(message);
+        if (routing.method !== "ACK" && routing.branch)
+          this.retransmitter.track(routing.branch, routing.method, message);
+        return;
+      }
+      const source = routing.branch ? this.sources.get(routing.branch)?.source : undefined;
+      if (source && "address" in source) this.sendUdp(message, source.address, source.port);
+      else this.sendUdp(message);
+      return;
+    }
+    if (!routing.isRequest && routing.branch) {
+      const source = this.sources.get(routing.branch)?.source;
+      if (source && "flow" in source && source.flow.open) return source.flow.write(message);
+    }
+    const flow = await this.proxy();
+    await flow.write(message);
+  }
+
+  /** Opens the flow to the outbound proxy if it is down; rejects when the proxy cannot be reached. */
+  async ensureConnected(): Promise<void> {
+    if (this.options.transport !== "udp") await this.proxy();
+  }
+
+  /** Closes the proxy flow as a network fault would (used by fault tests and on shutdown). */
+  dropProxyFlow(): void {
+    this.proxyFlow?.close();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.sweep) clearInterval(this.sweep);
+    this.retransmitter.clear();
+    this.proxyFlow?.close();
+    for (const flow of this.inbound) flow.close();
+    this.inbound.clear();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve()));
+  }
+
+  private receive(raw: string, source: Source): void {
+    const routing = messageRouting(raw);
+    if (routing.isRequest) {
+      if (routing.branch) this.sources.set(routing.branch, { source, at: Date.now() });
+    } else if (routing.branch) {
+      this.retransmitter.response(routing.branch, routing.method, routing.statusCode ?? 0);
+    }
+    try {
+      this.options.onMessage(raw);
+    } catch (error) {
+      this.options.log?.("warn", `dropped a message the core could not process: ${(error as Error).message}`);
+    }
+  }
+
+  private readonly flowEvents: FlowEvents = {
+    message: (raw, flow) => this.receive(raw, { flow }),
+    closed: (flow, error) => {
+      this.inbound.delete(flow);
+      if (flow === this.proxyFlow) {
+        this.proxyFlow = undefined;
+        if (!this.closed) {
+          this.options.onProxyFlowLost?.(error);
+          this.reconnectSoon(500);
+        }
+      }
+    },
+  };
+
+  private adopt(socket: import("node:net").Socket): void {
+    const flow = streamFlow(this.protocol === "TLS" ? "TLS" : "TCP", socket, this.flowEvents);
+    this.inbound.add(flow);
+  }
+
+  /** The shared flow to the outbound proxy, connecting (again) when needed. */
+  private proxy(): Promise<SipFlow> {
+    if (this.proxyFlow?.open) return Promise.resolve(this.proxyFlow);
+    if (this.connecting) return this.connecting;
+    this.connecting = this.connectProxy().then(
+      (flow) => {
+        this.connecting = undefined;
+        this.proxyFlow = flow;
+        if (this.hadProxyFlow) queueMicrotask(() => this.options.onProxyFlowRestored?.());
+        this.hadProxyFlow = true;
+        return flow;
+      },
+      (error: unknown) => {
+        this.connecting = undefined;
+        throw error;
+      },
+    );
+    return this.connecting;
+  }
+
+  private connectProxy(): Promise<SipFlow> {
+    const { proxy, transport, tls } = this.options;
+    return new Promise<SipFlow>((resolve, reject) => {
+      if (transport === "ws") {
+        const ws = new WebSocket(`ws://${proxy.host}:${proxy.port}${proxy.path ?? "/"}`, "sip", {
+          handshakeTimeout: 5000,
+        });
+        ws.once("open", () => {
+          const socket = (ws as unknown as { _socket: import("node:net").Socket })._socket;
+          resolve(
+            webSocketFlow(
+              ws,
+              { host: this.options.localHost, port: socket.localPort ?? 0 },
+              { host: proxy.host, port: proxy.port },
+              this.flowEvents,
+            ),
+          );
+        });
+        ws.once("error", reject);
+        return;
+      }
+      const socket =
+        transport === "tls"
+          ? tlsConnect({
+              host: proxy.host,
+              port: proxy.port,
+              ...(tls?.ca ? { ca: tls.ca } : {}),
+              rejectUnauthorized: tls?.rejectUnauthorized ?? true,
+            })
+          : tcpConnect({ host: proxy.host, port: proxy.port, localAddress: this.options.localHost });
+      const timer = setTimeout(() => socket.destroy(new Error("connect timeout")), 5000);
+      socket.once(transport === "tls" ? "secureConnect" : "connect", () => {
+        clearTimeout(timer);
+        socket.removeListener("error", reject);
+        resolve(streamFlow(transport === "tls" ? "TLS" : "TCP", socket, this.flowEvents));
+      });
+      socket.once("error", (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  }
+
+  /** Re-opens the proxy flow after a loss, backing off to 30 s while the proxy stays unreachable. */
+  private reconnectSoon(delayMs: number): void {
+    const timer = setTimeout(() => {
+      if (this.closed || this.proxyFlow?.open) return;
+      this.proxy().catch(() => this.reconnectSoon(Math.min(delayMs * 2, 30_000)));
+    }, delayMs);
+    timer.unref();
+  }
+
+  private sendUdp(raw: string, host = this.options.proxy.host, port = this.options.proxy.port): void {
+    this.udp?.send(raw, port, host, (error) => {
+      if (error) this.options.log?.("warn", `UDP send to ${host}:${port} failed: ${error.message}`);
+    });
+  }
+
+  private sweepSources(): void {
+    const limit = Date.now() - SOURCE_TTL_MS;
+    for (const [branch, entry] of this.sources) if (entry.at < limit) this.sources.delete(branch);
+  }
+}

@@ -1,0 +1,116 @@
+import type { Socket } from "node:net";
+import type { WebSocket } from "ws";
+import { SipStreamFramer } from "./stream-framer.ts";
+
+/**
+ * A connection-oriented path to one peer (RFC 5626 "flow"): a TCP or TLS socket framed by
+ * Content-Length, or a WebSocket carrying one SIP message per frame (RFC 7118 §5).
+ */
+export interface SipFlow {
+  readonly protocol: "TCP" | "TLS" | "WS";
+  /** Local address of the socket, for Via sent-by and Contact. */
+  readonly local: { readonly host: string; readonly port: number };
+  readonly remote: { readonly host: string; readonly port: number };
+  readonly open: boolean;
+  write(message: string): Promise<void>;
+  close(): void;
+}
+
+export interface FlowEvents {
+  message(raw: string, flow: SipFlow): void;
+  closed(flow: SipFlow, error?: Error): void;
+}
+
+/** A TCP or TLS socket as a SIP flow. */
+export function streamFlow(protocol: "TCP" | "TLS", socket: Socket, events: FlowEvents): SipFlow {
+  const framer = new SipStreamFramer();
+  let open = true;
+  const flow: SipFlow = {
+    protocol,
+    local: { host: socket.localAddress ?? "127.0.0.1", port: socket.localPort ?? 0 },
+    remote: { host: socket.remoteAddress ?? "127.0.0.1", port: socket.remotePort ?? 0 },
+    get open() {
+      return open && !socket.destroyed;
+    },
+    write(message) {
+      return new Promise((resolve, reject) => {
+        if (!flow.open) {
+          reject(new Error(`${protocol} flow to ${flow.remote.host}:${flow.remote.port} is closed`));
+          return;
+        }
+        socket.write(message, (error) => (error ? reject(error) : resolve()));
+      });
+    },
+    close() {
+      open = false;
+      socket.destroy();
+    },
+  };
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true, 15_000);
+  socket.on("data", (chunk: Buffer) => {
+    try {
+      const { messages, pings } = framer.push(chunk);
+      // RFC 5626 §4.4.1: a double-CRLF ping is answered with a single CRLF pong.
+      for (let i = 0; i < pings; i++) socket.write("\r\n");
+      for (const raw of messages) events.message(raw, flow);
+    } catch (error) {
+      socket.destroy(error as Error);
+    }
+  });
+  let reported = false;
+  const report = (error?: Error) => {
+    open = false;
+    if (reported) return;
+    reported = true;
+    events.closed(flow, error);
+  };
+  socket.on("error", (error) => report(error));
+  socket.on("close", () => report());
+  return flow;
+}
+
+/** A WebSocket (subprotocol "sip") as a SIP flow. */
+export function webSocketFlow(
+  ws: WebSocket,
+  local: { host: string; port: number },
+  remote: { host: string; port: number },
+  events: FlowEvents,
+): SipFlow {
+  let open = true;
+  const flow: SipFlow = {
+    protocol: "WS",
+    local,
+    remote,
+    get open() {
+      return open && ws.readyState === ws.OPEN;
+    },
+    write(message) {
+      return new Promise((resolve, reject) => {
+        if (!flow.open) {
+          reject(new Error(`WS flow to ${remote.host}:${remote.port} is closed`));
+          return;
+        }
+        ws.send(message, (error) => (error ? reject(error) : resolve()));
+      });
+    },
+    close() {
+      open = false;
+      ws.terminate();
+    },
+  };
+  ws.on("message", (data: Buffer, isBinary: boolean) => {
+    // RFC 7118 §5: each SIP message is carried in one WebSocket message, text or binary.
+    events.message(isBinary ? data.toString("utf8") : data.toString(), flow);
+  });
+  let reported = false;
+  const report = (error?: Error) => {
+    open = false;
+    if (reported) return;
+    reported = true;
+    events.closed(flow, error);
+  };
+  ws.on("error", (error) => report(error));
+  ws.on("close", () => report());
+  return flow;
+}

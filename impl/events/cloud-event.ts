@@ -1,0 +1,54 @@
+import type { components } from "../../generated/webrtc-events/types.ts";
+import type { DomainEvent } from "../services/event-publisher.ts";
+
+type Schemas = components["schemas"];
+
+/** The four event types of webrtc-events v0.2, as sent in CloudEvent `type`. */
+export type EventType = DomainEvent["type"];
+
+/** A webrtc-events notification: `CloudEvent` narrowed by the spec's discriminator on `type`. */
+export type WebrtcCloudEvent =
+  | Schemas["EventSessionInvitation"]
+  | Schemas["EventSessionStatus"]
+  | Schemas["EventRegistrationEnds"]
+  | Schemas["EventSubscriptionEnded"];
+
+export interface CloudEventInput {
+  /** Unique within `source`; kept for every redelivery. */
+  readonly id: string;
+  /** URI-reference naming this gateway's event source (EVENT_SOURCE). */
+  readonly source: string;
+  readonly time: Date;
+  readonly subscriptionId: string;
+  readonly event: DomainEvent;
+}
+
+/**
+ * Builds the CloudEvents 1.0 envelope for one subscription. CAMARA event guide §3.1: `specversion`
+ * MUST be "1.0", `time` is mandated, `datacontenttype` MUST be `application/json`; and "subscriptionId
+ * … MUST be valued for Resource-based subscription" — so it goes into `data` wherever the event's
+ * data schema has the property (MediaSession and SubscriptionEnded; RegistrationEnds has none).
+ */
+export function buildCloudEvent(input: CloudEventInput): WebrtcCloudEvent {
+  const { event } = input;
+  const envelope = {
+    id: input.id,
+    source: input.source,
+    specversion: "1.0" as const,
+    datacontenttype: "application/json" as const,
+    time: input.time.toISOString(),
+  };
+  switch (event.type) {
+    case "org.camaraproject.webrtc-events.v0.session-invitation":
+    case "org.camaraproject.webrtc-events.v0.session-status":
+      return {
+        ...envelope,
+        type: event.type,
+        data: { ...event.data, subscriptionId: input.subscriptionId },
+      } as WebrtcCloudEvent;
+    case "org.camaraproject.webrtc-events.v0.registration-ends":
+      return { ...envelope, type: event.type, data: event.data };
+    case "org.camaraproject.webrtc-events.v0.subscription-ended":
+      return { ...envelope, type: event.type, data: { ...event.data, subscriptionId: input.subscriptionId } };
+  }
+}

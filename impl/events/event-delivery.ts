@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import { ensureDevCa } from "../../scripts/dev-ca/dev-ca.ts";
+import type { EventsConfig } from "../config/config.ts";
+import type { Store } from "../store/index.ts";
+import { createEventDispatcher } from "./event-dispatcher.ts";
+import { createHttpSender } from "./http-sender.ts";
+import { openOutbox } from "./outbox.ts";
+import { createSinkPolicy } from "./sink-policy.ts";
+
+export interface EventDeliveryOptions {
+  readonly config: EventsConfig;
+  readonly environment: "development" | "test" | "production";
+  /** The gateway's SQLite file; the outbox opens its own connection on it. */
+  readonly storeFile: string;
+  readonly store: Store;
+  readonly logger: Logger;
+  /** `host:port` sinks the gateway itself serves (the notification relay), allowed like the allow-list. */
+  readonly ownSinks?: readonly string[];
+}
+
+/**
+ * Composition of webrtc-events delivery for the gateway: sink policy, outbox, HTTPS sender and
+ * dispatcher. Outside production the development CA is created on first start and trusted for
+ * allow-listed loopback sinks only.
+ */
+export function createEventDelivery(options: EventDeliveryOptions) {
+  const { config } = options;
+  const devCaPem = options.environment === "production" ? undefined : ensureDevCa(config.devCaDir).caCertPem;
+  const policy = createSinkPolicy({
+    environment: options.environment,
+    allowlist: [...config.sinkAllowlist, ...(options.ownSinks ?? [])],
+  });
+  const outbox = openOutbox(options.storeFile);
+  const sender = createHttpSender({ timeoutMs: config.deliveryTimeoutMs, devCaPem });
+  const dispatcher = createEventDispatcher({
+    store: options.store,
+    outbox,
+    policy,
+    send: sender.send,
+    source: config.source,
+    retry: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs, retryAfterMaxMs: config.retryAfterMaxMs },
+    maxAgeMs: config.maxAgeMs,
+    sweepIntervalMs: config.sweepIntervalMs,
+    tokenExpiryLeadMs: config.tokenExpiryLeadMs,
+    endedRetentionMs: config.endedRetentionMs,
+    logger: options.logger.child({ component: "events" }),
+  });
+  return {
+    dispatcher,
+    outbox,
+    /** GET handler for the delivery metrics (Prometheus text). */
+    async metrics(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+      const text = await dispatcher.metrics.registry.metrics();
+      res.writeHead(200, { "content-type": dispatcher.metrics.registry.contentType }).end(text);
+    },
+    /** Stops delivery (pending events stay in the outbox) and closes the outbox and connections. */
+    async close(): Promise<void> {
+      await dispatcher.close();
+      await sender.close();
+      outbox.close();
+    },
+  };
+}
+
+export type EventDelivery = ReturnType<typeof createEventDelivery>;

@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import { ensureDevCa } from "../../scripts/dev-ca/dev-ca.ts";
+import type { TokenVerifier } from "../auth/principal.ts";
+import type { RelayConfig } from "../config/config.ts";
+import { hostPort } from "../events/sink-policy.ts";
+import { createRelaySinkServer, SINK_PATH } from "./relay-sink-server.ts";
+import { createRelaySocket } from "./relay-socket.ts";
+import { openRelayStore } from "./relay-store.ts";
+
+export interface NotificationRelayOptions {
+  readonly config: RelayConfig;
+  /** The gateway's SQLite file; the relay opens its own connection on it. */
+  readonly storeFile: string;
+  readonly verifier: TokenVerifier;
+  readonly logger: Logger;
+  /** Where the development CA lives (used when no RELAY_TLS_* files are configured). */
+  readonly devCaDir: string;
+  readonly now?: () => number;
+}
+
+/**
+ * The Notification Relay: webrtc-events sinks for devices that cannot receive webhooks (a browser).
+ * The device opens a WebSocket on the gateway (SOCKET_PATH), authenticates with its access token and
+ * receives an https sink URL served here (dev CA certificate outside production) plus the sink
+ * credential to put in its subscriptions; what the gateway posts there reaches the socket in order.
+ *
+ * @see webrtc-events.yaml introduction: "a classic browser using websockets to receive server-side events".
+ */
+export async function startNotificationRelay(options: NotificationRelayOptions) {
+  const { config, logger } = options;
+  const now = options.now ?? Date.now;
+  const tls =
+    config.tlsCertFile && config.tlsKeyFile
+      ? { cert: readFileSync(config.tlsCertFile, "utf8"), key: readFileSync(config.tlsKeyFile, "utf8") }
+      : (() => {
+          const ca = ensureDevCa(options.devCaDir);
+          return { cert: ca.serverCertPem, key: ca.serverKeyPem };
+        })();
+  const store = openRelayStore(options.storeFile, config.replayLimit);
+  let origin = "";
+  const socket = createRelaySocket({
+    store,
+    verifier: options.verifier,
+    logger,
+    now,
+    channelTtlMs: config.channelTtlSec * 1000,
+    sinkUrl: (channelId) => `${origin}${SINK_PATH}${encodeURIComponent(channelId)}`,
+  });
+  const sinks = createRelaySinkServer({
+    store,
+    tls,
+    logger,
+    now,
+    onNotification: (channelId, cursor, body) => socket.push(channelId, cursor, body),
+  });
+  await new Promise<void>((resolve, reject) => {
+    sinks.once("error", reject);
+    sinks.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = sinks.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  origin = (config.publicUrl ?? `https://${host}:${port}`).replace(/\/$/, "");
+  logger.info({ origin }, "notification relay sinks listening");
+  return {
+    /** Origin of the sink URLs handed out, e.g. https://127.0.0.1:9443. */
+    origin,
+    /** `host:port` of the sinks, for the gateway's own allow-list. */
+    hostPort: hostPort(new URL(origin)),
+    /** Serves the relay's WebSocket on the gateway's HTTP server. */
+    attach: (server: Server) => socket.attach(server),
+    async close(): Promise<void> {
+      socket.close();
+      await new Promise<void>((resolve) => {
+        sinks.close(() => resolve());
+        sinks.closeAllConnections();
+      });
+      store.close();
+    },
+  };
+}
+
+export type NotificationRelay = Awaited<ReturnType<typeof startNotificationRelay>>;

@@ -1,0 +1,160 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import type { Logger } from "pino";
+import { type WebSocket, WebSocketServer } from "ws";
+import type { TokenVerifier } from "../auth/principal.ts";
+import type { RelayChannel, RelayStore } from "./relay-store.ts";
+
+/** WebSocket path of the relay on the gateway's HTTP server. */
+export const SOCKET_PATH = "/relay/v0/socket";
+
+/**
+ * Close codes of the relay protocol (4000–4999 are the application's, RFC 6455 §7.4.2).
+ * 4400: malformed message; 4401: missing/invalid/expired access token; 4403: the channel belongs to
+ * another subscriber; 4404: unknown or expired channel; 4408: no `open` message in time.
+ */
+export const CLOSE = {
+  protocol: 4400,
+  unauthenticated: 4401,
+  forbidden: 4403,
+  unknown: 4404,
+  timeout: 4408,
+} as const;
+
+/** First message from the device. Browsers cannot set headers on a WebSocket, so the token goes here. */
+interface OpenMessage {
+  readonly type: "open";
+  readonly accessToken: string;
+  /** Resume this channel (the device's earlier one) instead of opening a new one. */
+  readonly channelId?: string;
+  /** Last cursor the device processed: later notifications are replayed. */
+  readonly cursor?: number;
+}
+
+export interface RelaySocketOptions {
+  readonly store: RelayStore;
+  readonly verifier: TokenVerifier;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly channelTtlMs: number;
+  /** Sink URL of a channel. */
+  readonly sinkUrl: (channelId: string) => string;
+  /** Wait at most this long for the `open` message, ms. Default 10000. */
+  readonly openTimeoutMs?: number;
+}
+
+function parseOpen(data: string): OpenMessage | undefined {
+  try {
+    const m = JSON.parse(data) as Partial<OpenMessage>;
+    if (m.type !== "open" || typeof m.accessToken !== "string") return undefined;
+    if (m.channelId !== undefined && typeof m.channelId !== "string") return undefined;
+    if (m.cursor !== undefined && (!Number.isInteger(m.cursor) || m.cursor < 0)) return undefined;
+    return m as OpenMessage;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The device side of the relay: a browser opens a WebSocket, authenticates with its access token,
+ * and gets a channel whose sink URL (and sink credential) it uses in webrtc-events subscriptions.
+ * Notifications posted to the sink arrive on the socket in order, each with its cursor; on
+ * reconnection the device names its channel and cursor and receives what it missed first.
+ */
+export function createRelaySocket(options: RelaySocketOptions) {
+  const { store } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
+  const live = new Map<string, Set<WebSocket>>();
+
+  function send(socket: WebSocket, message: object) {
+    socket.send(JSON.stringify(message));
+  }
+
+  async function open(socket: WebSocket, message: OpenMessage) {
+    let principal: Awaited<ReturnType<TokenVerifier["verify"]>>;
+    try {
+      principal = await options.verifier.verify(message.accessToken);
+    } catch {
+      return socket.close(CLOSE.unauthenticated, "invalid access token");
+    }
+    const owner = principal.phoneNumber ?? principal.subject;
+    let channel: RelayChannel | undefined;
+    if (message.channelId) {
+      channel = store.getChannel(message.channelId);
+      if (!channel || channel.expiresAt <= options.now())
+        return socket.close(CLOSE.unknown, "unknown channel");
+      if (channel.owner !== owner) return socket.close(CLOSE.forbidden, "not your channel");
+    } else {
+      channel = store.createChannel(owner, options.channelTtlMs, options.now());
+    }
+    if (socket.readyState !== socket.OPEN) return;
+    // From here to joining `live` nothing awaits, so no notification can slip between replay and live.
+    send(socket, {
+      type: "channel",
+      channelId: channel.id,
+      sink: options.sinkUrl(channel.id),
+      sinkCredential: {
+        credentialType: "ACCESSTOKEN",
+        accessToken: channel.sinkToken,
+        accessTokenType: "bearer",
+        accessTokenExpiresUtc: new Date(channel.expiresAt).toISOString(),
+      },
+      cursor: store.lastCursor(channel.id),
+    });
+    for (const entry of store.since(channel.id, message.cursor ?? store.lastCursor(channel.id)))
+      socket.send(`{"type":"event","cursor":${entry.cursor},"event":${entry.body}}`);
+    const sockets = live.get(channel.id) ?? new Set();
+    sockets.add(socket);
+    live.set(channel.id, sockets);
+    const id = channel.id;
+    socket.once("close", () => {
+      sockets.delete(socket);
+      if (sockets.size === 0) live.delete(id);
+    });
+    if (principal.expiresAtMs !== undefined) {
+      const timer = setTimeout(
+        () => socket.close(CLOSE.unauthenticated, "access token expired"),
+        principal.expiresAtMs - options.now(),
+      );
+      timer.unref();
+      socket.once("close", () => clearTimeout(timer));
+    }
+  }
+
+  wss.on("connection", (socket: WebSocket) => {
+    const timer = setTimeout(
+      () => socket.close(CLOSE.timeout, "send an open message first"),
+      options.openTimeoutMs ?? 10_000,
+    );
+    socket.once("message", (data, isBinary) => {
+      clearTimeout(timer);
+      const message = isBinary ? undefined : parseOpen(data.toString());
+      if (!message) return socket.close(CLOSE.protocol, "expected {type: open, accessToken}");
+      open(socket, message).catch((err: unknown) => {
+        options.logger.error({ err }, "relay open failed");
+        socket.close(1011, "internal error");
+      });
+    });
+    socket.once("close", () => clearTimeout(timer));
+  });
+
+  return {
+    /** Routes WebSocket upgrades on SOCKET_PATH of `server` to the relay. */
+    attach(server: Server): void {
+      server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        // Other paths are left to other upgrade listeners (if any).
+        if (new URL(req.url ?? "/", "http://gateway.invalid").pathname !== SOCKET_PATH) return;
+        wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+      });
+    },
+    /** Pushes a stored notification to the channel's open sockets. */
+    push(channelId: string, cursor: number, body: string): void {
+      for (const socket of live.get(channelId) ?? [])
+        socket.send(`{"type":"event","cursor":${cursor},"event":${body}}`);
+    },
+    close(): void {
+      for (const socket of wss.clients) socket.close(1001, "gateway shutting down");
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { freePort } from "./free-port.ts";
+import { ensureLabPackages, kamailioModulesDir } from "./install-packages.ts";
+import { kamailioCfg } from "./kamailio-cfg.ts";
+
+const execFileAsync = promisify(execFile);
+
+export interface LabOptions {
+  /** Number → SIP password; each becomes a subscriber of the lab registrar. */
+  readonly credentials: ReadonlyMap<string, string>;
+  /** SIP domain of the registrar; default "lab.sip.test" (RFC 2606 reserved name). */
+  readonly domain?: string;
+  /** Lab state folder (config, control socket, log); default a fresh folder under the OS temp dir. */
+  readonly dir?: string;
+  /** Keep the state folder after stop (for a look at kamailio.log); default false. */
+  readonly keepDir?: boolean;
+  readonly minExpiresSec?: number;
+  readonly maxExpiresSec?: number;
+  /** Kamailio worker processes per transport; default 4. */
+  readonly children?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** A running lab: Kamailio on 127.0.0.1 as a child of this process, and how to reach it. */
+export interface Lab {
+  readonly host: "127.0.0.1";
+  readonly sipPort: number;
+  readonly wsPort: number;
+  readonly domain: string;
+  readonly dir: string;
+  readonly kamailio: ChildProcess;
+  /** The gateway's SIP settings (impl/config/config.ts variables) for this lab and a transport. */
+  gatewayEnv(transport: "udp" | "tcp" | "ws", credentialsFile: string): Record<string, string>;
+  /** Runs a Kamailio RPC command through kamcmd and returns its output. */
+  kamcmd(...args: string[]): Promise<string>;
+  /** Routes calls for `number` to a remote endpoint (e.g. a SIPp UAS), e.g. `sip:127.0.0.1:5080;transport=tcp`. */
+  setPeer(number: string, uri: string): Promise<void>;
+  /** Routes numbers starting with `prefix` that are not registered to the trunk `uri` (the gateway). */
+  setTrunk(prefix: string, uri: string): Promise<void>;
+  /** Removes a subscriber's credentials: its next REGISTER is refused with 403. */
+  deleteSubscriber(number: string): Promise<void>;
+  /** Removes every registered contact of a number (network-side de-registration). */
+  removeRegistrations(number: string): Promise<void>;
+  /** The contacts the registrar holds for a number (usrloc AOR dump), or "" if none. */
+  registrations(number: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Kamailio for tests, benchmarks and `npm start`: installs the Debian packages when missing,
+ * picks free loopback ports, writes kamailio.cfg from the template, runs Kamailio in the foreground
+ * (`-DD`) as a child process, and resolves once its control socket answers.
+ */
+export async function startLab(options: LabOptions): Promise<Lab> {
+  const log = options.log ?? (() => undefined);
+  ensureLabPackages(log);
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "camara-lab-"));
+  mkdirSync(dir, { recursive: true });
+  const domain = options.domain ?? "lab.sip.test";
+  const sipPort = await freePort();
+  let wsPort = await freePort();
+  while (wsPort === sipPort) wsPort = await freePort();
+  const cfgFile = join(dir, "kamailio.cfg");
+  writeFileSync(
+    cfgFile,
+    kamailioCfg({
+      runDir: dir,
+      sipPort,
+      wsPort,
+      domain,
+      credentials: options.credentials,
+      minExpiresSec: options.minExpiresSec ?? 2,
+      maxExpiresSec: options.maxExpiresSec ?? 3600,
+      children: options.children ?? 4,
+      modulesDir: kamailioModulesDir(),
+    }),
+  );
+  const check = await execFileAsync("kamailio", ["-c", "-f", cfgFile]).catch((e: { stderr?: string }) => e);
+  if ("stderr" in check && check.stderr && /error/i.test(check.stderr) && !("stdout" in check)) {
+    throw new Error(`kamailio.cfg does not parse:\n${check.stderr}`);
+  }
+  // Each subscriber is one statement of kamailio.cfg, parsed into private (pkg) memory: about 3.5 KB
+  // apiece, so a generated table of thousands (the registration benchmark) needs more than 32 MB.
+  const pkgMb = Math.max(32, 32 + Math.ceil(options.credentials.size / 1000) * 8);
+  const logFile = join(dir, "kamailio.log");
+  const logLines: string[] = [];
+  const kamailio = spawn(
+    "kamailio",
+    [
+      "-DD",
+      "-E",
+      "-f",
+      cfgFile,
+      "-P",
+      join(dir, "kamailio.pid"),
+      "-m",
+      "256",
+      "-M",
+      String(pkgMb),
+      "-Y",
+      dir,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const onData = (d: Buffer) => {
+    const text = d.toString();
+    logLines.push(text);
+    if (logLines.length > 2000) logLines.splice(0, 1000);
+  };
+  kamailio.stdout?.on("data", onData);
+  kamailio.stderr?.on("data", onData);
+  const exited = new Promise<number | null>((resolve) => kamailio.once("exit", (code) => resolve(code)));
+  const ctl = join(dir, "kamailio.ctl");
+  const kamcmd = async (...args: string[]) => {
+    // "s:" makes kamcmd pass the argument as a string (it would read "+34600000001" as an integer).
+    const { stdout } = await execFileAsync("kamcmd", [
+      "-s",
+      `unix:${ctl}`,
+      ...args.map((a, i) => (i === 0 ? a : `s:${a}`)),
+    ]);
+    return stdout;
+  };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const ok = await kamcmd("core.version").then(
+      () => true,
+      () => false,
+    );
+    if (ok && (await tcpOpen(sipPort)) && (await tcpOpen(wsPort))) break;
+    if (kamailio.exitCode !== null || Date.now() > deadline) {
+      kamailio.kill("SIGKILL");
+      throw new Error(`Kamailio did not start:\n${logLines.join("").slice(-8000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  log(`kamailio ready on 127.0.0.1:${sipPort} (udp/tcp) and ws://127.0.0.1:${wsPort}, state in ${dir}`);
+
+  let stopped = false;
+  return {
+    host: "127.0.0.1",
+    sipPort,
+    wsPort,
+    domain,
+    dir,
+    kamailio,
+    gatewayEnv(transport, credentialsFile) {
+      return {
+        ENGINE: "sip",
+        SIP_TRANSPORT: transport,
+        SIP_OUTBOUND_PROXY:
+          transport === "ws" ? `ws://127.0.0.1:${wsPort}` : `sip:127.0.0.1:${sipPort};transport=${transport}`,
+        SIP_DOMAIN: domain,
+        SIP_CREDENTIALS_FILE: credentialsFile,
+        SIP_LOCAL_HOST: "127.0.0.1",
+      };
+    },
+    kamcmd,
+    async setPeer(number, uri) {
+      await kamcmd("htable.sets", "peers", number, uri);
+    },
+    async setTrunk(prefix, uri) {
+      await kamcmd("htable.sets", "trunk", "prefix", prefix);
+      await kamcmd("htable.sets", "trunk", "target", uri);
+    },
+    async deleteSubscriber(number) {
+      await kamcmd("htable.delete", "creds", number);
+    },
+    async removeRegistrations(number) {
+      await kamcmd("ul.rm", "location", number).catch(() => undefined);
+    },
+    async registrations(number) {
+      return kamcmd("ul.lookup", "location", number).catch(() => "");
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      writeFileSync(logFile, logLines.join(""));
+      if (kamailio.exitCode === null) {
+        kamailio.kill("SIGTERM");
+        const timer = setTimeout(() => kamailio.kill("SIGKILL"), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (!options.keepDir && !options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
