@@ -32,22 +32,45 @@ export function createCallService(deps: CallServiceDeps) {
   }
 
   /** Stores a new representation, bumps its sequenceNumber and announces it as session-status. */
-  async function publishChange(record: SessionRecord, info: MediaSessionInformation, correlator: string) {
-    const next: SessionRecord = {
-      ...record,
-      info: { ...info, sequenceNumber: (record.info.sequenceNumber ?? 0) + 1 },
-      updatedAt: clock.now().toISOString(),
+  /** Per-session chains, so that concurrent changes to one session apply one after the other. */
+  const chains = new Map<string, Promise<unknown>>();
+
+  /**
+   * Applies `change` to the session's latest stored representation, bumps its sequenceNumber and
+   * announces it as session-status. Changes to one session are serialised: a network event arriving
+   * while a client PUT waits for the engine can neither reuse a sequenceNumber nor be overwritten.
+   */
+  function publishChange(
+    mediaSessionId: string,
+    change: (info: MediaSessionInformation) => MediaSessionInformation,
+    correlator: string,
+  ): Promise<SessionRecord | undefined> {
+    const run = async () => {
+      const record = await store.sessions.get(mediaSessionId);
+      if (!record) return undefined;
+      const next: SessionRecord = {
+        ...record,
+        info: { ...change(record.info), sequenceNumber: (record.info.sequenceNumber ?? 0) + 1 },
+        updatedAt: clock.now().toISOString(),
+      };
+      await store.sessions.put(next);
+      const { status, ...rest } = next.info;
+      await events.publish({
+        type: "org.camaraproject.webrtc-events.v0.session-status",
+        registrationId: record.registrationId,
+        mediaSessionId,
+        correlator,
+        data: { ...rest, mediaSessionId, status: status ?? "Initial" },
+      });
+      return next;
     };
-    await store.sessions.put(next);
-    const { status, ...rest } = next.info;
-    await events.publish({
-      type: "org.camaraproject.webrtc-events.v0.session-status",
-      registrationId: record.registrationId,
-      mediaSessionId: record.mediaSessionId,
-      correlator,
-      data: { ...rest, mediaSessionId: record.mediaSessionId, status: status ?? "Initial" },
+    const result = (chains.get(mediaSessionId) ?? Promise.resolve()).then(run, run);
+    const tail = result.catch(() => undefined);
+    chains.set(mediaSessionId, tail);
+    void tail.then(() => {
+      if (chains.get(mediaSessionId) === tail) chains.delete(mediaSessionId);
     });
-    return next;
+    return result;
   }
 
   return {
@@ -152,13 +175,20 @@ export function createCallService(deps: CallServiceDeps) {
       } catch (error) {
         throw toApiError(error);
       }
-      const info: MediaSessionInformation = {
-        ...record.info,
-        status: body.status,
-        ...(body.offer ? { offer: body.offer } : {}),
-        ...(body.answer ? { answer: body.answer } : {}),
-      };
-      return (await publishChange(record, info, ctx.correlator)).info;
+      const status = body.status;
+      const next = await publishChange(
+        mediaSessionId,
+        (info) => ({
+          ...info,
+          status,
+          reason: `Status set to ${status} by the API client`,
+          ...(body.offer ? { offer: body.offer } : {}),
+          ...(body.answer ? { answer: body.answer } : {}),
+        }),
+        ctx.correlator,
+      );
+      if (!next) throw ApiError.notFound("The media session");
+      return next.info;
     },
 
     async delete(ctx: RequestContext, mediaSessionId: string): Promise<void> {
@@ -177,8 +207,8 @@ export function createCallService(deps: CallServiceDeps) {
             ? "SessionCancelled"
             : "Declined";
         await publishChange(
-          record,
-          { ...record.info, status, reason: "Ended by the API client" },
+          mediaSessionId,
+          (info) => ({ ...info, status, reason: "Ended by the API client" }),
           ctx.correlator,
         );
       }
@@ -189,15 +219,18 @@ export function createCallService(deps: CallServiceDeps) {
     async sessionChanged(event: SessionEvent, correlator: string): Promise<void> {
       const record = await store.sessions.get(event.mediaSessionId);
       if (!record || TERMINAL_STATUSES.has(record.info.status ?? "Initial")) return;
-      const info: MediaSessionInformation = {
-        ...record.info,
-        status: event.status,
-        reason: event.reason,
-        ...(event.offerSdp !== undefined ? { offer: { sdp: event.offerSdp } } : {}),
-        ...(event.answerSdp !== undefined ? { answer: { sdp: event.answerSdp } } : {}),
-        ...(event.offerRequired !== undefined ? { offerRequired: event.offerRequired } : {}),
-      };
-      await publishChange(record, info, correlator);
+      await publishChange(
+        event.mediaSessionId,
+        (info) => ({
+          ...info,
+          status: event.status,
+          reason: event.reason,
+          ...(event.offerSdp !== undefined ? { offer: { sdp: event.offerSdp } } : {}),
+          ...(event.answerSdp !== undefined ? { answer: { sdp: event.answerSdp } } : {}),
+          ...(event.offerRequired !== undefined ? { offerRequired: event.offerRequired } : {}),
+        }),
+        correlator,
+      );
     },
 
     /** An incoming call for a registration: stored as a terminating session and announced. */
