@@ -84,7 +84,9 @@ describe("call service", () => {
   it("returns the existing session for a repeated clientCorrelator instead of placing a second call", async () => {
     let originated = 0;
     const { calls, registrationId } = await setup({
-      originate: async () => void (originated += 1),
+      originate: async () => {
+        originated += 1;
+      },
       update: async () => undefined,
       terminate: async () => undefined,
     });
