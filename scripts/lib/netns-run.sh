@@ -12,6 +12,10 @@ command -v ip >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq 
 ns="${prefix}-$$"
 cleanup() { ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true; }
 trap cleanup EXIT
+# A TERM/INT while the command runs still removes the namespace and whatever runs in it: the
+# command runs in the background so that `wait` returns to the trap at once.
+trap 'exit 143' TERM INT
 ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
-ip netns exec "$ns" "$@"
+ip netns exec "$ns" "$@" &
+wait $!
