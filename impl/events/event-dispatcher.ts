@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { components } from "../../generated/webrtc-events/types.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
 import type { Clock } from "../services/request-context.ts";
+import { TERMINAL_STATUSES } from "../services/session-transitions.ts";
 import type { SubscriptionHooks } from "../services/subscription-service.ts";
 import type { SinkCredential, Store, SubscriptionRecord, SubscriptionStatus } from "../store/index.ts";
 import { buildCloudEvent } from "./cloud-event.ts";
@@ -15,15 +16,6 @@ import type { SinkPolicy } from "./sink-policy.ts";
 
 type TerminationReason = components["schemas"]["TerminationReason"];
 const ENDED = "org.camaraproject.webrtc-events.v0.subscription-ended";
-const TERMINAL_SESSION = new Set([
-  "Terminated",
-  "SessionCancelled",
-  "Declined",
-  "Failed",
-  "NoAnswer",
-  "NotReachable",
-  "Busy",
-]);
 
 export interface EventDispatcherOptions {
   readonly store: Store;
@@ -243,7 +235,8 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     }
     if (
       event.type === "org.camaraproject.webrtc-events.v0.session-status" &&
-      TERMINAL_SESSION.has(event.data.status ?? "")
+      event.data.status !== undefined &&
+      TERMINAL_STATUSES.has(event.data.status)
     ) {
       for (const record of await store.subscriptions.listByRegistration(event.registrationId)) {
         if (matches(record, event))

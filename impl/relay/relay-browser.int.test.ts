@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { fromRoot } from "../../scripts/lib/paths.ts";
+import { CHROMIUM, CHROMIUM_ARGS } from "../e2e/support/chromium.ts";
 import { type SpawnedGateway, spawnGateway } from "../testing/spawn-gateway.ts";
 import { ALL_SCOPES } from "../testing/test-gateway.ts";
 import { SOCKET_PATH } from "./relay-socket.ts";
@@ -65,21 +66,8 @@ before(async () => {
   };
   pageServer = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(PAGE));
   await new Promise<void>((resolve) => pageServer.listen(0, "127.0.0.1", resolve));
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      "--allow-loopback-in-peer-connection",
-    ],
-  });
+  // The project's Chromium flags (impl/e2e/support/chromium.ts); launch() uses a fresh profile.
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
   page = await browser.newPage();
   await page.goto(`http://localhost:${(pageServer.address() as AddressInfo).port}/`);
 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { fetchDevToken } from "./dev-token.ts";
 
 const SERVER = fileURLToPath(new URL("../server.ts", import.meta.url));
 
@@ -48,22 +49,6 @@ export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_0
     child,
     logs,
     exited,
-    async token(phone, scopes) {
-      const response = await fetch(`${baseUrl}/dev-issuer/token`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          authorization: `Basic ${Buffer.from("dev-client:dev-secret").toString("base64")}`,
-        },
-        body: new URLSearchParams({
-          grant_type: "client_credentials",
-          scope: scopes.join(" "),
-          phone_number: phone,
-        }),
-      });
-      const body = (await response.json()) as { access_token?: string };
-      if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
-      return body.access_token;
-    },
+    token: (phone, scopes) => fetchDevToken(baseUrl, phone, scopes),
   };
 }

@@ -11,6 +11,7 @@ import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { fetchDevToken } from "../../impl/testing/dev-token.ts";
 import { fromRoot } from "../lib/paths.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -97,19 +98,7 @@ try {
     "/readyz",
   );
   const bare = await startProcess(fromRoot("scripts/bench/bare-server.ts"), {}, "/healthz");
-  const tokenResponse = await fetch(`${gateway.url}/dev-issuer/token`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${Buffer.from("dev-client:dev-secret").toString("base64")}`,
-    },
-    body: new URLSearchParams({
-      grant_type: "client_credentials",
-      scope: SCOPES.join(" "),
-      phone_number: PHONE,
-    }),
-  });
-  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  const token = await fetchDevToken(gateway.url, PHONE, SCOPES);
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const post = async (path: string, body: unknown, extra: Record<string, string> = {}) =>
     (await (

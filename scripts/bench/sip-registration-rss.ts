@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fetchDevToken } from "../../impl/testing/dev-token.ts";
 import { freePort } from "../lab/free-port.ts";
 import { startLab } from "../lab/lab.ts";
 import { fromRoot } from "../lib/paths.ts";
@@ -52,23 +53,7 @@ async function startGateway(env: Record<string, string>) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  const token = async (phone: string) => {
-    const response = await fetch(`${baseUrl}/dev-issuer/token`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: `Basic ${Buffer.from("dev-client:dev-secret").toString("base64")}`,
-      },
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        scope: SCOPES.join(" "),
-        phone_number: phone,
-      }),
-    });
-    const body = (await response.json()) as { access_token?: string };
-    if (!body.access_token) throw new Error(`no token: ${JSON.stringify(body)}`);
-    return body.access_token;
-  };
+  const token = (phone: string) => fetchDevToken(baseUrl, phone, SCOPES);
   return { child, exited, baseUrl, token };
 }
 
