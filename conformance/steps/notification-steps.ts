@@ -11,7 +11,8 @@ import { jsonEqual, parseLiteral } from "./step-values.ts";
 /**
  * Notifications (API-Testing-Guidelines §Notifications; event-subscription-template.feature),
  * read from the loopback sink. Each scenario's subscriptions name their own sink path, so a
- * notification is this scenario's when it arrived on that path.
+ * notification is this scenario's when it arrived on that path. Each received notification is
+ * taken once: "is received" twice waits for two, and "no … is received" ignores those taken.
  */
 
 const THE = { "{the}": "(?:the\\s+)?" };
@@ -30,9 +31,11 @@ function sink(world: ConformanceWorld) {
   return running;
 }
 
+/** Notifications of this scenario of the wanted type that no earlier step has taken. */
 function ours(world: ConformanceWorld, wanted: string) {
   const path = new URL(world.sinkUrl).pathname;
-  return (r: ReceivedNotification) => r.path === path && typeMatches(r.event?.type, wanted);
+  return (r: ReceivedNotification) =>
+    r.path === path && typeMatches(r.event?.type, wanted) && !world.notificationsTaken.has(r);
 }
 
 Then(
@@ -40,6 +43,7 @@ Then(
   async function (this: ConformanceWorld, type: string) {
     const receiver = sink(this).receiver;
     this.notification = await receiver.waitFor(ours(this, type), this.run.config.timeouts.notificationMs);
+    this.notificationsTaken.add(this.notification);
   },
 );
 

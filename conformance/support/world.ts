@@ -39,6 +39,8 @@ export class ConformanceWorld extends World<WorldParameters> {
   lastCreated: CreatedResource | undefined;
   exchange: SentExchange | undefined;
   notification: ReceivedNotification | undefined;
+  /** Notifications a step has already taken as received: the next step looks past them. */
+  readonly notificationsTaken = new Set<ReceivedNotification>();
   /** Set when the scenario is a listed upstream defect (and the run is not --strict). */
   defect: KnownDefect | undefined;
   private factoryCache: ResourceFactory | undefined;

@@ -38,8 +38,20 @@ Feature: CAMARA WebRTC Events, v0.2.0 - Notification life cycle (conformance sui
       }
       """
 
+  # Scenarios 01 and 02 subscribe to the registration's invitations: nothing but the deletion or
+  # the expiry under test can end that subscription, whatever becomes of the session (without a
+  # SIP network the gateway ends every call at once, NotReachable).
   @conformance_notifications_01_deletion_ends_the_subscription
-  Scenario: Deleting a subscription notifies subscription-ended, and nothing more arrives
+  Scenario: Deleting a subscription notifies subscription-ended once
+    Given the request body:
+      """
+      {
+        "protocol": "HTTP",
+        "sink": "{{sinkUrl}}",
+        "types": ["org.camaraproject.webrtc-events.v0.session-invitation"],
+        "config": { "subscriptionDetail": { "registrationId": "{{registrationId}}" } }
+      }
+      """
     When the request "createNotificationChannelSubscription" is sent
     Then the response status code is 201 or 202
     And the response property "$.id" is saved as "subscriptionId"
@@ -51,20 +63,41 @@ Feature: CAMARA WebRTC Events, v0.2.0 - Notification life cycle (conformance sui
     And the notification was delivered as the spec requires
     And the notification property "$.data.subscriptionId" is "{{subscriptionId}}"
     And the notification property "$.data.terminationReason" is "SUBSCRIPTION_DELETED"
-    Given the path parameter "mediaSessionId" is set to "{{mediaSessionId}}"
-    When the request "deleteSessionById" is sent
-    Then the response status code is 204
-    And no event notification "session-status" is received on callback-url within 2 seconds
+    When the request "deleteNotificationChannelSubscription" is sent
+    Then the response status code is 404
+    And no event notification "subscription-ended" is received on callback-url within 2 seconds
 
   @conformance_notifications_02_expiry_ends_the_subscription
   Scenario: A subscription ends at its subscriptionExpireTime
-    Given the request body property "$.config.subscriptionExpireTime" is set to 3 seconds from now
+    Given the request body:
+      """
+      {
+        "protocol": "HTTP",
+        "sink": "{{sinkUrl}}",
+        "types": ["org.camaraproject.webrtc-events.v0.session-invitation"],
+        "config": { "subscriptionDetail": { "registrationId": "{{registrationId}}" } }
+      }
+      """
+    And the request body property "$.config.subscriptionExpireTime" is set to 3 seconds from now
     When the request "createNotificationChannelSubscription" is sent
     Then the response status code is 201 or 202
     And the response property "$.id" is saved as "subscriptionId"
     And event notification "subscription-ended" is received on callback-url
     And notification body complies with the OAS schema at "#/components/schemas/EventSubscriptionEnded"
     And the notification property "$.data.terminationReason" is "SUBSCRIPTION_EXPIRED"
+    And no event notification "subscription-ended" is received on callback-url within 2 seconds
+
+  # A live call is needed for its status to change after the subscription: @sip.
+  @conformance_notifications_06_no_event_after_deletion @sip
+  Scenario: After its deletion, a session-status subscription receives nothing more
+    When the request "createNotificationChannelSubscription" is sent
+    Then the response status code is 201 or 202
+    And the response property "$.id" is saved as "subscriptionId"
+    Given the path parameter "subscriptionId" is set to "{{subscriptionId}}"
+    When the request "deleteNotificationChannelSubscription" is sent
+    Then the response status code is 202 or 204
+    And event notification "subscription-ended" is received on callback-url
+    And the notification property "$.data.terminationReason" is "SUBSCRIPTION_DELETED"
     Given the path parameter "mediaSessionId" is set to "{{mediaSessionId}}"
     When the request "deleteSessionById" is sent
     Then the response status code is 204

@@ -109,7 +109,12 @@ describe("browser calls through the gateway, rtpengine and Kamailio to SIPp", { 
     await page.click("#dial");
     await waitStatus(page, ["Connected"]);
     const id = await callId(page);
-    const s = await waitForMedia(page, (x) => x.audio.packetsReceived > 100, "100 inbound audio packets");
+    // Chromium names the inbound codec in its stats a little after packets are counted.
+    const s = await waitForMedia(
+      page,
+      (x) => x.audio.packetsReceived > 100 && x.audio.inboundCodec !== "",
+      "100 inbound audio packets and their codec",
+    );
     assert.equal(s.audio.inboundCodec, "audio/PCMA");
     await assertAnchoredBothWays(id);
 
@@ -148,8 +153,8 @@ describe("browser calls through the gateway, rtpengine and Kamailio to SIPp", { 
     const id = await callId(page);
     const s = await waitForMedia(
       page,
-      (x) => x.audio.packetsReceived > 100 && x.video.packetsReceived > 100,
-      "100 inbound audio and video packets",
+      (x) => x.audio.packetsReceived > 100 && x.video.packetsReceived > 100 && x.video.inboundCodec !== "",
+      "100 inbound audio and video packets and the video codec",
     );
     assert.equal(s.video.inboundCodec, "video/VP8");
     await assertAnchoredBothWays(id);

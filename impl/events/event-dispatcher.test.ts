@@ -343,6 +343,51 @@ describe("webrtc-events lifecycle", () => {
     );
   });
 
+  it("a status change published before a subscription exists is not delivered to it, even when the queue processes it later", async () => {
+    const registrationId = await gw.register();
+    const mediaSessionId = await originate(registrationId);
+    const url = freshSink();
+    // Hold the publication queue, then publish a terminal status behind the hold.
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const holder = gw.dispatcher.hooks.created(
+      {
+        id: randomUUID(),
+        owner: "tel:+0",
+        request: body(url, SI, { registrationId }),
+        status: "ACTIVE",
+      } as never,
+      { store: () => hold, initialEvents: async () => [] },
+      "hold",
+    );
+    const changed = gw.engine.listener.sessionChanged({ mediaSessionId, status: "Busy", reason: "486" });
+    // The subscription request reaches the dispatcher after the status change was published.
+    const original = gw.dispatcher.hooks.created;
+    let reached!: () => void;
+    const reachedHook = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    gw.dispatcher.hooks.created = (...args) => {
+      reached();
+      return original(...args);
+    };
+    try {
+      const subscribing = gw.subscribe(body(url, SS, { registrationId, sessionId: mediaSessionId }));
+      await reachedHook;
+      release();
+      const sub = await created(await subscribing);
+      await Promise.all([holder, changed]);
+      await gw.dispatcher.whenIdle();
+      assert.deepEqual(received(url), []);
+      assert.equal(((await (await getSubscription(sub.id)).json()) as { status: string }).status, "ACTIVE");
+    } finally {
+      gw.dispatcher.hooks.created = original;
+      release();
+    }
+  });
+
   it("410 Gone from the sink ends the subscription (status DELETED) and nothing more is sent to it", async () => {
     const registrationId = await gw.register();
     const url = freshSink();

@@ -263,13 +263,16 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     async admitSink(sink) {
       await options.policy.admit(sink);
     },
-    created: (record, initialEvents, correlator) =>
+    // In the publication queue: an event published before this runs was decided before the
+    // subscription existed and is not delivered to it (its initial event carries that state).
+    created: (record, steps, correlator) =>
       serial(async () => {
+        await steps.store();
         if (record.expiresAt) outbox.setDeadline(record.id, "expire", Date.parse(record.expiresAt));
         const expires = (record.request.sinkCredential as SinkCredential | undefined)?.accessTokenExpiresUtc;
         if (expires) outbox.setDeadline(record.id, "token", Date.parse(expires) - options.tokenExpiryLeadMs);
         let current = record;
-        for (const event of initialEvents) {
+        for (const event of await steps.initialEvents()) {
           await deliverTo(current, event, correlator);
           current = (await store.subscriptions.get(record.id)) ?? current;
         }

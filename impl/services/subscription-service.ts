@@ -18,12 +18,14 @@ export interface SubscriptionHooks {
   /** Refuses a sink the gateway must not deliver to, with ApiError INVALID_SINK. */
   admitSink(sink: string): Promise<void>;
   /**
-   * The subscription is stored: schedule its end (expiry, token expiry) and deliver `initialEvents`
-   * to it alone — the current state when `config.initialEvent` is true.
+   * Stores the subscription (`steps.store`) in publication order, so that it receives exactly the
+   * events published after it exists; schedules its end (expiry, token expiry) and delivers
+   * `steps.initialEvents()` — the current state when `config.initialEvent` is true — to it alone,
+   * read at that same point.
    */
   created(
     record: SubscriptionRecord,
-    initialEvents: readonly DomainEvent[],
+    steps: { store(): Promise<void>; initialEvents(): Promise<readonly DomainEvent[]> },
     correlator: string,
   ): Promise<void>;
 }
@@ -162,8 +164,14 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
         expiresAt: request.config.subscriptionExpireTime ?? null,
         eventCount: 0,
       };
-      await store.subscriptions.put(record);
-      await deps.hooks?.created(record, await initialEvents(record, ctx.correlator), ctx.correlator);
+      const put = () => store.subscriptions.put(record);
+      if (deps.hooks)
+        await deps.hooks.created(
+          record,
+          { store: put, initialEvents: () => initialEvents(record, ctx.correlator) },
+          ctx.correlator,
+        );
+      else await put();
       return toSubscription(record);
     },
 
