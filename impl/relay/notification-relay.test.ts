@@ -197,6 +197,29 @@ describe("the notification relay", () => {
     alice.socket.close();
   });
 
+  it("answers a WebSocket upgrade on any other path with 404 NOT_FOUND and closes the connection", {
+    timeout: 5000,
+  }, async () => {
+    const other = wsUrl.replace(SOCKET_PATH, "/relay/v0/other");
+    const socket = new WebSocket(other);
+    const refused = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      socket.once("unexpected-response", (_req, res) => {
+        let body = "";
+        res.on("data", (d: Buffer) => {
+          body += d.toString();
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      socket.once("open", () => reject(new Error("the upgrade was accepted")));
+    });
+    assert.equal(refused.status, 404);
+    assert.deepEqual(JSON.parse(refused.body), {
+      status: 404,
+      code: "NOT_FOUND",
+      message: "No WebSocket endpoint at this path.",
+    });
+  });
+
   it("closes with 4400 when the first message is not an open message", async () => {
     const device = await connect({ accessToken: 42 });
     assert.deepEqual(await device.closed, { code: 4400, reason: "expected {type: open, accessToken}" });

@@ -142,9 +142,13 @@ export function createRelaySocket(options: RelaySocketOptions) {
     /** Routes WebSocket upgrades on SOCKET_PATH of `server` to the relay. */
     attach(server: Server): void {
       server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        // Other paths are left to other upgrade listeners (if any).
-        if (new URL(req.url ?? "/", "http://gateway.invalid").pathname !== SOCKET_PATH) return;
-        wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+        if (new URL(req.url ?? "/", "http://gateway.invalid").pathname === SOCKET_PATH) {
+          wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+          return;
+        }
+        // With an upgrade listener, Node hands every upgrade request here and answers none itself:
+        // an unanswered one would hold its socket open. The relay is the only WebSocket endpoint.
+        refuseUpgrade(socket);
       });
     },
     /** Pushes a stored notification to the channel's open sockets. */
@@ -157,4 +161,16 @@ export function createRelaySocket(options: RelaySocketOptions) {
       wss.close();
     },
   };
+}
+
+/** Answers an upgrade request for any other path as the HTTP face would: 404 NOT_FOUND, then closes. */
+function refuseUpgrade(socket: Duplex): void {
+  const body = JSON.stringify({
+    status: 404,
+    code: "NOT_FOUND",
+    message: "No WebSocket endpoint at this path.",
+  });
+  socket.end(
+    `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
