@@ -13,6 +13,9 @@ const ENDED = new Set([
   "Busy",
 ]);
 
+/** How long a hung-up call waits for the gateway's event naming its final status, ms. */
+const HANG_UP_EVENT_WAIT_MS = 3000;
+
 export interface ActiveCall {
   readonly mediaSessionId: string;
   readonly direction: "outgoing" | "incoming";
@@ -126,14 +129,21 @@ export class Softphone {
     this.update(call, "Connected");
   }
 
-  /** Declines an incoming call or ends any call (DELETE: CANCEL, 603 or BYE in the network). */
+  /**
+   * Declines an incoming call or ends any call (DELETE: CANCEL, 603 or BYE in the network). The call
+   * ends with the status the gateway gives it in its last session-status event (SessionCancelled
+   * for a call still ringing, Declined for an unanswered incoming one, else Terminated); if that
+   * event does not come within {@link HANG_UP_EVENT_WAIT_MS}, the call ends Terminated.
+   */
   async hangUp(): Promise<void> {
     const call = this.call;
     if (!call) return;
     await this.client.deleteSession(call.mediaSessionId).catch((error: unknown) => {
       if (!(error instanceof ApiCallError && error.status === 404)) throw error;
     });
-    this.end(call, "Terminated");
+    if (this.call !== call) return; // the event has already ended it
+    call.peer?.close();
+    setTimeout(() => this.end(call, "Terminated"), HANG_UP_EVENT_WAIT_MS);
   }
 
   /** Hold (sendonly re-offer) or resume (sendrecv re-offer) through PUT .../status. */

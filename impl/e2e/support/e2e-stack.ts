@@ -34,11 +34,20 @@ export interface E2eStack {
     scenario: string;
     service?: string;
     localPort?: number;
+    /** `__NAME__` placeholders of the scenario file and their values (see runSipp). */
+    template?: Readonly<Record<string, string | number>>;
   }): Promise<SippRun & { port: number }>;
   close(): Promise<void>;
 }
 
-export async function startE2eStack(): Promise<E2eStack> {
+export interface E2eStackOptions {
+  /** Gateway environment on top of the stack's own (e.g. SIP_INVITE_TIMEOUT_MS). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Runs once rtpengine is up and before the gateway starts, e.g. to leave calls of an "earlier run". */
+  readonly beforeGateway?: (rtpengine: Rtpengine) => Promise<void>;
+}
+
+export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
   const dir = mkdtempSync(join(tmpdir(), "camara-e2e-"));
   const rtpengine = await startRtpengine({ dir: join(dir, "rtpengine") });
   const credentials = new Map([
@@ -50,6 +59,7 @@ export async function startE2eStack(): Promise<E2eStack> {
   const runs: SippRun[] = [];
   try {
     lab = await startLab({ credentials, dir: join(dir, "lab") });
+    await options.beforeGateway?.(rtpengine);
     const credentialsFile = join(dir, "sip-credentials.json");
     writeFileSync(credentialsFile, JSON.stringify(Object.fromEntries(credentials)));
     const gateway = await spawnGateway(
@@ -60,6 +70,7 @@ export async function startE2eStack(): Promise<E2eStack> {
         DEV_PHONE_NUMBERS: `${ALICE},${BOB}`,
         RELAY_ENABLED: "true",
         LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "info",
+        ...options.env,
       },
       30_000,
     );
@@ -73,7 +84,7 @@ export async function startE2eStack(): Promise<E2eStack> {
       gateway,
       origin: gateway.baseUrl.replace("127.0.0.1", "localhost"),
       media,
-      async sipp({ scenario, service, localPort }) {
+      async sipp({ scenario, service, localPort, template }) {
         const port = localPort ?? (await freePort());
         const mediaPort = await freeMediaPorts();
         const run = runSipp({
@@ -83,6 +94,7 @@ export async function startE2eStack(): Promise<E2eStack> {
           localPort: port,
           timeoutMs: 90_000,
           ...(service ? { service } : {}),
+          ...(template ? { template } : {}),
           extra: ["-mi", "127.0.0.1", "-mp", String(mediaPort), "-rtp_echo"],
         });
         runs.push(run);

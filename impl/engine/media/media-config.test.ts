@@ -10,6 +10,8 @@ describe("readMediaConfig", () => {
       ng: undefined,
       timeoutMs: 1000,
       retries: 2,
+      callIdPrefix: "camara-gw-",
+      reclaimOnStart: true,
       policy: DEFAULT_MEDIA_POLICY,
     });
   });
@@ -19,6 +21,8 @@ describe("readMediaConfig", () => {
       RTPENGINE_NG: "127.0.0.1:2223",
       RTPENGINE_TIMEOUT_MS: "500",
       RTPENGINE_RETRIES: "0",
+      RTPENGINE_CALL_ID_PREFIX: "gw-2.",
+      RTPENGINE_RECLAIM_ON_START: "false",
       MEDIA_AUDIO_CODECS: "pcma, OPUS",
       MEDIA_VIDEO_CODECS: "h264",
       MEDIA_TELEPHONE_EVENT: "false",
@@ -29,6 +33,8 @@ describe("readMediaConfig", () => {
       ng: { host: "127.0.0.1", port: 2223 },
       timeoutMs: 500,
       retries: 0,
+      callIdPrefix: "gw-2.",
+      reclaimOnStart: false,
       policy: {
         audio: ["PCMA", "opus"],
         video: ["H264"],
@@ -52,13 +58,17 @@ describe("readMediaConfig", () => {
           MEDIA_AUDIO_CODECS: "G729",
           MEDIA_NETWORK_TRANSPORT: "UDP",
           MEDIA_TRANSCODING: "yes",
+          RTPENGINE_CALL_ID_PREFIX: "",
+          RTPENGINE_RECLAIM_ON_START: "1",
         }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         assert.deepEqual(error.problems, [
           "RTPENGINE_NG=localhost must be host:port of rtpengine's listen-ng, e.g. 127.0.0.1:2223.",
           "MEDIA_NETWORK_TRANSPORT=UDP must be RTP/AVP or RTP/SAVP (SDES-SRTP).",
+          'RTPENGINE_CALL_ID_PREFIX= must be 1 to 32 letters, digits, ".", "_" or "-", e.g. camara-gw-.',
           "RTPENGINE_RETRIES=x must be an integer from 0 to 10.",
+          "RTPENGINE_RECLAIM_ON_START=1 must be true or false.",
           "MEDIA_AUDIO_CODECS: G729 not supported; use opus, G722, PCMA, PCMU.",
           "MEDIA_TRANSCODING=yes must be true or false.",
           "MEDIA_AUDIO_CODECS must name at least one codec.",

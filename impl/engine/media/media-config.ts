@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { ConfigError } from "../../config/config.ts";
 import { DEFAULT_MEDIA_POLICY, type MediaPolicy } from "./media-policy.ts";
 import { createNgClient, type NgClient } from "./ng-client.ts";
-import { createRtpengineAnchor, type RtpengineAnchor } from "./rtpengine-anchor.ts";
+import { createRtpengineAnchor, DEFAULT_CALL_ID_PREFIX, type RtpengineAnchor } from "./rtpengine-anchor.ts";
 
 /** Media anchoring settings, from the RTPENGINE_* and MEDIA_* variables. */
 export interface MediaConfig {
@@ -12,6 +12,17 @@ export interface MediaConfig {
   readonly timeoutMs: number;
   /** RTPENGINE_RETRIES: retransmissions of an ng request; default 2. */
   readonly retries: number;
+  /**
+   * RTPENGINE_CALL_ID_PREFIX: starts the rtpengine call-id of every call this gateway anchors, so
+   * that it can tell its calls from those of other rtpengine users; default "camara-gw-". Gateways
+   * sharing one rtpengine need different prefixes.
+   */
+  readonly callIdPrefix: string;
+  /**
+   * RTPENGINE_RECLAIM_ON_START: on start, delete the calls under the prefix that an earlier run left
+   * in rtpengine (sessions live in memory, so no call survives a restart); default true.
+   */
+  readonly reclaimOnStart: boolean;
   readonly policy: MediaPolicy;
 }
 
@@ -26,6 +37,8 @@ const VIDEO = ["VP8", "H264"] as const;
  * - MEDIA_TELEPHONE_EVENT: true|false (default true)
  * - MEDIA_NETWORK_TRANSPORT: RTP/AVP | RTP/SAVP (SDES-SRTP) (default RTP/AVP)
  * - MEDIA_TRANSCODING: true|false (default true)
+ * - RTPENGINE_CALL_ID_PREFIX: 1-32 of [A-Za-z0-9._-] (default camara-gw-), unique per gateway sharing an rtpengine
+ * - RTPENGINE_RECLAIM_ON_START: true|false (default true)
  */
 export function readMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConfig {
   const problems: string[] = [];
@@ -65,10 +78,17 @@ export function readMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConf
   const transport = env.MEDIA_NETWORK_TRANSPORT ?? DEFAULT_MEDIA_POLICY.networkTransport;
   if (transport !== "RTP/AVP" && transport !== "RTP/SAVP")
     problems.push(`MEDIA_NETWORK_TRANSPORT=${transport} must be RTP/AVP or RTP/SAVP (SDES-SRTP).`);
+  const prefix = env.RTPENGINE_CALL_ID_PREFIX ?? DEFAULT_CALL_ID_PREFIX;
+  if (!/^[A-Za-z0-9._-]{1,32}$/.test(prefix))
+    problems.push(
+      `RTPENGINE_CALL_ID_PREFIX=${prefix} must be 1 to 32 letters, digits, ".", "_" or "-", e.g. ${DEFAULT_CALL_ID_PREFIX}.`,
+    );
   const config: MediaConfig = {
     ng,
     timeoutMs: int("RTPENGINE_TIMEOUT_MS", 1000, 10, 60_000),
     retries: int("RTPENGINE_RETRIES", 2, 0, 10),
+    callIdPrefix: prefix,
+    reclaimOnStart: bool("RTPENGINE_RECLAIM_ON_START", true),
     policy: {
       audio: codecs(
         "MEDIA_AUDIO_CODECS",
@@ -90,18 +110,50 @@ export function readMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConf
   return config;
 }
 
-/** The rtpengine anchor for a configuration, or undefined when RTPENGINE_NG is not set. */
+/** A configured anchor, its ng client, and the start-up reclaim of calls an earlier run left. */
+export interface ConfiguredMediaAnchor {
+  readonly anchor: RtpengineAnchor;
+  readonly ng: NgClient;
+  /**
+   * Settles once the calls an earlier run left in rtpengine are deleted (RTPENGINE_RECLAIM_ON_START),
+   * with their media session ids; never rejects (a failure is logged: rtpengine's own timeout then
+   * reclaims them).
+   */
+  readonly reclaimed: Promise<string[]>;
+}
+
+/**
+ * The rtpengine anchor for a configuration, or undefined when RTPENGINE_NG is not set. Starts the
+ * reclaim at once: calls the new process creates meanwhile are its own and are kept.
+ */
 export function createMediaAnchorFromConfig(
   config: MediaConfig,
   logger: Logger,
-): { anchor: RtpengineAnchor; ng: NgClient } | undefined {
+): ConfiguredMediaAnchor | undefined {
   if (!config.ng) return undefined;
   const ng = createNgClient({ ...config.ng, timeoutMs: config.timeoutMs, retries: config.retries });
   const anchor = createRtpengineAnchor({
     ng,
     policy: config.policy,
+    callIdPrefix: config.callIdPrefix,
     onDeleteError: (error, id) => logger.warn({ err: error, mediaSessionId: id }, "rtpengine delete failed"),
   });
-  logger.info({ ng: config.ng, policy: config.policy }, "media anchored by rtpengine");
-  return { anchor, ng };
+  logger.info(
+    { ng: config.ng, policy: config.policy, callIdPrefix: config.callIdPrefix },
+    "media anchored by rtpengine",
+  );
+  const reclaimed = config.reclaimOnStart
+    ? anchor.reclaim().then(
+        (ids) => {
+          if (ids.length > 0)
+            logger.info({ mediaSessionIds: ids }, "deleted rtpengine calls left by an earlier run");
+          return ids;
+        },
+        (error: unknown) => {
+          logger.warn({ err: error }, "could not reclaim rtpengine calls left by an earlier run");
+          return [];
+        },
+      )
+    : Promise.resolve([]);
+  return { anchor, ng, reclaimed };
 }

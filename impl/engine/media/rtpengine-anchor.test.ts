@@ -21,7 +21,9 @@ const rewritten = `${offer}a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-leve
 describe("rtpengine anchor (fake ng server)", () => {
   const socket: Socket = createSocket("udp4");
   const requests: BencodeDict[] = [];
-  let reply: (request: BencodeDict) => BencodeDict | undefined = () => ({ result: "ok" });
+  let reply: (request: BencodeDict) => BencodeDict | undefined | Promise<BencodeDict | undefined> = () => ({
+    result: "ok",
+  });
   before(
     () =>
       new Promise<void>((resolve) => {
@@ -29,13 +31,14 @@ describe("rtpengine anchor (fake ng server)", () => {
           const space = message.indexOf(0x20);
           const request = bdecode(message.subarray(space + 1)) as BencodeDict;
           requests.push(request);
-          const answer = reply(request);
-          if (answer)
-            socket.send(
-              Buffer.concat([message.subarray(0, space + 1), bencode(answer)]),
-              from.port,
-              from.address,
-            );
+          void Promise.resolve(reply(request)).then((answer) => {
+            if (answer)
+              socket.send(
+                Buffer.concat([message.subarray(0, space + 1), bencode(answer)]),
+                from.port,
+                from.address,
+              );
+          });
         });
         socket.bind(0, "127.0.0.1", () => resolve());
       }),
@@ -45,18 +48,31 @@ describe("rtpengine anchor (fake ng server)", () => {
     requests.length = 0;
     reply = () => ({ result: "ok", sdp: rewritten });
   });
-  const make = (onDeleteError?: (error: Error, id: string) => void) =>
+  const make = (onDeleteError?: (error: Error, id: string) => void, timeoutMs = 50) =>
     createRtpengineAnchor({
-      ng: createNgClient({ host: "127.0.0.1", port: socket.address().port, timeoutMs: 50, retries: 1 }),
+      ng: createNgClient({ host: "127.0.0.1", port: socket.address().port, timeoutMs, retries: 1 }),
       ...(onDeleteError ? { onDeleteError } : {}),
     });
   const leg = { mediaSessionId: "ms-1", callId: "sip-1@gw", from: "device" as const };
 
-  it("offers with the media session as call-id, the offering side as from-tag and the other as to-tag", async () => {
+  it("offers with the prefixed media session as call-id, the offering side as from-tag and the other as to-tag", async () => {
     await make().offer(leg, offer);
     assert.deepEqual(
       requests.map((r) => [r.command, r["call-id"], r["from-tag"], r["to-tag"]]),
-      [["offer", "ms-1", "device", "network"]],
+      [["offer", "camara-gw-ms-1", "device", "network"]],
+    );
+  });
+
+  it("names its calls with the call-id prefix it is given", async () => {
+    const anchor = createRtpengineAnchor({
+      ng: createNgClient({ host: "127.0.0.1", port: socket.address().port, timeoutMs: 50, retries: 1 }),
+      callIdPrefix: "gw-b.",
+    });
+    await anchor.offer(leg, offer);
+    await anchor.delete("ms-1");
+    assert.deepEqual(
+      requests.map((r) => r["call-id"]),
+      ["gw-b.ms-1", "gw-b.ms-1"],
     );
   });
 
@@ -121,7 +137,7 @@ describe("rtpengine anchor (fake ng server)", () => {
     await anchor.delete("sip-1@gw");
     assert.deepEqual(
       { ...requests[1] },
-      { command: "delete", "call-id": "ms-1", "from-tag": "device", "delete-delay": 0 },
+      { command: "delete", "call-id": "camara-gw-ms-1", "from-tag": "device", "delete-delay": 0 },
     );
   });
 
@@ -137,10 +153,97 @@ describe("rtpengine anchor (fake ng server)", () => {
     assert.equal(await make().query("nope"), undefined);
   });
 
-  it("lists the call ids rtpengine holds", async () => {
-    reply = () => ({ result: "ok", calls: ["a", "b"] });
-    assert.deepEqual(await make().list(), ["a", "b"]);
+  it("lists the media sessions it holds under its prefix, and every call-id rtpengine holds", async () => {
+    reply = () => ({ result: "ok", calls: ["camara-gw-a", "other-b", "camara-gw-c"] });
+    const anchor = make();
+    assert.deepEqual(await anchor.list(), ["a", "c"]);
     assert.deepEqual({ ...requests[0] }, { command: "list", limit: 1000 });
+    assert.deepEqual(await anchor.callIds(5), ["camara-gw-a", "other-b", "camara-gw-c"]);
+    assert.deepEqual({ ...requests[1] }, { command: "list", limit: 5 });
+  });
+
+  it("reclaims the calls under its prefix that it does not anchor, and only those", async () => {
+    const anchor = make();
+    await anchor.offer(leg, offer);
+    requests.length = 0;
+    const listed: BencodeDict = {
+      result: "ok",
+      calls: ["camara-gw-ms-1", "camara-gw-old-1", "kamailio-call@x", "camara-gw-old-2"],
+    };
+    reply = (r) => (r.command === "list" ? listed : { result: "ok" });
+    assert.deepEqual(await anchor.reclaim(), ["old-1", "old-2"]);
+    assert.deepEqual(
+      requests.map((r) => [r.command, r["call-id"]]),
+      [
+        ["list", undefined],
+        ["delete", "camara-gw-old-1"],
+        ["delete", "camara-gw-old-2"],
+      ],
+    );
+  });
+
+  it("keeps a call whose offer is still on its way to rtpengine when it reclaims", async () => {
+    const anchor = make(undefined, 2000);
+    let releaseOffer: () => void = () => undefined;
+    const offerSeen = new Promise<void>((seen) => {
+      reply = (r) => {
+        if (r.command === "list") return { result: "ok", calls: ["camara-gw-ms-1"] };
+        seen();
+        return new Promise((resolve) => {
+          releaseOffer = () => resolve({ result: "ok", sdp: rewritten });
+        });
+      };
+    });
+    const offering = anchor.offer(leg, offer);
+    await offerSeen;
+    assert.deepEqual(await anchor.reclaim(), []);
+    releaseOffer();
+    await offering;
+    assert.deepEqual(
+      requests.map((r) => r.command),
+      ["offer", "list"],
+    );
+  });
+
+  it("deletes again a call deleted while its offer was in flight, which still resolves", async () => {
+    const failures: string[] = [];
+    const anchor = make((error) => failures.push(error.message), 2000);
+    let releaseOffer: () => void = () => undefined;
+    let deletes = 0;
+    const ok: BencodeDict = { result: "ok" };
+    const unknownCall: BencodeDict = { result: "error", "error-reason": "Unknown call-id" };
+    const offerSeen = new Promise<void>((seen) => {
+      reply = (r) => {
+        // rtpengine ran the offer first, so the first delete removed the call and the second finds none.
+        if (r.command === "delete") {
+          deletes += 1;
+          return deletes === 1 ? ok : unknownCall;
+        }
+        if (r.command !== "offer") return { result: "ok" };
+        seen();
+        return new Promise((resolve) => {
+          releaseOffer = () => resolve({ result: "ok", sdp: rewritten });
+        });
+      };
+    });
+    const offering = anchor.offer({ ...leg, from: "network" }, offer);
+    await offerSeen;
+    await anchor.delete("sip-1@gw");
+    releaseOffer();
+    assert.equal(await offering, rewritten);
+    assert.deepEqual(
+      requests.map((r) => [r.command, r["call-id"]]),
+      [
+        ["offer", "camara-gw-ms-1"],
+        ["delete", "camara-gw-ms-1"],
+        ["delete", "camara-gw-ms-1"],
+      ],
+    );
+    assert.deepEqual(failures, [], "the second delete finding no call is no failure");
+    // The media session is forgotten: a reclaim would not spare it.
+    requests.length = 0;
+    reply = () => ({ result: "ok", calls: ["camara-gw-ms-1"] });
+    assert.deepEqual(await anchor.reclaim(), ["ms-1"]);
   });
 
   it("pings rtpengine", async () => {

@@ -18,8 +18,20 @@ import { toEngineError } from "./to-engine-error.ts";
 export interface RtpengineAnchor extends MediaAnchor {
   /** Media statistics of a call by media session id (or SIP Call-ID); undefined if rtpengine has none. */
   query(id: string): Promise<MediaStatistics | undefined>;
-  /** Call ids rtpengine currently holds (ng `list`), at most `limit` (default 1000). */
+  /**
+   * Media session ids of the calls rtpengine holds under this anchor's call-id prefix (ng `list`;
+   * `limit` bounds the calls rtpengine lists, ours and others', default 1000).
+   */
   list(limit?: number): Promise<string[]>;
+  /** Every call-id rtpengine holds, whoever created it (ng `list`, at most `limit`, default 1000). */
+  callIds(limit?: number): Promise<string[]>;
+  /**
+   * Deletes the calls under this anchor's prefix that it does not anchor itself: those an earlier
+   * run of the gateway left behind (its sessions lived in memory and died with it). Resolves with
+   * their media session ids. Calls this anchor created, including those whose offer is still on its
+   * way to rtpengine, are kept; so are calls under other prefixes.
+   */
+  reclaim(limit?: number): Promise<string[]>;
   /** Whether rtpengine answers `ping`. */
   ping(): Promise<boolean>;
 }
@@ -27,17 +39,45 @@ export interface RtpengineAnchor extends MediaAnchor {
 export interface RtpengineAnchorOptions {
   readonly ng: NgClient;
   readonly policy?: MediaPolicy;
+  /**
+   * Prefix of the rtpengine call-id of every call the anchor creates (`<prefix><mediaSessionId>`),
+   * by which {@link RtpengineAnchor.list} and {@link RtpengineAnchor.reclaim} tell the gateway's
+   * calls from those of other rtpengine users. Gateways that share one rtpengine need different
+   * prefixes. Default {@link DEFAULT_CALL_ID_PREFIX}.
+   */
+  readonly callIdPrefix?: string;
   /** Where failures of `delete` (which never throws) are reported; default silent. */
   readonly onDeleteError?: (error: Error, id: string) => void;
 }
 
+/** The call-id prefix of a gateway that is not told otherwise (RTPENGINE_CALL_ID_PREFIX). */
+export const DEFAULT_CALL_ID_PREFIX = "camara-gw-";
+
+/** Call-ids asked of ng `list` by default: about 50 kB of reply, within one UDP datagram. */
+const LIST_LIMIT = 1000;
+
 const other = (side: MediaSide): MediaSide => (side === "device" ? "network" : "device");
+
+/** What the anchor tracks per media session it anchors. */
+interface AnchoredCall {
+  /** The direction each side declared last. */
+  readonly direction: Partial<Record<MediaSide, MediaDirection>>;
+  /** The sides whose media rtpengine drops. */
+  readonly blocked: Set<MediaSide>;
+  /** offer/answer requests on their way to rtpengine. */
+  inFlight: number;
+  /** The call was deleted while a request was in flight: that request must not revive it. */
+  released: boolean;
+  /** rtpengine accepted an offer or answer for it. */
+  anchored: boolean;
+}
 
 /**
  * Anchors every call's media in rtpengine. One rtpengine call per media session (its call-id is
- * the mediaSessionId), with two fixed participants tagged after the sides, "device" and "network":
- * the gateway is a B2BUA, so both sides' tags are known for every offer and answer, whichever side
- * sends it (initial offer, 183/200 answer, UPDATE, re-INVITE, hold and resume alike).
+ * the call-id prefix followed by the mediaSessionId), with two fixed participants tagged after the
+ * sides, "device" and "network": the gateway is a B2BUA, so both sides' tags are known for every
+ * offer and answer, whichever side sends it (initial offer, 183/200 answer, UPDATE, re-INVITE, hold
+ * and resume alike).
  *
  * ng semantics: "from-tag" names the party that sent the offer, "to-tag" the answerer; an answer
  * keeps the offer's from-tag.
@@ -47,35 +87,56 @@ const other = (side: MediaSide): MediaSide => (side === "device" ? "network" : "
  * held party would still get media. So after every answer the anchor applies RFC 3264 §6.1 ("If a
  * media stream is listed as recvonly ... the answerer MUST NOT send") with ng `block media` /
  * `unblock media` on the side that may not send.
+ *
+ * Teardown: a call deleted while its offer is still on its way to rtpengine (a CANCEL that crosses
+ * the INVITE's offer) is created by that offer if the delete overtakes it (a lost and retransmitted
+ * datagram); the anchor deletes it again when the reply arrives. The offer still resolves: its leg
+ * has ended and ignores it, and the SIP engine's fire-and-forget callers never see a rejection.
  */
 export function createRtpengineAnchor(options: RtpengineAnchorOptions): RtpengineAnchor {
   const { ng } = options;
   const policy = options.policy ?? DEFAULT_MEDIA_POLICY;
+  const prefix = options.callIdPrefix ?? DEFAULT_CALL_ID_PREFIX;
+  const ngCallId = (mediaSessionId: string) => `${prefix}${mediaSessionId}`;
   // SIP Call-ID → mediaSessionId, so delete and query accept either id.
   const bySipCallId = new Map<string, string>();
   const remember = (leg: MediaLeg) => {
     if (leg.callId && leg.callId !== leg.mediaSessionId) bySipCallId.set(leg.callId, leg.mediaSessionId);
   };
   const resolveId = (id: string) => bySipCallId.get(id) ?? id;
-  // Per call: the direction each side declared last, and the sides whose media rtpengine drops.
-  const calls = new Map<
-    string,
-    { direction: Partial<Record<MediaSide, MediaDirection>>; blocked: Set<MediaSide> }
-  >();
+  // The media sessions this anchor holds in rtpengine (or is about to), by mediaSessionId.
+  const calls = new Map<string, AnchoredCall>();
 
-  const enforceDirections = async (callId: string) => {
-    const call = calls.get(callId);
+  const enforceDirections = async (mediaSessionId: string) => {
+    const call = calls.get(mediaSessionId);
     if (!call) return;
     for (const side of ["device", "network"] as const) {
       const allowed = maySend(call.direction[side] ?? "sendrecv", call.direction[other(side)] ?? "sendrecv");
       if (allowed === !call.blocked.has(side)) continue;
+      const command = allowed ? "unblock media" : "block media";
       await ng
-        .request(allowed ? "unblock media" : "block media", { "call-id": callId, "from-tag": side })
+        .request(command, { "call-id": ngCallId(mediaSessionId), "from-tag": side })
         .catch((error: unknown) => {
-          throw toEngineError(error, allowed ? "unblock media" : "block media");
+          throw toEngineError(error, command);
         });
       if (allowed) call.blocked.delete(side);
       else call.blocked.add(side);
+    }
+  };
+
+  /** ng `delete`; never throws. `unknownIsFine`: rtpengine not knowing the call is no failure. */
+  const release = async (mediaSessionId: string, unknownIsFine = false) => {
+    try {
+      // "delete-delay" 0: remove the call at once (the B2BUA sees every teardown itself).
+      await ng.request("delete", {
+        "call-id": ngCallId(mediaSessionId),
+        "from-tag": "device",
+        "delete-delay": 0,
+      });
+    } catch (error) {
+      const mapped = toEngineError(error, "delete");
+      if (!(unknownIsFine && mapped.failure === "unknown_session"))
+        options.onDeleteError?.(mapped, mediaSessionId);
     }
   };
 
@@ -89,56 +150,90 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
     validateSdp(sdp);
     remember(leg);
     const plan = command === "offer" ? planOffer(leg.from, sdp, policy) : planAnswer(leg.from, sdp, policy);
-    let reply: BencodeDict;
+    const id = leg.mediaSessionId;
+    const call: AnchoredCall = calls.get(id) ?? {
+      direction: {},
+      blocked: new Set<MediaSide>(),
+      inFlight: 0,
+      released: false,
+      anchored: false,
+    };
+    calls.set(id, call);
+    call.inFlight += 1;
+    let reply: BencodeDict | undefined;
+    let failure: unknown;
     try {
       reply = await ng.request(command, {
         ...plan.params,
-        "call-id": leg.mediaSessionId,
+        "call-id": ngCallId(id),
         "from-tag": fromTag,
         "to-tag": toTag,
         sdp: plan.sdp,
       });
     } catch (error) {
-      throw toEngineError(error, command);
+      failure = error;
+    } finally {
+      call.inFlight -= 1;
     }
+    if (call.released) {
+      if (call.inFlight === 0 && calls.get(id) === call) calls.delete(id);
+      // The delete may have reached rtpengine first (a lost and retransmitted offer): delete again.
+      await release(id, true);
+    }
+    if (failure !== undefined || !reply) {
+      // A first offer rtpengine refused anchored nothing to remember.
+      if (!call.anchored && call.inFlight === 0 && calls.get(id) === call) calls.delete(id);
+      throw toEngineError(failure, command);
+    }
+    call.anchored = true;
     if (typeof reply.sdp !== "string") throw toEngineError(new Error("rtpengine returned no SDP"), command);
-    const call = calls.get(leg.mediaSessionId) ?? { direction: {}, blocked: new Set<MediaSide>() };
-    calls.set(leg.mediaSessionId, call);
-    call.direction[leg.from] = mediaDirection(sdp);
-    if (command === "answer") await enforceDirections(leg.mediaSessionId);
+    if (!call.released) {
+      call.direction[leg.from] = mediaDirection(sdp);
+      if (command === "answer") await enforceDirections(id);
+    }
     // The SDP goes to the side that did not send it.
     return leg.from === "device" ? stripWebrtcAttributes(reply.sdp) : reply.sdp;
   };
+
+  const callIds = async (limit = LIST_LIMIT) => {
+    const reply = await ng.request("list", { limit }).catch((error: unknown) => {
+      throw toEngineError(error, "list");
+    });
+    return Array.isArray(reply.calls) ? reply.calls.filter((c): c is string => typeof c === "string") : [];
+  };
+  const list = async (limit = LIST_LIMIT) =>
+    (await callIds(limit)).filter((c) => c.startsWith(prefix)).map((c) => c.slice(prefix.length));
 
   return {
     offer: (leg, sdp) => rewrite("offer", leg, sdp, leg.from, other(leg.from)),
     answer: (leg, sdp) => rewrite("answer", leg, sdp, other(leg.from), leg.from),
     async delete(id) {
-      const callId = resolveId(id);
-      for (const [sip, media] of bySipCallId) if (media === callId) bySipCallId.delete(sip);
-      calls.delete(callId);
-      try {
-        // "delete-delay" 0: remove the call at once (the B2BUA sees every teardown itself).
-        await ng.request("delete", { "call-id": callId, "from-tag": "device", "delete-delay": 0 });
-      } catch (error) {
-        options.onDeleteError?.(toEngineError(error, "delete"), callId);
-      }
+      const mediaSessionId = resolveId(id);
+      for (const [sip, media] of bySipCallId) if (media === mediaSessionId) bySipCallId.delete(sip);
+      const call = calls.get(mediaSessionId);
+      if (call && call.inFlight > 0) call.released = true;
+      else calls.delete(mediaSessionId);
+      await release(mediaSessionId);
     },
     async query(id) {
-      const callId = resolveId(id);
+      const mediaSessionId = resolveId(id);
       try {
-        return toMediaStatistics(callId, await ng.request("query", { "call-id": callId }));
+        return toMediaStatistics(
+          mediaSessionId,
+          await ng.request("query", { "call-id": ngCallId(mediaSessionId) }),
+        );
       } catch (error) {
         const mapped = toEngineError(error, "query");
         if (mapped.failure === "unknown_session") return undefined;
         throw mapped;
       }
     },
-    async list(limit = 1000) {
-      const reply = await ng.request("list", { limit }).catch((error: unknown) => {
-        throw toEngineError(error, "list");
-      });
-      return Array.isArray(reply.calls) ? reply.calls.filter((c): c is string => typeof c === "string") : [];
+    list,
+    callIds,
+    async reclaim(limit = LIST_LIMIT) {
+      const orphans = (await list(limit)).filter((id) => !calls.has(id));
+      for (const id of orphans) await release(id);
+      return orphans;
     },
     ping: () =>
       ng.request("ping").then(
