@@ -6,6 +6,8 @@ export const LAB_PACKAGES: ReadonlyArray<{ readonly name: string; readonly provi
   { name: "kamailio", provides: "/usr/sbin/kamailio" },
   { name: "kamailio-websocket-modules", provides: `${kamailioModulesDir()}/websocket.so` },
   { name: "kamailio-extra-modules", provides: `${kamailioModulesDir()}/xhttp.so` },
+  // SIP over TLS (RFC 3261 §26.2): the lab's optional TLS listener (LabOptions.tls).
+  { name: "kamailio-tls-modules", provides: `${kamailioModulesDir()}/tls.so` },
   { name: "sip-tester", provides: "/usr/bin/sipp" },
 ];
 

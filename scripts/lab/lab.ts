@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "./free-port.ts";
 import { ensureLabPackages, kamailioModulesDir } from "./install-packages.ts";
-import { kamailioCfg } from "./kamailio-cfg.ts";
+import { kamailioCfg, kamailioTlsCfg } from "./kamailio-cfg.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -23,7 +23,21 @@ export interface LabOptions {
   readonly maxExpiresSec?: number;
   /** Kamailio worker processes per transport; default 4. */
   readonly children?: number;
+  /**
+   * Adds a SIP over TLS listener on 127.0.0.1 (RFC 3261 §26.2) serving this certificate, e.g. the
+   * loopback certificate of a development CA (scripts/dev-ca/dev-ca.ts). Default: no TLS listener.
+   */
+  readonly tls?: LabTlsOptions;
   readonly log?: (line: string) => void;
+}
+
+/** The TLS listener's certificate, as PEM text. */
+export interface LabTlsOptions {
+  /** Kamailio's certificate (chain), issued for 127.0.0.1 (and localhost). */
+  readonly certPem: string;
+  readonly keyPem: string;
+  /** CA file the gateway is told to trust by `gatewayEnv("tls", …)` (SIP_TLS_CA_FILE), if any. */
+  readonly caFile?: string;
 }
 
 /** A running lab: Kamailio on 127.0.0.1 as a child of this process, and how to reach it. */
@@ -31,11 +45,16 @@ export interface Lab {
   readonly host: "127.0.0.1";
   readonly sipPort: number;
   readonly wsPort: number;
+  /** Port of the SIP over TLS listener; undefined unless the lab was started with `tls`. */
+  readonly tlsPort: number | undefined;
   readonly domain: string;
   readonly dir: string;
   readonly kamailio: ChildProcess;
-  /** The gateway's SIP settings (impl/config/config.ts variables) for this lab and a transport. */
-  gatewayEnv(transport: "udp" | "tcp" | "ws", credentialsFile: string): Record<string, string>;
+  /**
+   * The gateway's SIP settings (impl/config/config.ts variables) for this lab and a transport.
+   * "tls" needs a lab started with `tls`; it adds SIP_TLS_CA_FILE when the lab was given a caFile.
+   */
+  gatewayEnv(transport: "udp" | "tcp" | "tls" | "ws", credentialsFile: string): Record<string, string>;
   /** Runs a Kamailio RPC command through kamcmd and returns its output. */
   kamcmd(...args: string[]): Promise<string>;
   /** Routes calls for `number` to a remote endpoint (e.g. a SIPp UAS), e.g. `sip:127.0.0.1:5080;transport=tcp`. */
@@ -65,6 +84,13 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const sipPort = await freePort();
   let wsPort = await freePort();
   while (wsPort === sipPort) wsPort = await freePort();
+  let tlsPort: number | undefined;
+  if (options.tls) {
+    do tlsPort = await freePort();
+    while (tlsPort === sipPort || tlsPort === wsPort);
+  }
+  const tls =
+    options.tls && tlsPort ? { port: tlsPort, configFile: writeTlsFiles(dir, options.tls) } : undefined;
   const cfgFile = join(dir, "kamailio.cfg");
   writeFileSync(
     cfgFile,
@@ -78,6 +104,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       maxExpiresSec: options.maxExpiresSec ?? 3600,
       children: options.children ?? 4,
       modulesDir: kamailioModulesDir(),
+      ...(tls ? { tls } : {}),
     }),
   );
   const check = await execFileAsync("kamailio", ["-c", "-f", cfgFile]).catch((e: { stderr?: string }) => e);
@@ -131,32 +158,41 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       () => true,
       () => false,
     );
-    if (ok && (await tcpOpen(sipPort)) && (await tcpOpen(wsPort))) break;
+    if (ok && (await tcpOpen(sipPort)) && (await tcpOpen(wsPort)) && (!tlsPort || (await tcpOpen(tlsPort))))
+      break;
     if (kamailio.exitCode !== null || Date.now() > deadline) {
       kamailio.kill("SIGKILL");
       throw new Error(`Kamailio did not start:\n${logLines.join("").slice(-8000)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  log(`kamailio ready on 127.0.0.1:${sipPort} (udp/tcp) and ws://127.0.0.1:${wsPort}, state in ${dir}`);
+  log(
+    `kamailio ready on 127.0.0.1:${sipPort} (udp/tcp)${tlsPort ? `, 127.0.0.1:${tlsPort} (tls)` : ""} and ws://127.0.0.1:${wsPort}, state in ${dir}`,
+  );
 
   let stopped = false;
   return {
     host: "127.0.0.1",
     sipPort,
     wsPort,
+    tlsPort,
     domain,
     dir,
     kamailio,
     gatewayEnv(transport, credentialsFile) {
+      if (transport === "tls" && !tlsPort) throw new Error("this lab was started without a TLS listener");
+      const caFile = transport === "tls" ? options.tls?.caFile : undefined;
       return {
         ENGINE: "sip",
         SIP_TRANSPORT: transport,
         SIP_OUTBOUND_PROXY:
-          transport === "ws" ? `ws://127.0.0.1:${wsPort}` : `sip:127.0.0.1:${sipPort};transport=${transport}`,
+          transport === "ws"
+            ? `ws://127.0.0.1:${wsPort}`
+            : `sip:127.0.0.1:${transport === "tls" ? tlsPort : sipPort};transport=${transport}`,
         SIP_DOMAIN: domain,
         SIP_CREDENTIALS_FILE: credentialsFile,
         SIP_LOCAL_HOST: "127.0.0.1",
+        ...(caFile ? { SIP_TLS_CA_FILE: caFile } : {}),
       };
     },
     kamcmd,
@@ -189,6 +225,17 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       if (!options.keepDir && !options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Writes Kamailio's certificate, key (owner-only) and tls.cfg into the lab folder; returns the tls.cfg path. */
+function writeTlsFiles(dir: string, tls: LabTlsOptions): string {
+  const certFile = join(dir, "tls-cert.pem");
+  const keyFile = join(dir, "tls-key.pem");
+  writeFileSync(certFile, tls.certPem);
+  writeFileSync(keyFile, tls.keyPem, { mode: 0o600 });
+  const configFile = join(dir, "tls.cfg");
+  writeFileSync(configFile, kamailioTlsCfg({ certFile, keyFile }));
+  return configFile;
 }
 
 function tcpOpen(port: number): Promise<boolean> {

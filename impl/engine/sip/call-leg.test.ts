@@ -182,7 +182,7 @@ describe("CallLeg offer/answer and session refresh failure handling (fake dialog
     assert.deepEqual(dialog.byes, [['Reason: SIP;cause=408;text="Session refresh failed"']]);
     assert.deepEqual(
       events.map((e) => [e.status, e.reason]),
-      [["Terminated", "481 to the session refresh"]],
+      [["Terminated", "481 Refused to the session refresh (RFC 4028 §10)"]],
     );
   });
 });

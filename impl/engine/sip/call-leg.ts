@@ -1,11 +1,13 @@
 import type { SessionEvent, SessionStatus } from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
+import { answerRemoteOffer } from "./answer-remote-offer.ts";
 import { reasonOf, sdpBody, sdpOf, sendReinvite, sendUpdate, updateServer } from "./dialog-requests.ts";
 import type { MediaAnchor } from "./media-anchor.ts";
-import { answerDirection, holdDirection, sdpDirection, sdpOrigin, withDirection } from "./sdp-direction.ts";
+import { holdDirection, sdpDirection, sdpOrigin, withDirection } from "./sdp-direction.ts";
+import { sendSessionRefresh } from "./send-session-refresh.ts";
 import { SessionRefresher } from "./session-refresher.ts";
 import { engineFailureFromSip } from "./session-status-from-sip.ts";
-import { parseSessionExpires, uasSessionTimer } from "./session-timer.ts";
+import { parseSessionExpires } from "./session-timer.ts";
 import type { IncomingRequestMessage, IncomingResponseMessage, Session, UserAgentCore } from "./sip-core.ts";
 
 export const ALLOW = "Allow: INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, OPTIONS";
@@ -27,13 +29,12 @@ export interface CallLegContext {
   log(level: "debug" | "info" | "warn" | "error", message: string): void;
 }
 
-/** Answers a remote request: a final response code, an SDP body and extra headers. */
-type Respond = (code: number, body?: string, headers?: string[]) => void;
-
 /**
  * What both call directions share once a dialog exists: offer/answer state (RFC 3264, RFC 3311 for
  * UPDATE), hold and resume by re-INVITE, session timers (RFC 4028), remote UPDATE/re-INVITE/BYE, and
  * teardown with a Reason (RFC 3326). Subclasses add the INVITE transaction of their direction.
+ * Answering remote offers (answer-remote-offer.ts) and sending session refreshes
+ * (send-session-refresh.ts) live beside it and work on its state, which is public to this engine.
  */
 export abstract class CallLeg {
   session: Session | undefined;
@@ -50,37 +51,34 @@ export abstract class CallLeg {
   answerOwed = false;
   status: SessionStatus = "Initial";
   /** Methods the peer listed in its Allow header (RFC 3261 §20.5), to pick UPDATE for refreshes. */
-  protected readonly peerAllows = new Set<string>();
-  protected readonly timer: SessionRefresher;
+  readonly peerAllows = new Set<string>();
+  readonly timer: SessionRefresher;
   /** The o= line of the last SDP the network sent: an unchanged one is a refresh, not a change (RFC 3264 §8). */
-  private networkOrigin: string | undefined;
+  networkOrigin: string | undefined;
 
   constructor(
     readonly mediaSessionId: string,
     readonly registrationId: string,
     readonly callId: string,
     protected readonly contact: string,
-    protected readonly ctx: CallLegContext,
+    readonly ctx: CallLegContext,
   ) {
     this.timer = new SessionRefresher(
-      { refresh: () => this.refreshSession(), expired: () => this.sessionExpired() },
+      { refresh: () => sendSessionRefresh(this), expired: () => this.sessionExpired() },
       ctx.sessionTimerScale,
     );
   }
 
-  protected get leg() {
+  /** How the media anchor names this leg. */
+  get ids() {
     return { mediaSessionId: this.mediaSessionId, callId: this.callId };
   }
 
-  protected contactHeader(): string {
+  contactHeader(): string {
     return `Contact: <${this.contact}>`;
   }
 
-  protected emit(
-    status: SessionStatus,
-    reason: string,
-    sdp?: { offerSdp?: string; answerSdp?: string },
-  ): void {
+  emit(status: SessionStatus, reason: string, sdp?: { offerSdp?: string; answerSdp?: string }): void {
     if (this.terminated) return;
     this.status = status;
     this.ctx.emit({ mediaSessionId: this.mediaSessionId, status, reason, ...sdp });
@@ -104,7 +102,7 @@ export abstract class CallLeg {
       },
       onInvite: (reinvite) => {
         this.notePeer(reinvite.message);
-        void this.onRemoteOffer("re-INVITE", reinvite.message, (code, body, headers) => {
+        void answerRemoteOffer(this, "re-INVITE", reinvite.message, (code, body, headers) => {
           if (code >= 300)
             reinvite.reject({ statusCode: code, ...(headers ? { extraHeaders: headers } : {}) });
           else
@@ -144,14 +142,14 @@ export abstract class CallLeg {
   protected async acceptAnswer(sdp: string): Promise<string> {
     this.offerPending = false;
     this.networkOrigin = sdpOrigin(sdp);
-    this.remoteSdp = await this.ctx.anchor.answer({ ...this.leg, from: "network" }, sdp);
+    this.remoteSdp = await this.ctx.anchor.answer({ ...this.ids, from: "network" }, sdp);
     return this.remoteSdp;
   }
 
   /** An offer from the network, through the media anchor, for the device to answer. */
-  protected async acceptOffer(sdp: string): Promise<string> {
+  async acceptOffer(sdp: string): Promise<string> {
     this.networkOrigin = sdpOrigin(sdp);
-    this.remoteSdp = await this.ctx.anchor.offer({ ...this.leg, from: "network" }, sdp);
+    this.remoteSdp = await this.ctx.anchor.offer({ ...this.ids, from: "network" }, sdp);
     return this.remoteSdp;
   }
 
@@ -159,7 +157,7 @@ export abstract class CallLeg {
   onUpdate(message: IncomingRequestMessage): void {
     const uas = updateServer(this.ctx.core, message);
     this.notePeer(message);
-    void this.onRemoteOffer("UPDATE", message, (code, body, headers) => {
+    void answerRemoteOffer(this, "UPDATE", message, (code, body, headers) => {
       if (code >= 300) uas.reject({ statusCode: code, ...(headers ? { extraHeaders: headers } : {}) });
       else
         uas.accept({
@@ -172,80 +170,6 @@ export abstract class CallLeg {
   }
 
   /**
-   * A remote UPDATE or re-INVITE, with an offer, without one (a re-INVITE then gets our offer in the
-   * 2xx), or as a bare session refresh. The gateway answers at once from the device's last SDP with
-   * the direction the offer allows (RFC 3264 §6.1), through the media anchor, and reports a change:
-   * Hold when the far end put the call on hold, Resume when it took it off. RFC 3311 §5.2: "If an
-   * UPDATE is received that contains an offer, and the UAS has generated an offer ... to which it has
-   * not yet received an answer, the UAS MUST reject the UPDATE with a 491 response"; one that arrives
-   * while the UAS owes an answer gets 500 with Retry-After.
-   */
-  private async onRemoteOffer(
-    method: "UPDATE" | "re-INVITE",
-    message: IncomingRequestMessage,
-    respond: Respond,
-  ) {
-    const offer = sdpOf(message);
-    if (offer && this.offerPending) return respond(491);
-    if (offer && this.answerOwed)
-      return respond(500, undefined, [`Retry-After: ${1 + Math.floor(Math.random() * 5)}`]);
-    const timer = this.confirmed
-      ? uasSessionTimer(
-          {
-            sessionExpires: message.getHeader("session-expires"),
-            supportsTimer: /\btimer\b/i.test(message.getHeaders("supported").join(",")),
-          },
-          {
-            minSeSec: this.ctx.minSeSec,
-            ...(this.timer.interval ? { currentSec: this.timer.interval.deltaSec } : {}),
-          },
-        )
-      : undefined;
-    if (timer && "reject" in timer) return respond(422, undefined, [`Min-SE: ${timer.minSeSec}`]);
-    const timerHeaders = timer?.headers ?? [];
-    const refreshed = () => {
-      if (timer) this.timer.negotiated({ deltaSec: timer.deltaSec, refresher: timer.refresher }, "uas");
-      else if (this.timer.interval) this.timer.restart();
-    };
-    if (!offer) {
-      if (method === "re-INVITE") {
-        if (!this.localSdp) return respond(488, undefined, ['Warning: 399 gateway "No session to offer"']);
-        // RFC 3261 §14.2: a re-INVITE without an offer gets ours in the 2xx; the answer comes in the ACK.
-        this.offerPending = true;
-      }
-      respond(200, method === "re-INVITE" ? this.localSdp : undefined, timerHeaders);
-      refreshed();
-      return;
-    }
-    if (!this.deviceSdp)
-      return respond(488, undefined, ['Warning: 399 gateway "The device has not given its SDP yet"']);
-    const unchanged = sdpOrigin(offer) === this.networkOrigin && this.localSdp !== undefined;
-    try {
-      const remote = await this.acceptOffer(offer);
-      const direction = sdpDirection(offer);
-      const answer = await this.ctx.anchor.answer(
-        { ...this.leg, from: "device" },
-        withDirection(this.deviceSdp, answerDirection(direction, sdpDirection(this.deviceSdp))),
-      );
-      this.localSdp = answer;
-      respond(200, answer, timerHeaders);
-      refreshed();
-      if (unchanged) return; // a session refresh with the same SDP changes nothing for the device
-      const status: SessionStatus = !this.confirmed
-        ? this.status
-        : direction === "sendonly" || direction === "inactive"
-          ? "Hold"
-          : this.status === "Hold"
-            ? "Resume"
-            : this.status;
-      this.emit(status, `${method} from the network`, { offerSdp: remote, answerSdp: answer });
-    } catch (error) {
-      this.ctx.log("warn", `answering ${method} failed: ${(error as Error).message}`);
-      respond(488);
-    }
-  }
-
-  /**
    * Device-side media change: UPDATE in an early dialog, re-INVITE in a confirmed one (RFC 3311 §5.1:
    * UPDATE is for changes "before the initial INVITE has been answered").
    */
@@ -255,7 +179,7 @@ export abstract class CallLeg {
       throw new EngineError("invalid_state", "no dialog yet: the network has not answered the INVITE");
     if (this.offerPending || this.answerOwed)
       throw new EngineError("glare", "an offer/answer exchange is in progress");
-    const sdp = await this.ctx.anchor.offer({ ...this.leg, from: "device" }, offerSdp);
+    const sdp = await this.ctx.anchor.offer({ ...this.ids, from: "device" }, offerSdp);
     const before = { status: this.status, deviceSdp: this.deviceSdp };
     this.offerPending = true;
     this.status = status;
@@ -313,46 +237,6 @@ export abstract class CallLeg {
     await this.changeMedia(withDirection(base, direction), onHold ? "Hold" : "Resume");
   }
 
-  /**
-   * RFC 4028 §10: the refresher sends a session refresh request — UPDATE without a body when the peer
-   * allows it (no new offer/answer needed), else a re-INVITE with the unchanged SDP.
-   */
-  private refreshSession(attempt = 1): void {
-    const session = this.session;
-    if (!session || !this.confirmed || this.terminated) return;
-    if (this.offerPending || this.answerOwed) {
-      this.timer.restart(); // the exchange in flight refreshes the session when it completes
-      return;
-    }
-    const headers = [ALLOW, this.contactHeader(), ...this.timer.requestHeaders(this.ctx.minSeSec)];
-    const done = (response: IncomingResponseMessage) => {
-      this.offerPending = false;
-      const code = response.statusCode ?? 500;
-      if (code >= 200 && code < 300) {
-        this.timer.negotiated(parseSessionExpires(response.getHeader("session-expires")), "uac");
-      } else if (code === 422 && attempt === 1) {
-        // RFC 4028 §7.4: retry with a Session-Expires no smaller than the Min-SE of the 422.
-        this.timer.raiseTo(Number(response.getHeader("min-se")?.split(";")[0] ?? 0));
-        this.refreshSession(2);
-      } else if (code === 408 || code === 481) {
-        // RFC 4028 §10: a refresh that times out or gets 408 or 481 ends the session with BYE.
-        this.endWithBye('SIP;cause=408;text="Session refresh failed"', `${code} to the session refresh`);
-      } else this.timer.restart();
-    };
-    if (this.peerAllows.has("UPDATE")) {
-      void sendUpdate(session, { extraHeaders: headers }).then(done);
-      return;
-    }
-    if (!this.localSdp) return;
-    this.offerPending = true;
-    try {
-      void sendReinvite(session, { body: sdpBody(this.localSdp), extraHeaders: headers }).then(done);
-    } catch {
-      this.offerPending = false;
-      this.timer.restart();
-    }
-  }
-
   /** RFC 4028 §10: no refresh came in time; "the UA SHOULD send a BYE to terminate the session". */
   private sessionExpired(): void {
     this.endWithBye(
@@ -362,7 +246,7 @@ export abstract class CallLeg {
   }
 
   /** The network side ended the session for us: BYE with a Reason, and Terminated reported. */
-  private endWithBye(reason: string, description: string): void {
+  endWithBye(reason: string, description: string): void {
     if (this.session && this.confirmed && !this.terminated)
       this.session.bye(undefined, { extraHeaders: [`Reason: ${reason}`] });
     this.finish("Terminated", description);

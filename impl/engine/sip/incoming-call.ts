@@ -32,6 +32,8 @@ export class IncomingCall extends CallLeg {
     this.peerRequires100rel = tags("require").includes("100rel");
     this.peerSupports100rel = this.peerRequires100rel || tags("supported").includes("100rel");
     this.notePeer(invite.message);
+    // The INVITE's offer awaits the device's answer: RFC 3311 §5.2 refuses another offer meanwhile.
+    this.answerOwed = sdpOf(invite.message) !== undefined;
     invite.delegate = {
       onCancel: (cancel) => {
         const reason = reasonOf(cancel);
@@ -43,6 +45,11 @@ export class IncomingCall extends CallLeg {
         this.finish("SessionCancelled", `CANCEL${reason ? ` (Reason: ${reason})` : ""}`);
       },
     };
+  }
+
+  /** The INVITE came without an offer and the device has not made one yet (in a 183 or the 200). */
+  get awaitsDeviceOffer(): boolean {
+    return sdpOf(this.invite.message) === undefined && this.localSdp === undefined;
   }
 
   /** The network offer of the INVITE (after the media anchor), if it had one. */
@@ -69,16 +76,18 @@ export class IncomingCall extends CallLeg {
       throw new EngineError("invalid_state", "the call is already answered or ended");
     let body: string | undefined;
     if (sdp !== undefined) {
-      const leg = { ...this.leg, from: "device" as const };
+      const leg = { ...this.ids, from: "device" as const };
       const offered = sdpOf(this.invite.message) !== undefined;
       body = offered ? await this.ctx.anchor.answer(leg, sdp) : await this.ctx.anchor.offer(leg, sdp);
       // Without an offer in the INVITE, the device's SDP is the offer; the answer comes in PRACK or ACK.
       if (!offered && this.localSdp === undefined) this.offerPending = true;
+      if (offered) this.answerOwed = false;
       this.deviceSdp = sdp;
       this.localSdp = body;
     }
     if (response.code === 200) {
       this.answeredFinal = true;
+      this.answerOwed = false; // the INVITE transaction ends here, answered or not
       this.stopRetransmission();
       const timer = IncomingCall.sessionTimer(this.invite.message, this.ctx.minSeSec);
       const timerHeaders = timer && !("reject" in timer) ? timer.headers : [];

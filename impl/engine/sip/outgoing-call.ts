@@ -49,7 +49,7 @@ export class OutgoingCall extends CallLeg {
     const to = sipUriFromAddress(o.receiverAddress, this.domain);
     if (o.offerSdp !== undefined && this.localSdp === undefined) {
       this.deviceSdp = o.offerSdp;
-      this.localSdp = await this.ctx.anchor.offer({ ...this.leg, from: "device" }, o.offerSdp);
+      this.localSdp = await this.ctx.anchor.offer({ ...this.ids, from: "device" }, o.offerSdp);
     }
     const minSe = Math.max(this.ctx.minSeSec, minSeSec ?? 0);
     const name = o.originatorName ? `"${o.originatorName.replace(/["\\]/g, "")}" ` : "";
@@ -213,7 +213,7 @@ export class OutgoingCall extends CallLeg {
     if (!send) return false;
     this.awaitingAnswer = undefined;
     this.deviceSdp = answerSdp;
-    this.localSdp = await this.ctx.anchor.answer({ ...this.leg, from: "device" }, answerSdp);
+    this.localSdp = await this.ctx.anchor.answer({ ...this.ids, from: "device" }, answerSdp);
     this.answerOwed = false;
     send(this.localSdp);
     return true;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { freePort } from "../../../scripts/lab/free-port.ts";
 import { runSipp } from "../../../scripts/lab/sipp.ts";
-import { deviceSdp, hangUp, originate, putStatus, statusEvent } from "./testing/call-steps.ts";
+import { deviceSdp, getSession, hangUp, originate, putStatus, statusEvent } from "./testing/call-steps.ts";
 import { ALICE, BOB, type SipLabGateway, sid, startSipLabGateway } from "./testing/sip-lab-gateway.ts";
 import { sippCallee, sippPassed } from "./testing/sipp-callee.ts";
 import { receivedRequests } from "./testing/sipp-trace.ts";
@@ -88,6 +88,64 @@ describe("session timers (RFC 4028): refresh and expiry, time compressed 50× on
     // An unchanged SDP in the refresh is no media change: nothing between Connected and the BYE.
     assert.deepEqual(gw.statuses(id), ["Connected", "Terminated"]);
   });
+
+  for (const [method, scenario, want] of [
+    [
+      "UPDATE",
+      "uas-session-refresh-422.xml",
+      [
+        ["90;refresher=uac", "90"],
+        ["180;refresher=uac", "180"],
+        ["180;refresher=uac", "180"],
+      ],
+    ],
+    [
+      "INVITE",
+      "uas-session-refresh-reinvite-422.xml",
+      [
+        ["1800", "90"], // the initial INVITE
+        ["90;refresher=uac", "90"],
+        ["180;refresher=uac", "180"],
+      ],
+    ],
+  ] as const)
+    it(`retries a ${method} session refresh refused with 422 at once with Session-Expires and Min-SE raised to the 422's Min-SE`, async () => {
+      const number = method === "UPDATE" ? "+34911000424" : "+34911000425";
+      const sipp = await sippCallee(gw, number, scenario);
+      const id = await originate(gw, registrationId, number, deviceSdp(40000));
+      await statusEvent(gw, id, 0, "Terminated", /^BYE$/, {}, 10_000);
+      await sippPassed(sipp);
+      const requests = receivedRequests((await sipp.done).messages, method);
+      assert.deepEqual(
+        requests.map((r) => [r.header("session-expires"), r.header("min-se")]),
+        want,
+      );
+      // The 422 changed nothing the device sees.
+      assert.deepEqual(gw.statuses(id), ["Connected", "Terminated"]);
+    });
+
+  for (const [code, scenario, method] of [
+    [408, "uas-session-refresh-408.xml", "UPDATE"],
+    [481, "uas-session-refresh-481.xml", "re-INVITE"],
+  ] as const)
+    it(`ends the session Terminated, with BYE (Reason cause=408), when the ${method} refresh gets ${code}`, async () => {
+      const number = `+34911000${code}`;
+      const sipp = await sippCallee(gw, number, scenario);
+      const id = await originate(gw, registrationId, number, deviceSdp(40000));
+      await statusEvent(
+        gw,
+        id,
+        0,
+        "Terminated",
+        new RegExp(`^${code} [^]+ to the session refresh \\(RFC 4028 §10\\)$`),
+        {},
+        10_000,
+      );
+      await sippPassed(sipp);
+      assert.deepEqual(gw.statuses(id), ["Connected", "Terminated"]);
+      // The API client sees the end too.
+      assert.equal((await getSession(gw, id)).status, "Terminated");
+    });
 
   it("ends the session with BYE (Reason cause=408) when the refresher lets it expire", async () => {
     const number = "+34911000423";

@@ -39,6 +39,11 @@ export interface SipEngineOptions {
   readonly sessionTimerScale?: number;
   /** Media anchor hook; default pass-through. */
   readonly mediaAnchor?: MediaAnchor;
+  /**
+   * SIP over TLS (transport "tls"): `ca` (PEM) replaces Node's trust store for the proxy's certificate,
+   * which must name the proxy host; `rejectUnauthorized` defaults to true. The gateway is a TLS client
+   * only: requests for it come back over its connection to the proxy.
+   */
   readonly tls?: { readonly ca?: string; readonly rejectUnauthorized?: boolean };
   readonly log?: (level: "debug" | "info" | "warn" | "error", message: string) => void;
 }
@@ -46,7 +51,7 @@ export interface SipEngineOptions {
 /** A started SIP engine: its factory for createGateway, and hooks for fault tests. */
 export interface StartedSipEngine {
   readonly factory: (listener: EngineListener) => Engine;
-  /** host:port the gateway listens on for SIP. */
+  /** host:port the gateway announces in Via and Contact: its listener, or (TLS, WS) its connection to the proxy. */
   readonly local: { readonly host: string; readonly port: number };
   /** Closes the flow to the outbound proxy as a network fault would. */
   dropProxyFlow(): void;
@@ -221,7 +226,15 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
       return;
     }
     if (call instanceof IncomingCall && !call.confirmed && request.status !== call.status) {
-      // An offerless incoming INVITE: the device's SDP is the offer in 183/200.
+      // An offerless incoming INVITE: the device's first SDP is the offer in 183/200. Any other new
+      // offer before the answer travels alone, in an UPDATE (RFC 3311 §5.1) with the current status.
+      // RFC 3261 §13.3.1: once the UAS "has sent or received an answer to the initial offer, it MUST
+      // NOT generate subsequent offers in any responses to the initial INVITE".
+      if (!call.awaitsDeviceOffer)
+        throw new EngineError(
+          "invalid_state",
+          `a new offer before the answer is sent with the current status ${call.status} (UPDATE), not with ${request.status}`,
+        );
       await call.answer(request.status, request.offerSdp);
       return;
     }
@@ -249,7 +262,9 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
   }
 
   return {
-    local: ua.transport.sentBy,
+    get local() {
+      return ua.transport.sentBy;
+    },
     dropProxyFlow: () => ua.transport.dropProxyFlow(),
     factory(l) {
       listener = l;

@@ -19,6 +19,8 @@ export interface Binding {
   readonly phoneNumber: string;
   readonly callId: string;
   cseq: number;
+  /** The Contact URI the registrar last accepted for this binding. */
+  contact: string | undefined;
   expiresAt: Date;
   timer: NodeJS.Timeout | undefined;
   createdAt: number;
@@ -45,6 +47,7 @@ export class SipRegistrations implements RegistrationEngine {
       phoneNumber: request.phoneNumber,
       callId: `${randomBytes(10).toString("hex")}`,
       cseq: 0,
+      contact: undefined,
       expiresAt: request.expiresAt,
       timer: undefined,
       createdAt: Date.now(),
@@ -148,10 +151,23 @@ export class SipRegistrations implements RegistrationEngine {
    * Sends one REGISTER (retried with credentials by the core on 401/407) and resolves with the
    * expiry the registrar granted, in seconds.
    */
-  private send(binding: Binding, expiresSec: number): Promise<number> {
+  private async send(binding: Binding, expiresSec: number): Promise<number> {
+    // Over TLS and WS the Contact names the port of the connection to the proxy: open it first. A
+    // proxy that cannot be reached, or whose certificate does not verify, fails here.
+    await this.ua.transport.ensureConnected().catch((error: Error) => {
+      throw new EngineError(
+        "network_unreachable",
+        `REGISTER ${binding.phoneNumber}: outbound proxy unreachable: ${error.message}`,
+        { cause: error },
+      );
+    });
     const { core } = this.ua;
     const aor = new URI("sip", binding.phoneNumber, this.options.domain);
     const contact = this.ua.contactFor(binding.registrationId);
+    // Over TLS and WS the Contact names the connection's port, which a new connection changes: the
+    // binding moves, and the old Contact is removed in the same REGISTER (RFC 3261 §10.2.2) so that
+    // the registrar does not keep forking calls to a connection that is gone.
+    const moved = binding.contact !== undefined && binding.contact !== contact ? binding.contact : undefined;
     binding.cseq += 1;
     const message = core.makeOutgoingRequestMessage(
       "REGISTER",
@@ -161,6 +177,7 @@ export class SipRegistrations implements RegistrationEngine {
       { callId: binding.callId, cseq: binding.cseq },
       [
         `Contact: <${contact}>;expires=${expiresSec}`,
+        ...(moved ? [`Contact: <${moved}>;expires=0`] : []),
         `Expires: ${expiresSec}`,
         "Allow: INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, OPTIONS",
       ],
@@ -180,6 +197,7 @@ export class SipRegistrations implements RegistrationEngine {
       const request = core.register(message, {
         onAccept: (response) => {
           binding.cseq = Math.max(binding.cseq, response.message.cseq);
+          binding.contact = contact;
           resolve(grantedExpires(response.message.getHeaders("contact"), binding.registrationId, expiresSec));
         },
         onReject: refused,

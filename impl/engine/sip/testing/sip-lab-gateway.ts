@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { type Lab, startLab } from "../../../../scripts/lab/lab.ts";
+import { ensureDevCa } from "../../../../scripts/dev-ca/dev-ca.ts";
+import { type Lab, type LabTlsOptions, startLab } from "../../../../scripts/lab/lab.ts";
 import { createDevIssuer } from "../../../auth/dev-issuer.ts";
 import { createJwtVerifier } from "../../../auth/jwt-verifier.ts";
 import { createGateway, type Gateway } from "../../../gateway.ts";
@@ -29,6 +31,8 @@ export interface SipLabGateway {
   readonly events: DomainEvent[];
   readonly baseUrl: string;
   readonly credentialsFile: string;
+  /** What the SIP engine logged ("level message"), newest last (at most 500 lines). */
+  readonly logs: string[];
   request(
     method: string,
     path: string,
@@ -49,7 +53,12 @@ export interface SipLabGateway {
  */
 export async function startSipLabGateway(
   options: {
-    transport?: "udp" | "tcp" | "ws";
+    transport?: "udp" | "tcp" | "tls" | "ws";
+    /**
+     * TLS only: the certificate the lab's Kamailio serves and the CA (PEM) the gateway trusts.
+     * Default: a fresh development CA (scripts/dev-ca/dev-ca.ts) issues the one and is the other.
+     */
+    tls?: { readonly lab: LabTlsOptions; readonly trustCaPem: string };
     mode?: "per-number" | "trunk";
     registerExpiresSec?: number;
     sessionExpiresSec?: number;
@@ -66,15 +75,23 @@ export async function startSipLabGateway(
     [ALICE, "alice-secret"],
     [BOB, "bob-secret"],
   ]);
-  const lab = await startLab({ credentials: options.subscribers === false ? new Map() : credentials });
+  const transport = options.transport ?? "tcp";
+  const caDir = transport === "tls" && !options.tls ? mkdtempSync(join(tmpdir(), "sip-lab-ca-")) : undefined;
+  const tls = caDir ? testCaTls(caDir) : options.tls;
+  const lab = await startLab({
+    credentials: options.subscribers === false ? new Map() : credentials,
+    ...(transport === "tls" && tls ? { tls: tls.lab } : {}),
+  });
   const credentialsFile = join(lab.dir, "gateway-credentials.json");
   writeFileSync(credentialsFile, JSON.stringify(Object.fromEntries(credentials)));
-  const transport = options.transport ?? "tcp";
+  const logs: string[] = [];
+  const proxyPort = { udp: lab.sipPort, tcp: lab.sipPort, tls: lab.tlsPort ?? 0, ws: lab.wsPort }[transport];
   const engine = await startSipEngine({
     transport,
     localHost: "127.0.0.1",
     localPort: 0,
-    outboundProxy: { host: "127.0.0.1", port: transport === "ws" ? lab.wsPort : lab.sipPort },
+    outboundProxy: { host: "127.0.0.1", port: proxyPort },
+    ...(transport === "tls" && tls ? { tls: { ca: tls.trustCaPem } } : {}),
     domain: lab.domain,
     registrationMode: options.mode ?? "per-number",
     credentials: (phone) => {
@@ -86,6 +103,8 @@ export async function startSipLabGateway(
     ...(options.inviteTimeoutMs ? { inviteTimeoutMs: options.inviteTimeoutMs } : {}),
     ...(options.sessionTimerScale ? { sessionTimerScale: options.sessionTimerScale } : {}),
     log: (level, message) => {
+      logs.push(`${level} ${message}`);
+      if (logs.length > 500) logs.shift();
       if (process.env.SIP_TEST_LOG || level === "error") console.error(`[sip ${level}] ${message}`);
     },
   });
@@ -142,6 +161,7 @@ export async function startSipLabGateway(
     events,
     baseUrl,
     credentialsFile,
+    logs,
     request,
     async register(phone = ALICE, expireTime) {
       const res = await request("POST", "/webrtc-registration/v0.3/sessions", {
@@ -185,6 +205,16 @@ export async function startSipLabGateway(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await gateway.close();
       await lab.stop();
+      if (caDir) rmSync(caDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A development CA made for one test run: Kamailio serves its loopback certificate, the gateway trusts it. */
+export function testCaTls(dir: string): { lab: LabTlsOptions; trustCaPem: string } {
+  const ca = ensureDevCa(join(dir, "ca"));
+  return {
+    lab: { certPem: ca.serverCertPem, keyPem: ca.serverKeyPem, caFile: ca.caFile },
+    trustCaPem: ca.caCertPem,
   };
 }

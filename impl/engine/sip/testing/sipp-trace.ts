@@ -5,6 +5,8 @@ export interface TracedMessage {
   readonly startLine: string;
   /** The value of the first header with this name (case-insensitive), if any. */
   header(name: string): string | undefined;
+  /** Every value of a header (case-insensitive), in order, e.g. each Via of a proxied request. */
+  headers(name: string): string[];
   readonly body: string;
 }
 
@@ -29,6 +31,7 @@ export function sippTrace(log: string): TracedMessage[] {
       direction: head[1] as "received" | "sent",
       startLine: lines[0] ?? "",
       header: (name) => headers.find(([n]) => n === name.toLowerCase())?.[1],
+      headers: (name) => headers.filter(([n]) => n === name.toLowerCase()).map(([, value]) => value),
       body: split === -1 ? "" : text.slice(split + 2).trim(),
     });
   }

@@ -1,6 +1,6 @@
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer, type Server, connect as tcpConnect } from "node:net";
-import { createServer as createTlsServer, connect as tlsConnect } from "node:tls";
+import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import { WebSocket } from "ws";
 import { type FlowEvents, type SipFlow, streamFlow, webSocketFlow } from "./sip-flow.ts";
 import { messageRouting } from "./sip-message-routing.ts";
@@ -10,18 +10,17 @@ export type SipTransportName = "udp" | "tcp" | "tls" | "ws";
 
 export interface NodeTransportOptions {
   readonly transport: SipTransportName;
-  /** Address the gateway listens on and announces in Via and Contact; never `*.invalid`. */
+  /** Address the gateway listens on (or connects from) and announces in Via and Contact; never `*.invalid`. */
   readonly localHost: string;
-  /** Listening port for UDP/TCP/TLS (0 = chosen by the kernel); unused for WS (client only). */
+  /** Listening port for UDP/TCP (0 = chosen by the kernel); unused for TLS and WS (client only). */
   readonly localPort: number;
   /** The outbound proxy every request goes to (RFC 3261 §8.1.2). For WS, `path` is the URL path. */
   readonly proxy: { readonly host: string; readonly port: number; readonly path?: string };
-  readonly tls?: {
-    readonly ca?: string | Buffer;
-    readonly cert?: string | Buffer;
-    readonly key?: string | Buffer;
-    readonly rejectUnauthorized?: boolean;
-  };
+  /**
+   * How the TLS client verifies the proxy's certificate: `ca` replaces Node's default trust store
+   * (PEM); `rejectUnauthorized` defaults to true and stays so outside tests.
+   */
+  readonly tls?: { readonly ca?: string | Buffer; readonly rejectUnauthorized?: boolean };
   /** RFC 3261 T1, ms (default 500): UDP request retransmissions start here. */
   readonly t1Ms?: number;
   /** A complete SIP message arrived. */
@@ -44,6 +43,11 @@ const SOURCE_TTL_MS = 64_000;
  * proxy, so thousands of registrations use one socket; responses go back on the flow (or to the
  * address, for UDP) the request came from, honouring rport (RFC 3581 §4). sip.js transactions
  * assume a reliable transport, so over UDP this class retransmits requests (Timers A and E).
+ *
+ * Over TLS and WS the gateway is a client only: it holds no server certificate, so it announces the
+ * local address of its connection to the proxy in Via and Contact, and the proxy sends requests for
+ * it back over that connection, as proxies do for WebSocket clients (RFC 7118) and for clients
+ * behind NAT (RFC 5626). A listener without a certificate could not complete a single handshake.
  */
 export class NodeTransport {
   /** As sip.js puts it into Via: "UDP", "TCP", "TLS" or "WS". */
@@ -65,11 +69,18 @@ export class NodeTransport {
     this.retransmitter = new UdpRetransmitter(options.t1Ms ?? 500, (raw) => this.sendUdp(raw));
   }
 
-  /** host:port to put in Via sent-by and Contact: the listening port, or the WS socket's own. */
+  /**
+   * host:port to put in Via sent-by and Contact: the listening port (UDP, TCP), or the local port of
+   * the connection to the proxy (TLS, WS; 0 until {@link ensureConnected} opened it).
+   */
   get sentBy(): { host: string; port: number } {
-    if (this.options.transport === "ws")
-      return { host: this.options.localHost, port: this.proxyFlow?.local.port ?? 0 };
+    if (this.clientOnly) return { host: this.options.localHost, port: this.proxyFlow?.local.port ?? 0 };
     return { host: this.options.localHost, port: this.listeningPort };
+  }
+
+  /** TLS and WS: no listener; everything travels on the connection to the proxy. */
+  private get clientOnly(): boolean {
+    return this.options.transport === "tls" || this.options.transport === "ws";
   }
 
   /** Whether the flow to the outbound proxy is up (always true for UDP once bound). */
@@ -77,7 +88,11 @@ export class NodeTransport {
     return this.options.transport === "udp" ? this.udp !== undefined : (this.proxyFlow?.open ?? false);
   }
 
-  /** Binds the listener (UDP socket, TCP or TLS server) and, for WS, opens the proxy flow. */
+  /**
+   * Binds the listener (UDP socket, TCP server); for WS opens the proxy flow. For TLS it starts
+   * opening the flow without waiting for it: a proxy whose certificate cannot be verified fails the
+   * requests that need it (with the reason logged), not the gateway's start.
+   */
   async listen(): Promise<void> {
     const { transport, localHost, localPort } = this.options;
     if (transport === "udp") {
@@ -95,15 +110,8 @@ export class NodeTransport {
       });
       this.udp = socket;
       this.listeningPort = socket.address().port;
-    } else if (transport === "tcp" || transport === "tls") {
-      const tls = this.options.tls;
-      const server =
-        transport === "tls"
-          ? createTlsServer(
-              { ...(tls?.cert ? { cert: tls.cert } : {}), ...(tls?.key ? { key: tls.key } : {}) },
-              (s) => this.adopt(s),
-            )
-          : createServer((s) => this.adopt(s));
+    } else if (transport === "tcp") {
+      const server = createServer((s) => this.adopt(s));
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(localPort, localHost, () => {
@@ -114,8 +122,11 @@ export class NodeTransport {
       this.server = server;
       const address = server.address();
       this.listeningPort = typeof address === "object" && address ? address.port : localPort;
-    } else {
+    } else if (transport === "ws") {
       await this.proxy();
+    } else {
+      // TLS: try at once so that a certificate problem shows in the log at start-up (proxy() logs it).
+      this.proxy().catch(() => undefined);
     }
     this.sweep = setInterval(() => this.sweepSources(), 10_000);
     this.sweep.unref();
@@ -195,7 +206,7 @@ export class NodeTransport {
   };
 
   private adopt(socket: import("node:net").Socket): void {
-    const flow = streamFlow(this.protocol === "TLS" ? "TLS" : "TCP", socket, this.flowEvents);
+    const flow = streamFlow("TCP", socket, this.flowEvents);
     this.inbound.add(flow);
   }
 
@@ -213,6 +224,12 @@ export class NodeTransport {
       },
       (error: unknown) => {
         this.connecting = undefined;
+        // A certificate that does not verify is a configuration problem: say so where operators look.
+        const { host, port } = this.options.proxy;
+        this.options.log?.(
+          "warn",
+          `cannot open the ${this.protocol} flow to ${host}:${port}: ${(error as Error).message}`,
+        );
         throw error;
       },
     );
@@ -240,15 +257,18 @@ export class NodeTransport {
         ws.once("error", reject);
         return;
       }
-      const socket =
-        transport === "tls"
-          ? tlsConnect({
-              host: proxy.host,
-              port: proxy.port,
-              ...(tls?.ca ? { ca: tls.ca } : {}),
-              rejectUnauthorized: tls?.rejectUnauthorized ?? true,
-            })
-          : tcpConnect({ host: proxy.host, port: proxy.port, localAddress: this.options.localHost });
+      // The connection leaves from the announced address: the proxy finds it again by that address
+      // and the port, to send requests for the gateway back over it.
+      const from = { host: proxy.host, port: proxy.port, localAddress: this.options.localHost };
+      // RFC 5922 §7.3: the client checks that the certificate names the server it meant to reach
+      // (Node's checkServerIdentity, against the proxy host); `ca` decides which issuers count.
+      // tls.connect passes localAddress on to net.connect, which its ConnectionOptions type omits.
+      const tlsOptions: ConnectionOptions & { localAddress: string } = {
+        ...from,
+        ...(tls?.ca ? { ca: tls.ca } : {}),
+        rejectUnauthorized: tls?.rejectUnauthorized ?? true,
+      };
+      const socket = transport === "tls" ? tlsConnect(tlsOptions) : tcpConnect(from);
       const timer = setTimeout(() => socket.destroy(new Error("connect timeout")), 5000);
       socket.once(transport === "tls" ? "secureConnect" : "connect", () => {
         clearTimeout(timer);

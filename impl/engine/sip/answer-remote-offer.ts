@@ -1,0 +1,101 @@
+import type { SessionStatus } from "../engine.ts";
+import type { CallLeg } from "./call-leg.ts";
+import { sdpOf } from "./dialog-requests.ts";
+import { answerDirection, sdpDirection, sdpOrigin, withDirection } from "./sdp-direction.ts";
+import { uasSessionTimer } from "./session-timer.ts";
+import type { IncomingRequestMessage } from "./sip-core.ts";
+
+/** Answers a remote request: a final response code, an SDP body and extra headers. */
+export type Respond = (code: number, body?: string, headers?: string[]) => void;
+
+/**
+ * A remote UPDATE or re-INVITE, with an offer, without one (a re-INVITE then gets our offer in the
+ * 2xx), or as a bare session refresh. The gateway answers at once from the device's last SDP with
+ * the direction the offer allows (RFC 3264 §6.1), through the media anchor, and reports a change:
+ * Hold when the far end put the call on hold, Resume when it took it off. RFC 3311 §5.2: "If an
+ * UPDATE is received that contains an offer, and the UAS has generated an offer ... to which it has
+ * not yet received an answer, the UAS MUST reject the UPDATE with a 491 response"; one that arrives
+ * while the UAS owes an answer "MUST [be rejected] with a 500 response, and MUST include a
+ * Retry-After header field with a randomly chosen value between 0 and 10 seconds".
+ */
+export async function answerRemoteOffer(
+  leg: CallLeg,
+  method: "UPDATE" | "re-INVITE",
+  message: IncomingRequestMessage,
+  respond: Respond,
+): Promise<void> {
+  const { ctx } = leg;
+  const offer = sdpOf(message);
+  if (offer && leg.offerPending) return refuse(leg, method, respond, 491, "our own offer awaits its answer");
+  if (offer && leg.answerOwed)
+    return refuse(leg, method, respond, 500, "an answer to the network's offer is still owed", [
+      `Retry-After: ${1 + Math.floor(Math.random() * 5)}`,
+    ]);
+  const timer = leg.confirmed
+    ? uasSessionTimer(
+        {
+          sessionExpires: message.getHeader("session-expires"),
+          supportsTimer: /\btimer\b/i.test(message.getHeaders("supported").join(",")),
+        },
+        {
+          minSeSec: ctx.minSeSec,
+          ...(leg.timer.interval ? { currentSec: leg.timer.interval.deltaSec } : {}),
+        },
+      )
+    : undefined;
+  if (timer && "reject" in timer) return respond(422, undefined, [`Min-SE: ${timer.minSeSec}`]);
+  const timerHeaders = timer?.headers ?? [];
+  const refreshed = () => {
+    if (timer) leg.timer.negotiated({ deltaSec: timer.deltaSec, refresher: timer.refresher }, "uas");
+    else if (leg.timer.interval) leg.timer.restart();
+  };
+  if (!offer) {
+    if (method === "re-INVITE") {
+      if (!leg.localSdp) return respond(488, undefined, ['Warning: 399 gateway "No session to offer"']);
+      // RFC 3261 §14.2: a re-INVITE without an offer gets ours in the 2xx; the answer comes in the ACK.
+      leg.offerPending = true;
+    }
+    respond(200, method === "re-INVITE" ? leg.localSdp : undefined, timerHeaders);
+    refreshed();
+    return;
+  }
+  if (!leg.deviceSdp)
+    return respond(488, undefined, ['Warning: 399 gateway "The device has not given its SDP yet"']);
+  const unchanged = sdpOrigin(offer) === leg.networkOrigin && leg.localSdp !== undefined;
+  try {
+    const remote = await leg.acceptOffer(offer);
+    const direction = sdpDirection(offer);
+    const answer = await ctx.anchor.answer(
+      { ...leg.ids, from: "device" },
+      withDirection(leg.deviceSdp, answerDirection(direction, sdpDirection(leg.deviceSdp))),
+    );
+    leg.localSdp = answer;
+    respond(200, answer, timerHeaders);
+    refreshed();
+    if (unchanged) return; // a session refresh with the same SDP changes nothing for the device
+    const status: SessionStatus = !leg.confirmed
+      ? leg.status
+      : direction === "sendonly" || direction === "inactive"
+        ? "Hold"
+        : leg.status === "Hold"
+          ? "Resume"
+          : leg.status;
+    leg.emit(status, `${method} from the network`, { offerSdp: remote, answerSdp: answer });
+  } catch (error) {
+    ctx.log("warn", `answering ${method} failed: ${(error as Error).message}`);
+    respond(488);
+  }
+}
+
+/** An offer that cannot be taken now: refused, and logged, since the device never hears of it. */
+function refuse(
+  leg: CallLeg,
+  method: string,
+  respond: Respond,
+  code: 491 | 500,
+  why: string,
+  headers?: string[],
+): void {
+  leg.ctx.log("debug", `${method} offer in ${leg.callId} refused ${code}: ${why}`);
+  respond(code, undefined, headers);
+}

@@ -1,0 +1,53 @@
+import { ALLOW, type CallLeg } from "./call-leg.ts";
+import { sdpBody, sendReinvite, sendUpdate } from "./dialog-requests.ts";
+import { parseSessionExpires } from "./session-timer.ts";
+import type { IncomingResponseMessage } from "./sip-core.ts";
+
+/**
+ * RFC 4028 §10: the refresher sends a session refresh request — UPDATE without a body when the peer
+ * allows it (no new offer/answer needed), else a re-INVITE with the unchanged SDP. What its final
+ * response does:
+ * - 2xx: the interval it names runs again (RFC 4028 §7.2);
+ * - 422: one retry at once, with Session-Expires and Min-SE raised to the 422's Min-SE (§7.4);
+ * - 408 or 481 (a timeout is a locally made 408): the session ends with BYE (§10; RFC 3261 §12.2.1.2
+ *   "the UAC SHOULD terminate the dialog");
+ * - anything else: the session goes on and the timer runs again.
+ */
+export function sendSessionRefresh(leg: CallLeg, attempt = 1): void {
+  const session = leg.session;
+  if (!session || !leg.confirmed || leg.terminated) return;
+  if (leg.offerPending || leg.answerOwed) {
+    leg.timer.restart(); // the exchange in flight refreshes the session when it completes
+    return;
+  }
+  const headers = [ALLOW, leg.contactHeader(), ...leg.timer.requestHeaders(leg.ctx.minSeSec)];
+  const done = (response: IncomingResponseMessage) => {
+    leg.offerPending = false;
+    if (leg.terminated) return;
+    const code = response.statusCode ?? 500;
+    if (code >= 200 && code < 300) {
+      leg.timer.negotiated(parseSessionExpires(response.getHeader("session-expires")), "uac");
+    } else if (code === 422 && attempt === 1) {
+      leg.timer.raiseTo(Number(response.getHeader("min-se")?.split(";")[0] ?? 0));
+      sendSessionRefresh(leg, 2);
+    } else if (code === 408 || code === 481) {
+      leg.endWithBye(
+        'SIP;cause=408;text="Session refresh failed"',
+        `${code} ${response.reasonPhrase} to the session refresh (RFC 4028 §10)`,
+      );
+    } else leg.timer.restart();
+  };
+  if (leg.peerAllows.has("UPDATE")) {
+    void sendUpdate(session, { extraHeaders: headers }).then(done);
+    return;
+  }
+  if (!leg.localSdp) return;
+  leg.offerPending = true;
+  try {
+    void sendReinvite(session, { body: sdpBody(leg.localSdp), extraHeaders: headers }).then(done);
+  } catch {
+    // sip.js refuses a re-INVITE while another INVITE transaction runs in the dialog (RFC 3261 §14.1).
+    leg.offerPending = false;
+    leg.timer.restart();
+  }
+}
