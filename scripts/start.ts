@@ -19,7 +19,7 @@ const gatewayLab = withLab
   ? await startGatewayLab({
       phoneNumbers,
       dataDir: process.env.DATA_DIR ?? fromRoot("data"),
-      transport: (process.env.SIP_TRANSPORT as "udp" | "tcp" | "ws" | undefined) ?? "tcp",
+      transport: (process.env.SIP_TRANSPORT as "udp" | "tcp" | "tls" | "ws" | undefined) ?? "tcp",
       log: (line) => console.error(`[lab] ${line}`),
     })
   : undefined;

@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureDevCa } from "../dev-ca/dev-ca.ts";
 import { type Lab, startLab } from "./lab.ts";
 
 export interface GatewayLab {
@@ -24,13 +25,28 @@ export interface GatewayLab {
 export async function startGatewayLab(options: {
   phoneNumbers: readonly string[];
   dataDir?: string;
-  transport?: "udp" | "tcp" | "ws";
+  transport?: "udp" | "tcp" | "tls" | "ws";
   log?: (line: string) => void;
 }): Promise<GatewayLab> {
   const dir = resolve(options.dataDir ?? "data", "lab");
   mkdirSync(dir, { recursive: true });
   const credentials = new Map(options.phoneNumbers.map((n) => [n, `lab-${n.slice(1)}`]));
-  const lab = await startLab({ credentials, dir, ...(options.log ? { log: options.log } : {}) });
+  // SIP over TLS: Kamailio presents the development CA's localhost/127.0.0.1 certificate
+  // (<dataDir>/dev-ca, the CA the gateway already trusts for loopback sinks) and the gateway is told
+  // to trust that CA (SIP_TLS_CA_FILE).
+  const tls =
+    options.transport === "tls"
+      ? (() => {
+          const ca = ensureDevCa(resolve(options.dataDir ?? "data", "dev-ca"));
+          return { certPem: ca.serverCertPem, keyPem: ca.serverKeyPem, caFile: ca.caFile };
+        })()
+      : undefined;
+  const lab = await startLab({
+    credentials,
+    dir,
+    ...(tls ? { tls } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
   const credentialsFile = join(dir, "gateway-credentials.json");
   writeFileSync(credentialsFile, JSON.stringify(Object.fromEntries(credentials), null, 2));
   return { lab, env: lab.gatewayEnv(options.transport ?? "tcp", credentialsFile) };
@@ -42,7 +58,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     .map((s) => s.trim());
   const { lab, env } = await startGatewayLab({
     phoneNumbers,
-    transport: (process.env.SIP_TRANSPORT as "udp" | "tcp" | "ws" | undefined) ?? "tcp",
+    transport: (process.env.SIP_TRANSPORT as "udp" | "tcp" | "tls" | "ws" | undefined) ?? "tcp",
     log: (line) => console.error(line),
   });
   for (const [k, v] of Object.entries(env)) console.log(`export ${k}='${v}'`);
