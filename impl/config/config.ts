@@ -96,8 +96,9 @@ export interface SipConfig {
   /** SIP_OUTBOUND_PROXY: `sip:host:port[;transport=…]` or `ws://host:port[/path]`. */
   readonly outboundProxy: { readonly host: string; readonly port: number; readonly path?: string };
   readonly domain: string;
+  /** SIP_LOCAL_HOST: the address the gateway binds and announces (with tls and ws, its end of the proxy connection). */
   readonly localHost: string;
-  /** 0 = a free port chosen at start. */
+  /** SIP_LOCAL_PORT: the UDP/TCP listener's port, 0 = a free port chosen at start; unused with tls and ws (client connections only). */
   readonly localPort: number;
   /** JSON file: {"+34600000001": "password", …} (impl/engine/sip/sip-credentials.ts). */
   readonly credentialsFile: string | undefined;
@@ -265,7 +266,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       undefined;
     if (!proxy?.[1] || !proxy[2])
       problems.push(
-        `SIP_OUTBOUND_PROXY=${rawProxy} must be sip:host:port (or ws://host:port for SIP_TRANSPORT=ws).`,
+        `SIP_OUTBOUND_PROXY=${rawProxy} must be sip:host:port[;transport=udp|tcp|tls] (or ws://host:port for SIP_TRANSPORT=ws).`,
       );
     const registrationMode = oneOf("SIP_REGISTRATION_MODE", "per-number", ["per-number", "trunk"] as const);
     const credentialsFile = env.SIP_CREDENTIALS_FILE ? resolve(env.SIP_CREDENTIALS_FILE) : undefined;
