@@ -87,9 +87,12 @@ Feature: CAMARA WebRTC Events, v0.2.0 - Notification life cycle (conformance sui
     And the notification property "$.data.terminationReason" is "SUBSCRIPTION_EXPIRED"
     And no event notification "subscription-ended" is received on callback-url within 2 seconds
 
-  # A live call is needed for its status to change after the subscription: @sip.
+  # A live call is needed for its status to change after the subscription: @sip. The call is
+  # first left to reach Connected, so that its setup (Ringing, Connected) is over before the
+  # subscription is created: only the change this scenario makes is then notified.
   @conformance_notifications_06_no_event_after_deletion @sip
   Scenario: After its deletion, a session-status subscription receives nothing more
+    Given the session status becomes "Connected" within 15 seconds
     When the request "createNotificationChannelSubscription" is sent
     Then the response status code is 201 or 202
     And the response property "$.id" is saved as "subscriptionId"
@@ -103,10 +106,13 @@ Feature: CAMARA WebRTC Events, v0.2.0 - Notification life cycle (conformance sui
     Then the response status code is 204
     And no event notification "session-status" is received on callback-url within 2 seconds
 
-  # A live call is needed for its status to change after the subscription: @sip.
+  # A live call is needed for its status to change after the subscription: @sip. The call is
+  # first left to reach Connected, so that its setup (Ringing, Connected) is over before the
+  # subscription is created: only the change this scenario makes is then notified.
   @conformance_notifications_03_max_events_ends_the_subscription @sip
   Scenario: A subscription ends once subscriptionMaxEvents events were sent
-    Given the request body property "$.config.subscriptionMaxEvents" is set to 1
+    Given the session status becomes "Connected" within 15 seconds
+    And the request body property "$.config.subscriptionMaxEvents" is set to 1
     When the request "createNotificationChannelSubscription" is sent
     Then the response status code is 201 or 202
     Given the path parameter "mediaSessionId" is set to "{{mediaSessionId}}"
@@ -115,11 +121,14 @@ Feature: CAMARA WebRTC Events, v0.2.0 - Notification life cycle (conformance sui
     And event notification "session-status" is received on callback-url
     And notification body complies with the OAS schema at "#/components/schemas/EventSessionStatus"
     And the notification property "$.data.mediaSessionId" is "{{mediaSessionId}}"
+    And the notification property "$.data.status" is "Terminated"
     And event notification "subscription-ended" is received on callback-url
     And the notification property "$.data.terminationReason" is "MAX_EVENTS_REACHED"
 
+  # Like 03 and 06, on a live call that has reached Connected (see above).
   @conformance_notifications_04_session_status @sip
   Scenario: A status change of the session is notified
+    Given the session status becomes "Connected" within 15 seconds
     When the request "createNotificationChannelSubscription" is sent
     Then the response status code is 201 or 202
     Given the path parameter "mediaSessionId" is set to "{{mediaSessionId}}"
@@ -130,6 +139,8 @@ Feature: CAMARA WebRTC Events, v0.2.0 - Notification life cycle (conformance sui
     And the notification was delivered as the spec requires
     And the notification property "$.type" is "org.camaraproject.webrtc-events.v0.session-status"
     And the notification property "$.data.mediaSessionId" is "{{mediaSessionId}}"
+    # Call flows 3.3.2 [61]: the DELETE of a connected call is notified as Terminated.
+    And the notification property "$.data.status" is "Terminated"
 
   @conformance_notifications_05_initial_event
   Scenario: initialEvent sends the current state on creation
