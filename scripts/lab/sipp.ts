@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -110,6 +110,8 @@ export function runSipp(options: SippOptions): SippRun {
       child.once("exit", (code) => {
         clearTimeout(hard);
         resolve({ code, messages: read("messages.log"), errors: read("errors.log"), output });
+        // The traces are in the result now; SIPP_KEEP_DIR=1 keeps the folder for a look at SIPp's own files.
+        if (!process.env.SIPP_KEEP_DIR) rmSync(dir, { recursive: true, force: true });
       });
     },
   );
