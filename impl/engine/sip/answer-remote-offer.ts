@@ -1,6 +1,7 @@
 import type { SessionStatus } from "../engine.ts";
 import type { CallLeg } from "./call-leg.ts";
 import { sdpOf } from "./dialog-requests.ts";
+import { engineErrorOf, sipRefusalFor } from "./leg-failure.ts";
 import { answerDirection, sdpDirection, sdpOrigin, withDirection } from "./sdp-direction.ts";
 import { uasSessionTimer } from "./session-timer.ts";
 import type { IncomingRequestMessage } from "./sip-core.ts";
@@ -17,14 +18,30 @@ export type Respond = (code: number, body?: string, headers?: string[]) => void;
  * not yet received an answer, the UAS MUST reject the UPDATE with a 491 response"; one that arrives
  * while the UAS owes an answer "MUST [be rejected] with a 500 response, and MUST include a
  * Retry-After header field with a randomly chosen value between 0 and 10 seconds".
+ *
+ * An offer the media anchor cannot take is refused (488 for an SDP it rejects, 500 or 503 with
+ * Retry-After when it is unavailable, see leg-failure.ts) and the session stays as it was (RFC 3261
+ * §14.2: "If the UAS ... rejects the re-INVITE ... the session parameters MUST remain unchanged");
+ * the device hears of the refusal with its unchanged status. Never rejects: a response that can no
+ * longer be sent is logged.
  */
 export async function answerRemoteOffer(
   leg: CallLeg,
   method: "UPDATE" | "re-INVITE",
   message: IncomingRequestMessage,
-  respond: Respond,
+  reply: Respond,
 ): Promise<void> {
   const { ctx } = leg;
+  const respond: Respond = (code, body, headers) => {
+    try {
+      reply(code, body, headers);
+    } catch (error) {
+      ctx.log(
+        "warn",
+        `answering ${method} in ${leg.callId} with ${code} failed: ${(error as Error).message}`,
+      );
+    }
+  };
   const offer = sdpOf(message);
   if (offer && leg.offerPending) return refuse(leg, method, respond, 491, "our own offer awaits its answer");
   if (offer && leg.answerOwed)
@@ -59,32 +76,50 @@ export async function answerRemoteOffer(
     refreshed();
     return;
   }
-  if (!leg.deviceSdp)
+  const deviceSdp = leg.deviceSdp;
+  if (!deviceSdp)
     return respond(488, undefined, ['Warning: 399 gateway "The device has not given its SDP yet"']);
   const unchanged = sdpOrigin(offer) === leg.networkOrigin && leg.localSdp !== undefined;
+  const before = { networkOrigin: leg.networkOrigin, remoteSdp: leg.remoteSdp };
+  let remote: string;
+  let answer: string;
   try {
-    const remote = await leg.acceptOffer(offer);
+    remote = await leg.acceptOffer(offer);
     const direction = sdpDirection(offer);
-    const answer = await ctx.anchor.answer(
+    answer = await ctx.anchor.answer(
       { ...leg.ids, from: "device" },
-      withDirection(leg.deviceSdp, answerDirection(direction, sdpDirection(leg.deviceSdp))),
+      withDirection(deviceSdp, answerDirection(direction, sdpDirection(deviceSdp))),
     );
-    leg.localSdp = answer;
-    respond(200, answer, timerHeaders);
-    refreshed();
-    if (unchanged) return; // a session refresh with the same SDP changes nothing for the device
-    const status: SessionStatus = !leg.confirmed
-      ? leg.status
-      : direction === "sendonly" || direction === "inactive"
-        ? "Hold"
-        : leg.status === "Hold"
-          ? "Resume"
-          : leg.status;
-    leg.emit(status, `${method} from the network`, { offerSdp: remote, answerSdp: answer });
   } catch (error) {
-    ctx.log("warn", `answering ${method} failed: ${(error as Error).message}`);
-    respond(488);
+    leg.networkOrigin = before.networkOrigin;
+    leg.remoteSdp = before.remoteSdp;
+    const failure = engineErrorOf(error, `Anchoring the offer in the ${method}`);
+    ctx.log("warn", `answering ${method} in ${leg.callId} failed: ${failure.message}`);
+    if (leg.terminated) return respond(487);
+    const refusal = sipRefusalFor(failure.failure);
+    respond(refusal.code, undefined, [...refusal.headers]);
+    leg.emit(
+      leg.status,
+      `${method} from the network refused with ${refusal.code}: the media anchor could not take its offer (${failure.failure})`,
+    );
+    return;
   }
+  // RFC 3261 §15.1.2: after a BYE "the UAS MUST respond to any pending requests received for that
+  // dialog. It is RECOMMENDED that a 487 (Request Terminated) response be generated".
+  if (leg.terminated) return respond(487);
+  leg.localSdp = answer;
+  respond(200, answer, timerHeaders);
+  refreshed();
+  if (unchanged) return; // a session refresh with the same SDP changes nothing for the device
+  const direction = sdpDirection(offer);
+  const status: SessionStatus = !leg.confirmed
+    ? leg.status
+    : direction === "sendonly" || direction === "inactive"
+      ? "Hold"
+      : leg.status === "Hold"
+        ? "Resume"
+        : leg.status;
+  leg.emit(status, `${method} from the network`, { offerSdp: remote, answerSdp: answer });
 }
 
 /** An offer that cannot be taken now: refused, and logged, since the device never hears of it. */

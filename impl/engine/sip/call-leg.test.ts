@@ -4,78 +4,17 @@ import type { SessionEvent } from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
 import { CallLeg, type CallLegContext } from "./call-leg.ts";
 import { passThroughMediaAnchor } from "./media-anchor.ts";
-import type { Session } from "./sip-core.ts";
-
-const SDP = (port: number, direction = "sendrecv", version = 1) =>
-  `v=0\r\no=x 1 ${version} IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0\r\na=${direction}\r\n`;
-
-/** A SIP message as the call leg reads it: headers by name and a body. */
-function message(headers: Record<string, string>, body?: string, status?: { code: number; reason: string }) {
-  const all: Record<string, string> = {
-    ...(body ? { "content-type": "application/sdp" } : {}),
-    ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
-  };
-  return {
-    body: body ?? "",
-    statusCode: status?.code,
-    reasonPhrase: status?.reason,
-    getHeader: (name: string) => all[name.toLowerCase()],
-    getHeaders: (name: string) => (all[name.toLowerCase()] ? [all[name.toLowerCase()] as string] : []),
-  };
-}
-
-/** A confirmed dialog that records what the leg sends and lets the test answer it. */
-class FakeDialog {
-  readonly id = "call-1local-tagremote-tag";
-  delegate: Record<string, (request: unknown) => void> = {};
-  readonly invites: Array<{
-    headers: string[];
-    body: string | undefined;
-    answer(code: number, headers?: Record<string, string>, sdp?: string): void;
-  }> = [];
-  readonly byes: string[][] = [];
-  invite(
-    delegate: { onAccept(r: unknown): void; onReject(r: unknown): void },
-    options: { extraHeaders: string[]; body?: { content: string } },
-  ) {
-    this.invites.push({
-      headers: options.extraHeaders,
-      body: options.body?.content,
-      answer: (code, headers = {}, sdp) => {
-        const response = message(headers, sdp, { code, reason: code === 200 ? "OK" : "Refused" });
-        if (code < 300) delegate.onAccept({ message: response, ack: () => undefined });
-        else delegate.onReject({ message: response });
-      },
-    });
-  }
-  bye(_delegate: unknown, options: { extraHeaders: string[] }) {
-    this.byes.push(options.extraHeaders);
-  }
-  /** A re-INVITE from the far end; resolves with the final response the leg gave it. */
-  reinvite(headers: Record<string, string>, sdp?: string): Promise<{ code: number; headers: string[] }> {
-    return new Promise((resolve) => {
-      this.delegate.onInvite?.({
-        message: message(headers, sdp),
-        accept: (o: { statusCode: number; extraHeaders?: string[] }) =>
-          resolve({ code: o.statusCode, headers: o.extraHeaders ?? [] }),
-        reject: (o: { statusCode: number; extraHeaders?: string[] }) =>
-          resolve({ code: o.statusCode, headers: o.extraHeaders ?? [] }),
-      });
-    });
-  }
-}
+import { FakeDialog, flush, SDP } from "./testing/fake-sip.ts";
 
 class TestLeg extends CallLeg {
   terminate(): void {}
   open(dialog: FakeDialog): void {
-    this.adoptSession(dialog as unknown as Session);
+    this.adoptSession(dialog.asSession());
   }
   get refresher() {
     return this.timer;
   }
 }
-
-const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("CallLeg offer/answer and session refresh failure handling (fake dialog)", () => {
   let events: SessionEvent[];

@@ -1,14 +1,14 @@
 import type { SessionEvent, SessionStatus } from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
 import { answerRemoteOffer } from "./answer-remote-offer.ts";
-import { reasonOf, sdpBody, sdpOf, sendReinvite, sendUpdate, updateServer } from "./dialog-requests.ts";
+import { changeMedia } from "./change-media.ts";
+import { reasonOf, sdpBody, sdpOf, updateServer } from "./dialog-requests.ts";
+import { engineErrorOf, reasonFor, type SipRefusal, sipRefusalFor } from "./leg-failure.ts";
 import type { MediaAnchor } from "./media-anchor.ts";
 import { holdDirection, sdpDirection, sdpOrigin, withDirection } from "./sdp-direction.ts";
 import { sendSessionRefresh } from "./send-session-refresh.ts";
 import { SessionRefresher } from "./session-refresher.ts";
-import { engineFailureFromSip } from "./session-status-from-sip.ts";
-import { parseSessionExpires } from "./session-timer.ts";
-import type { IncomingRequestMessage, IncomingResponseMessage, Session, UserAgentCore } from "./sip-core.ts";
+import type { IncomingRequestMessage, Session, UserAgentCore } from "./sip-core.ts";
 
 export const ALLOW = "Allow: INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, OPTIONS";
 
@@ -33,8 +33,14 @@ export interface CallLegContext {
  * What both call directions share once a dialog exists: offer/answer state (RFC 3264, RFC 3311 for
  * UPDATE), hold and resume by re-INVITE, session timers (RFC 4028), remote UPDATE/re-INVITE/BYE, and
  * teardown with a Reason (RFC 3326). Subclasses add the INVITE transaction of their direction.
- * Answering remote offers (answer-remote-offer.ts) and sending session refreshes
- * (send-session-refresh.ts) live beside it and work on its state, which is public to this engine.
+ * Answering remote offers (answer-remote-offer.ts), device media changes (change-media.ts) and
+ * session refreshes (send-session-refresh.ts) live beside it and work on its state, which is public
+ * to this engine.
+ *
+ * Nothing started from a sip.js callback or a timer may throw or reject unheard (Node ends the
+ * process on an unhandled rejection): such work runs through {@link guarded} or {@link settle}, and
+ * a failure there ends the call through {@link fail} — CANCEL, an error response or BYE with a
+ * Reason, the client told Failed, the media anchor's call released.
  */
 export abstract class CallLeg {
   session: Session | undefined;
@@ -55,6 +61,8 @@ export abstract class CallLeg {
   readonly timer: SessionRefresher;
   /** The o= line of the last SDP the network sent: an unchanged one is a refresh, not a change (RFC 3264 §8). */
   networkOrigin: string | undefined;
+  /** A BYE sip.js refused before the ACK of our 2xx (RFC 3261 §15): sent when the ACK arrives. */
+  private byeAfterAck: string | undefined;
 
   constructor(
     readonly mediaSessionId: string,
@@ -63,8 +71,12 @@ export abstract class CallLeg {
     protected readonly contact: string,
     readonly ctx: CallLegContext,
   ) {
+    // Timer callbacks: a throw there would be an uncaught exception, so each runs guarded.
     this.timer = new SessionRefresher(
-      { refresh: () => sendSessionRefresh(this), expired: () => this.sessionExpired() },
+      {
+        refresh: () => this.guarded("Sending the session refresh", () => sendSessionRefresh(this)),
+        expired: () => this.guarded("Ending the expired session", () => this.sessionExpired()),
+      },
       ctx.sessionTimerScale,
     );
   }
@@ -85,7 +97,7 @@ export abstract class CallLeg {
   }
 
   /** Remembers what the peer allows, from any message it sent. */
-  protected notePeer(message: { getHeaders(name: string): string[] }): void {
+  notePeer(message: { getHeaders(name: string): string[] }): void {
     for (const header of message.getHeaders("allow"))
       for (const method of header.split(",")) this.peerAllows.add(method.trim().toUpperCase());
   }
@@ -102,16 +114,19 @@ export abstract class CallLeg {
       },
       onInvite: (reinvite) => {
         this.notePeer(reinvite.message);
-        void answerRemoteOffer(this, "re-INVITE", reinvite.message, (code, body, headers) => {
-          if (code >= 300)
-            reinvite.reject({ statusCode: code, ...(headers ? { extraHeaders: headers } : {}) });
-          else
-            reinvite.accept({
-              statusCode: 200,
-              ...(body ? { body: sdpBody(body) } : {}),
-              extraHeaders: [ALLOW, this.contactHeader(), ...(headers ?? [])],
-            });
-        });
+        this.settle(
+          "Answering the re-INVITE",
+          answerRemoteOffer(this, "re-INVITE", reinvite.message, (code, body, headers) => {
+            if (code >= 300)
+              reinvite.reject({ statusCode: code, ...(headers ? { extraHeaders: headers } : {}) });
+            else
+              reinvite.accept({
+                statusCode: 200,
+                ...(body ? { body: sdpBody(body) } : {}),
+                extraHeaders: [ALLOW, this.contactHeader(), ...(headers ?? [])],
+              });
+          }),
+        );
       },
       onAck: (ack) => this.onAck(ack.message),
       onPrack: (prack) => this.onPrack(prack),
@@ -128,18 +143,29 @@ export abstract class CallLeg {
    * re-INVITE without one), "the answer MUST be in the ACK".
    */
   protected onAck(message: IncomingRequestMessage): void {
-    if (!this.offerPending) return;
+    const bye = this.byeAfterAck;
+    if (bye !== undefined && this.session) {
+      this.byeAfterAck = undefined;
+      this.guarded("Sending the BYE after the ACK", () =>
+        this.session?.bye(undefined, { extraHeaders: [bye] }),
+      );
+      return;
+    }
+    if (!this.offerPending || this.terminated) return;
     const answer = sdpOf(message);
     if (!answer) {
       this.offerPending = false;
       this.ctx.log("warn", `ACK without the answer to our offer in ${this.callId}`);
       return;
     }
-    void this.acceptAnswer(answer).then((sdp) => this.emit(this.status, "Answer in ACK", { answerSdp: sdp }));
+    this.settle(
+      "Anchoring the answer in the ACK",
+      this.acceptAnswer(answer).then((sdp) => this.emit(this.status, "Answer in ACK", { answerSdp: sdp })),
+    );
   }
 
   /** An answer from the network to our offer, through the media anchor. */
-  protected async acceptAnswer(sdp: string): Promise<string> {
+  async acceptAnswer(sdp: string): Promise<string> {
     this.offerPending = false;
     this.networkOrigin = sdpOrigin(sdp);
     this.remoteSdp = await this.ctx.anchor.answer({ ...this.ids, from: "network" }, sdp);
@@ -157,76 +183,27 @@ export abstract class CallLeg {
   onUpdate(message: IncomingRequestMessage): void {
     const uas = updateServer(this.ctx.core, message);
     this.notePeer(message);
-    void answerRemoteOffer(this, "UPDATE", message, (code, body, headers) => {
-      if (code >= 300) uas.reject({ statusCode: code, ...(headers ? { extraHeaders: headers } : {}) });
-      else
-        uas.accept({
-          statusCode: 200,
-          ...(body ? { body: sdpBody(body) } : {}),
-          // RFC 3311 §5.2: UPDATE is a target refresh request; its 2xx carries a Contact.
-          extraHeaders: [ALLOW, this.contactHeader(), ...(headers ?? [])],
-        });
-    });
+    this.settle(
+      "Answering the UPDATE",
+      answerRemoteOffer(this, "UPDATE", message, (code, body, headers) => {
+        if (code >= 300) uas.reject({ statusCode: code, ...(headers ? { extraHeaders: headers } : {}) });
+        else
+          uas.accept({
+            statusCode: 200,
+            ...(body ? { body: sdpBody(body) } : {}),
+            // RFC 3311 §5.2: UPDATE is a target refresh request; its 2xx carries a Contact.
+            extraHeaders: [ALLOW, this.contactHeader(), ...(headers ?? [])],
+          });
+      }),
+    );
   }
 
   /**
-   * Device-side media change: UPDATE in an early dialog, re-INVITE in a confirmed one (RFC 3311 §5.1:
-   * UPDATE is for changes "before the initial INVITE has been answered").
+   * Device-side media change: UPDATE in an early dialog, re-INVITE in a confirmed one (see
+   * change-media.ts).
    */
-  async changeMedia(offerSdp: string, status: SessionStatus): Promise<void> {
-    const session = this.session;
-    if (!session)
-      throw new EngineError("invalid_state", "no dialog yet: the network has not answered the INVITE");
-    if (this.offerPending || this.answerOwed)
-      throw new EngineError("glare", "an offer/answer exchange is in progress");
-    const sdp = await this.ctx.anchor.offer({ ...this.ids, from: "device" }, offerSdp);
-    const before = { status: this.status, deviceSdp: this.deviceSdp };
-    this.offerPending = true;
-    this.status = status;
-    this.deviceSdp = offerSdp;
-    const done = (response: IncomingResponseMessage, method: string) => {
-      this.offerPending = false;
-      this.notePeer(response);
-      const code = response.statusCode ?? 500;
-      const reason = `${code} ${response.reasonPhrase} (${method})`;
-      if (code >= 200 && code < 300) {
-        this.localSdp = sdp;
-        if (this.confirmed)
-          this.timer.negotiated(parseSessionExpires(response.getHeader("session-expires")), "uac");
-        const answer = sdpOf(response);
-        if (answer) void this.acceptAnswer(answer).then((a) => this.emit(status, reason, { answerSdp: a }));
-        return;
-      }
-      // RFC 3261 §14.1 and RFC 3311 §5.1: a failed re-INVITE or UPDATE leaves the session as it was.
-      this.deviceSdp = before.deviceSdp;
-      if (this.confirmed && (code === 481 || code === 408)) {
-        // RFC 3261 §14.1: "If a UAC receives a 481 or 408 to a re-INVITE, it MUST terminate the dialog."
-        this.endWithBye('SIP;cause=408;text="Dialog lost"', `${reason}: the dialog is gone`);
-        return;
-      }
-      this.emit(
-        before.status,
-        `${reason}: the media change was not applied (${engineFailureFromSip(code, false)})`,
-      );
-    };
-    if (!this.confirmed) {
-      void sendUpdate(session, { body: sdpBody(sdp), extraHeaders: [ALLOW, this.contactHeader()] }).then(
-        (r) => done(r, "UPDATE"),
-      );
-      return;
-    }
-    try {
-      const headers = [ALLOW, this.contactHeader(), ...this.timer.requestHeaders(this.ctx.minSeSec)];
-      void sendReinvite(session, { body: sdpBody(sdp), extraHeaders: headers }).then((r) =>
-        done(r, "re-INVITE"),
-      );
-    } catch (error) {
-      // sip.js refuses a re-INVITE while another INVITE transaction runs in the dialog (RFC 3261 §14.1).
-      this.offerPending = false;
-      this.status = before.status;
-      this.deviceSdp = before.deviceSdp;
-      throw new EngineError("glare", (error as Error).message, { cause: error });
-    }
+  changeMedia(offerSdp: string, status: SessionStatus): Promise<void> {
+    return changeMedia(this, offerSdp, status);
   }
 
   /** Hold (sendonly/inactive) and Resume (sendrecv) by re-INVITE from the device's last SDP. */
@@ -247,18 +224,75 @@ export abstract class CallLeg {
 
   /** The network side ended the session for us: BYE with a Reason, and Terminated reported. */
   endWithBye(reason: string, description: string): void {
-    if (this.session && this.confirmed && !this.terminated)
-      this.session.bye(undefined, { extraHeaders: [`Reason: ${reason}`] });
+    if (!this.terminated) this.sendBye(reason);
     this.finish("Terminated", description);
   }
 
   /** BYE in a confirmed dialog, with a Reason (RFC 3326). */
   bye(reason: string): void {
-    const session = this.session;
-    if (session && this.confirmed && !this.terminated)
-      session.bye(undefined, { extraHeaders: [`Reason: ${reason}`] });
+    if (!this.terminated) this.sendBye(reason);
     // The API client asked for it and the services record the Terminated status themselves.
     this.finish("Terminated", "BYE sent", true);
+  }
+
+  /**
+   * BYE with a Reason in a confirmed dialog; whether one went out. sip.js refuses it while the UAS
+   * still waits for the ACK of its 2xx (RFC 3261 §15: "the callee's UA MUST NOT send a BYE on a
+   * confirmed dialog until it has received an ACK for its 2xx response"): it then goes with the ACK.
+   */
+  protected sendBye(reason: string): boolean {
+    const session = this.session;
+    if (!session || !this.confirmed) return false;
+    try {
+      session.bye(undefined, { extraHeaders: [`Reason: ${reason}`] });
+      return true;
+    } catch (error) {
+      this.byeAfterAck = `Reason: ${reason}`;
+      this.ctx.log("warn", `BYE in ${this.callId} held until the ACK: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  /**
+   * The call cannot go on because a collaborator failed (the media anchor refused an SDP or did not
+   * answer, sip.js refused a request): the dialog is ended as its state allows, with a Reason
+   * (RFC 3326) — see {@link abandon} — the client hears Failed, and the anchor's call is released
+   * best effort. Never throws.
+   */
+  fail(what: string, error: unknown): void {
+    if (this.terminated) return;
+    const failure = engineErrorOf(error, what);
+    this.ctx.log("error", `${what} failed in ${this.callId}: ${failure.message}`);
+    const refusal = sipRefusalFor(failure.failure);
+    let sent = "nothing sent";
+    try {
+      sent = this.abandon(reasonFor(refusal, `${what} failed`), refusal);
+    } catch (teardown) {
+      this.ctx.log("warn", `ending ${this.callId} after the failure: ${(teardown as Error).message}`);
+    }
+    this.finish("Failed", `${what} failed (${failure.failure}); ${sent}`);
+  }
+
+  /**
+   * Ends the dialog after a failure and says what was sent. Confirmed: BYE (RFC 3261 §15). The
+   * subclasses end an early dialog by their direction: CANCEL, or a final response to the INVITE.
+   */
+  protected abandon(reason: string, _refusal: SipRefusal): string {
+    return this.sendBye(reason) ? "BYE sent" : "nothing sent";
+  }
+
+  /** Runs a step that must not throw out of a sip.js callback or a timer: a throw fails the call. */
+  guarded(what: string, step: () => unknown): void {
+    try {
+      step();
+    } catch (error) {
+      this.fail(what, error);
+    }
+  }
+
+  /** Follows work started from a sip.js callback or a timer: a rejection fails the call, never the process. */
+  settle(what: string, work: Promise<unknown>): void {
+    work.catch((error: unknown) => this.fail(what, error));
   }
 
   /** Ends the leg once: timers stopped, media released, listener told (unless the API asked for it). */
@@ -268,8 +302,17 @@ export abstract class CallLeg {
     this.terminated = true;
     this.status = status;
     this.timer.stop();
-    void this.ctx.anchor.delete(this.callId).catch(() => undefined);
+    this.releaseMedia();
     this.ctx.ended(this);
+  }
+
+  /** Asks the anchor to release the call; best effort, never throws (also when a late offer re-created it). */
+  releaseMedia(): void {
+    Promise.resolve()
+      .then(() => this.ctx.anchor.delete(this.callId))
+      .catch((error: unknown) =>
+        this.ctx.log("warn", `releasing the media of ${this.callId} failed: ${String(error)}`),
+      );
   }
 
   /** DELETE from the API: CANCEL, 603 or BYE depending on direction and state. */

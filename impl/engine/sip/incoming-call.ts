@@ -2,6 +2,7 @@ import type { SessionStatus } from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
 import { ALLOW, CallLeg, type CallLegContext } from "./call-leg.ts";
 import { reasonOf, sdpBody, sdpOf } from "./dialog-requests.ts";
+import { engineErrorOf, type SipRefusal } from "./leg-failure.ts";
 import { responseForDeviceStatus } from "./session-status-from-sip.ts";
 import { type UasSessionTimer, uasSessionTimer } from "./session-timer.ts";
 import type { IncomingInviteRequest, IncomingRequestMessage } from "./sip-core.ts";
@@ -40,7 +41,12 @@ export class IncomingCall extends CallLeg {
         if (!this.answeredFinal) {
           this.answeredFinal = true;
           this.stopRetransmission();
-          invite.reject({ statusCode: 487 });
+          try {
+            invite.reject({ statusCode: 487 });
+          } catch (error) {
+            // The transaction is already over; the call ends cancelled all the same.
+            this.ctx.log("warn", `487 to ${this.callId} could not be sent: ${(error as Error).message}`);
+          }
         }
         this.finish("SessionCancelled", `CANCEL${reason ? ` (Reason: ${reason})` : ""}`);
       },
@@ -78,7 +84,16 @@ export class IncomingCall extends CallLeg {
     if (sdp !== undefined) {
       const leg = { ...this.ids, from: "device" as const };
       const offered = sdpOf(this.invite.message) !== undefined;
-      body = offered ? await this.ctx.anchor.answer(leg, sdp) : await this.ctx.anchor.offer(leg, sdp);
+      try {
+        body = offered ? await this.ctx.anchor.answer(leg, sdp) : await this.ctx.anchor.offer(leg, sdp);
+      } catch (error) {
+        // Nothing was sent: the INVITE still waits, and the device may answer again.
+        throw engineErrorOf(error, `Anchoring the device's ${offered ? "answer" : "offer"}`);
+      }
+      if (this.answeredFinal || this.terminated) {
+        this.releaseMedia(); // the anchor may have re-created what the teardown released
+        throw new EngineError("invalid_state", "the call ended while the device's SDP was anchored");
+      }
       // Without an offer in the INVITE, the device's SDP is the offer; the answer comes in PRACK or ACK.
       if (!offered && this.localSdp === undefined) this.offerPending = true;
       if (offered) this.answerOwed = false;
@@ -93,11 +108,13 @@ export class IncomingCall extends CallLeg {
       const timerHeaders = timer && !("reject" in timer) ? timer.headers : [];
       // RFC 3261 §13.3.1.4: the 2xx carries the offer or the answer; after a reliable 18x it repeats
       // the same SDP (RFC 6337 §3.1), which the UAC ignores.
-      const result = this.invite.accept({
-        statusCode: 200,
-        ...(this.localSdp !== undefined ? { body: sdpBody(this.localSdp) } : {}),
-        extraHeaders: [ALLOW, ...timerHeaders],
-      });
+      const result = this.respond("Sending the 200 OK", () =>
+        this.invite.accept({
+          statusCode: 200,
+          ...(this.localSdp !== undefined ? { body: sdpBody(this.localSdp) } : {}),
+          extraHeaders: [ALLOW, ...timerHeaders],
+        }),
+      );
       this.adoptSession(result.session);
       this.confirmed = true;
       this.status = "Connected";
@@ -107,18 +124,38 @@ export class IncomingCall extends CallLeg {
     }
     // RFC 3262 §3: "The UAS MUST NOT send a second reliable provisional response until the first is acknowledged."
     if (this.unacked) await this.unacked.acked;
+    if (this.answeredFinal || this.terminated)
+      throw new EngineError("invalid_state", "the call ended before its provisional response could be sent");
     const reliable = this.peerRequires100rel || (this.peerSupports100rel && body !== undefined);
     const headers = [ALLOW];
     if (reliable) headers.push("Require: 100rel", `RSeq: ${this.rseq++}`);
-    const result = this.invite.progress({
-      statusCode: response.code,
-      reasonPhrase: response.reason,
-      ...(body !== undefined ? { body: sdpBody(body) } : {}),
-      extraHeaders: headers,
-    });
+    const result = this.respond(`Sending the ${response.code} ${response.reason}`, () =>
+      this.invite.progress({
+        statusCode: response.code,
+        reasonPhrase: response.reason,
+        ...(body !== undefined ? { body: sdpBody(body) } : {}),
+        extraHeaders: headers,
+      }),
+    );
     this.adoptSession(result.session);
     this.status = status;
     if (reliable) this.retransmitUntilPrack(result.message);
+  }
+
+  /**
+   * Sends a response the device asked for. sip.js throws when the server transaction is over (a
+   * transport error ended it): the call cannot go on, it ends Failed, and the API hears invalid_state.
+   */
+  private respond<T>(what: string, send: () => T): T {
+    try {
+      return send();
+    } catch (error) {
+      this.answeredFinal = true;
+      this.fail(what, error);
+      throw new EngineError("invalid_state", `${what} failed: the INVITE can no longer be answered`, {
+        cause: error,
+      });
+    }
   }
 
   /** RFC 3262 §3: the reliable provisional response is retransmitted at T1, doubling, until PRACK. */
@@ -137,14 +174,24 @@ export class IncomingCall extends CallLeg {
         this.stopRetransmission();
         if (!this.answeredFinal) {
           this.answeredFinal = true;
-          this.invite.reject({ statusCode: 504, reasonPhrase: "No PRACK" });
+          this.guarded("Rejecting the INVITE without PRACK", () =>
+            this.invite.reject({ statusCode: 504, reasonPhrase: "No PRACK" }),
+          );
           this.finish("Failed", "No PRACK for the reliable provisional response (RFC 3262 §3)");
         }
         return;
       }
-      (
-        this.invite as unknown as { transaction: { receiveResponse(c: number, m: string): void } }
-      ).transaction.receiveResponse(Number(message.slice(8, 11)), message);
+      try {
+        (
+          this.invite as unknown as { transaction: { receiveResponse(c: number, m: string): void } }
+        ).transaction.receiveResponse(Number(message.slice(8, 11)), message);
+      } catch (error) {
+        // The server transaction is over (a transport error ended it): the INVITE cannot be answered.
+        this.stopRetransmission();
+        this.answeredFinal = true;
+        this.fail("Retransmitting the reliable provisional response", error);
+        return;
+      }
       interval *= 2;
       entry.timer = setTimeout(fire, interval);
       entry.timer.unref();
@@ -168,9 +215,29 @@ export class IncomingCall extends CallLeg {
     // RFC 3262 §5: the answer to an offer in a reliable provisional response may come in the PRACK.
     const answer = sdpOf(prack.message);
     if (answer && this.offerPending)
-      void this.acceptAnswer(answer).then((sdp) =>
-        this.emit(this.status, "Answer in PRACK", { answerSdp: sdp }),
+      this.settle(
+        "Anchoring the answer in the PRACK",
+        this.acceptAnswer(answer).then((sdp) =>
+          this.emit(this.status, "Answer in PRACK", { answerSdp: sdp }),
+        ),
       );
+  }
+
+  /**
+   * After a failure: before the 2xx, a final error response to the INVITE with a Reason (RFC 3326,
+   * RFC 6432 allows it in responses); after it, BYE.
+   */
+  protected override abandon(reason: string, refusal: SipRefusal): string {
+    if (this.confirmed) return super.abandon(reason, refusal);
+    if (this.answeredFinal) return "nothing sent";
+    this.answeredFinal = true;
+    this.stopRetransmission();
+    this.invite.reject({
+      statusCode: refusal.code,
+      reasonPhrase: refusal.reasonPhrase,
+      extraHeaders: [...refusal.headers, `Reason: ${reason}`],
+    });
+    return `${refusal.code} sent`;
   }
 
   /** DELETE of a terminating session: 603 Decline before the answer, BYE after. */
@@ -182,7 +249,12 @@ export class IncomingCall extends CallLeg {
     if (!this.answeredFinal) {
       this.answeredFinal = true;
       this.stopRetransmission();
-      this.invite.reject({ statusCode: 603, reasonPhrase: "Decline" });
+      try {
+        this.invite.reject({ statusCode: 603, reasonPhrase: "Decline" });
+      } catch (error) {
+        // The server transaction is already over (e.g. a transport error): nothing left to decline.
+        this.ctx.log("warn", `603 Decline to ${this.callId} could not be sent: ${(error as Error).message}`);
+      }
     }
     this.finish("Declined", "603 Decline sent", true);
   }

@@ -2,6 +2,8 @@ import type { OriginateRequest } from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
 import { ALLOW, CallLeg, type CallLegContext } from "./call-leg.ts";
 import { sdpBody, sdpOf } from "./dialog-requests.ts";
+import { engineErrorOf, type SipRefusal } from "./leg-failure.ts";
+import { rejectingAnswer } from "./rejecting-answer.ts";
 import { sessionStatusFromInvite } from "./session-status-from-sip.ts";
 import { parseSessionExpires } from "./session-timer.ts";
 import { sipUriFromAddress } from "./sip-addresses.ts";
@@ -26,6 +28,7 @@ export class OutgoingCall extends CallLeg {
   private readonly offered: boolean;
   /** RFC 3261 §8.1.3.5: a retried INVITE (after 422) keeps the Call-ID, From tag and To. */
   private readonly fromTag = Math.random().toString(36).slice(2, 12);
+  /** The no-answer timer, then, once CANCELled by the API client, the wait for the final response. */
   private noAnswerTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -49,7 +52,11 @@ export class OutgoingCall extends CallLeg {
     const to = sipUriFromAddress(o.receiverAddress, this.domain);
     if (o.offerSdp !== undefined && this.localSdp === undefined) {
       this.deviceSdp = o.offerSdp;
-      this.localSdp = await this.ctx.anchor.offer({ ...this.ids, from: "device" }, o.offerSdp);
+      this.localSdp = await this.ctx.anchor
+        .offer({ ...this.ids, from: "device" }, o.offerSdp)
+        .catch((error: unknown) => {
+          throw engineErrorOf(error, "Anchoring the device's offer");
+        });
     }
     const minSe = Math.max(this.ctx.minSeSec, minSeSec ?? 0);
     const name = o.originatorName ? `"${o.originatorName.replace(/["\\]/g, "")}" ` : "";
@@ -85,7 +92,10 @@ export class OutgoingCall extends CallLeg {
       onRedirect: (r) => this.onFinalFailure(r.message),
     });
     if (!this.noAnswerTimer) {
-      this.noAnswerTimer = setTimeout(() => this.noAnswer(), this.ctx.inviteTimeoutMs);
+      this.noAnswerTimer = setTimeout(
+        () => this.guarded("Cancelling the unanswered INVITE", () => this.noAnswer()),
+        this.ctx.inviteTimeoutMs,
+      );
       this.noAnswerTimer.unref();
     }
   }
@@ -106,21 +116,31 @@ export class OutgoingCall extends CallLeg {
     const rseq = message.getHeader("rseq");
     const reliable = /100rel/i.test(message.getHeader("require") ?? "") && rseq !== undefined;
     const rack = reliable ? [`RAck: ${rseq} ${message.cseq} INVITE`] : [];
+    // The anchor failing on an SDP of the 18x leaves a call without media: CANCEL (see abandon).
     if (sdp && this.offered && this.offerPending) {
       // The answer to our INVITE offer, in a (reliable) provisional response.
-      void this.acceptAnswer(sdp).then((answer) => {
-        if (reliable) prack({ extraHeaders: rack });
-        this.emit(status, reason, { answerSdp: answer });
-      });
+      this.settle(
+        `Anchoring the answer in ${reason}`,
+        this.acceptAnswer(sdp).then((answer) => {
+          if (this.terminated) return;
+          // The 2xx may have overtaken the anchor: the call stays Connected and the answer is still reported.
+          if (this.answered) return this.emit(this.status, reason, { answerSdp: answer });
+          if (reliable) prack({ extraHeaders: rack });
+          this.emit(status, reason, { answerSdp: answer });
+        }),
+      );
       return;
     }
     if (sdp && !this.offered && reliable && !this.remoteSdp) {
       // Offerless INVITE: the offer is in this reliable 18x; RFC 3262 §5: the PRACK carries the answer.
       this.answerOwed = true;
-      void this.acceptOffer(sdp).then((offer) => {
-        this.awaitingAnswer = (answerSdp) => prack({ extraHeaders: rack, body: sdpBody(answerSdp) });
-        this.emit(status, reason, { offerSdp: offer });
-      });
+      this.settle(
+        `Anchoring the offer in ${reason}`,
+        this.acceptOffer(sdp).then((offer) => {
+          this.awaitingAnswer = (answerSdp) => prack({ extraHeaders: rack, body: sdpBody(answerSdp) });
+          this.emit(status, reason, { offerSdp: offer });
+        }),
+      );
       return;
     }
     if (reliable) prack({ extraHeaders: rack });
@@ -150,15 +170,30 @@ export class OutgoingCall extends CallLeg {
     const sdp = sdpOf(message);
     if (sdp && this.offered && this.offerPending) {
       ack();
-      void this.acceptAnswer(sdp).then((answer) => this.emit("Connected", reason, { answerSdp: answer }));
+      this.settle(
+        `Anchoring the answer in ${reason}`,
+        this.acceptAnswer(sdp).then((answer) => this.emit("Connected", reason, { answerSdp: answer })),
+      );
     } else if (sdp && !this.offered && !this.remoteSdp) {
       // RFC 3261 §13.2.1: the offer is in the 2xx and the ACK carries the answer; the ACK waits for
       // the device (the 2xx is retransmitted meanwhile).
       this.answerOwed = true;
-      void this.acceptOffer(sdp).then((offer) => {
-        this.awaitingAnswer = (answerSdp) => ack({ body: sdpBody(answerSdp) });
-        this.emit("Connected", reason, { offerSdp: offer });
-      });
+      const what = `Anchoring the offer in ${reason}`;
+      this.settle(
+        what,
+        this.acceptOffer(sdp).then(
+          (offer) => {
+            this.awaitingAnswer = (answerSdp) => ack({ body: sdpBody(answerSdp) });
+            this.emit("Connected", reason, { offerSdp: offer });
+          },
+          (error: unknown) => {
+            // RFC 3261 §13.2.2.4: "If the offer in the 2xx response is not acceptable, the UAC core
+            // MUST generate a valid answer in the ACK and then send a BYE immediately."
+            this.guarded("Acknowledging the 2xx", () => ack({ body: sdpBody(rejectingAnswer(sdp)) }));
+            this.fail(what, error);
+          },
+        ),
+      );
     } else {
       ack();
       this.emit("Connected", reason);
@@ -170,7 +205,11 @@ export class OutgoingCall extends CallLeg {
     if (code === 422 && !this.cancelled && !this.terminated) {
       // RFC 4028 §7.4: retry with a Session-Expires at least the Min-SE the UAS asked for.
       const minSe = Number(message.getHeader("min-se")?.split(";")[0] ?? 0);
-      void this.start(minSe, message.cseq + 1).catch(() => this.finish("Failed", "422 retry failed"));
+      this.start(minSe, message.cseq + 1).catch((error: unknown) => {
+        const failure = engineErrorOf(error, "Retrying the INVITE after 422");
+        this.ctx.log("error", `${failure.message} (${this.callId})`);
+        this.finish("Failed", `422 retry failed (${failure.failure})`);
+      });
       return;
     }
     this.stopNoAnswerTimer();
@@ -207,16 +246,41 @@ export class OutgoingCall extends CallLeg {
     this.noAnswerTimer = undefined;
   }
 
-  /** The device's answer to an offer the network made (offerless origination): into the PRACK or ACK. */
+  /**
+   * The device's answer to an offer the network made (offerless origination): into the PRACK or ACK.
+   * An answer the anchor refuses is an EngineError and the offer still waits for one (the network
+   * retransmits its 18x or 2xx meanwhile), so the device can send another.
+   */
   async deviceAnswer(answerSdp: string): Promise<boolean> {
     const send = this.awaitingAnswer;
     if (!send) return false;
     this.awaitingAnswer = undefined;
+    let sdp: string;
+    try {
+      sdp = await this.ctx.anchor.answer({ ...this.ids, from: "device" }, answerSdp);
+    } catch (error) {
+      if (!this.terminated) this.awaitingAnswer = send;
+      throw engineErrorOf(error, "Anchoring the device's answer");
+    }
+    if (this.terminated) {
+      this.releaseMedia(); // the answer may have re-created what the teardown released
+      throw new EngineError("invalid_state", "the call ended while the device's answer was anchored");
+    }
     this.deviceSdp = answerSdp;
-    this.localSdp = await this.ctx.anchor.answer({ ...this.ids, from: "device" }, answerSdp);
+    this.localSdp = sdp;
     this.answerOwed = false;
-    send(this.localSdp);
+    send(sdp);
     return true;
+  }
+
+  /** After a failure: CANCEL before the 2xx (RFC 3261 §9.1), with its Reason; BYE after. */
+  protected override abandon(reason: string, refusal: SipRefusal): string {
+    this.stopNoAnswerTimer();
+    if (this.confirmed) return super.abandon(reason, refusal);
+    if (!this.request) return "nothing sent";
+    this.cancelled = true;
+    this.request.cancel(reason);
+    return "CANCEL sent";
   }
 
   /** DELETE of an originating session: CANCEL before the 2xx, BYE after (RFC 3261 §9.1, §15.1). */
@@ -228,8 +292,21 @@ export class OutgoingCall extends CallLeg {
     }
     if (!this.request) throw new EngineError("invalid_state", "the INVITE was not sent");
     this.cancelled = true;
-    // RFC 3261 §9.1: CANCEL only after a provisional response; sip.js waits for one if needed.
-    this.request.cancel('SIP;cause=487;text="Cancelled by the API client"');
+    try {
+      // RFC 3261 §9.1: CANCEL only after a provisional response; sip.js waits for one if needed.
+      this.request.cancel('SIP;cause=487;text="Cancelled by the API client"');
+    } catch (error) {
+      this.ctx.log("warn", `CANCEL of ${this.callId} could not be sent: ${(error as Error).message}`);
+      this.finish("SessionCancelled", "CANCEL could not be sent", true);
+      return;
+    }
     if (!this.provisional) this.ctx.log("debug", `CANCEL of ${this.callId} waits for a provisional response`);
+    // RFC 3261 §9.1: "If no final response has been received after 64*T1 seconds, the client SHOULD
+    // consider the INVITE transaction cancelled and destroy it." The leg goes with it.
+    this.noAnswerTimer = setTimeout(
+      () => this.finish("SessionCancelled", "No final response to the CANCELled INVITE", true),
+      64 * 500,
+    );
+    this.noAnswerTimer.unref();
   }
 }

@@ -12,6 +12,7 @@ import type { IncomingResponseMessage } from "./sip-core.ts";
  * - 408 or 481 (a timeout is a locally made 408): the session ends with BYE (§10; RFC 3261 §12.2.1.2
  *   "the UAC SHOULD terminate the dialog");
  * - anything else: the session goes on and the timer runs again.
+ * Runs from the session timer (CallLeg guards it): a request that cannot be built fails the call.
  */
 export function sendSessionRefresh(leg: CallLeg, attempt = 1): void {
   const session = leg.session;
@@ -37,14 +38,16 @@ export function sendSessionRefresh(leg: CallLeg, attempt = 1): void {
       );
     } else leg.timer.restart();
   };
+  const settle = (sent: Promise<IncomingResponseMessage>) =>
+    leg.settle("Handling the response to the session refresh", sent.then(done));
   if (leg.peerAllows.has("UPDATE")) {
-    void sendUpdate(session, { extraHeaders: headers }).then(done);
+    settle(sendUpdate(session, { extraHeaders: headers }));
     return;
   }
   if (!leg.localSdp) return;
   leg.offerPending = true;
   try {
-    void sendReinvite(session, { body: sdpBody(leg.localSdp), extraHeaders: headers }).then(done);
+    settle(sendReinvite(session, { body: sdpBody(leg.localSdp), extraHeaders: headers }));
   } catch {
     // sip.js refuses a re-INVITE while another INVITE transaction runs in the dialog (RFC 3261 §14.1).
     leg.offerPending = false;

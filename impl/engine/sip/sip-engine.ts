@@ -1,13 +1,14 @@
-import { randomBytes, randomUUID } from "node:crypto";
 import type { Engine, EngineListener, OriginateRequest, SessionUpdateRequest } from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
 import type { CallLeg, CallLegContext } from "./call-leg.ts";
 import { GatewayUserAgent } from "./gateway-user-agent.ts";
 import { IncomingCall } from "./incoming-call.ts";
+import { offerIncomingInvite } from "./incoming-invite.ts";
 import { type MediaAnchor, passThroughMediaAnchor } from "./media-anchor.ts";
+import { originateCall } from "./originate-call.ts";
 import { OutgoingCall } from "./outgoing-call.ts";
-import { addressFromUri, phoneFromUri } from "./sip-addresses.ts";
-import type { IncomingInviteRequest, IncomingRequestMessage } from "./sip-core.ts";
+import { phoneFromUri } from "./sip-addresses.ts";
+import type { IncomingRequestMessage } from "./sip-core.ts";
 import type { CredentialLookup } from "./sip-credentials.ts";
 import { SipRegistrations } from "./sip-registrations.ts";
 import type { SipTransportName } from "./transport/node-transport.ts";
@@ -109,7 +110,22 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
       options.registrationMode === "trunk" && registrations?.latestFor(user) !== undefined,
     userAgent: "camara-webrtc-gateway",
     log,
-    onInvite: (request) => void onInvite(request),
+    onInvite: (request) =>
+      void offerIncomingInvite(
+        {
+          ctx,
+          legs,
+          listener: currentListener,
+          bindingFor: (message) => {
+            const rid = message.ruri?.getParam("rid");
+            return typeof rid === "string"
+              ? regs.bindings.get(rid)
+              : regs.latestFor(phoneFromUri(message.ruri ?? {}) ?? phoneFromUri(message.to.uri) ?? "");
+          },
+          contactFor: (id) => ua.contactFor(id),
+        },
+        request,
+      ),
     onUpdate: (message) => onUpdate(message),
     onProxyFlowRestored: () => registrations?.reRegisterAll(),
   });
@@ -125,60 +141,6 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
     currentListener,
   );
   const regs = registrations;
-
-  async function onInvite(request: IncomingInviteRequest): Promise<void> {
-    const message = request.message;
-    const rid = message.ruri?.getParam("rid");
-    const binding =
-      typeof rid === "string"
-        ? regs.bindings.get(rid)
-        : regs.latestFor(phoneFromUri(message.ruri ?? {}) ?? phoneFromUri(message.to.uri) ?? "");
-    if (!binding) {
-      request.reject({ statusCode: 404, reasonPhrase: "No such registration" });
-      return;
-    }
-    const timer = IncomingCall.sessionTimer(message, ctx.minSeSec);
-    if (timer && "reject" in timer) {
-      request.reject({
-        statusCode: 422,
-        reasonPhrase: "Session Interval Too Small",
-        extraHeaders: [`Min-SE: ${timer.minSeSec}`],
-      });
-      return;
-    }
-    request.trying();
-    const mediaSessionId = randomUUID();
-    const call = new IncomingCall(
-      mediaSessionId,
-      binding.registrationId,
-      request,
-      ua.contactFor(binding.registrationId),
-      ctx,
-    );
-    legs.set(mediaSessionId, call);
-    try {
-      const offerSdp = await call.receiveOffer();
-      // RFC 3325 §9.1 / RFC 3323: the asserted identity names the caller unless it asked for privacy.
-      const privacy = (message.getHeader("privacy") ?? "").toLowerCase();
-      const pai = message.parseHeader("p-asserted-identity") as
-        | { uri?: { user?: string; toString(): string }; displayName?: string }
-        | undefined;
-      const identity = pai?.uri && !privacy.includes("id") ? pai : message.from;
-      const name = identity.displayName || undefined;
-      await currentListener().incomingCall({
-        mediaSessionId,
-        registrationId: binding.registrationId,
-        originatorAddress: addressFromUri(identity.uri as { user?: string; toString(): string }),
-        originatorName: name,
-        receiverAddress: `tel:${binding.phoneNumber}`,
-        offerSdp,
-      });
-    } catch (error) {
-      log("error", `incoming call could not be offered: ${String(error)}`);
-      legs.delete(mediaSessionId);
-      if (!call.terminated) request.reject({ statusCode: 480 });
-    }
-  }
 
   function onUpdate(message: IncomingRequestMessage): void {
     const leg = byDialog.get(message.callId + message.toTag + message.fromTag);
@@ -196,27 +158,17 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
     return found;
   }
 
-  async function originate(request: OriginateRequest): Promise<void> {
-    try {
-      await ua.transport.ensureConnected();
-    } catch (error) {
-      throw new EngineError(
-        "network_unreachable",
-        `outbound proxy unreachable: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    const call = new OutgoingCall(
+  function originate(request: OriginateRequest): Promise<void> {
+    return originateCall(
+      {
+        ctx,
+        legs,
+        domain: options.domain,
+        ensureConnected: () => ua.transport.ensureConnected(),
+        contactFor: (id) => ua.contactFor(id),
+      },
       request,
-      ua.contactFor(request.registrationId),
-      options.domain,
-      randomBytes(12).toString("hex"),
-      ctx,
     );
-    legs.set(request.mediaSessionId, call);
-    await call.start();
   }
 
   async function update(request: SessionUpdateRequest): Promise<void> {

@@ -13,6 +13,7 @@ import { createGateway, type Gateway } from "../../../gateway.ts";
 import type { DomainEvent } from "../../../services/event-publisher.ts";
 import { createSqliteStore } from "../../../store/index.ts";
 import { ALL_SCOPES } from "../../../testing/test-gateway.ts";
+import type { MediaAnchor } from "../media-anchor.ts";
 import { type StartedSipEngine, startSipEngine } from "../sip-engine.ts";
 
 /** The media session / registration an event names, if it names one (DomainEvent is a union). */
@@ -64,6 +65,8 @@ export async function startSipLabGateway(
     sessionExpiresSec?: number;
     inviteTimeoutMs?: number;
     sessionTimerScale?: number;
+    /** The engine's media anchor (default pass-through), e.g. a fault-injecting fake (fake-media-anchor.ts). */
+    mediaAnchor?: MediaAnchor;
     /**
      * Whether the lab registrar knows ALICE and BOB as subscribers (default true): it then demands
      * digest credentials for their REGISTERs and calls. A trunk is trusted without them.
@@ -102,6 +105,7 @@ export async function startSipLabGateway(
     ...(options.sessionExpiresSec ? { sessionExpiresSec: options.sessionExpiresSec } : {}),
     ...(options.inviteTimeoutMs ? { inviteTimeoutMs: options.inviteTimeoutMs } : {}),
     ...(options.sessionTimerScale ? { sessionTimerScale: options.sessionTimerScale } : {}),
+    ...(options.mediaAnchor ? { mediaAnchor: options.mediaAnchor } : {}),
     log: (level, message) => {
       logs.push(`${level} ${message}`);
       if (logs.length > 500) logs.shift();

@@ -119,6 +119,9 @@ export class NodeTransport {
           resolve();
         });
       });
+      // net.Server emits accept failures (EMFILE, ENFILE) as "error" events: unheard, they would
+      // end the process; the listener keeps accepting once descriptors are free again.
+      server.on("error", (error) => this.options.log?.("warn", `SIP TCP listener error: ${error.message}`));
       this.server = server;
       const address = server.address();
       this.listeningPort = typeof address === "object" && address ? address.port : localPort;
