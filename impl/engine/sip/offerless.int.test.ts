@@ -49,6 +49,16 @@ describe("offerless INVITEs and 100rel (RFC 3261 §13.2.1, RFC 3262 §5) through
     assert.deepEqual(gw.statuses(id), ["Ringing", "Connected", "Connected", "Terminated"]);
   });
 
+  it("acknowledges the 200's offer with every stream rejected, then sends BYE, when the device ends the call before answering", async () => {
+    const number = "+34911000432";
+    const sipp = await sippCallee(gw, number, "uas-offerless-ack-rejected.xml");
+    const id = await originate(gw, registrationId, number, undefined);
+    await statusEvent(gw, id, 0, "Connected", /^200 OK$/, { offer: /m=audio 49170 / });
+    await hangUp(gw, id);
+    await sippPassed(sipp);
+    assert.deepEqual(gw.statuses(id), ["Ringing", "Connected", "Terminated"]);
+  });
+
   it("announces an offerless INVITE with offerRequired, sends the device's offer in a reliable 183 and surfaces the answer of the PRACK", async () => {
     const { sipp, id, invitation } = await sippCaller(gw, BOB, "uac-offerless-prack.xml");
     const data = invitation.data as { offerRequired?: boolean; offer?: unknown };

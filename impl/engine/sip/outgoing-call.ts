@@ -25,6 +25,12 @@ export class OutgoingCall extends CallLeg {
   private answered = false;
   /** Set while a network offer waits for the device's answer, to go into the PRACK or ACK. */
   private awaitingAnswer: ((answerSdp: string) => void) | undefined;
+  /**
+   * Offerless origination: the 2xx carried the offer and its ACK waits for the device's answer.
+   * Ending the call first still owes that ACK (RFC 3261 §13.2.2.4: "The UAC core MUST generate an
+   * ACK request for each 2xx"), with an answer rejecting every stream, before the BYE.
+   */
+  private rejectOwedOffer: (() => void) | undefined;
   private readonly offered: boolean;
   /** RFC 3261 §8.1.3.5: a retried INVITE (after 422) keeps the Call-ID, From tag and To. */
   private readonly fromTag = Math.random().toString(36).slice(2, 12);
@@ -178,6 +184,7 @@ export class OutgoingCall extends CallLeg {
       // RFC 3261 §13.2.1: the offer is in the 2xx and the ACK carries the answer; the ACK waits for
       // the device (the 2xx is retransmitted meanwhile).
       this.answerOwed = true;
+      this.rejectOwedOffer = () => ack({ body: sdpBody(rejectingAnswer(sdp)) });
       const what = `Anchoring the offer in ${reason}`;
       this.settle(
         what,
@@ -189,7 +196,7 @@ export class OutgoingCall extends CallLeg {
           (error: unknown) => {
             // RFC 3261 §13.2.2.4: "If the offer in the 2xx response is not acceptable, the UAC core
             // MUST generate a valid answer in the ACK and then send a BYE immediately."
-            this.guarded("Acknowledging the 2xx", () => ack({ body: sdpBody(rejectingAnswer(sdp)) }));
+            this.ackRejectingOwedOffer();
             this.fail(what, error);
           },
         ),
@@ -269,14 +276,26 @@ export class OutgoingCall extends CallLeg {
     this.deviceSdp = answerSdp;
     this.localSdp = sdp;
     this.answerOwed = false;
+    this.rejectOwedOffer = undefined;
     send(sdp);
     return true;
+  }
+
+  /** The ACK still owed for a 2xx offer, with every stream rejected (at most once). */
+  private ackRejectingOwedOffer(): void {
+    const owed = this.rejectOwedOffer;
+    this.rejectOwedOffer = undefined;
+    this.awaitingAnswer = undefined;
+    if (owed) this.guarded("Acknowledging the 2xx", owed);
   }
 
   /** After a failure: CANCEL before the 2xx (RFC 3261 §9.1), with its Reason; BYE after. */
   protected override abandon(reason: string, refusal: SipRefusal): string {
     this.stopNoAnswerTimer();
-    if (this.confirmed) return super.abandon(reason, refusal);
+    if (this.confirmed) {
+      this.ackRejectingOwedOffer();
+      return super.abandon(reason, refusal);
+    }
     if (!this.request) return "nothing sent";
     this.cancelled = true;
     this.request.cancel(reason);
@@ -287,6 +306,7 @@ export class OutgoingCall extends CallLeg {
   terminate(): void {
     this.stopNoAnswerTimer();
     if (this.confirmed) {
+      this.ackRejectingOwedOffer();
       this.bye('Q.850;cause=16;text="Normal call clearing"');
       return;
     }
