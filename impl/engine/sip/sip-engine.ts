@@ -7,6 +7,7 @@ import { offerIncomingInvite } from "./incoming-invite.ts";
 import { type MediaAnchor, passThroughMediaAnchor } from "./media-anchor.ts";
 import { originateCall } from "./originate-call.ts";
 import { OutgoingCall } from "./outgoing-call.ts";
+import { withSdpVersioning } from "./sdp-versioning.ts";
 import { phoneFromUri } from "./sip-addresses.ts";
 import type { IncomingRequestMessage } from "./sip-core.ts";
 import type { CredentialLookup } from "./sip-credentials.ts";
@@ -72,7 +73,8 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
   };
   const legs = new Map<string, CallLeg>();
   const byDialog = new Map<string, CallLeg>();
-  const anchor = options.mediaAnchor ?? passThroughMediaAnchor;
+  // RFC 3264 §8 origin versions towards the network, whatever the anchor does with them.
+  const anchor = withSdpVersioning(options.mediaAnchor ?? passThroughMediaAnchor);
   let registrations: SipRegistrations | undefined;
 
   const ctx: CallLegContext = {
