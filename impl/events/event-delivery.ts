@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { ensureDevCa } from "../../scripts/dev-ca/dev-ca.ts";
 import type { EventsConfig } from "../config/config.ts";
-import type { Store } from "../store/index.ts";
+import type { SqliteStore, Store } from "../store/index.ts";
 import { createEventDispatcher } from "./event-dispatcher.ts";
 import { createHttpSender } from "./http-sender.ts";
 import { openOutbox } from "./outbox.ts";
@@ -11,9 +11,10 @@ import { createSinkPolicy } from "./sink-policy.ts";
 export interface EventDeliveryOptions {
   readonly config: EventsConfig;
   readonly environment: "development" | "test" | "production";
-  /** The gateway's SQLite file; the outbox opens its own connection on it. */
+  /** The gateway's SQLite file: the outbox opens its own connection on it unless `store` shares its own. */
   readonly storeFile: string;
-  readonly store: Store;
+  /** With a SQLite store on `storeFile`, the outbox uses its connection (one group commit for both). */
+  readonly store: Store | SqliteStore;
   readonly logger: Logger;
   /** `host:port` sinks the gateway itself serves (the notification relay), allowed like the allow-list. */
   readonly ownSinks?: readonly string[];
@@ -31,7 +32,8 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     environment: options.environment,
     allowlist: [...config.sinkAllowlist, ...(options.ownSinks ?? [])],
   });
-  const outbox = openOutbox(options.storeFile);
+  const shared = "database" in options.store ? options.store.database : undefined;
+  const outbox = openOutbox(shared?.file === options.storeFile ? shared : options.storeFile);
   const sender = createHttpSender({ timeoutMs: config.deliveryTimeoutMs, devCaPem });
   const dispatcher = createEventDispatcher({
     store: options.store,

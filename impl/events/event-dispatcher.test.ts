@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import Database from "better-sqlite3";
 import {
   type ReceivedNotification,
   type SinkReceiver,
   startSinkReceiver,
 } from "../../conformance/sink/index.ts";
 import { loadContract } from "../load-contract.ts";
+import type { DomainEvent } from "../services/event-publisher.ts";
+import type { SubscriptionRecord } from "../store/index.ts";
 import { BOB } from "../testing/test-gateway.ts";
 import { createSchemaValidator } from "../validation/ajv-core.ts";
 import { type EventsTestGateway, startEventsTestGateway, testDevCa } from "./testing/events-test-gateway.ts";
@@ -440,5 +443,94 @@ describe("webrtc-events lifecycle", () => {
     const res = await gw.subscribe(body(freshSink(), SI, { registrationId: bobRegistration }));
     assert.equal(res.status, 403);
     assert.equal(((await res.json()) as { code: string }).code, "SUBSCRIPTION_MISMATCH");
+  });
+});
+
+describe("webrtc-events on the store's group commit", () => {
+  const HELD = "https://notificationServer.opentelco.com/group-commit";
+  /** Outbox rows as another connection reads them from the file: what is committed. */
+  function committedRows(subscriptionId: string) {
+    const reader = new Database(gw.file, { readonly: true });
+    try {
+      return reader
+        .prepare<[string], { event_id: string; body: string }>(
+          "SELECT event_id, body FROM event_outbox WHERE subscription_id = ? ORDER BY seq",
+        )
+        .all(subscriptionId);
+    } finally {
+      reader.close();
+    }
+  }
+  function subscriptionRecord(registrationId: string): SubscriptionRecord {
+    return {
+      id: randomUUID(),
+      owner: "+34600000001",
+      request: {
+        protocol: "HTTP",
+        sink: HELD,
+        types: [SI],
+        config: { subscriptionDetail: { registrationId } },
+      },
+      status: "ACTIVE",
+      startsAt: new Date().toISOString(),
+      expiresAt: null,
+      eventCount: 0,
+    };
+  }
+  const invitation = (registrationId: string): DomainEvent => ({
+    type: SI,
+    registrationId,
+    correlator: randomUUID(),
+    data: {
+      mediaSessionId: randomUUID(),
+      originatorAddress: "tel:+34600000009",
+      receiverAddress: "tel:+34600000001",
+      status: "Initial",
+    },
+  });
+
+  it("answers the request that published an event only once the event's outbox row is committed", async () => {
+    const registrationId = await gw.register();
+    const sub = await created(await gw.subscribe(body(HELD, SI, { registrationId })));
+    await incomingCall(registrationId);
+    assert.equal(committedRows(sub.id).length, 1, "the row is in the file when the publisher resumes");
+  });
+
+  it("delivers an event published in the same turn to a subscription created just before it, and not one created just after", async () => {
+    const registrationId = await gw.register();
+    const earlier = subscriptionRecord(registrationId);
+    const later = subscriptionRecord(registrationId);
+    const steps = (record: SubscriptionRecord) => ({
+      store: () => gw.store.subscriptions.put(record),
+      initialEvents: async () => [],
+    });
+    // No await in between: the three steps enter the publication queue in this order in one turn.
+    await Promise.all([
+      gw.dispatcher.hooks.created(earlier, steps(earlier), randomUUID()),
+      gw.dispatcher.publish(invitation(registrationId)),
+      gw.dispatcher.hooks.created(later, steps(later), randomUUID()),
+    ]);
+    assert.equal(committedRows(earlier.id).length, 1);
+    assert.equal(committedRows(later.id).length, 0);
+  });
+
+  it("answers concurrent subscription creations 201 once each is committed, all of them in the file", async () => {
+    const registrationId = await gw.register();
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => gw.subscribe(body(HELD, SI, { registrationId }))),
+    );
+    const ids = await Promise.all(responses.map(async (r) => (await created(r)).id));
+    const reader = new Database(gw.file, { readonly: true });
+    const stored = new Set(
+      reader
+        .prepare<[], { id: string }>("SELECT id FROM subscriptions")
+        .all()
+        .map((r) => r.id),
+    );
+    reader.close();
+    assert.deepEqual(
+      ids.filter((id) => !stored.has(id)),
+      [],
+    );
   });
 });

@@ -9,7 +9,7 @@ import type { SinkCredential, Store, SubscriptionRecord, SubscriptionStatus } fr
 import { buildCloudEvent } from "./cloud-event.ts";
 import { createEventMetrics } from "./event-metrics.ts";
 import type { Delivery, SendOutcome } from "./http-sender.ts";
-import type { NewOutboxRow, Outbox } from "./outbox.ts";
+import type { NewOutboxRow, Outbox, OutboxRow } from "./outbox.ts";
 import type { RetryPolicy } from "./retry-delay.ts";
 import { createSinkLanes } from "./sink-lanes.ts";
 import type { SinkPolicy } from "./sink-policy.ts";
@@ -65,6 +65,33 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     tail = run.catch(() => undefined);
     return run;
   }
+  // The store serves committed state. A subscription's creation does not wait in the queue for its
+  // commit (creations of one turn commit together); the steps that read subscriptions wait for it.
+  let subscriptionsStored: Promise<void> = Promise.resolve();
+  const noop = () => undefined;
+  /** A step that reads subscriptions: it runs once the subscriptions created before it are stored. */
+  function serialAfterCreations<T>(work: () => Promise<T>): Promise<T> {
+    return serial(async () => {
+      await subscriptionsStored;
+      return work();
+    });
+  }
+  /**
+   * Runs a queue step that leaves some of its writes to commit after it (outbox rows, a new
+   * subscription), and settles once the step ran and all of them committed, so that the request
+   * behind it answers only then, with the first failure if any.
+   */
+  async function committed(
+    queue: typeof serial,
+    step: (writes: Promise<unknown>[]) => Promise<void>,
+  ): Promise<void> {
+    const writes: Promise<unknown>[] = [];
+    try {
+      await queue(() => step(writes));
+    } finally {
+      await Promise.all(writes);
+    }
+  }
 
   const lanes = createSinkLanes({
     outbox,
@@ -76,15 +103,15 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     logger,
     metrics,
     onGone: (id) =>
-      serial(async () => {
-        const dropped = outbox.dropSubscription(id, "the sink answered 410 Gone");
+      serialAfterCreations(async () => {
+        const dropped = await outbox.dropSubscription(id, "the sink answered 410 Gone");
         lanes.forget(id);
         const record = await store.subscriptions.get(id);
         if (record?.status === "ACTIVE") await settleEnded(record, "DELETED");
         logger.warn({ subscriptionId: id, dropped }, "sink answered 410 Gone: subscription ended");
       }),
     onUnauthorized: (id) =>
-      serial(async () => {
+      serialAfterCreations(async () => {
         const record = await store.subscriptions.get(id);
         // CAMARA event guide §2.2.3: a sink refusing the expired token shifts the subscription to
         // EXPIRED and "will trigger a subscription-ended event with terminationReason ACCESS_TOKEN_EXPIRED".
@@ -92,6 +119,13 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
           await end(record, "ACCESS_TOKEN_EXPIRED", "The sink refused the access token", randomUUID());
       }),
   });
+
+  /** Queues rows in the outbox; once committed (never before) they join their sinks' lanes. */
+  function append(rows: readonly NewOutboxRow[]): Promise<OutboxRow[]> {
+    const appended = outbox.append(rows);
+    appended.then((committed) => lanes.enqueue(committed), noop);
+    return appended;
+  }
 
   function authorization(record: SubscriptionRecord): string | null {
     const credential = record.request.sinkCredential as SinkCredential | undefined;
@@ -152,9 +186,11 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     status: SubscriptionStatus,
     eventCount = record.eventCount,
   ) {
-    await store.subscriptions.put({ ...record, status, eventCount });
-    outbox.clearDeadlines(record.id);
-    outbox.setDeadline(record.id, "purge", clock.now().getTime() + options.endedRetentionMs);
+    await Promise.all([
+      store.subscriptions.put({ ...record, status, eventCount }),
+      outbox.clearDeadlines(record.id),
+      outbox.setDeadline(record.id, "purge", clock.now().getTime() + options.endedRetentionMs),
+    ]);
   }
 
   /** Ends an active subscription: subscription-ended to its sink, then its final status. */
@@ -165,8 +201,8 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     correlator: string,
   ) {
     if (record.status !== "ACTIVE") return;
-    lanes.enqueue(outbox.append([endedEvent(record, reason, description, correlator)]));
-    await settleEnded(record, endedStatus(reason));
+    const appended = append([endedEvent(record, reason, description, correlator)]);
+    await Promise.all([appended, settleEnded(record, endedStatus(reason))]);
     logger.info({ subscriptionId: record.id, reason, correlator }, "subscription ended");
   }
 
@@ -187,10 +223,22 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     SUBSCRIPTION_DELETED: "Deleted by the API client",
   };
 
-  /** One event to one subscription, counted against subscriptionMaxEvents. */
-  async function deliverTo(record: SubscriptionRecord, event: DomainEvent, correlator: string) {
+  /**
+   * One event to one subscription, counted against subscriptionMaxEvents; returns the subscription
+   * as it now is. The outbox write joins `writes` (committed before the publisher answers); a change
+   * of the subscription is awaited here, since the next step reads it.
+   */
+  async function deliverTo(
+    record: SubscriptionRecord,
+    event: DomainEvent,
+    correlator: string,
+    writes: Promise<unknown>[],
+  ): Promise<SubscriptionRecord> {
     const reason = lapsed(record);
-    if (reason) return end(record, reason, DESCRIPTIONS[reason], correlator);
+    if (reason) {
+      await end(record, reason, DESCRIPTIONS[reason], correlator);
+      return { ...record, status: endedStatus(reason) };
+    }
     const eventCount = record.eventCount + 1;
     const max = record.request.config.subscriptionMaxEvents;
     const rows = [row(record, event, correlator)];
@@ -198,10 +246,14 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     // The last allowed event and the subscription-ended after it are written together.
     if (lastAllowed)
       rows.push(endedEvent(record, "MAX_EVENTS_REACHED", DESCRIPTIONS.MAX_EVENTS_REACHED, correlator));
-    lanes.enqueue(outbox.append(rows));
-    if (lastAllowed) await settleEnded(record, "EXPIRED", eventCount);
+    writes.push(append(rows));
+    if (lastAllowed) {
+      await settleEnded(record, "EXPIRED", eventCount);
+      return { ...record, status: "EXPIRED", eventCount };
+    }
     // eventCount exists for subscriptionMaxEvents: without a maximum it is not kept (one write less per event).
-    else if (max !== undefined) await store.subscriptions.put({ ...record, eventCount });
+    if (max !== undefined) await store.subscriptions.put({ ...record, eventCount });
+    return { ...record, eventCount };
   }
 
   function matches(record: SubscriptionRecord, event: DomainEvent): boolean {
@@ -211,7 +263,7 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     return true;
   }
 
-  async function publish(event: DomainEvent): Promise<void> {
+  async function publish(event: DomainEvent, writes: Promise<unknown>[]): Promise<void> {
     if (event.type === ENDED) {
       const record = await store.subscriptions.get(event.subscriptionId);
       if (record)
@@ -225,7 +277,7 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     }
     const related = await store.subscriptions.listByRegistration(event.registrationId);
     for (const record of related.filter((r) => matches(r, event)))
-      await deliverTo(record, event, event.correlator);
+      await deliverTo(record, event, event.correlator, writes);
     if (event.type === "org.camaraproject.webrtc-events.v0.registration-ends") {
       // The registrationId these subscriptions name is gone: nothing more can match them.
       for (const record of await store.subscriptions.listByRegistration(event.registrationId)) {
@@ -247,7 +299,7 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
 
   async function sweep(): Promise<void> {
     for (const due of outbox.dueDeadlines(clock.now().getTime())) {
-      outbox.clearDeadlines(due.subscriptionId, due.kind);
+      await outbox.clearDeadlines(due.subscriptionId, due.kind);
       const record = await store.subscriptions.get(due.subscriptionId);
       if (!record) continue;
       const correlator = randomUUID();
@@ -264,23 +316,30 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
       await options.policy.admit(sink);
     },
     // In the publication queue: an event published before this runs was decided before the
-    // subscription existed and is not delivered to it (its initial event carries that state).
+    // subscription existed and is not delivered to it (its initial event carries that state). The
+    // request answers once the subscription, its deadlines and initial events are committed.
     created: (record, steps, correlator) =>
-      serial(async () => {
-        await steps.store();
-        if (record.expiresAt) outbox.setDeadline(record.id, "expire", Date.parse(record.expiresAt));
+      committed(serial, async (writes) => {
+        const stored = steps.store();
+        writes.push(stored);
+        subscriptionsStored = stored.then(noop, noop);
+        if (record.expiresAt)
+          writes.push(outbox.setDeadline(record.id, "expire", Date.parse(record.expiresAt)));
         const expires = (record.request.sinkCredential as SinkCredential | undefined)?.accessTokenExpiresUtc;
-        if (expires) outbox.setDeadline(record.id, "token", Date.parse(expires) - options.tokenExpiryLeadMs);
+        if (expires)
+          writes.push(
+            outbox.setDeadline(record.id, "token", Date.parse(expires) - options.tokenExpiryLeadMs),
+          );
         let current = record;
-        for (const event of await steps.initialEvents()) {
-          await deliverTo(current, event, correlator);
-          current = (await store.subscriptions.get(record.id)) ?? current;
-        }
+        for (const event of await steps.initialEvents())
+          current = await deliverTo(current, event, correlator, writes);
       }),
   };
 
   return {
-    publish: (event: DomainEvent) => serial(() => publish(event)),
+    /** Resolves once the event's outbox rows are committed (the publishing request may answer). */
+    publish: (event: DomainEvent): Promise<void> =>
+      committed(serialAfterCreations, (writes) => publish(event, writes)),
     hooks,
     metrics,
     /** Delivers what the outbox holds (after a restart too) and starts the deadline sweep. */
@@ -290,7 +349,9 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
       }
       lanes.enqueue(outbox.pending());
       sweepTimer = setInterval(() => {
-        serial(sweep).catch((err: unknown) => logger.error({ err }, "subscription sweep failed"));
+        serialAfterCreations(sweep).catch((err: unknown) =>
+          logger.error({ err }, "subscription sweep failed"),
+        );
       }, options.sweepIntervalMs);
       sweepTimer.unref();
     },

@@ -21,12 +21,12 @@ const row = (i: number, over: Partial<NewOutboxRow> = {}): NewOutboxRow => ({
 });
 
 describe("the event outbox", () => {
-  it("keeps pending rows across a close and reopen, in order, with their ids, bodies and retry state", () => {
+  it("keeps pending rows across a close and reopen, in order, with their ids, bodies and retry state", async () => {
     const file = join(dir, "a.db");
     const first = openOutbox(file);
-    const rows = first.append([row(1), row(2), row(3, { status: "held", sink: "https://x.example/" })]);
-    first.retryLater(rows[0]?.seq ?? 0, 2, 5000, "HTTP 503");
-    first.delivered(rows[1]?.seq ?? 0);
+    const rows = await first.append([row(1), row(2), row(3, { status: "held", sink: "https://x.example/" })]);
+    void first.retryLater(rows[0]?.seq ?? 0, 2, 5000, "HTTP 503");
+    void first.delivered(rows[1]?.seq ?? 0);
     first.close();
     const second = openOutbox(file);
     assert.deepEqual(
@@ -38,10 +38,10 @@ describe("the event outbox", () => {
     second.close();
   });
 
-  it("refuses a second row with the same CloudEvent id", () => {
+  it("refuses a second row with the same CloudEvent id", async () => {
     const outbox = openOutbox(join(dir, "b.db"));
-    outbox.append([row(1)]);
-    assert.throws(() => outbox.append([row(2), row(1)]), /UNIQUE/);
+    await outbox.append([row(1)]);
+    await assert.rejects(outbox.append([row(2), row(1)]), /UNIQUE/);
     assert.deepEqual(
       outbox.pending().map((r) => r.eventId),
       ["evt-1"],
@@ -50,28 +50,28 @@ describe("the event outbox", () => {
     outbox.close();
   });
 
-  it("releases held rows of a sink that became deliverable, and drops a subscription's undelivered rows", () => {
+  it("releases held rows of a sink that became deliverable, and drops a subscription's undelivered rows", async () => {
     const outbox = openOutbox(join(dir, "c.db"));
-    outbox.append([row(1, { status: "held" }), row(2, { subscriptionId: "sub-2" })]);
+    await outbox.append([row(1, { status: "held" }), row(2, { subscriptionId: "sub-2" })]);
     assert.deepEqual(
       outbox.release("https://127.0.0.1:9443/a").map((r) => r.eventId),
       ["evt-1"],
     );
-    assert.equal(outbox.dropSubscription("sub-2", "gone"), 1);
+    assert.equal(await outbox.dropSubscription("sub-2", "gone"), 1);
     assert.deepEqual(outbox.counts(), { pending: 1, dropped: 1 });
     outbox.close();
   });
 
-  it("returns due deadlines only, and forgets them when cleared", () => {
+  it("returns due deadlines only, and forgets them when cleared", async () => {
     const outbox = openOutbox(join(dir, "d.db"));
-    outbox.setDeadline("sub-1", "expire", 100);
-    outbox.setDeadline("sub-1", "token", 300);
-    outbox.setDeadline("sub-2", "purge", 200);
+    await outbox.setDeadline("sub-1", "expire", 100);
+    await outbox.setDeadline("sub-1", "token", 300);
+    await outbox.setDeadline("sub-2", "purge", 200);
     assert.deepEqual(outbox.dueDeadlines(250), [
       { subscriptionId: "sub-1", kind: "expire" },
       { subscriptionId: "sub-2", kind: "purge" },
     ]);
-    outbox.clearDeadlines("sub-1");
+    await outbox.clearDeadlines("sub-1");
     assert.deepEqual(outbox.dueDeadlines(1000), [{ subscriptionId: "sub-2", kind: "purge" }]);
     outbox.close();
   });

@@ -1,6 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import { openSqliteDatabase, type SqliteDatabase } from "../store/index.ts";
 
 /**
  * The durable event outbox: every CloudEvent the gateway owes a sink is a row here, written in the
@@ -8,8 +6,9 @@ import Database from "better-sqlite3";
  * kill -9) therefore loses nothing: on restart the pending rows are delivered, each with the
  * CloudEvent `id` and body it was created with.
  *
- * Its own better-sqlite3 connection on the gateway's database file, in WAL mode with
- * synchronous=NORMAL (a committed write survives a process crash).
+ * The gateway opens it on the store's connection ({@link SqliteDatabase}): its writes join the
+ * store's group commit, so an event and the state change it announces commit in one transaction,
+ * in order. The write methods resolve once committed; the reads first commit what is queued.
  */
 export type OutboxStatus =
   /** To be delivered (now or at `nextAttemptAt`). */
@@ -74,12 +73,14 @@ const toRow = (r: Row): OutboxRow => ({
   createdAt: r.created_at,
 });
 
-export function openOutbox(file: string) {
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
+/**
+ * Opens the outbox on a shared connection (the gateway: the store's), or on its own connection to a
+ * file (WAL, synchronous=NORMAL), which it then closes with itself.
+ */
+export function openOutbox(target: SqliteDatabase | string) {
+  const owned = typeof target === "string";
+  const database = owned ? openSqliteDatabase({ file: target }) : target;
+  const { db } = database;
   db.exec(`
     CREATE TABLE IF NOT EXISTS event_outbox (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -109,21 +110,14 @@ export function openOutbox(file: string) {
     `INSERT INTO event_outbox (event_id, subscription_id, sink, authorization, correlator, body, status, created_at)
      VALUES (@eventId, @subscriptionId, @sink, @authorization, @correlator, @body, @status, @createdAt)`,
   );
-  const append = db.transaction((rows: readonly NewOutboxRow[]) =>
-    rows.map((r) => ({ ...r, seq: Number(insert.run(r).lastInsertRowid), attempts: 0, nextAttemptAt: 0 })),
-  );
+  const insertAll = (rows: readonly NewOutboxRow[]): OutboxRow[] =>
+    rows.map((r) => ({ ...r, seq: Number(insert.run(r).lastInsertRowid), attempts: 0, nextAttemptAt: 0 }));
   const selectStatus = db.prepare<[string], Row>("SELECT * FROM event_outbox WHERE status = ? ORDER BY seq");
   const remove = db.prepare<[number]>("DELETE FROM event_outbox WHERE seq = ?");
-  // Accepted rows are deleted in one transaction per turn of the event loop rather than one each:
-  // a crash before the flush only means those events are sent again, with the same id (at least once).
-  const accepted: number[] = [];
-  const removeAll = db.transaction((seqs: readonly number[]) => {
-    for (const seq of seqs) remove.run(seq);
-  });
-  let flushScheduled = false;
-  const flush = () => {
-    flushScheduled = false;
-    if (db.open && accepted.length > 0) removeAll(accepted.splice(0));
+  /** Reads see what was queued before them (tests, start-up, metrics: never a hot path). */
+  const read = <T>(query: () => T): T => {
+    database.flush();
+    return query();
   };
   const retry = db.prepare<[number, number, string, number]>(
     "UPDATE event_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE seq = ?",
@@ -155,62 +149,68 @@ export function openOutbox(file: string) {
   );
 
   return {
-    /** Appends rows in one transaction, in order; returns them with their sequence numbers. */
-    append(rows: readonly NewOutboxRow[]): OutboxRow[] {
-      return rows.length === 0 ? [] : append(rows);
+    /**
+     * Appends rows, in order, with this turn's other writes; resolves with their sequence numbers
+     * once committed. A failure (e.g. a repeated CloudEvent id) leaves none of them behind.
+     */
+    append(rows: readonly NewOutboxRow[]): Promise<OutboxRow[]> {
+      return rows.length === 0 ? Promise.resolve([]) : database.write(() => insertAll(rows));
     },
     /** Rows waiting for delivery, oldest first. */
-    pending: (): OutboxRow[] => {
-      flush();
-      return selectStatus.all("pending").map(toRow);
-    },
+    pending: (): OutboxRow[] => read(() => selectStatus.all("pending").map(toRow)),
     /** Rows of a status, oldest first (tests and diagnostics). */
-    list: (status: OutboxStatus): OutboxRow[] => {
-      flush();
-      return selectStatus.all(status).map(toRow);
+    list: (status: OutboxStatus): OutboxRow[] => read(() => selectStatus.all(status).map(toRow)),
+    /**
+     * The sink accepted the row: it leaves the outbox with this turn's other writes. A crash before
+     * that commit only means the event is sent again, with the same id (at least once).
+     */
+    delivered(seq: number): Promise<void> {
+      return database.write(() => {
+        remove.run(seq);
+      });
     },
-    /** The sink accepted the row: it leaves the outbox (at the end of this turn of the event loop). */
-    delivered(seq: number): void {
-      accepted.push(seq);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        setImmediate(flush);
-      }
+    retryLater(seq: number, attempts: number, nextAttemptAt: number, error: string): Promise<void> {
+      return database.write(() => {
+        retry.run(attempts, nextAttemptAt, error, seq);
+      });
     },
-    retryLater(seq: number, attempts: number, nextAttemptAt: number, error: string): void {
-      retry.run(attempts, nextAttemptAt, error, seq);
+    settle(seq: number, status: "failed" | "expired" | "dropped", error: string): Promise<void> {
+      return database.write(() => {
+        settle.run(status, error, seq);
+      });
     },
-    settle(seq: number, status: "failed" | "expired" | "dropped", error: string): void {
-      settle.run(status, error, seq);
+    /** Gives up the undelivered rows of a subscription; resolves with how many, once committed. */
+    dropSubscription(subscriptionId: string, reason: string): Promise<number> {
+      return database.write(() => drop.run(reason, subscriptionId).changes);
     },
-    /** Gives up the undelivered rows of a subscription; returns how many. */
-    dropSubscription(subscriptionId: string, reason: string): number {
-      return drop.run(reason, subscriptionId).changes;
-    },
-    /** Makes the held rows of a sink pending (it became deliverable); returns them in order. */
+    /** Makes the held rows of a sink pending (it became deliverable) now; returns them in order. */
     release(sink: string): OutboxRow[] {
-      const held = selectStatus.all("held").filter((r) => r.sink === sink);
-      release.run(sink);
-      return held.map((r) => ({ ...toRow(r), status: "pending" as const }));
+      return database.now(() => {
+        const held = selectStatus.all("held").filter((r) => r.sink === sink);
+        release.run(sink);
+        return held.map((r) => ({ ...toRow(r), status: "pending" as const }));
+      });
     },
-    heldSinks: (): string[] => heldSinks.all().map((r) => r.sink),
-    counts(): Partial<Record<OutboxStatus, number>> {
-      flush();
-      return Object.fromEntries(counts.all().map((r) => [r.status, r.n]));
+    heldSinks: (): string[] => read(() => heldSinks.all().map((r) => r.sink)),
+    counts: (): Partial<Record<OutboxStatus, number>> =>
+      read(() => Object.fromEntries(counts.all().map((r) => [r.status, r.n]))),
+    setDeadline(subscriptionId: string, kind: DeadlineKind, dueAt: number): Promise<void> {
+      return database.write(() => {
+        setDeadline.run(subscriptionId, kind, dueAt);
+      });
     },
-    setDeadline(subscriptionId: string, kind: DeadlineKind, dueAt: number): void {
-      setDeadline.run(subscriptionId, kind, dueAt);
+    dueDeadlines: (nowMs: number): { subscriptionId: string; kind: DeadlineKind }[] =>
+      read(() => dueDeadlines.all(nowMs).map((r) => ({ subscriptionId: r.subscription_id, kind: r.kind }))),
+    clearDeadlines(subscriptionId: string, kind?: DeadlineKind): Promise<void> {
+      return database.write(() => {
+        if (kind) clearDeadline.run(subscriptionId, kind);
+        else clearDeadlines.run(subscriptionId);
+      });
     },
-    dueDeadlines(nowMs: number): { subscriptionId: string; kind: DeadlineKind }[] {
-      return dueDeadlines.all(nowMs).map((r) => ({ subscriptionId: r.subscription_id, kind: r.kind }));
-    },
-    clearDeadlines(subscriptionId: string, kind?: DeadlineKind): void {
-      if (kind) clearDeadline.run(subscriptionId, kind);
-      else clearDeadlines.run(subscriptionId);
-    },
+    /** Commits what is queued; closes the connection if the outbox opened it. */
     close(): void {
-      flush();
-      db.close();
+      if (owned) database.close();
+      else if (database.db.open) database.flush();
     },
   };
 }

@@ -38,6 +38,16 @@ export function createSinkLanes(deps: SinkLanesDeps) {
   const idleWaiters: (() => void)[] = [];
   let closed = false;
 
+  /**
+   * Records an outcome in the outbox without holding up the lane: the next event goes out while the
+   * write waits for this turn's commit. Losing it to a crash only means a row is tried again.
+   */
+  function record(write: Promise<unknown>, row: OutboxRow) {
+    write.catch((err: unknown) =>
+      deps.logger.error({ err, eventId: row.eventId }, "could not record a delivery outcome in the outbox"),
+    );
+  }
+
   function settleIdle() {
     if ([...lanes.values()].some((l) => l.queue.length > 0)) return;
     for (const resolve of idleWaiters.splice(0)) resolve();
@@ -71,7 +81,7 @@ export function createSinkLanes(deps: SinkLanesDeps) {
     if (!item) return;
     const { row } = item;
     if (deps.now() - row.createdAt > deps.maxAgeMs) {
-      deps.outbox.settle(row.seq, "expired", `not accepted within ${deps.maxAgeMs} ms`);
+      record(deps.outbox.settle(row.seq, "expired", `not accepted within ${deps.maxAgeMs} ms`), row);
       deps.logger.error({ eventId: row.eventId, sink: row.sink }, "event expired undelivered");
       lane.queue.shift();
       return;
@@ -93,14 +103,14 @@ export function createSinkLanes(deps: SinkLanesDeps) {
     item.attempts += 1;
     switch (outcome.kind) {
       case "accepted":
-        deps.outbox.delivered(row.seq);
+        record(deps.outbox.delivered(row.seq), row);
         deps.metrics.latency.observe((deps.now() - row.createdAt) / 1000);
         lane.queue.shift();
         return;
       case "retry": {
         const delay = nextAttemptDelayMs(item.attempts, outcome.retryAfterMs, deps.retry);
         item.nextAttemptAt = deps.now() + delay;
-        deps.outbox.retryLater(row.seq, item.attempts, item.nextAttemptAt, outcome.error);
+        record(deps.outbox.retryLater(row.seq, item.attempts, item.nextAttemptAt, outcome.error), row);
         deps.logger.warn(
           {
             eventId: row.eventId,
@@ -115,17 +125,17 @@ export function createSinkLanes(deps: SinkLanesDeps) {
       }
       case "gone":
         lane.queue.shift();
-        deps.outbox.settle(row.seq, "dropped", "the sink answered 410 Gone");
+        record(deps.outbox.settle(row.seq, "dropped", "the sink answered 410 Gone"), row);
         await deps.onGone(row.subscriptionId);
         return;
       case "unauthorized":
         lane.queue.shift();
-        deps.outbox.settle(row.seq, "failed", "the sink answered 401 to the sink credential");
+        record(deps.outbox.settle(row.seq, "failed", "the sink answered 401 to the sink credential"), row);
         await deps.onUnauthorized(row.subscriptionId);
         return;
       case "rejected":
         lane.queue.shift();
-        deps.outbox.settle(row.seq, "failed", `the sink answered ${outcome.status}`);
+        record(deps.outbox.settle(row.seq, "failed", `the sink answered ${outcome.status}`), row);
         deps.logger.error(
           { eventId: row.eventId, sink: row.sink, status: outcome.status },
           "sink refused event",

@@ -84,6 +84,11 @@ export function createSinkPolicy(options: SinkPolicyOptions): SinkPolicy {
     return { kind: "deliver", trust: "public" };
   }
 
+  // deliveryMode runs for every event (when it is written and when it is sent); its answer depends on
+  // the sink URL and the fixed configuration only, so it is worked out once per sink.
+  const modes = new Map<string, SinkVerdict>();
+  const MAX_REMEMBERED = 10_000;
+
   return {
     async admit(sink) {
       const url = parse(sink);
@@ -105,7 +110,13 @@ export function createSinkPolicy(options: SinkPolicyOptions): SinkPolicy {
       return verdict(url);
     },
     deliveryMode(sink) {
-      return verdict(new URL(sink));
+      let mode = modes.get(sink);
+      if (!mode) {
+        mode = Object.freeze(verdict(new URL(sink)));
+        if (modes.size >= MAX_REMEMBERED) modes.clear();
+        modes.set(sink, mode);
+      }
+      return mode;
     },
   };
 }

@@ -16,6 +16,7 @@ import { correlator } from "./correlator.ts";
 import { dispatch, type HandlerTable } from "./dispatch.ts";
 import { errorMiddleware } from "./error-middleware.ts";
 import { createHttpMetrics } from "./metrics.ts";
+import { middlewareSeries } from "./middleware-series.ts";
 import { openApiValidation } from "./openapi-validation.ts";
 import { createOperationResolver } from "./operation-resolver.ts";
 import { requestLog } from "./request-log.ts";
@@ -57,9 +58,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
-  app.use(correlator);
-  app.use(requestLog(deps.logger));
-  app.use(metrics.middleware);
+  // Consecutive middlewares on every path are mounted as one layer each (middleware-series.ts).
+  app.use(middlewareSeries([correlator, requestLog(deps.logger), metrics.middleware]));
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps): Express {
   app.get("/metrics", metrics.endpoint);
   deps.extraRoutes?.(app);
 
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  const resolveOperation = (req: Request, res: Response, next: NextFunction) => {
     const found = resolve(req.method, req.path);
     if (found.kind === "not_found") return next(ApiError.notFound("The specified resource"));
     if (found.kind === "bad_path_parameter") {
@@ -97,21 +97,24 @@ export function createApp(deps: AppDeps): Express {
     res.locals.operation = found.operation;
     res.locals.pathParams = found.pathParams;
     next();
-  });
-  if (deps.rateLimit) app.use(deps.rateLimit);
-  app.use(authenticate(deps.verifier));
-  app.use(absentBody);
+  };
   app.use(
-    express.json({
-      limit: deps.bodyLimitBytes ?? 262_144,
-      type: ["application/json", "application/*+json"],
-      strict: true,
-    }),
+    middlewareSeries([
+      resolveOperation,
+      ...(deps.rateLimit ? [deps.rateLimit] : []),
+      authenticate(deps.verifier),
+      absentBody,
+      express.json({
+        limit: deps.bodyLimitBytes ?? 262_144,
+        type: ["application/json", "application/*+json"],
+        strict: true,
+      }),
+      ...openApiValidation(deps.apis, deps.specs, deps.schemas, {
+        validateResponses: deps.validateResponses,
+      }),
+      dispatch(deps.handlers),
+    ]),
   );
-  app.use(
-    openApiValidation(deps.apis, deps.specs, deps.schemas, { validateResponses: deps.validateResponses }),
-  );
-  app.use(dispatch(deps.handlers));
   app.use((_req: Request, _res: Response, next: NextFunction) =>
     next(ApiError.notFound("The specified resource")),
   );

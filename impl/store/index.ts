@@ -1,3 +1,4 @@
 export type * from "./records.ts";
-export { createSqliteStore } from "./sqlite-store.ts";
+export { openSqliteDatabase, type SqliteDatabase, type SqliteDatabaseOptions } from "./sqlite-database.ts";
+export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from "./sqlite-store.ts";
 export type { Repository, Store } from "./store.ts";

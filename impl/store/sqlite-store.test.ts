@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { after, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import type { RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
 import { createSqliteStore } from "./sqlite-store.ts";
 
@@ -54,6 +57,26 @@ describe("SQLite store", () => {
     assert.deepEqual(await second.sessions.get("ms-1"), session);
     assert.deepEqual(await second.subscriptions.get("sub-1"), subscription);
     await second.close();
+  });
+
+  it("keeps every write acknowledged before the process is killed with kill -9", async () => {
+    const file = join(dir, "crash.db");
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("testing/acknowledged-writes.ts", import.meta.url)), file],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const acknowledged: string[] = [];
+    createInterface({ input: child.stdout }).on("line", (id) => acknowledged.push(id));
+    await exited;
+    assert.equal(child.signalCode, "SIGKILL", "the writer killed itself in the middle of its writes");
+    assert.ok(acknowledged.length >= 500);
+    const store = createSqliteStore({ file });
+    const missing: string[] = [];
+    for (const id of acknowledged) if (!(await store.registrations.get(id))) missing.push(id);
+    await store.close();
+    assert.deepEqual(missing, []);
   });
 
   it("finds by device, client correlator, registration and owner, and only for the right owner", async () => {

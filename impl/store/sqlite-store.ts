@@ -1,7 +1,5 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
 import type { RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
+import { openSqliteDatabase, type SqliteDatabase, type SqliteDatabaseOptions } from "./sqlite-database.ts";
 import type { Repository, Store } from "./store.ts";
 
 /** Extra indexed columns of a table, each computed from the record. */
@@ -11,7 +9,8 @@ type Columns<T> = Record<string, (record: T) => string | null>;
  * One table per resource kind: the key, a few indexed columns the queries need, and the record as
  * JSON. The schema of a record is the generated API type, so no column list has to track the spec.
  */
-function jsonTable<T>(db: Database.Database, table: string, key: (r: T) => string, columns: Columns<T>) {
+function jsonTable<T>(database: SqliteDatabase, table: string, key: (r: T) => string, columns: Columns<T>) {
+  const { db } = database;
   const names = Object.keys(columns);
   db.exec(
     `CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, ${names.map((n) => `${n} TEXT`).join(", ")}${names.length ? ", " : ""}data TEXT NOT NULL)`,
@@ -27,11 +26,15 @@ function jsonTable<T>(db: Database.Database, table: string, key: (r: T) => strin
     async get(id) {
       return parse(get.get(id));
     },
+    // Queued at the call (in call order, the record as it is then), run with this turn's other writes.
     async put(record) {
-      put.run(key(record), ...names.map((n) => columns[n]?.(record) ?? null), JSON.stringify(record));
+      const params = [key(record), ...names.map((n) => columns[n]?.(record) ?? null), JSON.stringify(record)];
+      await database.write(() => {
+        put.run(...params);
+      });
     },
     async delete(id) {
-      return del.run(id).changes > 0;
+      return database.write(() => del.run(id).changes > 0);
     },
   };
   /** A prepared query returning records, for the per-kind finders. */
@@ -42,35 +45,37 @@ function jsonTable<T>(db: Database.Database, table: string, key: (r: T) => strin
   return { repository, query };
 }
 
-export interface SqliteStoreOptions {
-  /** Database file; `:memory:` for a throwaway store. Its folder is created when missing. */
-  readonly file: string;
-  /** SQLite `synchronous` pragma. Default NORMAL (durable across process crashes in WAL mode). */
-  readonly synchronous?: "NORMAL" | "FULL";
+/**
+ * Database file and `synchronous` level. WAL with synchronous=NORMAL (the default): a committed write
+ * survives a crash of the process (kill -9); only a power cut can lose the last transactions. FULL
+ * fsyncs at every commit; deployments that need it set SQLITE_SYNCHRONOUS.
+ */
+export type SqliteStoreOptions = SqliteDatabaseOptions;
+
+/** The SQLite store, with the connection it writes through (the events outbox shares it). */
+export interface SqliteStore extends Store {
+  readonly database: SqliteDatabase;
 }
 
-/** The default store: SQLite through better-sqlite3, in WAL mode with synchronous=FULL. */
-export function createSqliteStore(options: SqliteStoreOptions): Store {
-  if (options.file !== ":memory:") mkdirSync(dirname(options.file), { recursive: true });
-  const db = new Database(options.file);
-  db.pragma("journal_mode = WAL");
-  // WAL with synchronous=NORMAL: a committed write survives a crash of the process (kill -9); only
-  // a power cut can lose the last transactions. FULL would fsync every commit, which measured at a
-  // fifth of the write throughput (npm run bench:api); deployments that need it set SQLITE_SYNCHRONOUS.
-  db.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
-  db.pragma("busy_timeout = 5000");
+/**
+ * The default store: SQLite through better-sqlite3, in WAL mode. Writes are grouped per turn of the
+ * event loop into one transaction ({@link SqliteDatabase}); each resolves once committed.
+ */
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const database = openSqliteDatabase(options);
+  const { db } = database;
 
-  const registrations = jsonTable<RegistrationRecord>(db, "registrations", (r) => r.registrationId, {
+  const registrations = jsonTable<RegistrationRecord>(database, "registrations", (r) => r.registrationId, {
     owner: (r) => r.owner,
     device_id: (r) => r.deviceId,
     expires_at: (r) => r.expiresAt,
   });
-  const sessions = jsonTable<SessionRecord>(db, "sessions", (r) => r.mediaSessionId, {
+  const sessions = jsonTable<SessionRecord>(database, "sessions", (r) => r.mediaSessionId, {
     owner: (r) => r.owner,
     registration_id: (r) => r.registrationId,
     client_correlator: (r) => r.info.clientCorrelator ?? null,
   });
-  const subscriptions = jsonTable<SubscriptionRecord>(db, "subscriptions", (r) => r.id, {
+  const subscriptions = jsonTable<SubscriptionRecord>(database, "subscriptions", (r) => r.id, {
     owner: (r) => r.owner,
   });
 
@@ -88,6 +93,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const ping = db.prepare("SELECT 1");
 
   return {
+    database,
     registrations: {
       ...registrations.repository,
       findByDevice: async (owner, deviceId) => byDevice(owner, deviceId)[0],
@@ -107,7 +113,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return ping.get() !== undefined;
     },
     async close() {
-      db.close();
+      database.close();
     },
   };
 }

@@ -1,6 +1,10 @@
 import type { RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
 
-/** Keyed records of one kind. Writes are durable when the promise resolves. */
+/**
+ * Keyed records of one kind. Writes are durable when the promise resolves; reads serve durable
+ * state, so a write is certain to be seen by the reads started after its promise resolved (await a
+ * write before reading it back). Writes apply in call order.
+ */
 export interface Repository<T> {
   get(id: string): Promise<T | undefined>;
   /** Inserts or replaces. */

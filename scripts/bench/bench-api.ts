@@ -4,6 +4,9 @@
  * request validation on, next to a bare express handler measured in the same run (the machine is
  * shared and noisy, so only same-run ratios mean anything). Then p99 at half the gateway's maximum
  * rate. Every run is bounded in time (BENCH_SECONDS, default 8 s per measurement).
+ *
+ * BENCH_SCENARIO=<substring> runs only the scenarios whose name contains it; BENCH_CPU_PROF=<dir>
+ * runs the gateway under `node --cpu-prof` and writes its profile there when it stops.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +19,8 @@ import { fromRoot } from "../lib/paths.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const ONLY = process.env.BENCH_SCENARIO;
+const CPU_PROF = process.env.BENCH_CPU_PROF;
 const PHONE = "+34600000001";
 const SCOPES = [
   "webrtc-registration:sessions:create",
@@ -36,9 +41,14 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts a server script on a free loopback port and waits until `readyPath` answers 2xx (20 s at most). */
-async function startProcess(script: string, env: Record<string, string>, readyPath: string) {
+async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  readyPath: string,
+  nodeArgs: readonly string[] = [],
+) {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -96,6 +106,7 @@ try {
       VALIDATE_RESPONSES: "false",
     },
     "/readyz",
+    CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF}`] : [],
   );
   const bare = await startProcess(fromRoot("scripts/bench/bare-server.ts"), {}, "/healthz");
   const token = await fetchDevToken(gateway.url, PHONE, SCOPES);
@@ -167,7 +178,7 @@ try {
   ];
 
   const rows: Record<string, unknown>[] = [];
-  for (const scenario of scenarios) {
+  for (const scenario of scenarios.filter((s) => !ONLY || s.name.includes(ONLY))) {
     const baseline = await measure(bare.url, scenario, headers);
     const full = await measure(gateway.url, scenario, headers);
     const half = await measure(gateway.url, scenario, headers, Math.max(1, Math.floor(full.rps / 2)));
@@ -189,6 +200,17 @@ try {
     `${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, rows }, null, 2)}\n`,
   );
 } finally {
-  for (const child of children) child.kill("SIGTERM");
-  setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 1000);
+  // Waits (10 s at most) for the processes to stop, so that a CPU profile is written before the exit.
+  const exits = children.map(
+    (child) =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) resolve();
+        else child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(exits), new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+  clearTimeout(timer);
+  rmSync(dataDir, { recursive: true, force: true });
 }

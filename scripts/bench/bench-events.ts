@@ -124,7 +124,8 @@ async function phase(
 const dir = mkdtempSync(join(tmpdir(), "bench-events-"));
 const file = join(dir, "gateway.db");
 const store = createSqliteStore({ file });
-const outbox = openOutbox(file);
+// As the gateway wires it (impl/events/event-delivery.ts): the outbox on the store's connection.
+const outbox = openOutbox(store.database);
 const sender = createHttpSender({ timeoutMs: 10_000, devCaPem: ca.caCertPem });
 const dispatcher = createEventDispatcher({
   store,

@@ -9,7 +9,7 @@ import { fromRoot } from "../../../scripts/lib/paths.ts";
 import { createDevIssuer } from "../../auth/dev-issuer.ts";
 import { createJwtVerifier } from "../../auth/jwt-verifier.ts";
 import { createGateway, type Gateway } from "../../gateway.ts";
-import { createSqliteStore, type Store } from "../../store/index.ts";
+import { createSqliteStore, type SqliteStore } from "../../store/index.ts";
 import { createFakeEngine } from "../../testing/fake-engine.ts";
 import { ALICE, ALL_SCOPES, AUDIENCE, BOB, ISSUER } from "../../testing/test-gateway.ts";
 import { createEventDispatcher, type EventDispatcher } from "../event-dispatcher.ts";
@@ -49,8 +49,9 @@ export async function startEventsTestGateway(options: EventsTestGatewayOptions) 
   });
   const engine = createFakeEngine();
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
-  const store: Store = createSqliteStore({ file });
-  const outbox: Outbox = openOutbox(file);
+  const store: SqliteStore = createSqliteStore({ file });
+  // As the gateway wires it (event-delivery.ts): the outbox on the store's connection.
+  const outbox: Outbox = openOutbox(store.database);
   const sender = createHttpSender({ timeoutMs: 5000, devCaPem: testDevCa().caCertPem });
   const attempts: Delivery[] = [];
   const policy = createSinkPolicy({
@@ -107,7 +108,10 @@ export async function startEventsTestGateway(options: EventsTestGatewayOptions) 
     gateway,
     engine,
     dispatcher,
+    store,
     outbox,
+    /** The SQLite file of store and outbox (read it with another connection to see what is committed). */
+    file,
     attempts,
     baseUrl,
     token,
