@@ -57,6 +57,7 @@ export function createGateway(deps: GatewayDeps) {
     clock,
     newId,
     ttl: deps.ttl,
+    ...(deps.subscriptionHooks ? { onDeleted: deps.subscriptionHooks.registrationDeleted } : {}),
   });
   const calls = createCallService({
     store: deps.store,

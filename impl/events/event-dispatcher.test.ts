@@ -333,6 +333,40 @@ describe("webrtc-events lifecycle", () => {
     });
   }
 
+  it("deleting a registration ends its invitation and registration-ends subscriptions with NETWORK_TERMINATED, and leaves a session's status subscription", async () => {
+    const registrationId = await gw.register();
+    const mediaSessionId = await originate(registrationId);
+    const [invitations, ends, status] = [freshSink(), freshSink(), freshSink()];
+    const si = await created(await gw.subscribe(body(invitations, SI, { registrationId })));
+    const re = await created(await gw.subscribe(body(ends, RE, { registrationId })));
+    const ss = await created(
+      await gw.subscribe(body(status, SS, { registrationId, sessionId: mediaSessionId })),
+    );
+    const deleted = await gw.request("DELETE", `/webrtc-registration/v0.3/sessions/${registrationId}`);
+    assert.equal(deleted.status, 204);
+    await gw.dispatcher.whenIdle();
+    for (const [url, sub] of [
+      [invitations, si],
+      [ends, re],
+    ] as const) {
+      const events = received(url);
+      for (const r of events) assertConforms(r);
+      assert.deepEqual(
+        events.map((r) => r.event?.data),
+        [
+          {
+            subscriptionId: sub.id,
+            terminationReason: "NETWORK_TERMINATED",
+            terminationDescription: "The registration was deleted",
+          },
+        ],
+      );
+      assert.equal(((await (await getSubscription(sub.id)).json()) as { status: string }).status, "DELETED");
+    }
+    assert.deepEqual(received(status), []);
+    assert.equal(((await (await getSubscription(ss.id)).json()) as { status: string }).status, "ACTIVE");
+  });
+
   it("a terminal session status ends the session-status subscription with NETWORK_TERMINATED after the status event", async () => {
     const registrationId = await gw.register();
     const mediaSessionId = await originate(registrationId);

@@ -263,6 +263,21 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     return true;
   }
 
+  /**
+   * The registrationId these subscriptions name is gone: nothing more can match its invitation and
+   * registration-ends subscriptions. Session-status ones follow their session, which may outlive it.
+   */
+  async function endRegistrationSubscriptions(
+    registrationId: string,
+    description: string,
+    correlator: string,
+  ) {
+    for (const record of await store.subscriptions.listByRegistration(registrationId)) {
+      if (record.request.types[0] !== "org.camaraproject.webrtc-events.v0.session-status")
+        await end(record, "NETWORK_TERMINATED", description, correlator);
+    }
+  }
+
   async function publish(event: DomainEvent, writes: Promise<unknown>[]): Promise<void> {
     if (event.type === ENDED) {
       const record = await store.subscriptions.get(event.subscriptionId);
@@ -278,13 +293,8 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     const related = await store.subscriptions.listByRegistration(event.registrationId);
     for (const record of related.filter((r) => matches(r, event)))
       await deliverTo(record, event, event.correlator, writes);
-    if (event.type === "org.camaraproject.webrtc-events.v0.registration-ends") {
-      // The registrationId these subscriptions name is gone: nothing more can match them.
-      for (const record of await store.subscriptions.listByRegistration(event.registrationId)) {
-        if (record.request.types[0] !== "org.camaraproject.webrtc-events.v0.session-status")
-          await end(record, "NETWORK_TERMINATED", "The registration ended", event.correlator);
-      }
-    }
+    if (event.type === "org.camaraproject.webrtc-events.v0.registration-ends")
+      await endRegistrationSubscriptions(event.registrationId, "The registration ended", event.correlator);
     if (
       event.type === "org.camaraproject.webrtc-events.v0.session-status" &&
       event.data.status !== undefined &&
@@ -315,6 +325,10 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     async admitSink(sink) {
       await options.policy.admit(sink);
     },
+    registrationDeleted: (registrationId, correlator) =>
+      committed(serialAfterCreations, () =>
+        endRegistrationSubscriptions(registrationId, "The registration was deleted", correlator),
+      ),
     // In the publication queue: an event published before this runs was decided before the
     // subscription existed and is not delivered to it (its initial event carries that state). The
     // request answers once the subscription, its deadlines and initial events are committed.

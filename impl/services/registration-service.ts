@@ -21,6 +21,8 @@ export interface RegistrationServiceDeps {
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly ttl: RegistrationTtlPolicy;
+  /** Called once a registration was deleted by its client (the events dispatcher ends its subscriptions). */
+  readonly onDeleted?: (registrationId: string, correlator: string) => Promise<void>;
 }
 
 function toResponse(record: RegistrationRecord): RegSessionResponse {
@@ -123,6 +125,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
         throw toApiError(error);
       }
       await store.registrations.delete(registrationId);
+      await deps.onDeleted?.(registrationId, ctx.correlator);
     },
 
     /** Ends every registration whose expiry has passed; run periodically by the composition root. */

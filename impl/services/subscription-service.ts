@@ -18,6 +18,12 @@ export interface SubscriptionHooks {
   /** Refuses a sink the gateway must not deliver to, with ApiError INVALID_SINK. */
   admitSink(sink: string): Promise<void>;
   /**
+   * The API client deleted a registration, which "frees any resource and invalidates future actions
+   * that involve this registration" (deleteRegistrationById): end the subscriptions that need it,
+   * each with subscription-ended NETWORK_TERMINATED to its sink.
+   */
+  registrationDeleted(registrationId: string, correlator: string): Promise<void>;
+  /**
    * Stores the subscription (`steps.store`) in publication order, so that it receives exactly the
    * events published after it exists; schedules its end (expiry, token expiry) and delivers
    * `steps.initialEvents()` — the current state when `config.initialEvent` is true — to it alone,
