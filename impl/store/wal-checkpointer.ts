@@ -29,6 +29,10 @@ const timer = setInterval(() => {
 parentPort.on("message", () => {
   clearInterval(timer);
   db.close();
+  // Tells the waiting stop() that this connection (and its hold on the -wal/-shm files) is gone.
+  const closed = new Int32Array(workerData.closed);
+  Atomics.store(closed, 0, 1);
+  Atomics.notify(closed, 0);
   parentPort.close();
 });
 `;
@@ -41,6 +45,8 @@ parentPort.on("message", () => {
  * not what is durable: committed transactions are in the WAL either way.
  */
 export function startWalCheckpointer(options: WalCheckpointerOptions) {
+  const closed = new Int32Array(new SharedArrayBuffer(4));
+  let alive = true;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     execArgv: [],
@@ -49,18 +55,33 @@ export function startWalCheckpointer(options: WalCheckpointerOptions) {
       file: options.file,
       intervalMs: options.intervalMs,
       synchronous: options.synchronous,
+      closed: closed.buffer,
     },
   });
   // Never what keeps the process alive. Should the thread fail, the WAL still gets checkpointed by
   // SQLite's autocheckpoint on the gateway's connection (see sqlite-database.ts), only later.
   worker.unref();
-  worker.on("error", () => undefined);
+  worker.on("error", () => {
+    alive = false;
+  });
+  worker.on("exit", () => {
+    alive = false;
+  });
   return {
-    /** Stops checkpointing; the worker closes its connection after a checkpoint in progress. */
+    /**
+     * Stops checkpointing and returns once the worker closed its connection (after a checkpoint in
+     * progress; at most `STOP_WAIT_MS`), so that the database files are released when the store's
+     * close() returns (a restart, or a test removing its folder, finds them quiet).
+     */
     stop(): void {
+      if (!alive) return;
       worker.postMessage("stop");
+      Atomics.wait(closed, 0, 0, STOP_WAIT_MS);
     },
   };
 }
+
+/** Longest a close waits for the checkpointing thread, ms (a checkpoint is milliseconds). */
+const STOP_WAIT_MS = 2000;
 
 export type WalCheckpointer = ReturnType<typeof startWalCheckpointer>;

@@ -2,19 +2,8 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import { EngineError } from "../engine-error.ts";
 import { answerRemoteOffer } from "./answer-remote-offer.ts";
-import { CallLeg } from "./call-leg.ts";
 import { type FakeMediaAnchor, fakeMediaAnchor } from "./testing/fake-media-anchor.ts";
-import { FakeDialog, flush, legContext, message, SDP } from "./testing/fake-sip.ts";
-
-class TestLeg extends CallLeg {
-  terminate(): void {}
-  open(dialog: FakeDialog): void {
-    this.adoptSession(dialog.asSession());
-  }
-  get refresher() {
-    return this.timer;
-  }
-}
+import { FakeDialog, flush, legContext, message, SDP, TestLeg } from "./testing/fake-sip.ts";
 
 const invalidSdp = () => new EngineError("invalid_sdp", "media anchor offer failed (rtpengine: parse SDP)");
 

@@ -2,19 +2,9 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import type { SessionEvent } from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
-import { CallLeg, type CallLegContext } from "./call-leg.ts";
+import type { CallLegContext } from "./call-leg.ts";
 import { passThroughMediaAnchor } from "./media-anchor.ts";
-import { FakeDialog, flush, SDP } from "./testing/fake-sip.ts";
-
-class TestLeg extends CallLeg {
-  terminate(): void {}
-  open(dialog: FakeDialog): void {
-    this.adoptSession(dialog.asSession());
-  }
-  get refresher() {
-    return this.timer;
-  }
-}
+import { FakeDialog, flush, SDP, TestLeg } from "./testing/fake-sip.ts";
 
 describe("CallLeg offer/answer and session refresh failure handling (fake dialog)", () => {
   let events: SessionEvent[];

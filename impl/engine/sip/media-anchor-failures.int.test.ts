@@ -6,8 +6,8 @@ import { runSipp } from "../../../scripts/lab/sipp.ts";
 import { EngineError } from "../engine-error.ts";
 import { deviceSdp, originate, putStatus, statusEvent } from "./testing/call-steps.ts";
 import { type FakeMediaAnchor, fakeMediaAnchor } from "./testing/fake-media-anchor.ts";
-import { ALICE, BOB, type SipLabGateway, sid, startSipLabGateway } from "./testing/sip-lab-gateway.ts";
-import { sippCallee, sippPassed } from "./testing/sipp-callee.ts";
+import { ALICE, BOB, type SipLabGateway, startSipLabGateway } from "./testing/sip-lab-gateway.ts";
+import { sippCallee, sippCaller, sippPassed } from "./testing/sipp-callee.ts";
 
 const scenario = (name: string) => fileURLToPath(new URL(`./testing/scenarios/${name}`, import.meta.url));
 const invalidSdp = () =>
@@ -40,19 +40,8 @@ describe("a media anchor that refuses or does not answer, through Kamailio (TCP)
       invalidSdp(),
     );
     try {
-      const sipp = runSipp({
-        scenario: scenario("uac-reinvite-refused.xml"),
-        remote: `127.0.0.1:${gw.lab.sipPort}`,
-        transport: "tcp",
-        localPort: await freePort(),
-        service: BOB,
-        timeoutMs: 30_000,
-      });
       const from = gw.events.length;
-      const invitation = await gw.waitForEvent(
-        (e) => gw.events.indexOf(e) >= from && e.type.endsWith("session-invitation"),
-      );
-      const id = sid(invitation) ?? (invitation.data as { mediaSessionId: string }).mediaSessionId;
+      const { sipp, id } = await sippCaller(gw, BOB, scenario("uac-reinvite-refused.xml"));
       await putStatus(gw, id, { status: "Connected", answer: { sdp: deviceSdp(40000) } }, BOB);
       await statusEvent(
         gw,

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { freePort } from "../../../scripts/lab/free-port.ts";
-import { runSipp } from "../../../scripts/lab/sipp.ts";
 import { deviceSdp, getSession, hangUp, originate, putStatus, statusEvent } from "./testing/call-steps.ts";
-import { ALICE, BOB, type SipLabGateway, sid, startSipLabGateway } from "./testing/sip-lab-gateway.ts";
-import { sippCallee, sippPassed } from "./testing/sipp-callee.ts";
+import { ALICE, BOB, type SipLabGateway, startSipLabGateway } from "./testing/sip-lab-gateway.ts";
+import { sippCallee, sippCaller, sippPassed } from "./testing/sipp-callee.ts";
 import { receivedRequests } from "./testing/sipp-trace.ts";
 
 describe("session timers (RFC 4028): negotiation through Kamailio (TCP)", () => {
@@ -37,19 +35,8 @@ describe("session timers (RFC 4028): negotiation through Kamailio (TCP)", () => 
   });
 
   it("refuses an INVITE and a refresh below 90 s with 422 Min-SE: 90, and echoes the refresher of accepted ones", async () => {
-    const sipp = runSipp({
-      scenario: "uac-session-timer.xml",
-      remote: `127.0.0.1:${gw.lab.sipPort}`,
-      transport: "tcp",
-      localPort: await freePort(),
-      service: BOB,
-      timeoutMs: 30_000,
-    });
     const from = gw.events.length;
-    const invitation = await gw.waitForEvent(
-      (e) => gw.events.indexOf(e) >= from && e.type.endsWith("session-invitation"),
-    );
-    const id = sid(invitation) ?? (invitation.data as { mediaSessionId: string }).mediaSessionId;
+    const { sipp, id } = await sippCaller(gw, BOB, "uac-session-timer.xml");
     await putStatus(gw, id, { status: "Connected", answer: { sdp: deviceSdp(40000) } }, BOB);
     await statusEvent(gw, id, from, "Terminated", /^BYE$/);
     await sippPassed(sipp);

@@ -1,5 +1,5 @@
 import type { SessionEvent } from "../../engine.ts";
-import type { CallLeg, CallLegContext } from "../call-leg.ts";
+import { CallLeg, type CallLegContext } from "../call-leg.ts";
 import type { MediaAnchor } from "../media-anchor.ts";
 import { passThroughMediaAnchor } from "../media-anchor.ts";
 import type { IncomingInviteRequest, Session } from "../sip-core.ts";
@@ -207,4 +207,15 @@ export function legContext(
     ended: (leg) => endedLegs.push(leg),
     log: (level, line) => logs.push(`${level} ${line}`),
   };
+}
+
+/** A CallLeg on a FakeDialog: the shared offer/answer and refresh logic without a call direction. */
+export class TestLeg extends CallLeg {
+  terminate(): void {}
+  open(dialog: FakeDialog): void {
+    this.adoptSession(dialog.asSession());
+  }
+  get refresher() {
+    return this.timer;
+  }
 }
