@@ -1,5 +1,6 @@
+import { anchorRefreshAnswer } from "./anchor-refresh-answer.ts";
 import { ALLOW, type CallLeg } from "./call-leg.ts";
-import { sdpBody, sendReinvite, sendUpdate } from "./dialog-requests.ts";
+import { sdpBody, sdpOf, sendReinvite, sendUpdate } from "./dialog-requests.ts";
 import { parseSessionExpires } from "./session-timer.ts";
 import type { IncomingResponseMessage } from "./sip-core.ts";
 
@@ -7,7 +8,9 @@ import type { IncomingResponseMessage } from "./sip-core.ts";
  * RFC 4028 §10: the refresher sends a session refresh request — UPDATE without a body when the peer
  * allows it (no new offer/answer needed), else a re-INVITE with the unchanged SDP. What its final
  * response does:
- * - 2xx: the interval it names runs again (RFC 4028 §7.2);
+ * - 2xx: the interval it names runs again (RFC 4028 §7.2); the answer a 2xx to the re-INVITE carries
+ *   reaches the media anchor when its o= line changed (see anchor-refresh-answer.ts), and one the
+ *   anchor cannot take ends the call Failed with BYE;
  * - 422: one retry at once, with Session-Expires and Min-SE raised to the 422's Min-SE (§7.4);
  * - 408 or 481 (a timeout is a locally made 408): the session ends with BYE (§10; RFC 3261 §12.2.1.2
  *   "the UAC SHOULD terminate the dialog");
@@ -22,12 +25,16 @@ export function sendSessionRefresh(leg: CallLeg, attempt = 1): void {
     return;
   }
   const headers = [ALLOW, leg.contactHeader(), ...leg.timer.requestHeaders(leg.ctx.minSeSec)];
+  const reinvite = !leg.peerAllows.has("UPDATE");
   const done = (response: IncomingResponseMessage) => {
     leg.offerPending = false;
     if (leg.terminated) return;
     const code = response.statusCode ?? 500;
     if (code >= 200 && code < 300) {
       leg.timer.negotiated(parseSessionExpires(response.getHeader("session-expires")), "uac");
+      // The UPDATE carried no offer, so its 2xx has no answer to take (RFC 3311 §5.2).
+      if (reinvite)
+        leg.settle("Anchoring the answer to the session refresh", anchorRefreshAnswer(leg, sdpOf(response)));
     } else if (code === 422 && attempt === 1) {
       leg.timer.raiseTo(Number(response.getHeader("min-se")?.split(";")[0] ?? 0));
       sendSessionRefresh(leg, 2);
@@ -40,7 +47,7 @@ export function sendSessionRefresh(leg: CallLeg, attempt = 1): void {
   };
   const settle = (sent: Promise<IncomingResponseMessage>) =>
     leg.settle("Handling the response to the session refresh", sent.then(done));
-  if (leg.peerAllows.has("UPDATE")) {
+  if (!reinvite) {
     settle(sendUpdate(session, { extraHeaders: headers }));
     return;
   }

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { EngineError } from "../engine-error.ts";
+import type { MediaAnchor } from "./media-anchor.ts";
 import { deviceSdp, getSession, hangUp, originate, putStatus, statusEvent } from "./testing/call-steps.ts";
+import { type FakeMediaAnchor, fakeMediaAnchor } from "./testing/fake-media-anchor.ts";
 import { ALICE, BOB, type SipLabGateway, startSipLabGateway } from "./testing/sip-lab-gateway.ts";
 import { sippCallee, sippCaller, sippPassed } from "./testing/sipp-callee.ts";
 import { receivedRequests } from "./testing/sipp-trace.ts";
@@ -142,4 +146,77 @@ describe("session timers (RFC 4028): refresh and expiry, time compressed 50× on
     await sippPassed(sipp);
     assert.deepEqual(gw.statuses(id), ["Connected", "Terminated"]);
   });
+});
+
+describe("session timers (RFC 4028): the answer to a refresh re-INVITE reaches the media anchor (RFC 3264 §8), time compressed 50×", () => {
+  const scenario = (name: string) => fileURLToPath(new URL(`./testing/scenarios/${name}`, import.meta.url));
+  let gw: SipLabGateway;
+  let anchor: FakeMediaAnchor;
+  /** Every SDP the anchor was given as an answer from the network, by media session. */
+  const networkAnswers = new Map<string, string[]>();
+  let registrationId: string;
+  before(async () => {
+    anchor = fakeMediaAnchor();
+    const recording: MediaAnchor = {
+      offer: (leg, sdp) => anchor.offer(leg, sdp),
+      answer: (leg, sdp) => {
+        if (leg.from === "network")
+          networkAnswers.set(leg.mediaSessionId, [...(networkAnswers.get(leg.mediaSessionId) ?? []), sdp]);
+        return anchor.answer(leg, sdp);
+      },
+      delete: (callId) => anchor.delete(callId),
+    };
+    gw = await startSipLabGateway({ transport: "tcp", sessionTimerScale: 0.02, mediaAnchor: recording });
+    registrationId = await gw.register(ALICE);
+  });
+  after(async () => gw?.close());
+
+  it("hands the anchor the changed SDP (o= version + 1, new port) the callee answers a refresh re-INVITE with", async () => {
+    const number = "+34911000426";
+    const sipp = await sippCallee(gw, number, scenario("uas-session-refresh-changed-answer.xml"));
+    const id = await originate(gw, registrationId, number, deviceSdp(40000));
+    await statusEvent(gw, id, 0, "Terminated", /^BYE$/, {}, 10_000);
+    await sippPassed(sipp); // the refresh offered the unchanged SDP; its 200 was ACKed
+    const answers = networkAnswers.get(id) ?? [];
+    assert.equal(answers.length, 2, "the call's answer, then the refresh's");
+    assert.match(answers[0] ?? "", /^o=remote 1 1 IN IP4 127\.0\.0\.1\r?$[\s\S]*^m=audio 49170 /m);
+    assert.match(answers[1] ?? "", /^o=remote 1 2 IN IP4 127\.0\.0\.1\r?$[\s\S]*^m=audio 49172 /m);
+    // The device made no offer, so it hears nothing of the move (RFC 3264 §2).
+    assert.deepEqual(gw.statuses(id), ["Connected", "Terminated"]);
+  });
+
+  // The anchor refuses a well-formed answer; an answer without a valid o= line never reaches it.
+  for (const [what, origin, refuse] of [
+    ["the anchor refuses", "o=remote 1 2 IN IP4 [local_ip]", true],
+    ["has no valid o= line", "o=garbage", false],
+  ] as const)
+    it(`ACKs a refresh 200 whose changed answer ${what}, then ends the call with BYE (Reason cause=488) and Failed`, async () => {
+      const number = refuse ? "+34911000427" : "+34911000428";
+      const rule = anchor.failWhen(
+        (op, leg, sdp) =>
+          refuse && op === "answer" && leg.from === "network" && sdp.includes("m=audio 49172"),
+        new EngineError("invalid_sdp", "media anchor answer failed (rtpengine answer: parse SDP)"),
+      );
+      try {
+        const sipp = await sippCallee(gw, number, scenario("uas-session-refresh-bad-answer.xml"), {
+          origin,
+          cause: 488,
+        });
+        const id = await originate(gw, registrationId, number, deviceSdp(40000));
+        await statusEvent(
+          gw,
+          id,
+          0,
+          "Failed",
+          /^Anchoring the answer to the session refresh failed \(invalid_sdp\); BYE sent$/,
+          {},
+          10_000,
+        );
+        await sippPassed(sipp); // ACK, then BYE with the Reason
+        assert.deepEqual(gw.statuses(id), ["Connected", "Failed"]);
+        assert.equal((networkAnswers.get(id) ?? []).length, refuse ? 2 : 1);
+      } finally {
+        rule.stop();
+      }
+    });
 });

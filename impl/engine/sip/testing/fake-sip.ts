@@ -45,6 +45,8 @@ export class FakeDialog {
     answer(code: number, headers?: Record<string, string>, sdp?: string): void;
   }> = [];
   readonly byes: string[][] = [];
+  /** ACKs sent for 2xx answers to our re-INVITEs (sip.js sends them before the leg sees the 2xx). */
+  acksSent = 0;
   /** Set to make `bye` throw, as sip.js does before the ACK of a 2xx it sent (RFC 3261 §15). */
   byeError: Error | undefined;
   /** Set to make building an in-dialog request (UPDATE) throw. */
@@ -58,7 +60,13 @@ export class FakeDialog {
       body: options.body?.content,
       answer: (code, headers = {}, sdp) => {
         const response = message(headers, sdp, { code, reason: code === 200 ? "OK" : "Refused" });
-        if (code < 300) delegate.onAccept({ message: response, ack: () => undefined });
+        if (code < 300)
+          delegate.onAccept({
+            message: response,
+            ack: () => {
+              this.acksSent += 1;
+            },
+          });
         else delegate.onReject({ message: response });
       },
     });
