@@ -131,4 +131,38 @@ describe("SQLite store", () => {
     assert.equal(await store.ping(), true);
     await store.close();
   });
+
+  it("reads by key serve committed state only: while a write is queued, after it commits, after it fails", async () => {
+    const store = createSqliteStore({ file: ":memory:" });
+    await store.registrations.put(registration);
+    assert.deepEqual(await store.registrations.get("reg-1"), registration);
+    const changed = { ...registration, expiresAt: "2031-01-01T00:00:00.000Z" };
+    const put = store.registrations.put(changed);
+    assert.deepEqual(await store.registrations.get("reg-1"), registration, "not committed yet");
+    await put;
+    assert.deepEqual(await store.registrations.get("reg-1"), changed);
+    const deleted = store.registrations.delete("reg-1");
+    assert.deepEqual(await store.registrations.get("reg-1"), changed, "not committed yet");
+    assert.equal(await deleted, true);
+    assert.equal(await store.registrations.get("reg-1"), undefined);
+
+    await store.registrations.put(registration);
+    await store.registrations.get("reg-1");
+    store.database.db.exec(
+      "CREATE TRIGGER refuse BEFORE INSERT ON registrations BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    );
+    await assert.rejects(store.registrations.put(changed), /refused/);
+    assert.deepEqual(await store.registrations.get("reg-1"), registration, "the failed write left no trace");
+    await store.close();
+  });
+
+  it("a record changed by the caller that read it does not change what the next read returns", async () => {
+    const store = createSqliteStore({ file: ":memory:" });
+    await store.registrations.put(registration);
+    const read = await store.registrations.get("reg-1");
+    assert.ok(read);
+    (read as { expiresAt: string }).expiresAt = "1999-01-01T00:00:00.000Z";
+    assert.deepEqual(await store.registrations.get("reg-1"), registration);
+    await store.close();
+  });
 });

@@ -1,3 +1,4 @@
+import { createCommittedRowCache } from "./committed-row-cache.ts";
 import type { RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
 import { openSqliteDatabase, type SqliteDatabase, type SqliteDatabaseOptions } from "./sqlite-database.ts";
 import type { Repository, Store } from "./store.ts";
@@ -8,8 +9,15 @@ type Columns<T> = Record<string, (record: T) => string | null>;
 /**
  * One table per resource kind: the key, a few indexed columns the queries need, and the record as
  * JSON. The schema of a record is the generated API type, so no column list has to track the spec.
+ * Reads by key go through a cache of committed rows (committed-row-cache.ts).
  */
-function jsonTable<T>(database: SqliteDatabase, table: string, key: (r: T) => string, columns: Columns<T>) {
+function jsonTable<T>(
+  database: SqliteDatabase,
+  table: string,
+  key: (r: T) => string,
+  columns: Columns<T>,
+  cachedRows: number,
+) {
   const { db } = database;
   const names = Object.keys(columns);
   db.exec(
@@ -21,20 +29,33 @@ function jsonTable<T>(database: SqliteDatabase, table: string, key: (r: T) => st
     `INSERT OR REPLACE INTO ${table} (id, ${names.join(", ")}${names.length ? ", " : ""}data) VALUES (${["?", ...names.map(() => "?"), "?"].join(", ")})`,
   );
   const del = db.prepare<[string]>(`DELETE FROM ${table} WHERE id = ?`);
-  const parse = (row: { data: string } | undefined) => (row ? (JSON.parse(row.data) as T) : undefined);
+  const cache = createCommittedRowCache(cachedRows);
+  const load = (id: string) => get.get(id)?.data;
   const repository: Repository<T> = {
     async get(id) {
-      return parse(get.get(id));
+      const data = cache.read(id, () => load(id));
+      return data === undefined ? undefined : (JSON.parse(data) as T);
     },
     // Queued at the call (in call order, the record as it is then), run with this turn's other writes.
     async put(record) {
-      const params = [key(record), ...names.map((n) => columns[n]?.(record) ?? null), JSON.stringify(record)];
-      await database.write(() => {
-        put.run(...params);
-      });
+      const id = key(record);
+      const params = [id, ...names.map((n) => columns[n]?.(record) ?? null), JSON.stringify(record)];
+      const settled = cache.writing(id);
+      try {
+        await database.write(() => {
+          put.run(...params);
+        });
+      } finally {
+        settled();
+      }
     },
     async delete(id) {
-      return database.write(() => del.run(id).changes > 0);
+      const settled = cache.writing(id);
+      try {
+        return await database.write(() => del.run(id).changes > 0);
+      } finally {
+        settled();
+      }
     },
   };
   /** A prepared query returning records, for the per-kind finders. */
@@ -50,7 +71,13 @@ function jsonTable<T>(database: SqliteDatabase, table: string, key: (r: T) => st
  * survives a crash of the process (kill -9); only a power cut can lose the last transactions. FULL
  * fsyncs at every commit; deployments that need it set SQLITE_SYNCHRONOUS.
  */
-export type SqliteStoreOptions = SqliteDatabaseOptions;
+export interface SqliteStoreOptions extends SqliteDatabaseOptions {
+  /**
+   * Rows per table whose committed JSON is kept for reads by key (default 10,000; 0 turns the cache
+   * off). The store must be the only writer of its file: one gateway process per database file.
+   */
+  readonly cachedRows?: number;
+}
 
 /** The SQLite store, with the connection it writes through (the events outbox shares it). */
 export interface SqliteStore extends Store {
@@ -64,20 +91,33 @@ export interface SqliteStore extends Store {
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const database = openSqliteDatabase(options);
   const { db } = database;
+  const cachedRows = options.cachedRows ?? 10_000;
 
-  const registrations = jsonTable<RegistrationRecord>(database, "registrations", (r) => r.registrationId, {
-    owner: (r) => r.owner,
-    device_id: (r) => r.deviceId,
-    expires_at: (r) => r.expiresAt,
-  });
-  const sessions = jsonTable<SessionRecord>(database, "sessions", (r) => r.mediaSessionId, {
-    owner: (r) => r.owner,
-    registration_id: (r) => r.registrationId,
-    client_correlator: (r) => r.info.clientCorrelator ?? null,
-  });
-  const subscriptions = jsonTable<SubscriptionRecord>(database, "subscriptions", (r) => r.id, {
-    owner: (r) => r.owner,
-  });
+  const registrations = jsonTable<RegistrationRecord>(
+    database,
+    "registrations",
+    (r) => r.registrationId,
+    { owner: (r) => r.owner, device_id: (r) => r.deviceId, expires_at: (r) => r.expiresAt },
+    cachedRows,
+  );
+  const sessions = jsonTable<SessionRecord>(
+    database,
+    "sessions",
+    (r) => r.mediaSessionId,
+    {
+      owner: (r) => r.owner,
+      registration_id: (r) => r.registrationId,
+      client_correlator: (r) => r.info.clientCorrelator ?? null,
+    },
+    cachedRows,
+  );
+  const subscriptions = jsonTable<SubscriptionRecord>(
+    database,
+    "subscriptions",
+    (r) => r.id,
+    { owner: (r) => r.owner },
+    cachedRows,
+  );
 
   const byDevice = registrations.query<[string, string]>("owner = ? AND device_id = ?");
   const expiredBy = registrations.query<[string]>("expires_at <= ?");
