@@ -61,16 +61,6 @@ export function createApp(deps: AppDeps): Express {
   // Consecutive middlewares on every path are mounted as one layer each (middleware-series.ts).
   app.use(middlewareSeries([correlator, requestLog(deps.logger), metrics.middleware]));
 
-  app.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
-  });
-  app.get("/readyz", async (_req, res) => {
-    const ready = await deps.ready().catch(() => false);
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready" });
-  });
-  app.get("/metrics", metrics.endpoint);
-  deps.extraRoutes?.(app);
-
   const resolveOperation = (req: Request, res: Response, next: NextFunction) => {
     const found = resolve(req.method, req.path);
     if (found.kind === "not_found") return next(ApiError.notFound("The specified resource"));
@@ -98,23 +88,42 @@ export function createApp(deps: AppDeps): Express {
     res.locals.pathParams = found.pathParams;
     next();
   };
-  app.use(
-    middlewareSeries([
-      resolveOperation,
-      ...(deps.rateLimit ? [deps.rateLimit] : []),
-      authenticate(deps.verifier),
-      absentBody,
-      express.json({
-        limit: deps.bodyLimitBytes ?? 262_144,
-        type: ["application/json", "application/*+json"],
-        strict: true,
-      }),
-      ...openApiValidation(deps.apis, deps.specs, deps.schemas, {
-        validateResponses: deps.validateResponses,
-      }),
-      dispatch(deps.handlers),
-    ]),
+  const apiMiddlewares = middlewareSeries([
+    resolveOperation,
+    ...(deps.rateLimit ? [deps.rateLimit] : []),
+    authenticate(deps.verifier),
+    absentBody,
+    express.json({
+      limit: deps.bodyLimitBytes ?? 262_144,
+      type: ["application/json", "application/*+json"],
+      strict: true,
+    }),
+    ...openApiValidation(deps.apis, deps.specs, deps.schemas, {
+      validateResponses: deps.validateResponses,
+    }),
+    dispatch(deps.handlers),
+  ]);
+  // The API's layer comes second, ahead of the operational routes, so that an API request is not
+  // matched against each of them first; other paths pass it by.
+  const basePaths = deps.apis.map((api) => api.basePath);
+  const isApiPath = (path: string) =>
+    basePaths.some(
+      (base) => path.startsWith(base) && (path.length === base.length || path[base.length] === "/"),
+    );
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    isApiPath(req.path) ? apiMiddlewares(req, res, next) : next(),
   );
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const ready = await deps.ready().catch(() => false);
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready" });
+  });
+  app.get("/metrics", metrics.endpoint);
+  deps.extraRoutes?.(app);
+
   app.use((_req: Request, _res: Response, next: NextFunction) =>
     next(ApiError.notFound("The specified resource")),
   );
