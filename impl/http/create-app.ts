@@ -20,6 +20,7 @@ import { middlewareSeries } from "./middleware-series.ts";
 import { openApiValidation } from "./openapi-validation.ts";
 import { createOperationResolver } from "./operation-resolver.ts";
 import { requestLog } from "./request-log.ts";
+import type { ValidatorRouting } from "./validator-routing.ts";
 
 export interface AppDeps {
   readonly apis: readonly ApiManifest[];
@@ -88,6 +89,9 @@ export function createApp(deps: AppDeps): Express {
     res.locals.pathParams = found.pathParams;
     next();
   };
+  /** Per API, whether its validator takes its routes from the gateway (validator-routing.ts). */
+  const validatorRouting: Record<string, ValidatorRouting> = {};
+  app.locals.validatorRouting = validatorRouting;
   const apiMiddlewares = middlewareSeries([
     resolveOperation,
     ...(deps.rateLimit ? [deps.rateLimit] : []),
@@ -100,6 +104,11 @@ export function createApp(deps: AppDeps): Express {
     }),
     ...openApiValidation(deps.apis, deps.specs, deps.schemas, {
       validateResponses: deps.validateResponses,
+      onValidatorRouting: (api, routing) => {
+        validatorRouting[api] = routing;
+        if (!routing.installed)
+          deps.logger.warn({ api }, "express-openapi-validator looks up routes itself (unexpected version)");
+      },
     }),
     dispatch(deps.handlers),
   ]);

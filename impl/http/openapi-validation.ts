@@ -3,10 +3,13 @@ import * as OpenApiValidator from "express-openapi-validator";
 import type { ApiManifest, OperationManifest } from "../../generated/index.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { describeErrors, type SchemaValidator } from "../validation/ajv-core.ts";
+import { routeValidatorFromGateway, type ValidatorRouting } from "./validator-routing.ts";
 
 export interface ValidationOptions {
   /** Validate responses too (development and tests): a response violating the spec becomes a 500. */
   readonly validateResponses: boolean;
+  /** Told, per API, whether its validator takes its routes from the gateway (validator-routing.ts). */
+  readonly onValidatorRouting?: (api: string, routing: ValidatorRouting) => void;
 }
 
 /** Whether a schema reaches a `discriminator` with a `mapping`, following local $refs. */
@@ -64,7 +67,11 @@ export function openApiValidation(
       validateFormats: true,
       ajvFormats: { mode: "full" },
       ignoreUndocumented: true,
+      // No operation of the three APIs takes multipart/form-data: no multer step on every request.
+      fileUploader: false,
     });
+    const routing = routeValidatorFromGateway((OpenApiValidator.middleware as { _oav?: unknown })._oav);
+    options.onValidatorRouting?.(api.name, routing);
     return { basePath: api.basePath, middlewares: middlewares as RequestHandler[] };
   });
 
