@@ -3,9 +3,9 @@
  * `npm run bench:api`: throughput and latency of three API scenarios on loopback with auth and
  * request validation on, next to a bare express handler measured in the same run (the machine is
  * shared and noisy, so only same-run ratios mean anything). Then p99 at half the gateway's maximum
- * rate, offered open-loop at an even pace (paced-load.ts says why not autocannon's rate mode) to the
- * gateway, and to the bare handler at that rate and at half its own maximum. Every run is bounded
- * in time (BENCH_SECONDS, default 8 s per measurement) and in count.
+ * rate twice: with autocannon's rate limit, and offered open-loop at an even pace (paced-load.ts
+ * says how they differ) to the gateway, and to the bare handler at that rate and at half its own
+ * maximum. Every run is bounded in time (BENCH_SECONDS, default 8 s per measurement) and in count.
  *
  * BENCH_SCENARIO=<substring> runs only the scenarios whose name contains it; BENCH_CPU_PROF=<dir>
  * runs the gateway under `node --cpu-prof` and writes its profile there when it stops.
@@ -79,13 +79,19 @@ interface Scenario {
   iteration: (send: PacedSend) => Promise<void>;
 }
 
-async function measure(url: string, scenario: Scenario, headers: Record<string, string>) {
+async function measure(
+  url: string,
+  scenario: Scenario,
+  headers: Record<string, string>,
+  overallRate?: number,
+) {
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
     duration: SECONDS,
     headers,
     requests: scenario.requests,
+    ...(overallRate ? { overallRate } : {}),
   });
   const non2xx = result.non2xx + result.errors + result.timeouts;
   return {
@@ -191,6 +197,9 @@ try {
   for (const scenario of scenarios.filter((s) => !ONLY || s.name.includes(ONLY))) {
     const baseline = await measure(bare.url, scenario, headers);
     const full = await measure(gateway.url, scenario, headers);
+    // p99 at half the maximum rate as the issue names it, with autocannon's rate limit (each
+    // connection sends its quota for the second back to back, then waits for the next second).
+    const bursty = await measure(gateway.url, scenario, headers, Math.max(1, Math.floor(full.rps / 2)));
     // p99 at half the maximum rate, offered open-loop: to the gateway at half its maximum; to the
     // bare handler at that same rate, and at half its own maximum (the same utilisation, which is
     // what decides how long a stall of the machine takes to drain). The three run in alternating
@@ -224,10 +233,11 @@ try {
       ratio: `${Math.round((full.rps / baseline.rps) * 100)}%`,
       "gateway p50 ms": full.p50,
       "gateway p99 ms": full.p99,
-      "p99 ms at half max": half?.p99,
-      "bare p99 ms, same rate": bareSameRate?.p99,
-      "bare p99 ms at its half max": bareHalf?.p99,
-      "errors/non-2xx": full.non2xx + pacedFailures,
+      "p99 ms at half max (autocannon)": bursty.p99,
+      "open-loop p99 ms at half max": half?.p99,
+      "bare open-loop p99 ms, same rate": bareSameRate?.p99,
+      "bare open-loop p99 ms at its half max": bareHalf?.p99,
+      "errors/non-2xx": full.non2xx + bursty.non2xx + pacedFailures,
     });
   }
   console.table(rows);
