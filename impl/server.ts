@@ -71,7 +71,7 @@ async function start(config: Config) {
   const relay = config.relay.enabled
     ? await startNotificationRelay({
         config: config.relay,
-        storeFile: config.storeFile,
+        store: store.database,
         verifier: cachedVerifier,
         logger: logger.child({ component: "relay" }),
         devCaDir: config.events.devCaDir,

@@ -111,7 +111,7 @@ before(async () => {
       channelTtlSec: 3600,
       replayLimit: 100,
     },
-    storeFile: join(dir, "relay.db"),
+    store: join(dir, "relay.db"),
     verifier: createJwtVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: issuer.jwks() }),
     logger: pino({ level: "silent" }),
     devCaDir: fromRoot("data", "dev-ca"),

@@ -6,14 +6,15 @@ import { ensureDevCa } from "../../scripts/dev-ca/dev-ca.ts";
 import type { TokenVerifier } from "../auth/principal.ts";
 import type { RelayConfig } from "../config/config.ts";
 import { hostPort } from "../events/sink-policy.ts";
+import type { SqliteDatabase } from "../store/index.ts";
 import { createRelaySinkServer, SINK_PATH } from "./relay-sink-server.ts";
 import { createRelaySocket } from "./relay-socket.ts";
 import { openRelayStore } from "./relay-store.ts";
 
 export interface NotificationRelayOptions {
   readonly config: RelayConfig;
-  /** The gateway's SQLite file; the relay opens its own connection on it. */
-  readonly storeFile: string;
+  /** The gateway's SQLite connection (shared), or a file the relay opens its own connection on. */
+  readonly store: SqliteDatabase | string;
   readonly verifier: TokenVerifier;
   readonly logger: Logger;
   /** Where the development CA lives (used when no RELAY_TLS_* files are configured). */
@@ -39,7 +40,7 @@ export async function startNotificationRelay(options: NotificationRelayOptions) 
           const ca = ensureDevCa(options.devCaDir);
           return { cert: ca.serverCertPem, key: ca.serverKeyPem };
         })();
-  const store = openRelayStore(options.storeFile, config.replayLimit);
+  const store = openRelayStore(options.store, config.replayLimit);
   let origin = "";
   const socket = createRelaySocket({
     store,

@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import { openSqliteDatabase, type SqliteDatabase } from "../store/index.ts";
 
 /** A relay channel: one browser device's notification inbox, owned by a subscriber. */
 export interface RelayChannel {
@@ -23,16 +21,16 @@ export interface RelayEntry {
 const token = () => randomBytes(24).toString("base64url");
 
 /**
- * Channels and the last `replayLimit` notifications of each, in SQLite (own connection on the
- * gateway's database file, WAL), so that a device reconnecting with its cursor gets what it missed,
- * also across a gateway restart.
+ * Channels and the last `replayLimit` notifications of each, in SQLite, so that a device
+ * reconnecting with its cursor gets what it missed, also across a gateway restart. On a shared
+ * connection (the gateway: the store's, so that one connection writes the file and WAL checkpoints
+ * stay on the store's checkpointing thread), or on its own connection to a file, which it then
+ * closes with itself. Its statements run at once, outside the store's group commit.
  */
-export function openRelayStore(file: string, replayLimit: number) {
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
+export function openRelayStore(target: SqliteDatabase | string, replayLimit: number) {
+  const owned = typeof target === "string";
+  const database = owned ? openSqliteDatabase({ file: target }) : target;
+  const { db } = database;
   db.exec(`
     CREATE TABLE IF NOT EXISTS relay_channels (
       id TEXT PRIMARY KEY, owner TEXT NOT NULL, sink_token TEXT NOT NULL, expires_at INTEGER NOT NULL
@@ -81,7 +79,7 @@ export function openRelayStore(file: string, replayLimit: number) {
     /** Notifications after `cursor`, oldest first (at most the replay limit are kept). */
     since: (channelId: string, cursor: number): RelayEntry[] => since.all(channelId, cursor),
     close(): void {
-      db.close();
+      if (owned) database.close();
     },
   };
 }
