@@ -10,6 +10,7 @@ import { buildCloudEvent } from "./cloud-event.ts";
 import { createEventMetrics } from "./event-metrics.ts";
 import type { Delivery, SendOutcome } from "./http-sender.ts";
 import type { NewOutboxRow, Outbox, OutboxRow } from "./outbox.ts";
+import { createPublicationQueue } from "./publication-queue.ts";
 import type { RetryPolicy } from "./retry-delay.ts";
 import { createSinkLanes } from "./sink-lanes.ts";
 import type { SinkPolicy } from "./sink-policy.ts";
@@ -57,41 +58,9 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
   const heldLogged = new Set<string>();
   let sweepTimer: NodeJS.Timeout | undefined;
 
-  // Publications and lifecycle changes run one at a time: a subscription's eventCount and status
-  // are read and written without interleaving, and outbox order is publication order.
-  let tail: Promise<unknown> = Promise.resolve();
-  function serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = tail.then(work);
-    tail = run.catch(() => undefined);
-    return run;
-  }
-  // The store serves committed state. A subscription's creation does not wait in the queue for its
-  // commit (creations of one turn commit together); the steps that read subscriptions wait for it.
-  let subscriptionsStored: Promise<void> = Promise.resolve();
+  const queue = createPublicationQueue();
+  const { serial, afterCreations: serialAfterCreations, committed } = queue;
   const noop = () => undefined;
-  /** A step that reads subscriptions: it runs once the subscriptions created before it are stored. */
-  function serialAfterCreations<T>(work: () => Promise<T>): Promise<T> {
-    return serial(async () => {
-      await subscriptionsStored;
-      return work();
-    });
-  }
-  /**
-   * Runs a queue step that leaves some of its writes to commit after it (outbox rows, a new
-   * subscription), and settles once the step ran and all of them committed, so that the request
-   * behind it answers only then, with the first failure if any.
-   */
-  async function committed(
-    queue: typeof serial,
-    step: (writes: Promise<unknown>[]) => Promise<void>,
-  ): Promise<void> {
-    const writes: Promise<unknown>[] = [];
-    try {
-      await queue(() => step(writes));
-    } finally {
-      await Promise.all(writes);
-    }
-  }
 
   const lanes = createSinkLanes({
     outbox,
@@ -336,7 +305,7 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
       committed(serial, async (writes) => {
         const stored = steps.store();
         writes.push(stored);
-        subscriptionsStored = stored.then(noop, noop);
+        queue.creationStored(stored);
         if (record.expiresAt)
           writes.push(outbox.setDeadline(record.id, "expire", Date.parse(record.expiresAt)));
         const expires = (record.request.sinkCredential as SinkCredential | undefined)?.accessTokenExpiresUtc;
@@ -375,7 +344,7 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     async close(): Promise<void> {
       clearInterval(sweepTimer);
       lanes.close();
-      await tail;
+      await queue.drained();
     },
   };
 }
