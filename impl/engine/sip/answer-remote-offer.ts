@@ -19,6 +19,19 @@ export type Respond = (code: number, body?: string, headers?: string[]) => void;
  * while the UAS owes an answer "MUST [be rejected] with a 500 response, and MUST include a
  * Retry-After header field with a randomly chosen value between 0 and 10 seconds".
  *
+ * The media anchor sees one offer/answer exchange at a time (RFC 3264 §4), so an offer also waits
+ * while the anchor still takes the network's answer to our last offer (`leg.anchoringAnswer`), and
+ * while it takes this one (`leg.answerOwed` is set until the answer is sent). That first window is
+ * not glare: the network's answer arrived and our re-INVITE, if any, is over, so neither 491
+ * sentence applies (RFC 3261 §14.2: 491 is for "an INVITE on a dialog while an INVITE it had sent on
+ * that dialog is in progress"; RFC 3311 §5.2 for an offer "to which it has not yet received an
+ * answer"). The gateway is still processing the last exchange, the case RFC 3261 §14.2 answers with
+ * 500 ("A UAS that receives a second INVITE before it sends the final response to a first INVITE
+ * ... MUST return a 500 (Server Internal Error) response ... and MUST include a Retry-After header
+ * field with a randomly chosen value of between 0 and 10 seconds"), as RFC 6337 §4.3 does while "[an]
+ * ACK transaction associated with an offer/answer is incomplete". A re-INVITE without an offer waits
+ * too: its 2xx would carry our offer. An UPDATE without one (a bare refresh) goes on.
+ *
  * An offer the media anchor cannot take is refused (488 for an SDP it rejects, 500 or 503 with
  * Retry-After when it is unavailable, see leg-failure.ts) and the session stays as it was (RFC 3261
  * §14.2: "If the UAS ... rejects the re-INVITE ... the session parameters MUST remain unchanged");
@@ -45,9 +58,9 @@ export async function answerRemoteOffer(
   const offer = sdpOf(message);
   if (offer && leg.offerPending) return refuse(leg, method, respond, 491, "our own offer awaits its answer");
   if (offer && leg.answerOwed)
-    return refuse(leg, method, respond, 500, "an answer to the network's offer is still owed", [
-      `Retry-After: ${1 + Math.floor(Math.random() * 5)}`,
-    ]);
+    return refuse(leg, method, respond, 500, "an answer to the network's offer is still owed");
+  if ((offer || method === "re-INVITE") && leg.anchoringAnswer)
+    return refuse(leg, method, respond, 500, "the media anchor is still taking the answer to our offer");
   const timer = leg.confirmed
     ? uasSessionTimer(
         {
@@ -83,6 +96,8 @@ export async function answerRemoteOffer(
   const before = { networkOrigin: leg.networkOrigin, remoteSdp: leg.remoteSdp };
   let remote: string;
   let answer: string;
+  // RFC 3311 §5.2: until the answer is sent, another offer gets 500 and the device can start none.
+  leg.answerOwed = true;
   try {
     remote = await leg.acceptOffer(offer);
     const direction = sdpDirection(offer);
@@ -91,6 +106,7 @@ export async function answerRemoteOffer(
       withDirection(deviceSdp, answerDirection(direction, sdpDirection(deviceSdp))),
     );
   } catch (error) {
+    leg.answerOwed = false;
     leg.networkOrigin = before.networkOrigin;
     leg.remoteSdp = before.remoteSdp;
     const failure = engineErrorOf(error, `Anchoring the offer in the ${method}`);
@@ -104,6 +120,7 @@ export async function answerRemoteOffer(
     );
     return;
   }
+  leg.answerOwed = false;
   // RFC 3261 §15.1.2: after a BYE "the UAS MUST respond to any pending requests received for that
   // dialog. It is RECOMMENDED that a 487 (Request Terminated) response be generated".
   if (leg.terminated) return respond(487);
@@ -123,14 +140,9 @@ export async function answerRemoteOffer(
 }
 
 /** An offer that cannot be taken now: refused, and logged, since the device never hears of it. */
-function refuse(
-  leg: CallLeg,
-  method: string,
-  respond: Respond,
-  code: 491 | 500,
-  why: string,
-  headers?: string[],
-): void {
+function refuse(leg: CallLeg, method: string, respond: Respond, code: 491 | 500, why: string): void {
   leg.ctx.log("debug", `${method} offer in ${leg.callId} refused ${code}: ${why}`);
-  respond(code, undefined, headers);
+  // RFC 3261 §14.2 and RFC 3311 §5.2: a 500 carries "a Retry-After header field with a randomly
+  // chosen value between 0 and 10 seconds" (here 1-5: a retry at once would likely meet the same state).
+  respond(code, undefined, code === 500 ? [`Retry-After: ${1 + Math.floor(Math.random() * 5)}`] : undefined);
 }

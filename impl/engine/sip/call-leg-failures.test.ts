@@ -3,7 +3,15 @@ import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import { EngineError } from "../engine-error.ts";
 import { answerRemoteOffer } from "./answer-remote-offer.ts";
 import { type FakeMediaAnchor, fakeMediaAnchor } from "./testing/fake-media-anchor.ts";
-import { FakeDialog, flush, legContext, message, SDP, TestLeg } from "./testing/fake-sip.ts";
+import {
+  connectedTestLeg,
+  type FakeDialog,
+  flush,
+  legContext,
+  message,
+  SDP,
+  type TestLeg,
+} from "./testing/fake-sip.ts";
 
 const invalidSdp = () => new EngineError("invalid_sdp", "media anchor offer failed (rtpengine: parse SDP)");
 
@@ -15,13 +23,7 @@ describe("CallLeg when the media anchor or sip.js fails (fake dialog, fake ancho
   beforeEach(() => {
     anchor = fakeMediaAnchor();
     ctx = legContext({ anchor });
-    dialog = new FakeDialog();
-    leg = new TestLeg("m-1", "r-1", "call-1", "sip:gw@127.0.0.1:5060;transport=tcp", ctx);
-    leg.open(dialog);
-    leg.confirmed = true;
-    leg.status = "Connected";
-    leg.deviceSdp = SDP(40000);
-    leg.localSdp = SDP(40000);
+    ({ leg, dialog } = connectedTestLeg(ctx));
     leg.networkOrigin = "x 1 1 IN IP4 127.0.0.1";
   });
   afterEach(() => {

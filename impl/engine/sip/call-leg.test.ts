@@ -4,7 +4,7 @@ import type { SessionEvent } from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
 import type { CallLegContext } from "./call-leg.ts";
 import { passThroughMediaAnchor } from "./media-anchor.ts";
-import { FakeDialog, flush, SDP, TestLeg } from "./testing/fake-sip.ts";
+import { connectedTestLeg, type FakeDialog, flush, SDP, type TestLeg } from "./testing/fake-sip.ts";
 
 describe("CallLeg offer/answer and session refresh failure handling (fake dialog)", () => {
   let events: SessionEvent[];
@@ -24,13 +24,7 @@ describe("CallLeg offer/answer and session refresh failure handling (fake dialog
       ended: () => undefined,
       log: () => undefined,
     };
-    dialog = new FakeDialog();
-    leg = new TestLeg("m-1", "r-1", "call-1", "sip:gw@127.0.0.1:5060;transport=tcp", ctx);
-    leg.open(dialog);
-    leg.confirmed = true;
-    leg.status = "Connected";
-    leg.deviceSdp = SDP(40000);
-    leg.localSdp = SDP(40000);
+    ({ leg, dialog } = connectedTestLeg(ctx));
   });
   afterEach(() => {
     leg.finish("Terminated", "test over", true);

@@ -55,6 +55,16 @@ export abstract class CallLeg {
   offerPending = false;
   /** A network offer awaits the device's answer. */
   answerOwed = false;
+  /**
+   * The media anchor is taking the network's answer to our offer ({@link acceptAnswer}). The
+   * exchange is over on the wire but not in the anchor, which must see one exchange at a time
+   * (RFC 3264 §4: an agent "MUST NOT generate a new offer if it has received an offer which it has
+   * not yet answered or rejected", nor while its own offer awaits the answer): no new offer in either
+   * direction until it settles. Separate from {@link offerPending}, which clears when the answer
+   * arrives, since the call directions test that to route an SDP as the answer (a 2xx after an
+   * answered 18x, a PRACK, an ACK) and must not anchor the same answer twice.
+   */
+  anchoringAnswer = false;
   status: SessionStatus = "Initial";
   /** Methods the peer listed in its Allow header (RFC 3261 §20.5), to pick UPDATE for refreshes. */
   readonly peerAllows = new Set<string>();
@@ -164,11 +174,24 @@ export abstract class CallLeg {
     );
   }
 
-  /** An answer from the network to our offer, through the media anchor. */
+  /**
+   * An offer/answer exchange is under way: our offer awaits its answer, a network offer awaits ours,
+   * or the answer is still in the media anchor. No new offer may start meanwhile (RFC 3264 §4).
+   */
+  get exchanging(): boolean {
+    return this.offerPending || this.answerOwed || this.anchoringAnswer;
+  }
+
+  /** An answer from the network to our offer, through the media anchor: busy until the anchor has it. */
   async acceptAnswer(sdp: string): Promise<string> {
     this.offerPending = false;
+    this.anchoringAnswer = true;
     this.networkOrigin = sdpOrigin(sdp);
-    this.remoteSdp = await this.ctx.anchor.answer({ ...this.ids, from: "network" }, sdp);
+    try {
+      this.remoteSdp = await this.ctx.anchor.answer({ ...this.ids, from: "network" }, sdp);
+    } finally {
+      this.anchoringAnswer = false;
+    }
     return this.remoteSdp;
   }
 

@@ -12,6 +12,8 @@ import type { IncomingResponseMessage } from "./sip-core.ts";
  * confirmed one (RFC 3311 §5.1: UPDATE is for changes "before the initial INVITE has been
  * answered"). Resolves once the request is sent; its outcome reaches the client as a session status.
  * What the client hears when something fails:
+ * - an exchange is under way (an offer or answer pending, or an answer still in the anchor): an
+ *   EngineError `glare` (409 upstream), nothing sent, nothing queued;
  * - the anchor refuses the device's offer: an EngineError, nothing sent, the session as it was;
  * - the network refuses the change: the previous status, and why (RFC 3261 §14.1, RFC 3311 §5.1:
  *   "the session parameters MUST remain unchanged"); a 481 or 408 to a re-INVITE ends the dialog;
@@ -21,8 +23,8 @@ export async function changeMedia(leg: CallLeg, offerSdp: string, status: Sessio
   const session = leg.session;
   if (!session)
     throw new EngineError("invalid_state", "no dialog yet: the network has not answered the INVITE");
-  if (leg.offerPending || leg.answerOwed)
-    throw new EngineError("glare", "an offer/answer exchange is in progress");
+  // RFC 3264 §4: one exchange at a time, also while the anchor still takes the last answer.
+  if (leg.exchanging) throw new EngineError("glare", "an offer/answer exchange is in progress");
   // Pending from here: a second device offer or a network offer meanwhile is glare (RFC 3311 §5.1).
   leg.offerPending = true;
   let sdp: string;

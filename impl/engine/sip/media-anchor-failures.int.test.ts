@@ -159,4 +159,34 @@ describe("a media anchor that refuses or does not answer, through Kamailio (TCP)
     const id = await originate(gw, registrationId, "+34999999999", deviceSdp(40000));
     await statusEvent(gw, id, 0, "NotReachable", /^404 /);
   });
+
+  it("refuses with 500 and Retry-After a re-INVITE offer that arrives while the anchor still takes the answer to its hold, and hands the anchor nothing meanwhile (RFC 3264 §4)", async () => {
+    const number = "+34911000304";
+    let callId = "";
+    const held = anchor.holdWhen((op, leg, sdp) => {
+      if (op !== "answer" || leg.from !== "network" || !sdp.includes("m=audio 49176")) return false;
+      callId = leg.callId;
+      return true;
+    });
+    const sipp = await sippCallee(gw, number, scenario("uas-reinvite-while-anchoring.xml"));
+    const id = await originate(gw, registrationId, number, deviceSdp(40000));
+    await statusEvent(gw, id, 0, "Connected", /^200 OK$/);
+    const from = gw.events.length;
+    assert.equal((await putStatus(gw, id, { status: "Hold" })).status, "Hold");
+    try {
+      await within(15_000, "the answer to the hold at the anchor", held.reached);
+      // The callee hangs up once its re-INVITE got the 500 (the scenario checks it and Retry-After).
+      await statusEvent(gw, id, from, "Terminated", /^BYE$/);
+    } finally {
+      held.release();
+    }
+    await sippPassed(sipp);
+    await within(15_000, "the release of the anchor's call", anchor.deleted(callId));
+    assert.deepEqual(
+      anchor.requests.filter((r) => r.endsWith(` ${id}`)),
+      ["offer device", "answer network", "offer device", "answer network"].map((r) => `${r} ${id}`),
+      "the INVITE's exchange, the hold's exchange, and no offer from the network",
+    );
+    assert.deepEqual(gw.statuses(id), ["Ringing", "Connected", "Hold", "Terminated"]);
+  });
 });

@@ -4,7 +4,14 @@ import { EngineError } from "../engine-error.ts";
 import type { MediaAnchor } from "./media-anchor.ts";
 import { sendSessionRefresh } from "./send-session-refresh.ts";
 import { anchorTimeout, type FakeMediaAnchor, fakeMediaAnchor } from "./testing/fake-media-anchor.ts";
-import { FakeDialog, flush, legContext, SDP, TestLeg } from "./testing/fake-sip.ts";
+import {
+  connectedTestLeg,
+  type FakeDialog,
+  flush,
+  legContext,
+  SDP,
+  type TestLeg,
+} from "./testing/fake-sip.ts";
 
 const SE = { "Session-Expires": "90;refresher=uac" };
 const MOVED = SDP(49172, "sendrecv", 2); // the far end's media moved: new port, o= version + 1
@@ -44,13 +51,7 @@ describe("the answer to a session refresh re-INVITE (RFC 4028 §10, RFC 3264 §8
       delete: (callId) => anchor.delete(callId),
     };
     ctx = legContext({ anchor: recording });
-    dialog = new FakeDialog();
-    leg = new TestLeg("m-1", "r-1", "call-1", "sip:gw@127.0.0.1:5060;transport=tcp", ctx);
-    leg.open(dialog);
-    leg.confirmed = true;
-    leg.status = "Connected";
-    leg.deviceSdp = SDP(40000);
-    leg.localSdp = SDP(40000);
+    ({ leg, dialog } = connectedTestLeg(ctx));
     leg.networkOrigin = "x 1 1 IN IP4 127.0.0.1"; // the o= line of SDP(49170), the call's answer
     leg.remoteSdp = SDP(49170);
   });

@@ -20,8 +20,10 @@ import type { IncomingResponseMessage } from "./sip-core.ts";
 export function sendSessionRefresh(leg: CallLeg, attempt = 1): void {
   const session = leg.session;
   if (!session || !leg.confirmed || leg.terminated) return;
-  if (leg.offerPending || leg.answerOwed) {
-    leg.timer.restart(); // the exchange in flight refreshes the session when it completes
+  // An exchange in flight (an offer or answer pending, or an answer still in the media anchor)
+  // refreshes the session when it completes; a refresh re-INVITE now would start another (RFC 3264 §4).
+  if (leg.exchanging) {
+    leg.timer.restart();
     return;
   }
   const headers = [ALLOW, leg.contactHeader(), ...leg.timer.requestHeaders(leg.ctx.minSeSec)];

@@ -227,3 +227,18 @@ export class TestLeg extends CallLeg {
     return this.timer;
   }
 }
+
+/**
+ * A TestLeg on a new FakeDialog, confirmed and Connected, the device's SDP and the gateway's on
+ * port 40000: the state the unit tests of in-dialog offer/answer start from.
+ */
+export function connectedTestLeg(ctx: CallLegContext): { leg: TestLeg; dialog: FakeDialog } {
+  const dialog = new FakeDialog();
+  const leg = new TestLeg("m-1", "r-1", "call-1", "sip:gw@127.0.0.1:5060;transport=tcp", ctx);
+  leg.open(dialog);
+  leg.confirmed = true;
+  leg.status = "Connected";
+  leg.deviceSdp = SDP(40000);
+  leg.localSdp = SDP(40000);
+  return { leg, dialog };
+}
