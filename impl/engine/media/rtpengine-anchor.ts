@@ -1,3 +1,4 @@
+import { validateSdp } from "../sdp-validate.ts";
 import type { MediaAnchor, MediaLeg } from "../sip/media-anchor.ts";
 import type { BencodeDict } from "./bencode.ts";
 import { type MediaDirection, maySend, mediaDirection } from "./media-direction.ts";
@@ -11,7 +12,6 @@ import {
 import { type MediaStatistics, toMediaStatistics } from "./media-statistics.ts";
 import { stripWebrtcAttributes } from "./network-sdp.ts";
 import type { NgClient } from "./ng-client.ts";
-import { validateSdp } from "./sdp-validate.ts";
 import { toEngineError } from "./to-engine-error.ts";
 
 /** The media anchor backed by rtpengine, with the extras the gateway and its tests use. */

@@ -66,6 +66,20 @@ describe("CallLeg offer/answer and session refresh failure handling (fake dialog
     );
   });
 
+  it("ends the call with BYE (cause 488) and Failed when the answer to its hold is not a session description, with no media anchor", async () => {
+    await leg.hold(true, undefined);
+    dialog.invites[0]?.answer(200, {}, "this is not SDP\r\n");
+    await flush();
+    await flush();
+    assert.deepEqual(dialog.byes, [
+      ['Reason: SIP;cause=488;text="Anchoring the answer to the re-INVITE failed"'],
+    ]);
+    assert.deepEqual(
+      events.map((e) => e.status),
+      ["Failed"],
+    );
+  });
+
   it("ends the dialog with BYE when its re-INVITE gets 481 (RFC 3261 §14.1)", async () => {
     await leg.hold(true, undefined);
     assert.match(dialog.invites[0]?.body ?? "", /a=sendonly/);

@@ -1,3 +1,5 @@
+import { validateSdp } from "../sdp-validate.ts";
+
 /**
  * Hook for a media anchor (rtpengine, impl/engine/media) on each call leg. The SIP layer treats SDP
  * as opaque: it hands every SDP it is about to send or has received to the anchor and uses what the
@@ -22,8 +24,20 @@ export interface MediaLeg {
   readonly from: "device" | "network";
 }
 
+/**
+ * No media anchoring: each SDP goes on unchanged, once it is a session description (RFC 8866
+ * structure, validateSdp), so an unparsable offer or answer is refused here as rtpengine's anchor
+ * refuses it (EngineError `invalid_sdp`: 488 to the network, 400 INVALID_ARGUMENT to the API client)
+ * instead of reaching the other side.
+ */
 export const passThroughMediaAnchor: MediaAnchor = {
-  offer: async (_leg, sdp) => sdp,
-  answer: async (_leg, sdp) => sdp,
+  offer: async (_leg, sdp) => {
+    validateSdp(sdp);
+    return sdp;
+  },
+  answer: async (_leg, sdp) => {
+    validateSdp(sdp);
+    return sdp;
+  },
   delete: async () => undefined,
 };

@@ -1,10 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { passThroughMediaAnchor } from "./media-anchor.ts";
+import type { MediaAnchor } from "./media-anchor.ts";
 import { splitOrigin, withSdpVersioning } from "./sdp-versioning.ts";
 
 const sdp = (version: number, direction: string, id = "4611731400430051336") =>
   `v=0\r\no=- ${id} ${version} IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=${direction}\r\n`;
+/** The decorator's inner anchor: every SDP as it is, valid or not (the decorator is under test). */
+const identity: MediaAnchor = {
+  offer: async (_leg, text) => text,
+  answer: async (_leg, text) => text,
+  delete: async () => undefined,
+};
 const origin = (text: string) => splitOrigin(text)?.origin;
 const device = { mediaSessionId: "m1", callId: "c1", from: "device" } as const;
 const network = { ...device, from: "network" } as const;
@@ -39,7 +45,7 @@ describe("SDP origin versions towards the network (RFC 3264 §8)", () => {
   ];
   for (const [name, steps, versions] of cases) {
     it(name, async () => {
-      const anchor = withSdpVersioning(passThroughMediaAnchor);
+      const anchor = withSdpVersioning(identity);
       const got: string[] = [];
       for (const [kind, version, direction] of steps) {
         const out = await anchor[kind as "offer" | "answer"](device, sdp(version, direction));
@@ -51,14 +57,14 @@ describe("SDP origin versions towards the network (RFC 3264 §8)", () => {
   }
 
   it("keeps the first origin line's user and session id for the whole dialog", async () => {
-    const anchor = withSdpVersioning(passThroughMediaAnchor);
+    const anchor = withSdpVersioning(identity);
     await anchor.offer(device, sdp(2, "sendrecv"));
     const out = await anchor.offer(device, sdp(1, "sendonly", "999"));
     assert.equal(origin(out), "o=- 4611731400430051336 3 IN IP4 127.0.0.1");
   });
 
   it("leaves SDP travelling to the device untouched, and forgets a dialog once deleted", async () => {
-    const anchor = withSdpVersioning(passThroughMediaAnchor);
+    const anchor = withSdpVersioning(identity);
     await anchor.offer(device, sdp(5, "sendrecv"));
     assert.equal(await anchor.answer(network, sdp(1, "recvonly")), sdp(1, "recvonly"));
     await anchor.delete("c1");
@@ -66,7 +72,7 @@ describe("SDP origin versions towards the network (RFC 3264 §8)", () => {
   });
 
   it("forwards a body without an origin line as it is (the far end refuses it)", async () => {
-    const anchor = withSdpVersioning(passThroughMediaAnchor);
+    const anchor = withSdpVersioning(identity);
     assert.equal(await anchor.offer(device, "garbage"), "garbage");
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EngineError } from "../engine-error.ts";
+import { EngineError } from "./engine-error.ts";
 import { MAX_SDP_BYTES, validateSdp } from "./sdp-validate.ts";
 
 const valid = [

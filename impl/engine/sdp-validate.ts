@@ -1,5 +1,5 @@
 import sdpTransform, { type SessionDescription } from "sdp-transform";
-import { EngineError } from "../engine-error.ts";
+import { EngineError } from "./engine-error.ts";
 
 /** Upper bound for one SDP body in bytes; real offers with audio and video stay below 16 KiB. */
 export const MAX_SDP_BYTES = 64 * 1024;
