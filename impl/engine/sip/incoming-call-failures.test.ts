@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import { EngineError } from "../engine-error.ts";
+import { answerRemoteOffer } from "./answer-remote-offer.ts";
 import { IncomingCall } from "./incoming-call.ts";
 import { type FakeMediaAnchor, fakeMediaAnchor } from "./testing/fake-media-anchor.ts";
 import { type FakeInvite, fakeInvite, flush, legContext, message, SDP } from "./testing/fake-sip.ts";
@@ -124,5 +125,29 @@ describe("IncomingCall when the media anchor or the INVITE transaction fails (fa
     await flush();
     assert.ok(anchor.requests.includes("delete call-1"));
     assert.match(ctx.logs.join("\n"), /603 Decline to call-1 could not be sent/);
+  });
+
+  it("refuses the device's SDP with glare while an early UPDATE's offer is in the media anchor, and its 200 leaves that exchange running (RFC 3264 §4)", async () => {
+    receive({}, SDP(49170));
+    await call.answer("InProgress", SDP(40000)); // the answer in a reliable 183
+    assert.deepEqual(codes(), [183]);
+    invite.dialog.delegate.onPrack?.({ message: message({}), accept: () => undefined });
+    const updates: number[] = [];
+    const update = (sdp: string) =>
+      answerRemoteOffer(call, "UPDATE", message({}, sdp) as never, (code) => void updates.push(code));
+    const held = anchor.holdWhen((op, l) => op === "offer" && l.from === "network");
+    const first = update(SDP(49172, "sendrecv", 2));
+    await held.reached;
+    await assert.rejects(
+      call.answer("Connected", SDP(40002, "sendrecv", 2)),
+      (e: unknown) => e instanceof EngineError && e.failure === "glare",
+    );
+    await call.answer("Connected", undefined);
+    assert.deepEqual(codes(), [183, 200]);
+    await update(SDP(49174, "sendrecv", 3));
+    assert.deepEqual(updates, [500], "the first UPDATE is still being answered");
+    held.release();
+    await first;
+    assert.deepEqual(updates, [500, 200]);
   });
 });

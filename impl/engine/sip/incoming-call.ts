@@ -80,6 +80,12 @@ export class IncomingCall extends CallLeg {
     if (!response) throw new EngineError("invalid_state", `an incoming call cannot move to ${status}`);
     if (this.answeredFinal || this.terminated)
       throw new EngineError("invalid_state", "the call is already answered or ended");
+    // Once the INVITE's offer exchange is done (our SDP went out), an owed answer is the one to an
+    // UPDATE in the early dialog (answer-remote-offer.ts), still in the media anchor: the device's SDP
+    // now would be a second exchange at the same time (RFC 3264 §4), and the 200 must not clear it.
+    const updating = this.localSdp !== undefined && this.answerOwed;
+    if (sdp !== undefined && (updating || this.anchoringAnswer))
+      throw new EngineError("glare", "an offer/answer exchange is in progress");
     let body: string | undefined;
     if (sdp !== undefined) {
       const leg = { ...this.ids, from: "device" as const };
@@ -102,7 +108,9 @@ export class IncomingCall extends CallLeg {
     }
     if (response.code === 200) {
       this.answeredFinal = true;
-      this.answerOwed = false; // the INVITE transaction ends here, answered or not
+      // The INVITE transaction ends here: an offer of it the device never answered is owed no more.
+      // With our SDP sent, an owed answer is an early UPDATE's (above), which goes on after the 200.
+      if (this.localSdp === undefined) this.answerOwed = false;
       this.stopRetransmission();
       const timer = IncomingCall.sessionTimer(this.invite.message, this.ctx.minSeSec);
       const timerHeaders = timer && !("reject" in timer) ? timer.headers : [];
