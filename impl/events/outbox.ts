@@ -1,4 +1,4 @@
-import { openSqliteDatabase, type SqliteDatabase } from "../store/index.ts";
+import { type SqliteDatabase, shareOrOpen } from "../store/index.ts";
 
 /**
  * The durable event outbox: every CloudEvent the gateway owes a sink is a row here, written in the
@@ -78,8 +78,7 @@ const toRow = (r: Row): OutboxRow => ({
  * file (WAL, synchronous=NORMAL), which it then closes with itself.
  */
 export function openOutbox(target: SqliteDatabase | string) {
-  const owned = typeof target === "string";
-  const database = owned ? openSqliteDatabase({ file: target }) : target;
+  const { database, release: releaseConnection } = shareOrOpen(target);
   const { db } = database;
   db.exec(`
     CREATE TABLE IF NOT EXISTS event_outbox (
@@ -209,8 +208,8 @@ export function openOutbox(target: SqliteDatabase | string) {
     },
     /** Commits what is queued; closes the connection if the outbox opened it. */
     close(): void {
-      if (owned) database.close();
-      else if (database.db.open) database.flush();
+      if (database.db.open) database.flush();
+      releaseConnection();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { openSqliteDatabase, type SqliteDatabase } from "../store/index.ts";
+import { type SqliteDatabase, shareOrOpen } from "../store/index.ts";
 
 /** A relay channel: one browser device's notification inbox, owned by a subscriber. */
 export interface RelayChannel {
@@ -28,8 +28,7 @@ const token = () => randomBytes(24).toString("base64url");
  * closes with itself. Its statements run at once, outside the store's group commit.
  */
 export function openRelayStore(target: SqliteDatabase | string, replayLimit: number) {
-  const owned = typeof target === "string";
-  const database = owned ? openSqliteDatabase({ file: target }) : target;
+  const { database, release: releaseConnection } = shareOrOpen(target);
   const { db } = database;
   db.exec(`
     CREATE TABLE IF NOT EXISTS relay_channels (
@@ -79,7 +78,7 @@ export function openRelayStore(target: SqliteDatabase | string, replayLimit: num
     /** Notifications after `cursor`, oldest first (at most the replay limit are kept). */
     since: (channelId: string, cursor: number): RelayEntry[] => since.all(channelId, cursor),
     close(): void {
-      if (owned) database.close();
+      releaseConnection();
     },
   };
 }

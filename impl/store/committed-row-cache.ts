@@ -14,7 +14,7 @@
  */
 export interface CommittedRowCache {
   /** The row's text from the cache, else from `load` (caching what it returns when allowed). */
-  read(id: string, load: () => string | undefined): string | undefined;
+  read(id: string, load: (id: string) => string | undefined): string | undefined;
   /** Marks a write to `id` as queued; call the returned function once it settled. */
   writing(id: string): () => void;
   readonly size: number;
@@ -29,7 +29,7 @@ export function createCommittedRowCache(capacity: number): CommittedRowCache {
     read(id, load) {
       const cached = rows.get(id);
       if (cached !== undefined) return cached;
-      const loaded = load();
+      const loaded = load(id);
       if (loaded !== undefined && capacity > 0 && !pending.has(id)) {
         if (rows.size >= capacity) {
           const oldest = rows.keys().next();

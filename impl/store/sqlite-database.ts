@@ -77,3 +77,14 @@ export function openSqliteDatabase(options: SqliteDatabaseOptions): SqliteDataba
     },
   };
 }
+
+/**
+ * A connection for a component that writes next to the store (events outbox, notification relay):
+ * the store's own when given one, so that one connection writes the file; else its own on a file.
+ * `release()` closes only a connection opened here.
+ */
+export function shareOrOpen(target: SqliteDatabase | string): { database: SqliteDatabase; release(): void } {
+  if (typeof target !== "string") return { database: target, release: () => undefined };
+  const database = openSqliteDatabase({ file: target });
+  return { database, release: () => database.close() };
+}

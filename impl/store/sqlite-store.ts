@@ -33,7 +33,7 @@ function jsonTable<T>(
   const load = (id: string) => get.get(id)?.data;
   const repository: Repository<T> = {
     async get(id) {
-      const data = cache.read(id, () => load(id));
+      const data = cache.read(id, load);
       return data === undefined ? undefined : (JSON.parse(data) as T);
     },
     // Queued at the call (in call order, the record as it is then), run with this turn's other writes.

@@ -206,9 +206,9 @@ try {
     // windows so that all meet the machine's quiet and noisy moments alike; each one's latencies
     // are pooled over its windows.
     const targets = [
-      { name: "gateway", url: gateway.url, rps: full.rps / 2 },
-      { name: "bare, same rate", url: bare.url, rps: full.rps / 2 },
-      { name: "bare, half its max", url: bare.url, rps: baseline.rps / 2 },
+      { url: gateway.url, rps: full.rps / 2 },
+      { url: bare.url, rps: full.rps / 2 },
+      { url: bare.url, rps: baseline.rps / 2 },
     ] as const;
     const pooled = targets.map(() => [] as number[]);
     let pacedFailures = 0;
