@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -77,5 +77,24 @@ describe("the gateway process", () => {
     );
     assert.equal(result.status, 2);
     assert.match(result.stderr, /PORT=not-a-port must be an integer from 0 to 65535\./);
+  });
+
+  it("never makes a development CA: without its files the relay's certificate is a configuration error", () => {
+    const emptyCaDir = join(dataDir, "no-dev-ca");
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("./server.ts", import.meta.url))],
+      {
+        env: { ...process.env, PORT: "0", NODE_ENV: "test", DATA_DIR: dataDir, DEV_CA_DIR: emptyCaDir },
+        encoding: "utf8",
+      },
+    );
+    assert.equal(result.status, 2);
+    assert.match(
+      result.stderr,
+      /RELAY_TLS_CERT_FILE: .*no-dev-ca\/server\.pem does not exist .*npm run dev-ca/,
+    );
+    assert.match(result.stderr, /RELAY_TLS_KEY_FILE: /);
+    assert.equal(existsSync(emptyCaDir), false, "the gateway created no CA folder");
   });
 });

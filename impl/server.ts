@@ -12,6 +12,7 @@ import { createIntrospectionVerifier } from "./auth/introspection-verifier.ts";
 import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import type { TokenVerifier } from "./auth/principal.ts";
 import { type Config, ConfigError, readConfig } from "./config/config.ts";
+import { checkConfigFiles } from "./config/config-files.ts";
 import { mountDemo } from "./demo/mount-demo.ts";
 import { createMediaAnchorFromConfig, readMediaConfig } from "./engine/media/media-config.ts";
 import { createOfflineEngine } from "./engine/offline/offline-engine.ts";
@@ -26,6 +27,8 @@ import { createSqliteStore } from "./store/index.ts";
 const DEV_ISSUER_PATH = "/dev-issuer";
 
 async function start(config: Config) {
+  const fileProblems = checkConfigFiles(config);
+  if (fileProblems.length > 0) throw new ConfigError(fileProblems);
   const logger = pino({ level: config.logLevel, base: { service: "camara-webrtc-gateway" } });
   let mountIssuer: Parameters<typeof createGateway>[0]["extraRoutes"];
   let verifier: TokenVerifier;
@@ -74,7 +77,6 @@ async function start(config: Config) {
         store: store.database,
         verifier: cachedVerifier,
         logger: logger.child({ component: "relay" }),
-        devCaDir: config.events.devCaDir,
       })
     : undefined;
   const delivery = createEventDelivery({

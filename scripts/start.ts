@@ -1,34 +1,44 @@
 #!/usr/bin/env -S node --import tsx
 /**
- * `npm start`: the gateway with its local lab. Brings up Kamailio and rtpengine on 127.0.0.1
- * (installing the Debian packages when missing) with the development phone numbers as SIP
+ * `npm start`: the gateway with its local lab. Runs the prerequisites step (`npm run setup`: the
+ * Debian packages it needs, installed when missing), makes the development CA, brings up Kamailio
+ * and rtpengine on 127.0.0.1 with the development phone numbers as SIP
  * subscribers, then runs impl/server.ts with ENGINE=sip and the media anchor pointed at them. `LAB=off npm start` runs the gateway alone with the
  * offline engine. Ctrl-C (or SIGTERM) stops the gateway first, then the lab.
  */
 import { spawn } from "node:child_process";
+import { ensureDevCa } from "./dev-ca/dev-ca.ts";
 import { startRtpengine } from "./lab/rtpengine.ts";
 import { startGatewayLab } from "./lab/start.ts";
 import { fromRoot } from "./lib/paths.ts";
+import { runSetup } from "./setup/setup.ts";
 
 const withLab = process.env.LAB !== "off" && process.env.ENGINE !== "offline";
 const phoneNumbers = (process.env.DEV_PHONE_NUMBERS ?? "+34600000001,+34600000002,+34600000003")
   .split(",")
   .map((s) => s.trim());
 
+const dataDir = process.env.DATA_DIR ?? fromRoot("data");
+// The prerequisites first (Kamailio, SIPp, rtpengine, openssl; nothing when all are installed), then
+// the development CA the gateway reads for its notification relay and loopback sinks.
+if (runSetup(withLab ? "lab" : "tools", (line) => console.error(`[setup] ${line}`)) !== 0) process.exit(1);
+const devCa = ensureDevCa(process.env.DEV_CA_DIR ?? `${dataDir}/dev-ca`);
+
 const gatewayLab = withLab
   ? await startGatewayLab({
       phoneNumbers,
-      dataDir: process.env.DATA_DIR ?? fromRoot("data"),
+      dataDir,
       transport: (process.env.SIP_TRANSPORT as "udp" | "tcp" | "tls" | "ws" | undefined) ?? "tcp",
       log: (line) => console.error(`[lab] ${line}`),
     })
   : undefined;
 const rtpengine = withLab
-  ? await startRtpengine({ dir: `${process.env.DATA_DIR ?? fromRoot("data")}/lab/rtpengine`, keepDir: true })
+  ? await startRtpengine({ dir: `${dataDir}/lab/rtpengine`, keepDir: true })
   : undefined;
 if (gatewayLab) console.error(`[lab] Kamailio up: ${gatewayLab.env.SIP_OUTBOUND_PROXY ?? ""}`);
 if (rtpengine) console.error(`[lab] rtpengine up: ng ${rtpengine.ngHost}:${rtpengine.ngPort}`);
 const labEnv = {
+  DEV_CA_DIR: devCa.dir,
   ...(gatewayLab?.env ?? {}),
   ...(rtpengine ? { RTPENGINE_NG: `${rtpengine.ngHost}:${rtpengine.ngPort}` } : {}),
 };

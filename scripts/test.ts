@@ -3,12 +3,19 @@
  * `npm test`: runs every tier in order and ends with the plain line `N passed, N failed` that CI
  * reads. `npm test -- --tier unit` runs one tier. Each check tier counts as one test; the node:test
  * tiers count their individual tests.
+ *
+ * Before any tier enters a network namespace, the prerequisites step (`npm run setup`) installs the
+ * Debian packages the tiers use; inside a namespace nothing can be downloaded, so a tier whose
+ * packages are still missing fails at once naming them. A run that leaves files changed or added in
+ * the work tree fails the `clean-tree` check.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { Command } from "commander";
 import { fromRoot } from "./lib/paths.ts";
+import { MissingPackageError, requirePackages } from "./setup/debian-packages.ts";
+import { runSetup } from "./setup/setup.ts";
 
 interface Outcome {
   passed: number;
@@ -16,6 +23,8 @@ interface Outcome {
 }
 interface Tier {
   name: string;
+  /** Runs inside a network namespace: the prerequisites step must come first. */
+  isolated?: boolean;
   run(): Outcome;
 }
 
@@ -49,13 +58,23 @@ interface NodeTestsOptions {
   readonly roots?: readonly string[];
   /** A loopback-only network namespace (scripts/lib/netns-run.sh) named after this prefix. */
   readonly netns?: string;
+  /** Debian packages the tier runs (scripts/setup/debian-packages.ts), checked before it starts. */
+  readonly packages?: readonly string[];
 }
 
 /** A tier that runs node:test files and counts their tests from the TAP summary. */
 function nodeTests(name: string, pattern: RegExp, options: NodeTestsOptions = {}): Tier {
   return {
     name,
+    isolated: options.netns !== undefined,
     run() {
+      try {
+        requirePackages(options.packages ?? []);
+      } catch (error) {
+        if (!(error instanceof MissingPackageError)) throw error;
+        console.error(`tier ${name}: ${error.message}`);
+        return { passed: 0, failed: 1 };
+      }
       const files = (options.roots ?? ["impl", "scripts", "conformance"])
         .flatMap((d) => findTests(fromRoot(d), pattern))
         .filter((f) => !options.exclude?.test(f));
@@ -93,16 +112,41 @@ function nodeTests(name: string, pattern: RegExp, options: NodeTestsOptions = {}
   };
 }
 
+const BASE = ["iproute2", "openssl"];
+const SIP = [
+  "kamailio",
+  "kamailio-websocket-modules",
+  "kamailio-extra-modules",
+  "kamailio-tls-modules",
+  "sip-tester",
+];
+
 const tiers: Tier[] = [
   check("generate:check", process.execPath, ["--import", "tsx", "scripts/generate-check.ts"]),
   check("spec:verify", process.execPath, ["--import", "tsx", "scripts/verify-checksums.ts"]),
   check("typecheck", process.execPath, [fromRoot("node_modules", "typescript", "bin", "tsc"), "-p", "."]),
   check("lint", fromRoot("node_modules", ".bin", "biome"), ["check", "."]),
   nodeTests("unit", /\.test\.ts$/, { exclude: /\.int\.test\.ts$/ }),
-  nodeTests("events", /\.int\.test\.ts$/, { roots: ["impl/events", "impl/relay"], netns: "events" }),
-  nodeTests("sip", /\.int\.test\.ts$/, { roots: ["impl/engine/sip"], netns: "sip" }),
-  nodeTests("conformance", /\.int\.test\.ts$/, { roots: ["conformance"], netns: "conformance" }),
-  nodeTests("e2e", /\.int\.test\.ts$/, { roots: ["impl/engine/media", "impl/e2e"], netns: "e2e" }),
+  nodeTests("events", /\.int\.test\.ts$/, {
+    roots: ["impl/events", "impl/relay"],
+    netns: "events",
+    packages: ["iproute2", "openssl", "chromium", "fonts-dejavu-core"],
+  }),
+  nodeTests("sip", /\.int\.test\.ts$/, {
+    roots: ["impl/engine/sip"],
+    netns: "sip",
+    packages: [...BASE, ...SIP],
+  }),
+  nodeTests("conformance", /\.int\.test\.ts$/, {
+    roots: ["conformance"],
+    netns: "conformance",
+    packages: [...BASE, ...SIP],
+  }),
+  nodeTests("e2e", /\.int\.test\.ts$/, {
+    roots: ["impl/engine/media", "impl/e2e"],
+    netns: "e2e",
+    packages: [...BASE, ...SIP, "rtpengine-daemon", "chromium", "fonts-dejavu-core"],
+  }),
 ];
 
 const opts = new Command("test")
@@ -115,8 +159,24 @@ if (selected.length === 0) {
   process.exit(2);
 }
 
+/** `git status --porcelain` lines, or undefined outside a git work tree. */
+function treeStatus(): Set<string> | undefined {
+  const result = spawnSync("git", ["status", "--porcelain", "--untracked-files=all"], {
+    cwd: fromRoot(),
+    encoding: "utf8",
+  });
+  return result.status === 0 ? new Set(result.stdout.split("\n").filter(Boolean)) : undefined;
+}
+
 const total: Outcome = { passed: 0, failed: 0 };
 const lines: string[] = [];
+const statusBefore = treeStatus();
+if (selected.some((t) => t.isolated)) {
+  // Install before isolating: nothing can be downloaded inside a namespace. A failure is reported
+  // here in one line; the tiers that need a missing package then fail at once, naming it.
+  console.log("\n=== setup ===");
+  runSetup("tests");
+}
 for (const tier of selected) {
   console.log(`\n=== ${tier.name} ===`);
   const started = performance.now();
@@ -126,6 +186,15 @@ for (const tier of selected) {
   lines.push(
     `${tier.name}: ${outcome.passed} passed, ${outcome.failed} failed (${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
+}
+if (statusBefore && !opts.tier) {
+  // npm test must leave the tree as it found it (reports, data and .tmp are ignored by .gitignore).
+  const after = treeStatus() ?? new Set<string>();
+  const changed = [...after].filter((line) => !statusBefore.has(line));
+  if (changed.length > 0) console.error(`clean-tree: the run changed the work tree:\n${changed.join("\n")}`);
+  total.passed += changed.length === 0 ? 1 : 0;
+  total.failed += changed.length === 0 ? 0 : 1;
+  lines.push(`clean-tree: ${changed.length === 0 ? "1 passed, 0 failed" : "0 passed, 1 failed"}`);
 }
 console.log(`\n${lines.join("\n")}`);
 console.log(`${total.passed} passed, ${total.failed} failed`);

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { ensureDevCa } from "../../scripts/dev-ca/dev-ca.ts";
 import { repoRoot } from "../run/feature-sources.ts";
 
 /**
@@ -45,6 +46,8 @@ export async function startGateway(
   timeoutMs = 30_000,
 ): Promise<GatewayProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), "camara-conformance-gw-"));
+  // The development CA is the tools' (the gateway only reads it): one per gateway, in its DATA_DIR.
+  const devCa = ensureDevCa(join(dataDir, "dev-ca"));
   const sinkPort = await freeLoopbackPort();
   const child: ChildProcess = spawn(
     process.execPath,
@@ -112,8 +115,8 @@ export async function startGateway(
       apiRoot,
       dataDir,
       sinkPort,
-      sinkCertFile: join(dataDir, "dev-ca", "server.pem"),
-      sinkKeyFile: join(dataDir, "dev-ca", "server-key.pem"),
+      sinkCertFile: devCa.serverCertFile,
+      sinkKeyFile: devCa.serverKeyFile,
       logs,
       stop,
     };

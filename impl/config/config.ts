@@ -71,8 +71,15 @@ export interface EventsConfig {
   readonly sweepIntervalMs: number;
   readonly tokenExpiryLeadMs: number;
   readonly endedRetentionMs: number;
-  /** DEV_CA_DIR: the development CA (created on first start outside production). */
+  /** DEV_CA_DIR: where the development CA's files are read from outside production (`npm run dev-ca` makes them). */
   readonly devCaDir: string;
+  /**
+   * EVENT_SINK_CA_FILE: PEM CA(s) trusted for allow-listed loopback/private sinks, beside the system
+   * store. Default outside production: `$DEV_CA_DIR/ca.pem`; in production none.
+   */
+  readonly sinkCaFile: string | undefined;
+  /** True when {@link sinkCaFile} is the development CA by default rather than configured. */
+  readonly sinkCaFileDefaulted: boolean;
 }
 
 export interface RelayConfig {
@@ -82,7 +89,10 @@ export interface RelayConfig {
   readonly host: string;
   /** RELAY_PUBLIC_URL: origin put in the sink URLs handed out (default https://<host>:<port>). */
   readonly publicUrl: string | undefined;
-  /** RELAY_TLS_CERT_FILE / RELAY_TLS_KEY_FILE: required in production; the dev CA's otherwise. */
+  /**
+   * RELAY_TLS_CERT_FILE / RELAY_TLS_KEY_FILE: required in production; outside production they default
+   * to the development CA's loopback certificate (`$DEV_CA_DIR/server.pem`, `server-key.pem`).
+   */
   readonly tlsCertFile: string | undefined;
   readonly tlsKeyFile: string | undefined;
   readonly channelTtlSec: number;
@@ -218,6 +228,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   ) {
     problems.push("REGISTRATION_TTL_MIN_SEC ≤ REGISTRATION_TTL_SEC ≤ REGISTRATION_TTL_MAX_SEC must hold.");
   }
+  const devCaDir = resolve(str("DEV_CA_DIR", resolve(dataDir, "dev-ca")));
   const events: EventsConfig = {
     sinkAllowlist: str("EVENT_SINK_ALLOWLIST", "")
       .split(",")
@@ -232,7 +243,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sweepIntervalMs: int("EVENT_SWEEP_INTERVAL_MS", 1000, 10, 3_600_000),
     tokenExpiryLeadMs: int("EVENT_TOKEN_EXPIRY_LEAD_MS", 5000, 0, 3_600_000),
     endedRetentionMs: int("EVENT_ENDED_RETENTION_MS", 86_400_000, 0, 2_592_000_000),
-    devCaDir: resolve(str("DEV_CA_DIR", resolve(dataDir, "dev-ca"))),
+    devCaDir,
+    sinkCaFile:
+      env.EVENT_SINK_CA_FILE ?? (environment === "production" ? undefined : resolve(devCaDir, "ca.pem")),
+    sinkCaFileDefaulted: env.EVENT_SINK_CA_FILE === undefined && environment !== "production",
   };
   for (const entry of events.sinkAllowlist)
     if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(entry))
@@ -246,8 +260,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: int("RELAY_PORT", environment === "test" ? 0 : 9444, 0, 65535),
     host: str("RELAY_HOST", str("HOST", "127.0.0.1")),
     publicUrl: env.RELAY_PUBLIC_URL,
-    tlsCertFile: env.RELAY_TLS_CERT_FILE,
-    tlsKeyFile: env.RELAY_TLS_KEY_FILE,
+    tlsCertFile:
+      env.RELAY_TLS_CERT_FILE ?? (environment === "production" ? undefined : resolve(devCaDir, "server.pem")),
+    tlsKeyFile:
+      env.RELAY_TLS_KEY_FILE ??
+      (environment === "production" ? undefined : resolve(devCaDir, "server-key.pem")),
     channelTtlSec: int("RELAY_CHANNEL_TTL_SEC", 86_400, 60, 2_592_000),
     replayLimit: int("RELAY_REPLAY_LIMIT", 1000, 1, 1_000_000),
   };

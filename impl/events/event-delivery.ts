@@ -1,6 +1,6 @@
+import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { ensureDevCa } from "../../scripts/dev-ca/dev-ca.ts";
 import type { EventsConfig } from "../config/config.ts";
 import type { SqliteStore, Store } from "../store/index.ts";
 import { createEventDispatcher } from "./event-dispatcher.ts";
@@ -22,12 +22,12 @@ export interface EventDeliveryOptions {
 
 /**
  * Composition of webrtc-events delivery for the gateway: sink policy, outbox, HTTPS sender and
- * dispatcher. Outside production the development CA is created on first start and trusted for
- * allow-listed loopback sinks only.
+ * dispatcher. EVENT_SINK_CA_FILE (outside production the development CA by default) is trusted for
+ * allow-listed loopback sinks only; the gateway reads it, the tools make it.
  */
 export function createEventDelivery(options: EventDeliveryOptions) {
   const { config } = options;
-  const devCaPem = options.environment === "production" ? undefined : ensureDevCa(config.devCaDir).caCertPem;
+  const devCaPem = readSinkCa(config, options.logger);
   const policy = createSinkPolicy({
     environment: options.environment,
     allowlist: [...config.sinkAllowlist, ...(options.ownSinks ?? [])],
@@ -66,3 +66,16 @@ export function createEventDelivery(options: EventDeliveryOptions) {
 }
 
 export type EventDelivery = ReturnType<typeof createEventDelivery>;
+
+/** The CA trusted for allow-listed loopback sinks, or undefined (with a warning when the default is absent). */
+function readSinkCa(config: EventsConfig, logger: Logger): string | undefined {
+  if (!config.sinkCaFile) return undefined;
+  if (config.sinkCaFileDefaulted && !existsSync(config.sinkCaFile)) {
+    logger.warn(
+      { file: config.sinkCaFile },
+      "no development CA in DEV_CA_DIR (`npm run dev-ca` makes it): allow-listed loopback sinks must present a publicly trusted certificate",
+    );
+    return undefined;
+  }
+  return readFileSync(config.sinkCaFile, "utf8");
+}

@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
 import { WebSocket } from "ws";
-import { fromRoot } from "../../scripts/lib/paths.ts";
 import { createDevIssuer, type DevIssuer } from "../auth/dev-issuer.ts";
 import { createJwtVerifier } from "../auth/jwt-verifier.ts";
 import { createHttpSender } from "../events/http-sender.ts";
@@ -106,15 +105,14 @@ before(async () => {
       port: 0,
       host: "127.0.0.1",
       publicUrl: undefined,
-      tlsCertFile: undefined,
-      tlsKeyFile: undefined,
+      tlsCertFile: testDevCa().serverCertFile,
+      tlsKeyFile: testDevCa().serverKeyFile,
       channelTtlSec: 3600,
       replayLimit: 100,
     },
     store: join(dir, "relay.db"),
     verifier: createJwtVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: issuer.jwks() }),
     logger: pino({ level: "silent" }),
-    devCaDir: fromRoot("data", "dev-ca"),
   });
   http = createServer((_req, res) => res.writeHead(404).end());
   relay.attach(http);

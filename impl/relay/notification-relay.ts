@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { ensureDevCa } from "../../scripts/dev-ca/dev-ca.ts";
 import type { TokenVerifier } from "../auth/principal.ts";
 import type { RelayConfig } from "../config/config.ts";
 import { hostPort } from "../events/sink-policy.ts";
@@ -17,8 +16,6 @@ export interface NotificationRelayOptions {
   readonly store: SqliteDatabase | string;
   readonly verifier: TokenVerifier;
   readonly logger: Logger;
-  /** Where the development CA lives (used when no RELAY_TLS_* files are configured). */
-  readonly devCaDir: string;
   readonly now?: () => number;
 }
 
@@ -33,13 +30,12 @@ export interface NotificationRelayOptions {
 export async function startNotificationRelay(options: NotificationRelayOptions) {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
-  const tls =
-    config.tlsCertFile && config.tlsKeyFile
-      ? { cert: readFileSync(config.tlsCertFile, "utf8"), key: readFileSync(config.tlsKeyFile, "utf8") }
-      : (() => {
-          const ca = ensureDevCa(options.devCaDir);
-          return { cert: ca.serverCertPem, key: ca.serverKeyPem };
-        })();
+  if (!config.tlsCertFile || !config.tlsKeyFile)
+    throw new Error("the notification relay needs RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE");
+  const tls = {
+    cert: readFileSync(config.tlsCertFile, "utf8"),
+    key: readFileSync(config.tlsKeyFile, "utf8"),
+  };
   const store = openRelayStore(options.store, config.replayLimit);
   let origin = "";
   const socket = createRelaySocket({

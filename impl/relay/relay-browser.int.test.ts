@@ -6,7 +6,6 @@
  *   scripts/lib/netns-run.sh events node --import tsx --test impl/relay/*.int.test.ts
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,8 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { fromRoot } from "../../scripts/lib/paths.ts";
-import { CHROMIUM, CHROMIUM_ARGS } from "../e2e/support/chromium.ts";
+import { CHROMIUM, CHROMIUM_ARGS, ensureChromium } from "../e2e/support/chromium.ts";
 import { type SpawnedGateway, spawnGateway } from "../testing/spawn-gateway.ts";
 import { ALL_SCOPES } from "../testing/test-gateway.ts";
 import { SOCKET_PATH } from "./relay-socket.ts";
@@ -50,9 +48,8 @@ let pageServer: Server;
 let call: (method: string, path: string, body?: object) => Promise<Record<string, unknown>>;
 
 before(async () => {
-  const ensure = spawnSync(fromRoot("scripts", "lab", "ensure-chromium.sh"), { stdio: "inherit" });
-  assert.equal(ensure.status, 0, "scripts/lab/ensure-chromium.sh installs Debian's Chromium");
-  gw = await spawnGateway({ DATA_DIR: dataDir, DEV_CA_DIR: fromRoot("data", "dev-ca") });
+  ensureChromium();
+  gw = await spawnGateway({ DATA_DIR: dataDir });
   const token = await gw.token(PHONE, ALL_SCOPES);
   call = async (method, path, body) => {
     const res = await fetch(`${gw.baseUrl}${path}`, {

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { ensureDevCa } from "../../scripts/dev-ca/dev-ca.ts";
+import { fromRoot } from "../../scripts/lib/paths.ts";
 import { fetchDevToken } from "./dev-token.ts";
 
 const SERVER = fileURLToPath(new URL("../server.ts", import.meta.url));
@@ -17,11 +19,21 @@ export interface SpawnedGateway {
 
 /**
  * Starts the real composition root (impl/server.ts) as a child process on 127.0.0.1 and an
- * ephemeral port, and resolves once it logs "gateway listening".
+ * ephemeral port, and resolves once it logs "gateway listening". The gateway reads the development
+ * CA from DEV_CA_DIR (default: the tools' `data/dev-ca`, made here as `npm start` does).
  */
 export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_000): Promise<SpawnedGateway> {
+  const devCaDir = env.DEV_CA_DIR ?? ensureDevCa(fromRoot("data", "dev-ca")).dir;
   const child = spawn(process.execPath, ["--import", "tsx", SERVER], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test", LOG_LEVEL: "info", ...env },
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      NODE_ENV: "test",
+      LOG_LEVEL: "info",
+      DEV_CA_DIR: devCaDir,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];

@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { fetchDevToken } from "../../impl/testing/dev-token.ts";
+import { ensureDevCa } from "../dev-ca/dev-ca.ts";
 import { fromRoot } from "../lib/paths.ts";
 import { type PacedSend, pacedLoad, summarize } from "./paced-load.ts";
 
@@ -108,6 +109,7 @@ try {
   const gateway = await startProcess(
     fromRoot("impl/server.ts"),
     {
+      DEV_CA_DIR: ensureDevCa(fromRoot("data", "dev-ca")).dir,
       DATA_DIR: dataDir,
       LOG_LEVEL: "warn",
       RATE_LIMIT_PER_MINUTE: "0",

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fetchDevToken } from "../../impl/testing/dev-token.ts";
+import { ensureDevCa } from "../dev-ca/dev-ca.ts";
 import { freePort } from "../lab/free-port.ts";
 import { startLab } from "../lab/lab.ts";
 import { fromRoot } from "../lib/paths.ts";
@@ -107,6 +108,7 @@ export async function measureRegistrationRss(options: {
   writeFileSync(credentialsFile, JSON.stringify(Object.fromEntries(credentials)));
   const gateway = await startGateway({
     ...lab.gatewayEnv("tcp", credentialsFile),
+    DEV_CA_DIR: ensureDevCa(fromRoot("data", "dev-ca")).dir,
     DATA_DIR: options.dir,
     LOG_LEVEL: "warn",
     RATE_LIMIT_PER_MINUTE: "0",

@@ -5,16 +5,19 @@
  * receiver, the notification relay) can speak HTTPS as the spec's `^https://` sink pattern requires,
  * and the gateway can verify them without ever disabling certificate checks.
  *
- * Created on first use under `data/dev-ca` (never committed: `data/` is ignored) with Debian's
- * `openssl` (installed when missing). Creation is atomic: the files are made in a temporary folder
+ * Made by the tools, never by the gateway: `npm start` and the test kits create it under
+ * `data/dev-ca` (never committed: `data/` is ignored) with Debian's `openssl` (`npm run setup`
+ * installs it), and the gateway reads the files from its configuration (DEV_CA_DIR or the
+ * RELAY_TLS_* / EVENT_SINK_CA_FILE variables). Creation is atomic: the files are made in a temporary folder
  * renamed into place, so concurrent first starts agree on one CA.
  *
  *   npm run dev-ca [-- <dir>]     creates (or shows) the CA and prints its files
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { requirePackages } from "../setup/debian-packages.ts";
 
 /** The files of a development CA, as PEM text and paths. */
 export interface DevCa {
@@ -25,6 +28,9 @@ export interface DevCa {
   /** Server certificate for localhost, 127.0.0.1 and ::1, signed by the CA. */
   readonly serverCertPem: string;
   readonly serverKeyPem: string;
+  /** Paths of the server certificate and its key (RELAY_TLS_CERT_FILE, RELAY_TLS_KEY_FILE). */
+  readonly serverCertFile: string;
+  readonly serverKeyFile: string;
 }
 
 const FILES = { ca: "ca.pem", caKey: "ca-key.pem", cert: "server.pem", key: "server-key.pem" } as const;
@@ -32,15 +38,7 @@ const FILES = { ca: "ca.pem", caKey: "ca-key.pem", cert: "server.pem", key: "ser
 const VALID_DAYS = 825;
 
 function ensureOpenssl(): void {
-  if (spawnSync("openssl", ["version"]).status === 0) return;
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [
-    ["update", "-qq"],
-    ["install", "-y", "-qq", "--no-install-recommends", "openssl"],
-  ]) {
-    const result = spawnSync("apt-get", args, { env, encoding: "utf8" });
-    if (result.status !== 0) throw new Error(`apt-get ${args.join(" ")} failed: ${result.stderr}`);
-  }
+  requirePackages(["openssl"]);
 }
 
 function openssl(cwd: string, args: string[]): void {
@@ -107,6 +105,8 @@ function read(dir: string): DevCa {
     caCertPem: readFileSync(join(dir, FILES.ca), "utf8"),
     serverCertPem: readFileSync(join(dir, FILES.cert), "utf8"),
     serverKeyPem: readFileSync(join(dir, FILES.key), "utf8"),
+    serverCertFile: join(dir, FILES.cert),
+    serverKeyFile: join(dir, FILES.key),
   };
 }
 

@@ -4,8 +4,8 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { kamailioModulesDir, requirePackages } from "../setup/debian-packages.ts";
 import { freePort } from "./free-port.ts";
-import { ensureLabPackages, kamailioModulesDir } from "./install-packages.ts";
 import { kamailioCfg, kamailioTlsCfg } from "./kamailio-cfg.ts";
 
 const execFileAsync = promisify(execFile);
@@ -71,13 +71,20 @@ export interface Lab {
 }
 
 /**
- * Starts Kamailio for tests, benchmarks and `npm start`: installs the Debian packages when missing,
+ * Starts Kamailio for tests, benchmarks and `npm start`: fails at once when a Debian package is missing
+ * (`npm run setup` installs them; nothing is installed here, which may run inside a namespace),
  * picks free loopback ports, writes kamailio.cfg from the template, runs Kamailio in the foreground
  * (`-DD`) as a child process, and resolves once its control socket answers.
  */
 export async function startLab(options: LabOptions): Promise<Lab> {
   const log = options.log ?? (() => undefined);
-  ensureLabPackages(log);
+  requirePackages([
+    "kamailio",
+    "kamailio-websocket-modules",
+    "kamailio-extra-modules",
+    "kamailio-tls-modules",
+    "sip-tester",
+  ]);
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "camara-lab-"));
   mkdirSync(dir, { recursive: true });
   const domain = options.domain ?? "lab.sip.test";

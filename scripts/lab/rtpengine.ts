@@ -8,7 +8,7 @@
  *
  * Tests and the e2e tier use {@link startRtpengine} directly.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import {
   closeSync,
   existsSync,
@@ -24,6 +24,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { createNgClient } from "../../impl/engine/media/ng-client.ts";
+import { requirePackages } from "../setup/debian-packages.ts";
 import { freePort } from "./free-port.ts";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
@@ -60,12 +61,9 @@ export interface Rtpengine {
   stop(): Promise<void>;
 }
 
-/** Installs rtpengine-daemon through the project's script when the binary is missing. */
+/** Fails at once when rtpengine-daemon is missing (`npm run setup` installs it). */
 export function ensureRtpengine(): void {
-  if (existsSync("/usr/bin/rtpengine")) return;
-  const result = spawnSync("bash", [join(HERE, "rtpengine-install.sh")], { encoding: "utf8" });
-  if (result.status !== 0)
-    throw new Error(`installing rtpengine-daemon failed:\n${result.stdout}\n${result.stderr}`);
+  requirePackages(["rtpengine-daemon"]);
 }
 
 /** Renders rtpengine.conf.template; placeholders are {{NAME}}. */

@@ -5,10 +5,10 @@
 #
 #   scripts/lib/netns-run.sh <name-prefix> <command> [args...]
 #
-# Needs root (CI runs as root) and iproute2 (installed when missing).
+# Needs root (CI runs as root) and iproute2 (`npm run setup` installs it; nothing is installed here).
 set -euo pipefail
 prefix="$1"; shift
-command -v ip >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq iproute2 >/dev/null; }
+command -v ip >/dev/null 2>&1 || { echo "missing Debian package iproute2: run \`npm run setup\` to install the project's prerequisites" >&2; exit 1; }
 ns="${prefix}-$$"
 cleanup() { ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true; }
 trap cleanup EXIT

@@ -1,9 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { fromRoot } from "../../../scripts/lib/paths.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -24,11 +22,15 @@ export const CHROMIUM_ARGS: readonly string[] = [
   "--allow-loopback-in-peer-connection",
 ];
 
-/** Installs Debian's Chromium through the project's script when it is missing (never a download). */
+/**
+ * Fails at once when Debian's Chromium is missing. The browser tiers run inside a network namespace
+ * where nothing can be installed: `npm run setup` (run by `npm test` first) installs it.
+ */
 export function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  const result = spawnSync("bash", [fromRoot("scripts", "lab", "ensure-chromium.sh")], { encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`installing chromium failed:\n${result.stdout}\n${result.stderr}`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      "missing Debian package chromium: run `npm run setup` (outside any network namespace) to install the project's prerequisites",
+    );
 }
 
 export interface TestBrowser {

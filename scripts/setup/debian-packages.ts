@@ -1,0 +1,91 @@
+import { existsSync } from "node:fs";
+
+/**
+ * Every Debian package a part of the project runs (`npm start`'s lab, the test tiers, the dev CA),
+ * each with files that prove it is installed. `npm run setup` installs the missing ones; inside a
+ * network namespace nothing can be downloaded, so the tiers only check (`requirePackages`).
+ */
+export interface DebianPackage {
+  readonly name: string;
+  /** Any one of these paths existing means the package is installed. */
+  readonly provides: readonly string[];
+  /** What needs it: `lab` (npm start), `tests` (the tiers in namespaces), `tools` (the dev CA). */
+  readonly usedBy: ReadonlyArray<"lab" | "tests" | "tools">;
+}
+
+/** Where Debian installs Kamailio's modules on this architecture. */
+export function kamailioModulesDir(): string {
+  const arch = process.arch === "arm64" ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
+  return `/usr/lib/${arch}/kamailio/modules`;
+}
+
+const modules = kamailioModulesDir();
+
+export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
+  // netns-run.sh: the loopback-only namespaces of the integration tiers.
+  { name: "iproute2", provides: ["/usr/sbin/ip", "/sbin/ip", "/bin/ip"], usedBy: ["tests"] },
+  // The development CA (scripts/dev-ca) and test certificates.
+  { name: "openssl", provides: ["/usr/bin/openssl"], usedBy: ["lab", "tests", "tools"] },
+  { name: "kamailio", provides: ["/usr/sbin/kamailio"], usedBy: ["lab", "tests"] },
+  { name: "kamailio-websocket-modules", provides: [`${modules}/websocket.so`], usedBy: ["lab", "tests"] },
+  { name: "kamailio-extra-modules", provides: [`${modules}/xhttp.so`], usedBy: ["lab", "tests"] },
+  // SIP over TLS (RFC 3261 §26.2): the lab's optional TLS listener.
+  { name: "kamailio-tls-modules", provides: [`${modules}/tls.so`], usedBy: ["lab", "tests"] },
+  { name: "sip-tester", provides: ["/usr/bin/sipp"], usedBy: ["lab", "tests"] },
+  // Userspace forwarding only: no kernel module, no DKMS; the packaged service is never started.
+  {
+    name: "rtpengine-daemon",
+    provides: ["/usr/bin/rtpengine", "/usr/sbin/rtpengine"],
+    usedBy: ["lab", "tests"],
+  },
+  // The browser the events (relay) and e2e tiers drive through playwright-core; never a download.
+  { name: "chromium", provides: ["/usr/bin/chromium"], usedBy: ["tests"] },
+  {
+    name: "fonts-dejavu-core",
+    provides: ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"],
+    usedBy: ["tests"],
+  },
+];
+
+export type PackageUse = DebianPackage["usedBy"][number];
+
+/** The packages that `use` needs (all of them without an argument). */
+export function packagesFor(use?: PackageUse): readonly DebianPackage[] {
+  return use ? DEBIAN_PACKAGES.filter((p) => p.usedBy.includes(use)) : DEBIAN_PACKAGES;
+}
+
+/** Names of the packages among `packages` that are not installed. */
+export function missingPackages(
+  packages: readonly DebianPackage[] = DEBIAN_PACKAGES,
+  exists: (path: string) => boolean = existsSync,
+): string[] {
+  return packages.filter((p) => !p.provides.some(exists)).map((p) => p.name);
+}
+
+/** Thrown where a package is needed and cannot be installed (inside a namespace, at run time). */
+export class MissingPackageError extends Error {
+  constructor(readonly packages: readonly string[]) {
+    super(
+      `missing Debian package${packages.length > 1 ? "s" : ""} ${packages.join(", ")}: run \`npm run setup\` ` +
+        "(outside any network namespace) to install the project's prerequisites",
+    );
+    this.name = "MissingPackageError";
+  }
+}
+
+/**
+ * Fails at once, naming the packages and `npm run setup`, when any of `names` is not installed.
+ * Never installs: this runs where no archive can be reached.
+ */
+export function requirePackages(
+  names: readonly string[],
+  exists: (path: string) => boolean = existsSync,
+): void {
+  const wanted = names.map((name) => {
+    const known = DEBIAN_PACKAGES.find((p) => p.name === name);
+    if (!known) throw new Error(`requirePackages: ${name} is not in DEBIAN_PACKAGES`);
+    return known;
+  });
+  const missing = missingPackages(wanted, exists);
+  if (missing.length > 0) throw new MissingPackageError(missing);
+}
