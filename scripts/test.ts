@@ -135,7 +135,7 @@ const tiers: Tier[] = [
   nodeTests("sip", /\.int\.test\.ts$/, {
     roots: ["impl/engine/sip"],
     netns: "sip",
-    packages: [...BASE, ...SIP],
+    packages: [...BASE, ...SIP, "dnsmasq-base"],
   }),
   nodeTests("conformance", /\.int\.test\.ts$/, {
     roots: ["conformance"],

@@ -38,6 +38,8 @@ export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
     provides: ["/usr/bin/rtpengine", "/usr/sbin/rtpengine"],
     usedBy: ["lab", "tests"],
   },
+  // RFC 3263 tests: a DNS server on loopback serving NAPTR/SRV/A records (no system service).
+  { name: "dnsmasq-base", provides: ["/usr/sbin/dnsmasq"], usedBy: ["tests"] },
   // The browser the events (relay) and e2e tiers drive through playwright-core; never a download.
   { name: "chromium", provides: ["/usr/bin/chromium"], usedBy: ["tests"] },
   {
