@@ -1,5 +1,5 @@
 import type { SessionEvent } from "../../engine.ts";
-import { CallLeg, type CallLegContext } from "../call-leg.ts";
+import { CallLeg, type CallLegContext } from "../call/call-leg.ts";
 import type { MediaAnchor } from "../media-anchor.ts";
 import { passThroughMediaAnchor } from "../media-anchor.ts";
 import type { IncomingInviteRequest, Session } from "../sip-core.ts";
