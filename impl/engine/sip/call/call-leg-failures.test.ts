@@ -92,7 +92,7 @@ describe("CallLeg when the media anchor or sip.js fails (fake dialog, fake ancho
   });
 
   it("ends the call with BYE and a Reason, and Failed, when the anchor refuses the answer in the ACK to its offer", async () => {
-    leg.offerPending = true; // our offer went in a 2xx (a re-INVITE without an offer)
+    leg.offerAnswer.apply({ name: "offer-sent" }); // our offer went in a 2xx (a re-INVITE without an offer)
     anchor.failWhen((op, l) => op === "answer" && l.from === "network");
     dialog.ack(SDP(49182));
     await anchor.deleted("call-1");

@@ -32,16 +32,22 @@ describe("CallLeg offer/answer and session refresh failure handling (fake dialog
   });
 
   it("refuses a network offer with 491 while its own offer is pending (RFC 3311 §5.2)", async () => {
-    leg.offerPending = true;
+    leg.offerAnswer.apply({ name: "offer-sent" });
     assert.equal((await dialog.reinvite({}, SDP(49170, "sendrecv", 2))).code, 491);
     assert.deepEqual(events, []);
   });
 
   it("refuses a network offer with 500 and Retry-After while it owes the device's answer (RFC 3311 §5.2)", async () => {
-    leg.answerOwed = true;
+    leg.offerAnswer.apply({ name: "offer-received", in: "re-INVITE" });
     const response = await dialog.reinvite({}, SDP(49170, "sendrecv", 2));
     assert.equal(response.code, 500);
     assert.match(response.headers.join("\n"), /^Retry-After: \d+$/m);
+  });
+
+  it("refuses with 491 a re-INVITE without an offer while its own offer is pending (RFC 3264 §4: its 2xx would carry a second offer)", async () => {
+    leg.offerAnswer.apply({ name: "offer-sent" });
+    assert.equal((await dialog.reinvite({})).code, 491);
+    assert.equal(leg.offerAnswer.state.name, "local-offer");
   });
 
   it("refuses with 488 a network offer that arrives before the device gave any SDP", async () => {

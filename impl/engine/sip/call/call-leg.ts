@@ -1,23 +1,20 @@
 import type { SessionEvent, SessionStatus } from "../../engine.ts";
 import { EngineError } from "../../engine-error.ts";
-import type { MediaAnchor } from "../media-anchor.ts";
 import { holdDirection, sdpDirection, sdpOrigin, withDirection } from "../sdp/sdp-direction.ts";
 import { sendSessionRefresh } from "../session-timer/send-session-refresh.ts";
 import { SessionRefresher } from "../session-timer/session-refresher.ts";
 import type { IncomingRequestMessage, Session, UserAgentCore } from "../sip-core.ts";
 import { answerRemoteOffer } from "./answer-remote-offer.ts";
 import { changeMedia } from "./change-media.ts";
+import { ALLOW, type DialogContext, type DialogLeg, type LogLevel } from "./dialog-leg.ts";
 import { reasonOf, sdpBody, sdpOf, updateServer } from "./dialog-requests.ts";
 import { engineErrorOf, reasonFor, type SipRefusal, sipRefusalFor } from "./leg-failure.ts";
+import { OfferAnswer } from "./offer-answer.ts";
 
-export const ALLOW = "Allow: INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, OPTIONS";
-
-export interface CallLegContext {
+export interface CallLegContext extends DialogContext {
   readonly core: UserAgentCore;
-  readonly anchor: MediaAnchor;
   /** Session-Expires we ask for, seconds (RFC 4028). */
   readonly sessionExpiresSec: number;
-  readonly minSeSec: number;
   /** Multiplies every session-timer delay; 1 in production (see {@link SessionRefresher}). */
   readonly sessionTimerScale: number;
   /** An outgoing INVITE without a final response after this long is cancelled (NoAnswer), ms. */
@@ -26,23 +23,21 @@ export interface CallLegContext {
   /** The leg's dialog is known (early or confirmed): UPDATEs can be routed to it. */
   bindDialog(dialogId: string, leg: CallLeg): void;
   ended(leg: CallLeg): void;
-  log(level: "debug" | "info" | "warn" | "error", message: string): void;
+  log(level: LogLevel, message: string): void;
 }
 
 /**
- * What both call directions share once a dialog exists: offer/answer state (RFC 3264, RFC 3311 for
- * UPDATE), hold and resume by re-INVITE, session timers (RFC 4028), remote UPDATE/re-INVITE/BYE, and
- * teardown with a Reason (RFC 3326). Subclasses add the INVITE transaction of their direction.
- * Answering remote offers (answer-remote-offer.ts), device media changes (change-media.ts) and
- * session refreshes (send-session-refresh.ts) live beside it and work on its state, which is public
- * to this engine.
+ * What both call directions share once a dialog exists: offer/answer state (offer-answer.ts), hold
+ * and resume by re-INVITE, session timers (RFC 4028), remote UPDATE/re-INVITE/BYE, and teardown with
+ * a Reason (RFC 3326). Subclasses add the INVITE transaction of their direction. Answering remote
+ * offers, device media changes and session refreshes work on it through {@link DialogLeg}.
  *
  * Nothing started from a sip.js callback or a timer may throw or reject unheard (Node ends the
  * process on an unhandled rejection): such work runs through {@link guarded} or {@link settle}, and
  * a failure there ends the call through {@link fail} — CANCEL, an error response or BYE with a
  * Reason, the client told Failed, the media anchor's call released.
  */
-export abstract class CallLeg {
+export abstract class CallLeg implements DialogLeg {
   session: Session | undefined;
   confirmed = false;
   terminated = false;
@@ -51,20 +46,8 @@ export abstract class CallLeg {
   /** The SDP last sent to the network (after the media anchor) and received from it. */
   localSdp: string | undefined;
   remoteSdp: string | undefined;
-  /** Our offer awaits its answer (RFC 3261 §14.1, RFC 3311 §5.1: no second offer until it ends). */
-  offerPending = false;
-  /** A network offer awaits the device's answer. */
-  answerOwed = false;
-  /**
-   * The media anchor is taking the network's answer to our offer ({@link acceptAnswer}). The
-   * exchange is over on the wire but not in the anchor, which must see one exchange at a time
-   * (RFC 3264 §4: an agent "MUST NOT generate a new offer if it has received an offer which it has
-   * not yet answered or rejected", nor while its own offer awaits the answer): no new offer in either
-   * direction until it settles. Separate from {@link offerPending}, which clears when the answer
-   * arrives, since the call directions test that to route an SDP as the answer (a 2xx after an
-   * answered 18x, a PRACK, an ACK) and must not anchor the same answer twice.
-   */
-  anchoringAnswer = false;
+  /** RFC 3264 §4: one offer/answer exchange at a time, also while the anchor takes an answer. */
+  readonly offerAnswer = new OfferAnswer();
   status: SessionStatus = "Initial";
   /** Methods the peer listed in its Allow header (RFC 3261 §20.5), to pick UPDATE for refreshes. */
   readonly peerAllows = new Set<string>();
@@ -98,6 +81,20 @@ export abstract class CallLeg {
 
   contactHeader(): string {
     return `Contact: <${this.contact}>`;
+  }
+
+  /** Our offer awaits the network's answer. */
+  get offerPending(): boolean {
+    return this.offerAnswer.is("local-offer");
+  }
+
+  /** A network offer awaits our answer. */
+  get answerOwed(): boolean {
+    return this.offerAnswer.is("remote-offer");
+  }
+
+  assumeStatus(status: SessionStatus): void {
+    this.status = status;
   }
 
   emit(status: SessionStatus, reason: string, sdp?: { offerSdp?: string; answerSdp?: string }): void {
@@ -164,7 +161,7 @@ export abstract class CallLeg {
     if (!this.offerPending || this.terminated) return;
     const answer = sdpOf(message);
     if (!answer) {
-      this.offerPending = false;
+      this.offerAnswer.apply({ name: "offer-ended" });
       this.ctx.log("warn", `ACK without the answer to our offer in ${this.callId}`);
       return;
     }
@@ -174,23 +171,14 @@ export abstract class CallLeg {
     );
   }
 
-  /**
-   * An offer/answer exchange is under way: our offer awaits its answer, a network offer awaits ours,
-   * or the answer is still in the media anchor. No new offer may start meanwhile (RFC 3264 §4).
-   */
-  get exchanging(): boolean {
-    return this.offerPending || this.answerOwed || this.anchoringAnswer;
-  }
-
   /** An answer from the network to our offer, through the media anchor: busy until the anchor has it. */
   async acceptAnswer(sdp: string): Promise<string> {
-    this.offerPending = false;
-    this.anchoringAnswer = true;
+    this.offerAnswer.apply({ name: "answer-received" });
     this.networkOrigin = sdpOrigin(sdp);
     try {
       this.remoteSdp = await this.ctx.anchor.answer({ ...this.ids, from: "network" }, sdp);
     } finally {
-      this.anchoringAnswer = false;
+      this.offerAnswer.apply({ name: "answer-anchored" });
     }
     return this.remoteSdp;
   }

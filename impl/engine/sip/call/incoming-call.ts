@@ -2,7 +2,8 @@ import type { SessionStatus } from "../../engine.ts";
 import { EngineError } from "../../engine-error.ts";
 import { type UasSessionTimer, uasSessionTimer } from "../session-timer/session-timer.ts";
 import type { IncomingInviteRequest, IncomingRequestMessage } from "../sip-core.ts";
-import { ALLOW, CallLeg, type CallLegContext } from "./call-leg.ts";
+import { CallLeg, type CallLegContext } from "./call-leg.ts";
+import { ALLOW } from "./dialog-leg.ts";
 import { reasonOf, sdpBody, sdpOf } from "./dialog-requests.ts";
 import { engineErrorOf, type SipRefusal } from "./leg-failure.ts";
 import { responseForDeviceStatus } from "./session-status-from-sip.ts";
@@ -33,8 +34,7 @@ export class IncomingCall extends CallLeg {
     this.peerRequires100rel = tags("require").includes("100rel");
     this.peerSupports100rel = this.peerRequires100rel || tags("supported").includes("100rel");
     this.notePeer(invite.message);
-    // The INVITE's offer awaits the device's answer: RFC 3311 §5.2 refuses another offer meanwhile.
-    this.answerOwed = sdpOf(invite.message) !== undefined;
+    if (sdpOf(invite.message) !== undefined) this.offerAnswer.apply({ name: "offer-received", in: "INVITE" });
     invite.delegate = {
       onCancel: (cancel) => {
         const reason = reasonOf(cancel);
@@ -56,6 +56,12 @@ export class IncomingCall extends CallLeg {
   /** The INVITE came without an offer and the device has not made one yet (in a 183 or the 200). */
   get awaitsDeviceOffer(): boolean {
     return sdpOf(this.invite.message) === undefined && this.localSdp === undefined;
+  }
+
+  /** The INVITE's offer still awaits the device's answer. */
+  private get inviteOfferOwed(): boolean {
+    const oa = this.offerAnswer.state;
+    return oa.name === "remote-offer" && oa.in === "INVITE";
   }
 
   /** The network offer of the INVITE (after the media anchor), if it had one. */
@@ -80,11 +86,12 @@ export class IncomingCall extends CallLeg {
     if (!response) throw new EngineError("invalid_state", `an incoming call cannot move to ${status}`);
     if (this.answeredFinal || this.terminated)
       throw new EngineError("invalid_state", "the call is already answered or ended");
-    // Once the INVITE's offer exchange is done (our SDP went out), an owed answer is the one to an
-    // UPDATE in the early dialog (answer-remote-offer.ts), still in the media anchor: the device's SDP
-    // now would be a second exchange at the same time (RFC 3264 §4), and the 200 must not clear it.
-    const updating = this.localSdp !== undefined && this.answerOwed;
-    if (sdp !== undefined && (updating || this.anchoringAnswer))
+    // RFC 3264 §4: the device's SDP here belongs to the INVITE's exchange; an early UPDATE's, or an
+    // answer still in the media anchor, must end first.
+    const oa = this.offerAnswer.state;
+    const otherExchange =
+      oa.name === "anchoring-answer" || (oa.name === "remote-offer" && oa.in !== "INVITE");
+    if (sdp !== undefined && otherExchange)
       throw new EngineError("glare", "an offer/answer exchange is in progress");
     let body: string | undefined;
     if (sdp !== undefined) {
@@ -101,16 +108,15 @@ export class IncomingCall extends CallLeg {
         throw new EngineError("invalid_state", "the call ended while the device's SDP was anchored");
       }
       // Without an offer in the INVITE, the device's SDP is the offer; the answer comes in PRACK or ACK.
-      if (!offered && this.localSdp === undefined) this.offerPending = true;
-      if (offered) this.answerOwed = false;
+      if (!offered && this.localSdp === undefined) this.offerAnswer.apply({ name: "offer-sent" });
+      if (this.inviteOfferOwed) this.offerAnswer.apply({ name: "answer-sent" });
       this.deviceSdp = sdp;
       this.localSdp = body;
     }
     if (response.code === 200) {
       this.answeredFinal = true;
       // The INVITE transaction ends here: an offer of it the device never answered is owed no more.
-      // With our SDP sent, an owed answer is an early UPDATE's (above), which goes on after the 200.
-      if (this.localSdp === undefined) this.answerOwed = false;
+      if (this.inviteOfferOwed) this.offerAnswer.apply({ name: "offer-dropped" });
       this.stopRetransmission();
       const timer = IncomingCall.sessionTimer(this.invite.message, this.ctx.minSeSec);
       const timerHeaders = timer && !("reject" in timer) ? timer.headers : [];

@@ -4,7 +4,8 @@ import { rejectingAnswer } from "../sdp/rejecting-answer.ts";
 import { parseSessionExpires } from "../session-timer/session-timer.ts";
 import { sipUriFromAddress } from "../sip-addresses.ts";
 import type { IncomingResponseMessage, OutgoingInviteRequest, URI } from "../sip-core.ts";
-import { ALLOW, CallLeg, type CallLegContext } from "./call-leg.ts";
+import { CallLeg, type CallLegContext } from "./call-leg.ts";
+import { ALLOW } from "./dialog-leg.ts";
 import { sdpBody, sdpOf } from "./dialog-requests.ts";
 import { engineErrorOf, type SipRefusal } from "./leg-failure.ts";
 import { sessionStatusFromInvite } from "./session-status-from-sip.ts";
@@ -90,7 +91,8 @@ export class OutgoingCall extends CallLeg {
       headers,
       this.localSdp !== undefined ? sdpBody(this.localSdp) : undefined,
     );
-    this.offerPending = this.localSdp !== undefined;
+    // RFC 4028 §7.4: a retry after 422 carries the same offer, still pending.
+    if (this.localSdp !== undefined && !this.offerPending) this.offerAnswer.apply({ name: "offer-sent" });
     this.request = this.ctx.core.invite(message, {
       onProgress: (r) => this.onProgress(r.message, r.session, (body) => r.prack(body)),
       onAccept: (r) => this.onAccept(r.message, r.session, (body) => r.ack(body)),
@@ -137,9 +139,9 @@ export class OutgoingCall extends CallLeg {
       );
       return;
     }
-    if (sdp && !this.offered && reliable && !this.remoteSdp) {
+    if (sdp && !this.offered && reliable && !this.remoteSdp && this.offerAnswer.is("idle")) {
       // Offerless INVITE: the offer is in this reliable 18x; RFC 3262 §5: the PRACK carries the answer.
-      this.answerOwed = true;
+      this.offerAnswer.apply({ name: "offer-received", in: "18x" });
       this.settle(
         `Anchoring the offer in ${reason}`,
         this.acceptOffer(sdp).then((offer) => {
@@ -180,10 +182,10 @@ export class OutgoingCall extends CallLeg {
         `Anchoring the answer in ${reason}`,
         this.acceptAnswer(sdp).then((answer) => this.emit("Connected", reason, { answerSdp: answer })),
       );
-    } else if (sdp && !this.offered && !this.remoteSdp) {
+    } else if (sdp && !this.offered && !this.remoteSdp && this.offerAnswer.is("idle")) {
       // RFC 3261 §13.2.1: the offer is in the 2xx and the ACK carries the answer; the ACK waits for
       // the device (the 2xx is retransmitted meanwhile).
-      this.answerOwed = true;
+      this.offerAnswer.apply({ name: "offer-received", in: "2xx" });
       this.rejectOwedOffer = () => ack({ body: sdpBody(rejectingAnswer(sdp)) });
       const what = `Anchoring the offer in ${reason}`;
       this.settle(
@@ -220,7 +222,7 @@ export class OutgoingCall extends CallLeg {
       return;
     }
     this.stopNoAnswerTimer();
-    this.offerPending = false;
+    if (this.offerPending) this.offerAnswer.apply({ name: "offer-ended" });
     // sip.js reports Timer B and transport errors as a locally made 408 or 503 without Via.
     const local = message.getHeaders("via").length === 0;
     const status =
@@ -275,7 +277,7 @@ export class OutgoingCall extends CallLeg {
     }
     this.deviceSdp = answerSdp;
     this.localSdp = sdp;
-    this.answerOwed = false;
+    this.offerAnswer.apply({ name: "answer-sent" });
     this.rejectOwedOffer = undefined;
     send(sdp);
     return true;

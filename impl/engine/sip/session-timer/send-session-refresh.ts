@@ -1,4 +1,4 @@
-import { ALLOW, type CallLeg } from "../call/call-leg.ts";
+import { ALLOW, type DialogLeg } from "../call/dialog-leg.ts";
 import { sdpBody, sdpOf, sendReinvite, sendUpdate } from "../call/dialog-requests.ts";
 import type { IncomingResponseMessage } from "../sip-core.ts";
 import { anchorRefreshAnswer } from "./anchor-refresh-answer.ts";
@@ -17,21 +17,22 @@ import { parseSessionExpires } from "./session-timer.ts";
  * - anything else: the session goes on and the timer runs again.
  * Runs from the session timer (CallLeg guards it): a request that cannot be built fails the call.
  */
-export function sendSessionRefresh(leg: CallLeg, attempt = 1): void {
+export function sendSessionRefresh(leg: DialogLeg, attempt = 1): void {
   const session = leg.session;
   if (!session || !leg.confirmed || leg.terminated) return;
-  // An exchange in flight (an offer or answer pending, or an answer still in the media anchor)
-  // refreshes the session when it completes; a refresh re-INVITE now would start another (RFC 3264 §4).
-  if (leg.exchanging) {
+  // An exchange in flight refreshes the session when it completes (RFC 3264 §4: one at a time).
+  if (leg.offerAnswer.refusal("device")) {
     leg.timer.restart();
     return;
   }
   const headers = [ALLOW, leg.contactHeader(), ...leg.timer.requestHeaders(leg.ctx.minSeSec)];
   const reinvite = !leg.peerAllows.has("UPDATE");
   const done = (response: IncomingResponseMessage) => {
-    leg.offerPending = false;
-    if (leg.terminated) return;
     const code = response.statusCode ?? 500;
+    const answered = reinvite && code >= 200 && code < 300 && !leg.terminated;
+    // The re-INVITE's offer ends here unless its answer goes on to the anchor (anchor-refresh-answer.ts).
+    if (reinvite && !answered) leg.offerAnswer.apply({ name: "offer-ended" });
+    if (leg.terminated) return;
     if (code >= 200 && code < 300) {
       leg.timer.negotiated(parseSessionExpires(response.getHeader("session-expires")), "uac");
       // The UPDATE carried no offer, so its 2xx has no answer to take (RFC 3311 §5.2).
@@ -54,12 +55,12 @@ export function sendSessionRefresh(leg: CallLeg, attempt = 1): void {
     return;
   }
   if (!leg.localSdp) return;
-  leg.offerPending = true;
+  leg.offerAnswer.apply({ name: "offer-sent" });
   try {
     settle(sendReinvite(session, { body: sdpBody(leg.localSdp), extraHeaders: headers }));
   } catch {
     // sip.js refuses a re-INVITE while another INVITE transaction runs in the dialog (RFC 3261 §14.1).
-    leg.offerPending = false;
+    leg.offerAnswer.apply({ name: "offer-ended" });
     leg.timer.restart();
   }
 }
