@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Logger } from "pino";
 import type { SipConfig } from "../../config/config.ts";
-import type { MediaAnchor } from "./media-anchor.ts";
+import type { MediaAnchor } from "../media-anchor.ts";
 import { readCredentialsFile } from "./registration/sip-credentials.ts";
 import { type StartedSipEngine, startSipEngine } from "./sip-engine.ts";
 

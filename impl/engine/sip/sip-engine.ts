@@ -1,12 +1,12 @@
 import type { Engine, EngineListener, OriginateRequest, SessionUpdateRequest } from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
+import { type MediaAnchor, passThroughMediaAnchor } from "../media-anchor.ts";
 import type { CallLeg, CallLegContext } from "./call/call-leg.ts";
 import { IncomingCall } from "./call/incoming-call.ts";
 import { offerIncomingInvite } from "./call/incoming-invite.ts";
 import { originateCall } from "./call/originate-call.ts";
 import { OutgoingCall } from "./call/outgoing-call.ts";
 import { GatewayUserAgent } from "./gateway-user-agent.ts";
-import { type MediaAnchor, passThroughMediaAnchor } from "./media-anchor.ts";
 import type { CredentialLookup } from "./registration/sip-credentials.ts";
 import { SipRegistrations } from "./registration/sip-registrations.ts";
 import { withSdpVersioning } from "./sdp/sdp-versioning.ts";

@@ -1,5 +1,6 @@
 import type { SessionStatus } from "../../engine.ts";
-import { answerDirection, sdpDirection, sdpOrigin, withDirection } from "../sdp/sdp-direction.ts";
+import { answerDirection, sdpDirection, withDirection } from "../../sdp-direction.ts";
+import { sdpOrigin } from "../sdp/sdp-origin.ts";
 import { uasSessionTimer } from "../session-timer/session-timer.ts";
 import type { IncomingRequestMessage } from "../sip-core.ts";
 import type { DialogLeg } from "./dialog-leg.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import type { SessionEvent } from "../../engine.ts";
 import { EngineError } from "../../engine-error.ts";
-import { passThroughMediaAnchor } from "../media-anchor.ts";
+import { passThroughMediaAnchor } from "../../media-anchor.ts";
 import { connectedTestLeg, type FakeDialog, flush, SDP, type TestLeg } from "../testing/fake-sip.ts";
 import type { CallLegContext } from "./call-leg.ts";
 

@@ -1,6 +1,7 @@
 import type { SessionEvent, SessionStatus } from "../../engine.ts";
 import { EngineError } from "../../engine-error.ts";
-import { holdDirection, sdpDirection, sdpOrigin, withDirection } from "../sdp/sdp-direction.ts";
+import { holdDirection, sdpDirection, withDirection } from "../../sdp-direction.ts";
+import { sdpOrigin } from "../sdp/sdp-origin.ts";
 import { sendSessionRefresh } from "../session-timer/send-session-refresh.ts";
 import { SessionRefresher } from "../session-timer/session-refresher.ts";
 import type { IncomingRequestMessage, Session, UserAgentCore } from "../sip-core.ts";

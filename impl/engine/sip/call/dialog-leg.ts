@@ -1,5 +1,5 @@
 import type { SessionStatus } from "../../engine.ts";
-import type { MediaAnchor } from "../media-anchor.ts";
+import type { MediaAnchor } from "../../media-anchor.ts";
 import type { SessionRefresher } from "../session-timer/session-refresher.ts";
 import type { Session } from "../sip-core.ts";
 import type { OfferAnswer } from "./offer-answer.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import { EngineError } from "../../engine-error.ts";
-import type { MediaAnchor } from "../media-anchor.ts";
+import type { MediaAnchor } from "../../media-anchor.ts";
 import { type FakeMediaAnchor, fakeMediaAnchor } from "../testing/fake-media-anchor.ts";
 import {
   connectedTestLeg,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { MediaAnchor } from "../media-anchor.ts";
+import type { MediaAnchor } from "../../media-anchor.ts";
 import { splitOrigin, withSdpVersioning } from "./sdp-versioning.ts";
 
 const sdp = (version: number, direction: string, id = "4611731400430051336") =>

@@ -1,4 +1,4 @@
-import type { MediaAnchor } from "../media-anchor.ts";
+import type { MediaAnchor } from "../../media-anchor.ts";
 
 /**
  * RFC 3264 §8: "When issuing an offer that modifies the session, the "o=" line of the new SDP MUST

@@ -1,6 +1,6 @@
 import { EngineError } from "../../engine-error.ts";
 import type { DialogLeg } from "../call/dialog-leg.ts";
-import { sdpOrigin } from "../sdp/sdp-direction.ts";
+import { sdpOrigin } from "../sdp/sdp-origin.ts";
 
 /**
  * RFC 4566 §5.2: "o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>",

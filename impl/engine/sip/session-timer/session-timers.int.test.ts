@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { EngineError } from "../../engine-error.ts";
-import type { MediaAnchor } from "../media-anchor.ts";
+import type { MediaAnchor } from "../../media-anchor.ts";
 import { deviceSdp, getSession, hangUp, originate, putStatus, statusEvent } from "../testing/call-steps.ts";
 import { type FakeMediaAnchor, fakeMediaAnchor } from "../testing/fake-media-anchor.ts";
 import { ALICE, BOB, type SipLabGateway, startSipLabGateway } from "../testing/sip-lab-gateway.ts";

@@ -1,18 +1,41 @@
 /**
- * The media direction attributes of RFC 4566 §6 / RFC 3264 §5.1, rewritten without otherwise parsing
- * the SDP (the SIP layer treats SDP as opaque; the media anchor may refine it).
+ * The media direction attributes of RFC 3264 §5.1 / RFC 8866 §6.7: the one reader of an SDP's
+ * direction for the SIP engine and the media anchor, and the rewriting the SIP engine does for hold.
  */
 export type MediaDirection = "sendrecv" | "sendonly" | "recvonly" | "inactive";
 
-const DIRECTION = /^a=(sendrecv|sendonly|recvonly|inactive)\r?$/;
+const DIRECTION = /^a=(sendrecv|sendonly|recvonly|inactive)$/;
 
-/** The direction of the first media section (or the session level), sendrecv when absent (RFC 3264 §5.1). */
+/**
+ * The direction an SDP declares for its first media section: the section's attribute, else the
+ * session-level one, else sendrecv (RFC 8866 §6.7: "If none of the attributes ... is present,
+ * sendrecv SHOULD be assumed"; a media-level attribute overrides the session-level one). RFC 3264
+ * §8.4: a connection address of 0.0.0.0 is the RFC 2543 way to hold, read as sendonly.
+ */
 export function sdpDirection(sdp: string): MediaDirection {
-  for (const line of sdp.split("\n")) {
+  let session: MediaDirection | undefined;
+  let media: MediaDirection | undefined;
+  let seenMedia = 0;
+  let zeroAddress = false;
+  for (const line of sdp.split(/\r?\n/)) {
+    if (line.startsWith("m=")) {
+      seenMedia += 1;
+      if (seenMedia > 1) break;
+      continue;
+    }
+    if (line === "c=IN IP4 0.0.0.0") zeroAddress = true;
     const match = DIRECTION.exec(line);
-    if (match?.[1]) return match[1] as MediaDirection;
+    if (!match) continue;
+    if (seenMedia > 0) media = match[1] as MediaDirection;
+    else session = match[1] as MediaDirection;
   }
-  return "sendrecv";
+  const declared = media ?? session ?? "sendrecv";
+  return zeroAddress && declared === "sendrecv" ? "sendonly" : declared;
+}
+
+/** Whether a side with direction `mine` may send to a side with direction `theirs`. */
+export function maySend(mine: MediaDirection, theirs: MediaDirection): boolean {
+  return (mine === "sendrecv" || mine === "sendonly") && (theirs === "sendrecv" || theirs === "recvonly");
 }
 
 /**
@@ -73,12 +96,4 @@ export function answerDirection(
   const send = receives(offered) && sends(wanted);
   const receive = sends(offered) && receives(wanted);
   return send ? (receive ? "sendrecv" : "sendonly") : receive ? "recvonly" : "inactive";
-}
-
-/**
- * The o= line of an SDP (RFC 4566 §5.2). RFC 3264 §8: an offer whose origin (and so version) is the
- * same as the previous SDP changes nothing, which is how a session refresh re-INVITE looks.
- */
-export function sdpOrigin(sdp: string): string | undefined {
-  return /^o=(.*?)\r?$/m.exec(sdp)?.[1];
 }

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EngineError } from "../engine-error.ts";
+import { EngineError } from "./engine-error.ts";
 import { passThroughMediaAnchor } from "./media-anchor.ts";
-import { SDP } from "./testing/fake-sip.ts";
 
+const SDP = (port: number) =>
+  `v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0\r\na=sendrecv\r\n`;
 const leg = { mediaSessionId: "m-1", callId: "call-1", from: "network" } as const;
 
 describe("the pass-through media anchor (no rtpengine)", () => {

@@ -1,4 +1,4 @@
-import { validateSdp } from "../sdp-validate.ts";
+import { validateSdp } from "./sdp-validate.ts";
 
 /**
  * Hook for a media anchor (rtpengine, impl/engine/media) on each call leg. The SIP layer treats SDP
