@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { TokenVerifier } from "./auth/principal.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
-import { createApp } from "./http/create-app.ts";
+import { type AppDeps, createApp } from "./http/create-app.ts";
 import type { HandlerTable } from "./http/dispatch.ts";
 import { callHandlingHandlers } from "./http/handlers/call-handling-handlers.ts";
 import { eventsHandlers } from "./http/handlers/events-handlers.ts";
@@ -31,8 +30,8 @@ export interface GatewayDeps {
   readonly validateResponses: boolean;
   readonly clock?: Clock;
   readonly newId?: () => string;
-  readonly rateLimit?: RequestHandler;
-  readonly extraRoutes?: (app: Express) => void;
+  readonly rateLimit?: AppDeps["rateLimit"];
+  readonly extraRoutes?: AppDeps["extraRoutes"];
 }
 
 /** Wires store, services, engine and HTTP app; the composition root and the tests both use it. */

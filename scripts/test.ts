@@ -126,6 +126,11 @@ const tiers: Tier[] = [
   check("spec:verify", process.execPath, ["--import", "tsx", "scripts/verify-checksums.ts"]),
   check("typecheck", process.execPath, [fromRoot("node_modules", "typescript", "bin", "tsc"), "-p", "."]),
   check("lint", fromRoot("node_modules", ".bin", "biome"), ["check", "."]),
+  // The layer rules of .dependency-cruiser.cjs (imports run one way, no cycles).
+  check("layers", fromRoot("node_modules", ".bin", "depcruise"), [
+    ...["impl", "scripts", "conformance", "generated"],
+    ...["--config", ".dependency-cruiser.cjs"],
+  ]),
   nodeTests("unit", /\.test\.ts$/, { exclude: /\.int\.test\.ts$/ }),
   nodeTests("events", /\.int\.test\.ts$/, {
     roots: ["impl/events", "impl/relay"],

@@ -1,5 +1,5 @@
 import { authenticateClient, type ClientCredentials } from "./client-authentication.ts";
-import type { IssueTokenRequest } from "./dev-issuer.ts";
+import type { IssueTokenRequest } from "./issue-token-request.ts";
 import { type OAuthResponse, oauthError, oauthSuccess } from "./oauth-response.ts";
 
 /** What the token endpoint needs from its issuer. */

@@ -2,11 +2,14 @@ import { randomUUID } from "node:crypto";
 import { createLocalJWKSet, type JSONWebKeySet, SignJWT } from "jose";
 import type { ClientCredentials } from "./client-authentication.ts";
 import { clientCredentialsGrant } from "./client-credentials-grant.ts";
+import type { IssueTokenRequest } from "./issue-token-request.ts";
 import { issuerMetadata } from "./issuer-metadata.ts";
 import type { OAuthResponse } from "./oauth-response.ts";
 import { toE164 } from "./principal-from-claims.ts";
 import { loadSigningKey, type SigningAlgorithm } from "./signing-key.ts";
 import { introspectToken } from "./token-introspection.ts";
+
+export type { IssueTokenRequest };
 
 /** Options of {@link createDevIssuer}. */
 export interface DevIssuerOptions {
@@ -28,19 +31,6 @@ export interface DevIssuerOptions {
   readonly keyFile?: string;
   /** Current time, epoch milliseconds. Default `Date.now`. */
   readonly clock?: () => number;
-}
-
-/** A token to mint directly, bypassing the token endpoint (tests, tooling). */
-export interface IssueTokenRequest {
-  /** E.164 subscriber; also the `sub`. Without it `sub` is the client, as for any client-credentials token. */
-  readonly phoneNumber?: string | undefined;
-  readonly scopes: readonly string[];
-  /** Seconds from `iat` to `exp`. Default `tokenLifetimeSec`. */
-  readonly lifetimeSec?: number;
-  /** Seconds from `iat` to `nbf`; negative back-dates it. Default 0. */
-  readonly notBeforeSec?: number;
-  /** `client_id` claim. Default: the first configured client. */
-  readonly clientId?: string;
 }
 
 /** An embedded OAuth 2.0 authorization server for development; mount its functions as routes. */

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { CredentialLookup } from "./registration/sip-credentials.ts";
 import {
   C,
   DigestAuthentication,
@@ -13,7 +14,6 @@ import {
   UserAgentCore,
   type UserAgentCoreConfiguration,
 } from "./sip-core.ts";
-import type { CredentialLookup } from "./sip-credentials.ts";
 import { NodeTransport, type NodeTransportOptions } from "./transport/node-transport.ts";
 
 /** The user part of the gateway's Contact; registrations add `;rid=<registrationId>`. */

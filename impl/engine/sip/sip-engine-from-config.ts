@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Logger } from "pino";
 import type { SipConfig } from "../../config/config.ts";
-import type { MediaAnchor } from "./media-anchor.ts";
-import { readCredentialsFile } from "./sip-credentials.ts";
+import type { MediaAnchor } from "../media-anchor.ts";
+import { readCredentialsFile } from "./registration/sip-credentials.ts";
 import { type StartedSipEngine, startSipEngine } from "./sip-engine.ts";
 
 /** Starts the SIP engine from the validated SIP_* configuration (used by impl/server.ts). */
