@@ -103,8 +103,23 @@ export interface RelayConfig {
 /** The SIP side of the gateway (impl/engine/sip), from the SIP_* variables. */
 export interface SipConfig {
   readonly transport: "udp" | "tcp" | "tls" | "ws";
-  /** SIP_OUTBOUND_PROXY: `sip:host:port[;transport=…]` or `ws://host:port[/path]`. */
+  /** SIP_OUTBOUND_PROXY: `sip:host:port[;transport=…]` or `ws://host:port[/path]`; port 0 while {@link locateProxy} holds. */
   readonly outboundProxy: { readonly host: string; readonly port: number; readonly path?: string };
+  /**
+   * SIP_OUTBOUND_PROXY with a host name and no port (`sip:ims.example`, `sips:…`, `;transport=`): the
+   * proxy is located at start through DNS, NAPTR → SRV → A/AAAA (RFC 3263), among the transports
+   * SIP_TRANSPORT allows (all of udp, tcp, tls when SIP_TRANSPORT is not set).
+   */
+  readonly locateProxy:
+    | {
+        readonly host: string;
+        readonly secure: boolean;
+        readonly transportParam: "udp" | "tcp" | "tls" | undefined;
+        readonly transportSet: boolean;
+      }
+    | undefined;
+  /** SIP_DNS_SERVERS: resolvers for RFC 3263 (`host[:port]`, comma-separated); default the system's. */
+  readonly dnsServers: readonly string[];
   readonly domain: string;
   /** SIP_LOCAL_HOST: the address the gateway binds and announces (with tls and ws, its end of the proxy connection). */
   readonly localHost: string;
@@ -281,10 +296,26 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       /^wss?:\/\/([^/:]+):(\d+)(\/.*)?$/.exec(rawProxy) ??
       /^sips?:([^;:]+):(\d+)/.exec(rawProxy) ??
       undefined;
-    if (!proxy?.[1] || !proxy[2])
+    // RFC 3263: a host name without a port is located through DNS at start.
+    const located = proxy
+      ? undefined
+      : /^(sips?):([A-Za-z0-9.-]+)(;transport=(udp|tcp|tls))?$/i.exec(rawProxy);
+    if ((!proxy?.[1] || !proxy[2]) && !located)
       problems.push(
-        `SIP_OUTBOUND_PROXY=${rawProxy} must be sip:host:port[;transport=udp|tcp|tls] (or ws://host:port for SIP_TRANSPORT=ws).`,
+        `SIP_OUTBOUND_PROXY=${rawProxy} must be sip:host:port[;transport=udp|tcp|tls], sip:domain (located through DNS, RFC 3263) or ws://host:port for SIP_TRANSPORT=ws.`,
       );
+    if (located && transport === "ws")
+      problems.push(
+        "SIP_TRANSPORT=ws needs SIP_OUTBOUND_PROXY=ws://host:port[/path] (RFC 3263 location is for udp, tcp and tls).",
+      );
+    for (const server of str("SIP_DNS_SERVERS", "")
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean))
+      if (!/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:]+\](:\d{1,5})?|[0-9a-fA-F:]+)$/.test(server))
+        problems.push(
+          `SIP_DNS_SERVERS: ${server} is not an IP address with an optional port (e.g. 127.0.0.1:5353).`,
+        );
     const registrationMode = oneOf("SIP_REGISTRATION_MODE", "per-number", ["per-number", "trunk"] as const);
     const credentialsFile = env.SIP_CREDENTIALS_FILE ? resolve(env.SIP_CREDENTIALS_FILE) : undefined;
     if (registrationMode === "per-number" && !credentialsFile)
@@ -296,6 +327,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         port: Number(proxy?.[2] ?? 0),
         ...(proxy?.[3] ? { path: proxy[3] } : {}),
       },
+      locateProxy: located?.[2]
+        ? {
+            host: located[2],
+            secure: located[1]?.toLowerCase() === "sips",
+            transportParam: located[4]?.toLowerCase() as "udp" | "tcp" | "tls" | undefined,
+            transportSet: env.SIP_TRANSPORT !== undefined,
+          }
+        : undefined,
+      dnsServers: str("SIP_DNS_SERVERS", "")
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean),
       domain: str("SIP_DOMAIN", "localhost"),
       localHost: str("SIP_LOCAL_HOST", "127.0.0.1"),
       localPort: int("SIP_LOCAL_PORT", 0, 0, 65535),

@@ -21,6 +21,10 @@ export interface SipEngineOptions {
   /** 0 = any free port. */
   readonly localPort: number;
   readonly outboundProxy: { readonly host: string; readonly port: number; readonly path?: string };
+  /** Further targets of the proxy, RFC 3263 order (impl/engine/sip/locate): tried when one fails. */
+  readonly outboundProxyAlternates?: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  /** The name the proxy's TLS certificate must carry when it was located through DNS (RFC 5922 §4.1). */
+  readonly tlsServerName?: string;
   readonly domain: string;
   readonly registrationMode: "per-number" | "trunk";
   readonly credentials: CredentialLookup;
@@ -104,6 +108,8 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
       localHost: options.localHost,
       localPort: options.localPort,
       proxy: options.outboundProxy,
+      ...(options.outboundProxyAlternates ? { alternates: options.outboundProxyAlternates } : {}),
+      ...(options.tlsServerName ? { tlsServerName: options.tlsServerName } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
     },
     domain: options.domain,
