@@ -53,6 +53,12 @@ async function start(config: Config) {
     );
   } else if (auth.mode === "jwt") {
     verifier = createJwtVerifier({ ...auth, phoneNumberClaim: auth.phoneClaim });
+    if (auth.requireAccessTokenType) logger.info({ typ: "at+jwt" }, "JWT access tokens must have typ at+jwt");
+    else
+      logger.warn(
+        { typ: "any" },
+        "AUTH_JWT_TYP=any: JWTs of any typ are accepted (RFC 9068 §4 asks for at+jwt); ID tokens of the issuer pass too",
+      );
   } else {
     verifier = createIntrospectionVerifier({
       introspectionUrl: auth.introspectionUrl,

@@ -12,6 +12,13 @@ function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   }
 }
 
+const JWT = {
+  AUTH_MODE: "jwt",
+  AUTH_ISSUER: "https://idp.example.com",
+  AUTH_AUDIENCE: "a",
+  AUTH_JWKS_URL: "https://idp.example.com/jwks",
+};
+
 describe("readConfig", () => {
   it("starts with development defaults: port 9091, dev issuer, response validation on", () => {
     const config = readConfig({});
@@ -54,6 +61,11 @@ describe("readConfig", () => {
       /REGISTRATION_TTL_MIN_SEC ≤ REGISTRATION_TTL_SEC/,
     ],
     ["a bad LOG_LEVEL", { LOG_LEVEL: "loud" }, /^LOG_LEVEL=loud must be one of/],
+    [
+      "an AUTH_JWT_TYP other than at+jwt or any",
+      { ...JWT, AUTH_JWT_TYP: "JWT" },
+      /^AUTH_JWT_TYP=JWT must be one of at\+jwt, any\.$/,
+    ],
   ];
   for (const [name, env, want] of table) {
     it(`stops on ${name}, naming the variable`, () => {
@@ -64,6 +76,17 @@ describe("readConfig", () => {
       );
     });
   }
+
+  it("requires typ at+jwt in jwt mode unless AUTH_JWT_TYP=any says otherwise", () => {
+    const typeRequired = (env: NodeJS.ProcessEnv) => {
+      const { auth } = readConfig(env);
+      assert.equal(auth.mode, "jwt");
+      return auth.requireAccessTokenType;
+    };
+    assert.equal(typeRequired(JWT), true);
+    assert.equal(typeRequired({ ...JWT, AUTH_JWT_TYP: "at+jwt" }), true);
+    assert.equal(typeRequired({ ...JWT, AUTH_JWT_TYP: "any" }), false);
+  });
 
   it("reports every problem at once", () => {
     assert.equal(problemsOf({ PORT: "-1", LOG_LEVEL: "x" }).length, 2);

@@ -34,6 +34,8 @@ export interface Config {
         readonly algorithms: readonly string[];
         readonly clockToleranceSec: number;
         readonly phoneClaim: string;
+        /** AUTH_JWT_TYP: `at+jwt` (RFC 9068 §4, default) or `any` for issuers that do not set it. */
+        readonly requireAccessTokenType: boolean;
       }
     | {
         readonly mode: "introspection";
@@ -194,6 +196,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((s) => s.trim()),
       clockToleranceSec: int("AUTH_CLOCK_TOLERANCE_SEC", 30, 0, 300),
       phoneClaim,
+      requireAccessTokenType: oneOf("AUTH_JWT_TYP", "at+jwt", ["at+jwt", "any"] as const) === "at+jwt",
     };
   } else {
     auth = {
