@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { TokenVerifier } from "./auth/principal.ts";
+import type { HttpConfig } from "./config/config.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
 import { createApp } from "./http/create-app.ts";
 import type { HandlerTable } from "./http/dispatch.ts";
@@ -32,6 +33,8 @@ export interface GatewayDeps {
   readonly clock?: Clock;
   readonly newId?: () => string;
   readonly rateLimit?: RequestHandler;
+  /** Request body limits and "trust proxy" (HTTP_BODY_*, TRUST_PROXY); defaults in createApp. */
+  readonly http?: Partial<Pick<HttpConfig, "bodyLimitBytes" | "bodyMaxDepth" | "trustProxy">>;
   readonly extraRoutes?: (app: Express) => void;
 }
 
@@ -103,6 +106,7 @@ export function createGateway(deps: GatewayDeps) {
     logger: deps.logger,
     validateResponses: deps.validateResponses,
     ...(deps.rateLimit ? { rateLimit: deps.rateLimit } : {}),
+    ...deps.http,
     ...(deps.extraRoutes ? { extraRoutes: deps.extraRoutes } : {}),
     ready: async () => lazyEngine().ready() && (await deps.store.ping()),
   });

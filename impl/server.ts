@@ -108,6 +108,7 @@ async function start(config: Config) {
     ttl: config.registrationTtl,
     validateResponses: config.validateResponses,
     ...(config.rateLimitPerMinute > 0 ? { rateLimit: createRateLimit(config.rateLimitPerMinute) } : {}),
+    http: config.http,
     extraRoutes: (app) => {
       mountIssuer?.(app);
       // The demo softphone signs in through the development issuer, so it comes with it.

@@ -62,6 +62,16 @@ describe("readConfig", () => {
     ],
     ["a bad LOG_LEVEL", { LOG_LEVEL: "loud" }, /^LOG_LEVEL=loud must be one of/],
     [
+      "a body limit below 1 KiB",
+      { HTTP_BODY_LIMIT_BYTES: "100" },
+      /^HTTP_BODY_LIMIT_BYTES=100 must be an integer from 1024 to 16777216\.$/,
+    ],
+    [
+      "a nesting depth of 2",
+      { HTTP_BODY_MAX_DEPTH: "2" },
+      /^HTTP_BODY_MAX_DEPTH=2 must be an integer from 3 to 1000\.$/,
+    ],
+    [
       "an AUTH_JWT_TYP other than at+jwt or any",
       { ...JWT, AUTH_JWT_TYP: "JWT" },
       /^AUTH_JWT_TYP=JWT must be one of at\+jwt, any\.$/,
@@ -86,6 +96,13 @@ describe("readConfig", () => {
     assert.equal(typeRequired(JWT), true);
     assert.equal(typeRequired({ ...JWT, AUTH_JWT_TYP: "at+jwt" }), true);
     assert.equal(typeRequired({ ...JWT, AUTH_JWT_TYP: "any" }), false);
+  });
+
+  it("reads the body limits, 256 KiB and 32 levels by default", () => {
+    const defaults = readConfig({}).http;
+    assert.deepEqual([defaults.bodyLimitBytes, defaults.bodyMaxDepth], [262_144, 32]);
+    const { http } = readConfig({ HTTP_BODY_LIMIT_BYTES: "1048576", HTTP_BODY_MAX_DEPTH: "8" });
+    assert.deepEqual([http.bodyLimitBytes, http.bodyMaxDepth], [1_048_576, 8]);
   });
 
   it("reports every problem at once", () => {
