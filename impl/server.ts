@@ -19,6 +19,7 @@ import { startSipEngineFromConfig } from "./engine/sip/sip-engine-from-config.ts
 import { createEventDelivery } from "./events/event-delivery.ts";
 import { createGateway } from "./gateway.ts";
 import { mountDevIssuer } from "./http/dev-issuer-routes.ts";
+import { createHttpServer } from "./http/http-server.ts";
 import { createRateLimit } from "./http/rate-limit.ts";
 import { startNotificationRelay } from "./relay/notification-relay.ts";
 import { createSqliteStore } from "./store/index.ts";
@@ -118,15 +119,23 @@ async function start(config: Config) {
   });
 
   const server: Server = await new Promise((resolve, reject) => {
-    const s = gateway.app.listen(config.port, config.host, () => resolve(s));
+    const s = createHttpServer(gateway.app, config.http);
     s.once("error", reject);
+    s.listen(config.port, config.host, () => resolve(s));
   });
   relay?.attach(server);
   delivery.dispatcher.start();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info(
-    { host: config.host, port, engine: config.engine, auth: auth.mode, store: config.storeFile },
+    {
+      host: config.host,
+      port,
+      engine: config.engine,
+      auth: auth.mode,
+      store: config.storeFile,
+      http: config.http,
+    },
     "gateway listening",
   );
 
