@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { TokenVerifier } from "./auth/principal.ts";
 import type { HttpConfig } from "./config/config.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
@@ -36,6 +37,8 @@ export interface GatewayDeps {
   /** Request body limits and "trust proxy" (HTTP_BODY_*, TRUST_PROXY); defaults in createApp. */
   readonly http?: Partial<Pick<HttpConfig, "bodyLimitBytes" | "bodyMaxDepth" | "trustProxy">>;
   readonly extraRoutes?: (app: Express) => void;
+  /** More Prometheus registries served at /metrics (event delivery's). */
+  readonly metrics?: readonly Registry[];
 }
 
 /** Wires store, services, engine and HTTP app; the composition root and the tests both use it. */
@@ -107,6 +110,7 @@ export function createGateway(deps: GatewayDeps) {
     validateResponses: deps.validateResponses,
     ...(deps.rateLimit ? { rateLimit: deps.rateLimit } : {}),
     ...deps.http,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
     ...(deps.extraRoutes ? { extraRoutes: deps.extraRoutes } : {}),
     ready: async () => lazyEngine().ready() && (await deps.store.ping()),
   });

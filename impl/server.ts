@@ -110,6 +110,7 @@ async function start(config: Config) {
     validateResponses: config.validateResponses,
     ...(config.rateLimitPerMinute > 0 ? { rateLimit: createRateLimit(config.rateLimitPerMinute) } : {}),
     http: config.http,
+    metrics: [delivery.dispatcher.metrics.registry],
     extraRoutes: (app) => {
       mountIssuer?.(app);
       // The demo softphone signs in through the development issuer, so it comes with it.

@@ -159,6 +159,18 @@ describe("readConfig", () => {
       assert.deepEqual(readConfig({ TRUST_PROXY: given }).http.trustProxy, want));
   }
 
+  it("reads the outbox retention, a day by default, checked every minute", () => {
+    const defaults = readConfig({}).events;
+    assert.deepEqual([defaults.outboxRetentionMs, defaults.outboxPruneIntervalMs], [86_400_000, 60_000]);
+    const { events } = readConfig({ EVENT_OUTBOX_RETENTION_MS: "0", EVENT_OUTBOX_PRUNE_INTERVAL_MS: "1000" });
+    assert.deepEqual([events.outboxRetentionMs, events.outboxPruneIntervalMs], [0, 1000]);
+    assert.ok(
+      problemsOf({ EVENT_OUTBOX_RETENTION_MS: "-5" }).includes(
+        "EVENT_OUTBOX_RETENTION_MS=-5 must be an integer from 0 to 2592000000.",
+      ),
+    );
+  });
+
   it("reports every problem at once", () => {
     assert.equal(problemsOf({ PORT: "-1", LOG_LEVEL: "x" }).length, 2);
   });

@@ -92,6 +92,10 @@ export interface EventsConfig {
   readonly sweepIntervalMs: number;
   readonly tokenExpiryLeadMs: number;
   readonly endedRetentionMs: number;
+  /** EVENT_OUTBOX_RETENTION_MS: undeliverable outbox rows (failed, expired, dropped) are removed this long after. */
+  readonly outboxRetentionMs: number;
+  /** EVENT_OUTBOX_PRUNE_INTERVAL_MS: how often the outbox retention runs. */
+  readonly outboxPruneIntervalMs: number;
   /** DEV_CA_DIR: the development CA (created on first start outside production). */
   readonly devCaDir: string;
 }
@@ -254,6 +258,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sweepIntervalMs: int("EVENT_SWEEP_INTERVAL_MS", 1000, 10, 3_600_000),
     tokenExpiryLeadMs: int("EVENT_TOKEN_EXPIRY_LEAD_MS", 5000, 0, 3_600_000),
     endedRetentionMs: int("EVENT_ENDED_RETENTION_MS", 86_400_000, 0, 2_592_000_000),
+    outboxRetentionMs: int("EVENT_OUTBOX_RETENTION_MS", 86_400_000, 0, 2_592_000_000),
+    outboxPruneIntervalMs: int("EVENT_OUTBOX_PRUNE_INTERVAL_MS", 60_000, 100, 3_600_000),
     devCaDir: resolve(str("DEV_CA_DIR", resolve(dataDir, "dev-ca"))),
   };
   for (const entry of events.sinkAllowlist)

@@ -6,6 +6,7 @@ import express, {
   type Response,
 } from "express";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { ApiManifest } from "../../generated/index.ts";
 import type { TokenVerifier } from "../auth/principal.ts";
 import { ApiError } from "../errors/api-error.ts";
@@ -47,6 +48,8 @@ export interface AppDeps {
   readonly rateLimit?: RequestHandler;
   /** Extra routes mounted before the API (dev issuer, relay, demo). */
   readonly extraRoutes?: (app: Express) => void;
+  /** More Prometheus registries served at /metrics (event delivery's). */
+  readonly metrics?: readonly Registry[];
   /** /readyz answers 200 only when this returns true. */
   readonly ready: () => Promise<boolean>;
 }
@@ -62,7 +65,7 @@ export function createApp(deps: AppDeps): Express {
   const missing = operations.filter((op) => !deps.handlers[op.operationId]).map((op) => op.operationId);
   if (missing.length > 0) throw new Error(`No handler for ${missing.join(", ")}`);
   const resolve = createOperationResolver(operations);
-  const metrics = createHttpMetrics();
+  const metrics = createHttpMetrics(deps.metrics);
   const bodyLimitBytes = deps.bodyLimitBytes ?? 262_144;
 
   const app = express();
