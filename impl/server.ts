@@ -20,6 +20,7 @@ import { startSipEngineFromConfig } from "./engine/sip/sip-engine-from-config.ts
 import { createEventDelivery } from "./events/event-delivery.ts";
 import { createGateway } from "./gateway.ts";
 import { mountDevIssuer } from "./http/dev-issuer-routes.ts";
+import { createHttpServer } from "./http/http-server.ts";
 import { createRateLimit } from "./http/rate-limit.ts";
 import { startNotificationRelay } from "./relay/notification-relay.ts";
 import { createSqliteStore } from "./store/index.ts";
@@ -56,6 +57,12 @@ async function start(config: Config) {
     );
   } else if (auth.mode === "jwt") {
     verifier = createJwtVerifier({ ...auth, phoneNumberClaim: auth.phoneClaim });
+    if (auth.requireAccessTokenType) logger.info({ typ: "at+jwt" }, "JWT access tokens must have typ at+jwt");
+    else
+      logger.warn(
+        { typ: "any" },
+        "AUTH_JWT_TYP=any: JWTs of any typ are accepted (RFC 9068 §4 asks for at+jwt); ID tokens of the issuer pass too",
+      );
   } else {
     verifier = createIntrospectionVerifier({
       introspectionUrl: auth.introspectionUrl,
@@ -104,6 +111,8 @@ async function start(config: Config) {
     ttl: config.registrationTtl,
     validateResponses: config.validateResponses,
     ...(config.rateLimitPerMinute > 0 ? { rateLimit: createRateLimit(config.rateLimitPerMinute) } : {}),
+    http: config.http,
+    metrics: [delivery.dispatcher.metrics.registry],
     extraRoutes: (app) => {
       mountIssuer?.(app);
       // The demo softphone signs in through the development issuer, so it comes with it.
@@ -113,15 +122,23 @@ async function start(config: Config) {
   });
 
   const server: Server = await new Promise((resolve, reject) => {
-    const s = gateway.app.listen(config.port, config.host, () => resolve(s));
+    const s = createHttpServer(gateway.app, config.http);
     s.once("error", reject);
+    s.listen(config.port, config.host, () => resolve(s));
   });
   relay?.attach(server);
   delivery.dispatcher.start();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info(
-    { host: config.host, port, engine: config.engine, auth: auth.mode, store: config.storeFile },
+    {
+      host: config.host,
+      port,
+      engine: config.engine,
+      auth: auth.mode,
+      store: config.storeFile,
+      http: config.http,
+    },
     "gateway listening",
   );
 
