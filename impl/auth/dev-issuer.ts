@@ -39,6 +39,11 @@ export interface IssueTokenRequest {
   readonly lifetimeSec?: number;
   /** Seconds from `iat` to `nbf`; negative back-dates it. Default 0. */
   readonly notBeforeSec?: number;
+  /**
+   * Seconds `iat` lies before now, default 0. With a lifetime shorter than that, the token is
+   * already expired when minted (a conformance suite's expired-token profile, without waiting).
+   */
+  readonly issuedAgoSec?: number;
   /** `client_id` claim. Default: the first configured client. */
   readonly clientId?: string;
 }
@@ -81,13 +86,16 @@ export async function createDevIssuer(options: DevIssuerOptions): Promise<DevIss
     const lifetimeSec = request.lifetimeSec ?? tokenLifetimeSec;
     if (!isPositiveInteger(lifetimeSec)) throw new TypeError("issueToken: lifetimeSec must be > 0.");
     const notBeforeSec = request.notBeforeSec ?? 0;
+    const issuedAgoSec = request.issuedAgoSec ?? 0;
+    if (!Number.isSafeInteger(issuedAgoSec) || issuedAgoSec < 0)
+      throw new TypeError("issueToken: issuedAgoSec must be a whole number >= 0.");
     if (!Number.isSafeInteger(notBeforeSec)) throw new TypeError("issueToken: notBeforeSec must be whole.");
     const { phoneNumber } = request;
     if (phoneNumber !== undefined && toE164(phoneNumber) !== phoneNumber) {
       throw new TypeError(`issueToken: phone number ${phoneNumber} is not E.164.`);
     }
     const clientId = request.clientId ?? defaultClientId;
-    const iat = Math.floor(clock() / 1000);
+    const iat = Math.floor(clock() / 1000) - issuedAgoSec;
     // RFC 9068 §2.2 claims, plus the subscriber's number in the OIDC `phone_number` claim.
     return (
       new SignJWT({
