@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { loadTargetConfig, TargetConfigError } from "./config/load-target-config.ts";
 import { repoRoot } from "./run/feature-sources.ts";
+import { defectLabel } from "./run/known-defects.ts";
 import { REPORT_KINDS, type ReportKind, runConformance } from "./run/run-conformance.ts";
 
 function reportList(value: string): ReportKind[] {
@@ -85,7 +86,9 @@ try {
   });
   for (const [kind, file] of Object.entries(outcome.reportFiles)) console.log(`${kind} report: ${file}`);
   for (const defect of outcome.unusedDefects)
-    console.log(`note: known defect ${defect.tag} matched no scenario run`);
+    console.log(`note: known defect ${defectLabel(defect)} matched no scenario run`);
+  for (const v of outcome.verdicts.filter((x) => x.verdict === "upstream defect (passed)"))
+    console.log(`note: ${v.uri}:${v.line} "${v.name}" is listed as an upstream defect but passed`);
   process.exitCode = outcome.exitCode;
 } catch (error) {
   if (error instanceof TargetConfigError) {

@@ -150,11 +150,11 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   }
   if (files.junit) annotateJunit(files.junit, verdicts);
   stdout.write(`\n${summaryText}`);
-  const executedTags = new Set(verdicts.flatMap((v) => v.tags));
+  const matched = new Set(verdicts.map((v) => v.defect));
   // Only a full run of the upstream features can tell that a listed defect matches nothing.
   const fullUpstream =
     !options.tags && !options.apis?.length && (options.sources ?? ["upstream"]).includes("upstream");
-  const unusedDefects = fullUpstream ? knownDefects.filter((d) => !executedTags.has(d.tag)) : [];
+  const unusedDefects = fullUpstream ? knownDefects.filter((d) => !matched.has(d)) : [];
   // A dry run executes nothing: it fails only on steps that match no definition, or several.
   const broken = (v: ScenarioVerdict) => v.verdict === "undefined" || v.verdict === "ambiguous";
   const ok = options.dryRun ? !verdicts.some(broken) : verdicts.every((v) => !v.failing);

@@ -43,6 +43,8 @@ export class ConformanceWorld extends World<WorldParameters> {
   readonly notificationsTaken = new Set<ReceivedNotification>();
   /** Set when the scenario is a listed upstream defect (and the run is not --strict). */
   defect: KnownDefect | undefined;
+  /** The text of the step running now (set before each step), for the defect's expected failure. */
+  currentStep = "";
   private factoryCache: ResourceFactory | undefined;
   /** Background processes a scenario started (a remote party of the test network), ended after it. */
   readonly processes: ChildProcess[] = [];
