@@ -9,9 +9,10 @@
  * Exit code: 0 when every selected scenario passed; 1 when one did not (or none ran); 2 for a
  * usage or configuration error.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { loadTargetConfig, TargetConfigError } from "./config/load-target-config.ts";
+import { type BasePathRule, parseBasePathRule } from "./run/base-path-map.ts";
 import { repoRoot } from "./run/feature-sources.ts";
 import { defectLabel } from "./run/known-defects.ts";
 import { REPORT_KINDS, type ReportKind, runConformance } from "./run/run-conformance.ts";
@@ -53,6 +54,21 @@ const program = new Command("camara-conformance")
   .option("--report-dir <dir>", "where reports go", join(repoRoot, "reports"))
   .option("--strict", "count listed upstream defects like any other scenario", false)
   .option("--source <which>", "upstream, project or both", "both")
+  .option(
+    "--features <paths...>",
+    "run these feature files, folders or globs (e.g. a draft, or the CAMARA main branch's Test_definitions) instead of the built-in ones",
+  )
+  .option(
+    "--base-path <rule>",
+    "rewrite paths the features name: FROM=TO (vwip=v0.3, or /webrtc-events/vwip=/webrtc-events/v0.2), or FROM alone for the version the target serves (repeatable)",
+    (value: string, previous: BasePathRule[] = []) => {
+      try {
+        return [...previous, parseBasePathRule(value)];
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+    },
+  )
   .option("--dry-run", "match every step without sending requests (finds undefined steps)", false)
   .showHelpAfterError();
 
@@ -66,6 +82,8 @@ const opts = program.parse().opts<{
   strict: boolean;
   source: string;
   dryRun: boolean;
+  features?: string[];
+  basePath?: BasePathRule[];
 }>();
 
 if (!["upstream", "project", "both"].includes(opts.source)) {
@@ -83,6 +101,9 @@ try {
     strict: opts.strict,
     sources: opts.source === "both" ? ["upstream", "project"] : [opts.source as "upstream" | "project"],
     dryRun: opts.dryRun,
+    // Paths as the user typed them, from where they typed them (cucumber expands the globs).
+    ...(opts.features ? { featurePaths: opts.features.map((p) => resolve(process.cwd(), p)) } : {}),
+    ...(opts.basePath ? { basePaths: opts.basePath } : {}),
   });
   for (const [kind, file] of Object.entries(outcome.reportFiles)) console.log(`${kind} report: ${file}`);
   for (const defect of outcome.unusedDefects)

@@ -19,9 +19,11 @@ Given(phrase("an environment at {string}"), function (this: ConformanceWorld, na
 });
 
 Given(phrase("the resource {string}"), function (this: ConformanceWorld, path: string) {
-  const resource = this.interpolate(path);
+  const resource = this.mapPath(this.interpolate(path));
   if (!this.run.contract.apiOfPath(resource)) {
-    throw new Error(`${resource} is under no API base path of the ${this.run.contract.release} specs.`);
+    throw new Error(
+      `${resource} is under no API base path of the ${this.run.contract.release} specs${/\/vwip\b/.test(resource) ? " (map it with --base-path vwip)" : ""}.`,
+    );
   }
   this.resource = resource;
 });

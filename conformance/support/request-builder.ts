@@ -35,7 +35,7 @@ export async function sendScenarioRequest(
     template = world.resource;
   } else {
     method = target.method.toUpperCase();
-    const path = world.interpolate(target.path);
+    const path = world.mapPath(world.interpolate(target.path));
     const base = world.resource ? contract.apiOfPath(world.resource)?.basePath : undefined;
     template = contract.apiOfPath(path) || base === undefined ? path : `${base}${path}`;
   }

@@ -1,4 +1,5 @@
 import type { TargetConfig } from "../config/target-config.ts";
+import type { BasePathRule } from "../run/base-path-map.ts";
 import type { KnownDefect } from "../run/known-defects.ts";
 import { createTokenProvider, type TokenProvider } from "../tokens/token-provider.ts";
 import { type ApiClient, createApiClient } from "./api-client.ts";
@@ -11,6 +12,8 @@ export interface WorldParameters {
   readonly knownDefects: readonly KnownDefect[];
   /** `--strict`: listed upstream defects run and count like any other scenario. */
   readonly strictDefects: boolean;
+  /** `--base-path` rules applied to the paths features name (absent: none). */
+  readonly basePaths?: readonly BasePathRule[];
 }
 
 /** Everything shared by the scenarios of one run: opened in BeforeAll, closed in AfterAll. */

@@ -2,6 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { type IWorldOptions, World } from "@cucumber/cucumber";
 import type { OperationManifest } from "../../generated/index.ts";
 import type { ResourceKind, TokenProfile } from "../config/target-config.ts";
+import { mapBasePath } from "../run/base-path-map.ts";
 import type { KnownDefect } from "../run/known-defects.ts";
 import { hashSeed, type Random, seededRandom } from "../schema/seeded-random.ts";
 import type { Exchange } from "./http-exchange.ts";
@@ -172,6 +173,13 @@ export class ConformanceWorld extends World<WorldParameters> {
       if (value === undefined) throw new Error(`Nothing named "${name}" to put in {{${name}}}.`);
       return value;
     });
+  }
+
+  /** A path a feature names, after the run's `--base-path` rules (e.g. `vwip` → the served version). */
+  mapPath(path: string): string {
+    const rules = this.parameters.basePaths ?? [];
+    if (rules.length === 0) return path;
+    return mapBasePath(path, rules, (api) => this.run.contract.apis.find((a) => a.name === api)?.basePath);
   }
 
   /** The last exchange, or a failure saying no request was sent. */

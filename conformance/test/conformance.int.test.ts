@@ -66,6 +66,26 @@ describe("camara-conformance against the project's gateway", () => {
     for (const v of events) assert.equal(v.verdict, "passed", `${v.name}: ${v.detail}`);
   });
 
+  it("runs the CAMARA main-branch Test_definitions with --features and --base-path vwip: no undefined step", async () => {
+    const main = await runCli(
+      [
+        "--config",
+        join(repoRoot, "conformance", "config", "local.yaml"),
+        "--features",
+        join(repoRoot, "conformance/test/fixtures/camara-webrtc-main/Test_definitions/*.feature"),
+        "--base-path",
+        "vwip",
+      ],
+      { API_ROOT: gateway.apiRoot },
+      join(reportDir, "camara-main"),
+    );
+    assert.equal(main.verdicts.length, 71, failures(main));
+    const broken = main.verdicts.filter((v) => v.verdict === "undefined" || v.verdict === "ambiguous");
+    assert.deepEqual(broken, []);
+    // Whatever else fails is an upstream matter; none fails for want of a served base path.
+    for (const v of main.verdicts) assert.doesNotMatch(v.detail, /under no API base path/, v.name);
+  });
+
   it("writes a JUnit file and an HTML report under reports/", () => {
     const junit = readFileSync(join(reportDir, "conformance-junit.xml"), "utf8");
     assert.match(junit, /<testsuite [^>]*tests="\d+"/);
