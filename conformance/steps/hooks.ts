@@ -9,6 +9,7 @@ import {
   setDefinitionFunctionWrapper,
   setWorldConstructor,
 } from "@cucumber/cucumber";
+import { probeLedger } from "../checks/observe-exchange.ts";
 import {
   DEFECT_AS_EXPECTED,
   DEFECT_PASSED,
@@ -53,7 +54,12 @@ BeforeStep(function (this: ConformanceWorld, { pickleStep }) {
 });
 
 After(async function (this: ConformanceWorld, { result }) {
-  await this.cleanUp();
+  try {
+    // The coherence checks read back what a passing scenario left (checks/observe-exchange.ts).
+    if (result?.status === Status.PASSED && !this.defect) await probeLedger(this.ledger, this.run.client);
+  } finally {
+    await this.cleanUp();
+  }
   if (this.defect && result?.status === Status.PASSED) {
     await this.attach(
       `${DEFECT_PASSED} ${defectLabel(this.defect)} (${this.defect.spec}): ${this.defect.reason}\nThe scenario's steps passed against this target: the listed failure ("${this.defect.step}") did not show.`,

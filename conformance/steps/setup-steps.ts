@@ -34,6 +34,7 @@ Given(
   phrase("the header {string} is set to {string}"),
   function (this: ConformanceWorld, name: string, value: string) {
     this.draft.setHeader(name, this.interpolate(value));
+    if (name.toLowerCase() === "authorization") this.authProfile = undefined;
   },
 );
 
@@ -43,6 +44,7 @@ Given(phrase("the headers:"), function (this: ConformanceWorld, table: DataTable
 
 Given(phrase("the header {string} is removed"), function (this: ConformanceWorld, name: string) {
   this.draft.removeHeader(name);
+  if (name.toLowerCase() === "authorization") this.authProfile = undefined;
 });
 
 Given(phrase("the header {string} is set to a UUID value"), function (this: ConformanceWorld, name: string) {
@@ -91,15 +93,23 @@ Given(
   // An expired-token profile may wait for its token to expire beyond the gateway's clock tolerance.
   { timeout: 3_600_000 },
   async function (this: ConformanceWorld, name: string, wording: string) {
-    const token = await this.run.tokens.token(tokenProfile(wording));
+    const profile = tokenProfile(wording);
+    const token = await this.run.tokens.token(profile);
     this.draft.setHeader(name, `Bearer ${token}`);
+    if (name.toLowerCase() === "authorization") this.authProfile = profile;
   },
 );
 
 Given(
   phrase("the header {string} is set to a valid access token for the phone number {string}"),
   async function (this: ConformanceWorld, name: string, phone: string) {
-    this.draft.setHeader(name, `Bearer ${await this.run.tokens.tokenForPhone(this.interpolate(phone))}`);
+    const number = this.interpolate(phone);
+    this.draft.setHeader(name, `Bearer ${await this.run.tokens.tokenForPhone(number)}`);
+    if (name.toLowerCase() === "authorization") {
+      const { phoneNumber, otherPhoneNumber } = this.run.config.assets;
+      this.authProfile =
+        number === phoneNumber ? "valid" : number === otherPhoneNumber ? "otherSubscriber" : undefined;
+    }
   },
 );
 

@@ -1,6 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import { type IWorldOptions, World } from "@cucumber/cucumber";
 import type { OperationManifest } from "../../generated/index.ts";
+import { onCreated } from "../checks/coherence.ts";
+import { ResourceLedger } from "../checks/resource-ledger.ts";
 import type { ResourceKind, TokenProfile } from "../config/target-config.ts";
 import { mapBasePath } from "../run/base-path-map.ts";
 import type { KnownDefect } from "../run/known-defects.ts";
@@ -36,6 +38,10 @@ export class ConformanceWorld extends World<WorldParameters> {
   /** Values saved by steps, for `{{name}}`. */
   readonly saved = new Map<string, string>();
   readonly created: CreatedResource[] = [];
+  /** What the coherence checks know of this scenario's resources (checks/). */
+  readonly ledger = new ResourceLedger();
+  /** The token profile of the Authorization header the scenario set; undefined when none or unknown. */
+  authProfile: TokenProfile | undefined;
   /** "that session", "that subscription": the resource a precondition created last. */
   lastCreated: CreatedResource | undefined;
   exchange: SentExchange | undefined;
@@ -114,11 +120,31 @@ export class ConformanceWorld extends World<WorldParameters> {
       ...extra,
     });
     this.created.push(...made);
+    for (const r of made) this.track(r);
     // `{{registrationId}}`, `{{mediaSessionId}}`, `{{subscriptionId}}`: the latest of each kind.
     for (const r of made) this.saved.set(RESOURCES[r.kind].param, r.id);
     const resource = made.at(-1) as CreatedResource;
     this.lastCreated = resource;
     return resource;
+  }
+
+  /** Records a created resource for the coherence checks, which check its creation answer. */
+  track(resource: CreatedResource): void {
+    const { assets } = this.run.config;
+    onCreated(this.ledger, {
+      kind: resource.kind,
+      id: resource.id,
+      profile: resource.profile,
+      phoneNumber:
+        resource.profile === "valid"
+          ? assets.phoneNumber
+          : resource.profile === "otherSubscriber"
+            ? assets.otherPhoneNumber
+            : undefined,
+      request: resource.request,
+      response: resource.body,
+      now: Date.now(),
+    });
   }
 
   /**
