@@ -73,7 +73,9 @@ Given(
 );
 
 const TOKEN = {
-  "{token}": `(a valid access token(?:\\s+(?:without the required scopes?|of another subscriber|which does not identify a single (?:phone number|device)))?|an? expired (?:access )?token|an? invalid access token)`,
+  "{token}": `(a valid access token(?:\\s+(?:without the required scopes?|of another subscriber|which does not identify a single (?:phone number|device)|identifying an? (?:device|phone number)))?|(?:an?\\s+)?expired (?:access )?token|an? invalid access token)`,
+  // "header "Authorization" set to …" (event-subscription-template): "the" may be left out.
+  "{the}": "(?:the\\s+)?",
 };
 
 /** The token profile a step's wording asks for. */
@@ -89,7 +91,7 @@ export function tokenProfile(wording: string): TokenProfile {
 }
 
 Given(
-  phrase("the header {string} is set to {token}", TOKEN),
+  phrase("{the}header {string} is set {with} {token}", { ...TOKEN, "{with}": "(?:to|as|with)" }),
   // An expired-token profile may wait for its token to expire beyond the gateway's clock tolerance.
   { timeout: 3_600_000 },
   async function (this: ConformanceWorld, name: string, wording: string) {
