@@ -101,7 +101,13 @@ const tiers: Tier[] = [
   nodeTests("unit", /\.test\.ts$/, { exclude: /\.int\.test\.ts$/ }),
   nodeTests("events", /\.int\.test\.ts$/, { roots: ["impl/events", "impl/relay"], netns: "events" }),
   nodeTests("sip", /\.int\.test\.ts$/, { roots: ["impl/engine/sip"], netns: "sip" }),
-  nodeTests("conformance", /\.int\.test\.ts$/, { roots: ["conformance"], netns: "conformance" }),
+  nodeTests("conformance", /\.int\.test\.ts$/, {
+    roots: ["conformance"],
+    exclude: /[\\/]conformance[\\/]mutation[\\/]/,
+    netns: "conformance",
+  }),
+  // The suite against the gateway behind a proxy injecting one fault at a time (conformance/mutation).
+  nodeTests("mutation", /\.int\.test\.ts$/, { roots: ["conformance/mutation"], netns: "mutation" }),
   nodeTests("e2e", /\.int\.test\.ts$/, { roots: ["impl/engine/media", "impl/e2e"], netns: "e2e" }),
 ];
 

@@ -54,6 +54,8 @@ export interface RunOptions {
   readonly featurePaths?: readonly string[];
   /** `--base-path` rules for paths the features name (e.g. `vwip` → the served version). */
   readonly basePaths?: readonly BasePathRule[];
+  /** Skip the remaining scenarios once this many have failed (reported as skipped). */
+  readonly stopAfterFailures?: number;
   /** Where progress goes; default process.stdout. */
   readonly stdout?: Writable;
   readonly stderr?: Writable;
@@ -111,6 +113,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     knownDefects,
     strictDefects: options.strict === true,
     basePaths: options.basePaths ?? [],
+    ...(options.stopAfterFailures !== undefined ? { stopAfterFailures: options.stopAfterFailures } : {}),
   };
   const { runConfiguration } = await loadConfiguration({
     file: false,

@@ -42,11 +42,14 @@ AfterAll(async () => {
 });
 
 Before(function (this: ConformanceWorld, { pickle }) {
+  const stopAfter = this.parameters.stopAfterFailures;
+  if (stopAfter !== undefined && this.run.failures >= stopAfter) return "skipped";
   this.startScenario(pickle.name, pickle.uri);
   const { knownDefects, strictDefects } = this.parameters;
   this.defect = strictDefects
     ? undefined
     : defectOf(knownDefects, { uri: pickle.uri, name: pickle.name, tags: pickle.tags.map((t) => t.name) });
+  return undefined;
 });
 
 BeforeStep(function (this: ConformanceWorld, { pickleStep }) {
@@ -54,6 +57,7 @@ BeforeStep(function (this: ConformanceWorld, { pickleStep }) {
 });
 
 After(async function (this: ConformanceWorld, { result }) {
+  if (result?.status === Status.FAILED) this.run.failures++;
   try {
     // The coherence checks read back what a passing scenario left (checks/observe-exchange.ts).
     if (result?.status === Status.PASSED && !this.defect) await probeLedger(this.ledger, this.run.client);
