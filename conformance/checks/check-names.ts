@@ -17,7 +17,9 @@ export const CHECKS = {
   deleted_resource_not_listed: "a deleted subscription is not in the list",
   foreign_resource_not_listed: "another subscriber's subscription is never in the list",
   use_after_free: "a deleted resource reads as 404",
-  readable_after_create: "a created resource reads back (200) by its id",
+  notification_conforms:
+    "every notification a scenario's sink received is an application/cloudevents+json CloudEvent of the spec's schema, with an x-correlator",
+  notification_names_subscription: "a notification's subscriptionId is one of the scenario's subscriptions",
 } as const;
 
 export type CheckName = keyof typeof CHECKS;

@@ -2,6 +2,7 @@ import type { TokenProfile } from "../config/target-config.ts";
 import type { ApiClient } from "../support/api-client.ts";
 import type { Contract } from "../support/contract.ts";
 import type { Exchange } from "../support/http-exchange.ts";
+import type { ReceivedNotification } from "../support/notification-sink.ts";
 import { RESOURCES } from "../support/resources.ts";
 import { CheckFailure } from "./check-names.ts";
 import { addressed, onList, onRead, onRefreshed } from "./coherence.ts";
@@ -76,5 +77,31 @@ export async function probeLedger(ledger: ResourceLedger, client: ApiClient): Pr
     const { response } = await client.call({ operationId: LIST, profile });
     if (response.status === 200)
       onList(ledger, profile, response.json, Date.now(), (t) => readable.has(t.id));
+  }
+}
+
+/**
+ * After a scenario: every notification its sink path received conforms (schema, media type,
+ * x-correlator, as the sink checks them) and names one of its subscriptions.
+ */
+export function checkNotifications(ledger: ResourceLedger, received: readonly ReceivedNotification[]): void {
+  const subscriptions = new Set(
+    ledger
+      .all()
+      .filter((t) => t.kind === "subscription")
+      .map((t) => t.id),
+  );
+  for (const n of received) {
+    if (n.problems.length > 0)
+      throw new CheckFailure(
+        "notification_conforms",
+        `a ${String(n.event?.type)} notification had problems: ${n.problems.join("; ")}`,
+      );
+    const id = n.event?.data?.subscriptionId;
+    if (typeof id === "string" && subscriptions.size > 0 && !subscriptions.has(id))
+      throw new CheckFailure(
+        "notification_names_subscription",
+        `a ${String(n.event?.type)} notification names subscriptionId ${id}, not one of ${[...subscriptions].join(", ")}`,
+      );
   }
 }

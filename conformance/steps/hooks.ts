@@ -9,7 +9,7 @@ import {
   setDefinitionFunctionWrapper,
   setWorldConstructor,
 } from "@cucumber/cucumber";
-import { probeLedger } from "../checks/observe-exchange.ts";
+import { checkNotifications, probeLedger } from "../checks/observe-exchange.ts";
 import {
   DEFECT_AS_EXPECTED,
   DEFECT_PASSED,
@@ -60,7 +60,12 @@ After(async function (this: ConformanceWorld, { result }) {
   if (result?.status === Status.FAILED) this.run.failures++;
   try {
     // The coherence checks read back what a passing scenario left (checks/observe-exchange.ts).
-    if (result?.status === Status.PASSED && !this.defect) await probeLedger(this.ledger, this.run.client);
+    if (result?.status === Status.PASSED && !this.defect) {
+      await probeLedger(this.ledger, this.run.client);
+      const path = this.run.sink ? new URL(this.sinkUrl).pathname : undefined;
+      const received = this.run.sink?.receiver.requests().filter((r) => r.path === path) ?? [];
+      checkNotifications(this.ledger, received);
+    }
   } finally {
     await this.cleanUp();
   }
