@@ -12,6 +12,7 @@
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { loadTargetConfig, TargetConfigError } from "./config/load-target-config.ts";
+import { fuzzReport, runFuzz } from "./fuzz/run-fuzz.ts";
 import { type BasePathRule, parseBasePathRule } from "./run/base-path-map.ts";
 import { repoRoot } from "./run/feature-sources.ts";
 import { defectLabel } from "./run/known-defects.ts";
@@ -69,6 +70,16 @@ const program = new Command("camara-conformance")
       }
     },
   )
+  .option(
+    "--fuzz <n>",
+    "after the scenarios, send n schema-derived invalid request bodies per operation; any 5xx or undocumented status or code fails the run",
+    (value: string) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1)
+        throw new InvalidArgumentError("--fuzz takes a whole number of requests, 1 or more.");
+      return n;
+    },
+  )
   .option("--dry-run", "match every step without sending requests (finds undefined steps)", false)
   .showHelpAfterError();
 
@@ -83,6 +94,7 @@ const opts = program.parse().opts<{
   source: string;
   dryRun: boolean;
   features?: string[];
+  fuzz?: number;
   basePath?: BasePathRule[];
 }>();
 
@@ -111,6 +123,11 @@ try {
   for (const v of outcome.verdicts.filter((x) => x.verdict === "upstream defect (passed)"))
     console.log(`note: ${v.uri}:${v.line} "${v.name}" is listed as an upstream defect but passed`);
   process.exitCode = outcome.exitCode;
+  if (opts.fuzz !== undefined && !opts.dryRun) {
+    const rows = await runFuzz(config, opts.fuzz);
+    console.log(`\n${fuzzReport(rows)}`);
+    if (rows.some((r) => r.findings.length > 0)) process.exitCode = 1;
+  }
 } catch (error) {
   if (error instanceof TargetConfigError) {
     console.error(error.message);

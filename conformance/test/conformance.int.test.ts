@@ -24,6 +24,8 @@ describe("camara-conformance against the project's gateway", () => {
         join(repoRoot, "conformance", "config", "local.yaml"),
         "--report",
         "junit,html,json,summary",
+        "--fuzz",
+        "20",
       ],
       {
         API_ROOT: gateway.apiRoot,
@@ -47,6 +49,12 @@ describe("camara-conformance against the project's gateway", () => {
 
   it("runs the whole non-SIP suite in under 30 s (no waiting for a token to expire)", () => {
     assert.ok(run.durationMs < 30_000, `the run took ${(run.durationMs / 1000).toFixed(1)} s`);
+  });
+
+  it("fuzzes every operation that takes a body: no 5xx, no undocumented status or code", () => {
+    assert.match(run.stdout, /Fuzz \(schema-derived invalid request bodies/);
+    assert.match(run.stdout, /createNotificationChannelSubscription\s+\|\s+20 sent \| ok/);
+    assert.doesNotMatch(run.stdout, /FAILED/);
   });
 
   it("runs every upstream r2.2 scenario", () => {
