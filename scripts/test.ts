@@ -144,8 +144,15 @@ const tiers: Tier[] = [
   }),
   nodeTests("conformance", /\.int\.test\.ts$/, {
     roots: ["conformance"],
+    exclude: /[\\/]conformance[\\/]mutation[\\/]/,
     netns: "conformance",
     packages: [...BASE, ...SIP],
+  }),
+  // The suite against the gateway behind a proxy injecting one fault at a time (conformance/mutation).
+  nodeTests("mutation", /\.int\.test\.ts$/, {
+    roots: ["conformance/mutation"],
+    netns: "mutation",
+    packages: BASE,
   }),
   nodeTests("e2e", /\.int\.test\.ts$/, {
     roots: ["impl/engine/media", "impl/e2e"],

@@ -71,13 +71,16 @@ export async function createDevIssuer(options: DevIssuerOptions): Promise<DevIss
     const lifetimeSec = request.lifetimeSec ?? tokenLifetimeSec;
     if (!isPositiveInteger(lifetimeSec)) throw new TypeError("issueToken: lifetimeSec must be > 0.");
     const notBeforeSec = request.notBeforeSec ?? 0;
+    const issuedAgoSec = request.issuedAgoSec ?? 0;
+    if (!Number.isSafeInteger(issuedAgoSec) || issuedAgoSec < 0)
+      throw new TypeError("issueToken: issuedAgoSec must be a whole number >= 0.");
     if (!Number.isSafeInteger(notBeforeSec)) throw new TypeError("issueToken: notBeforeSec must be whole.");
     const { phoneNumber } = request;
     if (phoneNumber !== undefined && toE164(phoneNumber) !== phoneNumber) {
       throw new TypeError(`issueToken: phone number ${phoneNumber} is not E.164.`);
     }
     const clientId = request.clientId ?? defaultClientId;
-    const iat = Math.floor(clock() / 1000);
+    const iat = Math.floor(clock() / 1000) - issuedAgoSec;
     // RFC 9068 §2.2 claims, plus the subscriber's number in the OIDC `phone_number` claim.
     return (
       new SignJWT({

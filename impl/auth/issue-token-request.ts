@@ -7,6 +7,11 @@ export interface IssueTokenRequest {
   readonly lifetimeSec?: number;
   /** Seconds from `iat` to `nbf`; negative back-dates it. Default 0. */
   readonly notBeforeSec?: number;
+  /**
+   * Seconds `iat` lies before now, default 0. With a lifetime shorter than that, the token is
+   * already expired when minted (a conformance suite's expired-token profile, without waiting).
+   */
+  readonly issuedAgoSec?: number;
   /** `client_id` claim. Default: the first configured client. */
   readonly clientId?: string;
 }

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { apis } from "../../generated/index.ts";
-import { loadContract } from "../load-contract.ts";
-import { createSchemaValidator } from "../validation/ajv-core.ts";
 import {
   bodyMutations,
   documentedErrorCodes,
@@ -10,7 +8,9 @@ import {
   maximalInstance,
   notMatching,
   OVERSIZED_BYTES,
-} from "./schema-mutations.ts";
+} from "../../shared/schema-mutations.ts";
+import { loadContract } from "../load-contract.ts";
+import { createSchemaValidator } from "../validation/ajv-core.ts";
 
 const { specs } = loadContract();
 const validator = createSchemaValidator(specs);

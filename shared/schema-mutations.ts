@@ -1,9 +1,13 @@
 /**
- * Negative inputs generated from an OpenAPI 3.0 schema, for the HTTP test batteries: a valid
- * "maximal" instance (every optional property filled in), and one mutated body per violation of a
- * keyword the schema states (required, type, pattern, format, enum, minItems/maxItems, minimum/
- * maximum, minLength/maxLength), at every depth. `$ref`, `allOf` and discriminator mappings are
- * followed. Test tooling only: it knows the keywords the CAMARA WebRTC specs use, not all of JSON Schema.
+ * Negative inputs generated from an OpenAPI 3.0 schema: a valid "maximal" instance (every optional
+ * property filled in), and one mutated body per violation of a keyword the schema states (required,
+ * type, pattern, format, enum, minItems/maxItems, minimum/maximum, minLength/maxLength), at every
+ * depth. `$ref`, `allOf` and discriminator mappings are followed. Test tooling only: it knows the
+ * keywords the CAMARA WebRTC specs use, not all of JSON Schema.
+ *
+ * Used by the gateway's negative battery (impl/http/negative-input.test.ts) and the conformance
+ * suite's fuzz phase (conformance/fuzz/). It lives in shared/, pure code without imports, because
+ * neither impl/ nor conformance/ may import the other.
  */
 
 type Json = unknown;
