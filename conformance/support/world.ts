@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { type IWorldOptions, World } from "@cucumber/cucumber";
-import type { OperationManifest } from "../../generated/index.ts";
+import type { OperationManifest } from "../../generated/r2.2/index.ts";
 import type { ResourceKind, TokenProfile } from "../config/target-config.ts";
 import type { KnownDefect } from "../run/known-defects.ts";
 import { hashSeed, type Random, seededRandom } from "../schema/seeded-random.ts";

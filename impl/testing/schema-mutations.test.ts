@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { apis } from "../../generated/index.ts";
+import { apis } from "../../generated/r2.2/index.ts";
 import { loadContract } from "../load-contract.ts";
 import { createSchemaValidator } from "../validation/ajv-core.ts";
 import {

@@ -12,7 +12,7 @@ const fixtures = join(dirname(fileURLToPath(import.meta.url)), "test", "fixtures
 const specRel = "camara/v1/API_definitions/demo-widgets.yaml";
 
 /** A hand-written implementation of the fixture API, as impl/ would hold it. */
-const implementation = `import type { DemoWidgetsHandlers } from "./generated/demo-widgets/handlers.ts";
+const implementation = `import type { DemoWidgetsHandlers } from "./generated/v1/demo-widgets/handlers.ts";
 
 export const handlers: DemoWidgetsHandlers = {
   async createWidget(input) {
@@ -90,6 +90,58 @@ describe("typed handler contract", () => {
     assert.ok(
       result.diagnostics.every((d) => d.startsWith("impl.ts(")),
       "errors appear only in the implementation",
+    );
+  });
+});
+
+/** Code that mixes the contracts of two releases whose specs are identical. */
+const mixed = `import type { OperationManifest as V1Operation } from "./generated/v1/index.ts";
+import type { OperationManifest as V2Operation } from "./generated/v2/index.ts";
+import { apis as v2Apis } from "./generated/v2/index.ts";
+import type { CreateWidgetSuccess as V1Success, DemoWidgetsHandlers as V1Handlers } from "./generated/v1/demo-widgets/handlers.ts";
+import type { CreateWidgetSuccess as V2Success, DemoWidgetsHandlers as V2Handlers } from "./generated/v2/demo-widgets/handlers.ts";
+
+declare const v1Handlers: V1Handlers;
+declare const v1Success: V1Success;
+declare const v1Operation: V1Operation;
+
+export const sameReleaseHandlers: V1Handlers = v1Handlers;
+export const handlersAcrossReleases: V2Handlers = v1Handlers;
+export const successAcrossReleases: V2Success = v1Success;
+export const operationAcrossReleases: V2Operation = v1Operation;
+export const v2Operation: V2Operation | undefined = v2Apis[0]?.operations[0];
+export const anyRelease: { readonly release: string } = v1Operation;
+`;
+const mixedLine = (needle: string) => mixed.split("\n").findIndex((l) => l.includes(needle)) + 1;
+
+describe("contracts of two releases side by side", () => {
+  it("refuse an r1 handler object, result or operation where r2's is expected, even with identical specs", async () => {
+    const work = mkdtempSync(join(tmpdir(), "releases-"));
+    workDirs.push(work);
+    cpSync(join(fixtures, "defs"), join(work, "defs"), { recursive: true });
+    cpSync(join(work, "defs/camara/v1"), join(work, "defs/camara/v2"), { recursive: true });
+    cpSync(join(work, "defs/overlays/v1"), join(work, "defs/overlays/v2"), { recursive: true });
+    const config = JSON.parse(readFileSync(join(work, "defs/apis.json"), "utf8"));
+    config.releases.push({ ...config.releases[0], release: "v2" });
+    writeFileSync(join(work, "defs/apis.json"), JSON.stringify(config));
+    const { files } = await generateAll(join(work, "defs"));
+    writeFiles(join(work, "generated"), files);
+    writeFileSync(join(work, "mixed.ts"), mixed);
+    rmSync(join(work, "defs"), { recursive: true });
+    const result = typecheckFolder(work);
+    const linesWithErrors = [...new Set(result.diagnostics.map((d) => /^mixed\.ts\((\d+),/.exec(d)?.[1]))];
+    assert.deepEqual(
+      linesWithErrors,
+      [
+        String(mixedLine("handlersAcrossReleases")),
+        String(mixedLine("successAcrossReleases")),
+        String(mixedLine("operationAcrossReleases")),
+      ],
+      result.diagnostics.join("\n"),
+    );
+    assert.ok(
+      result.diagnostics.every((d) => /generated\/v1\/.* is not assignable to .*generated\/v2\//.test(d)),
+      result.diagnostics.join("\n"),
     );
   });
 });

@@ -1,6 +1,7 @@
 import type { Finding } from "./finding.ts";
+import { KNOWN_DEFECTS_R3_1_RC_1 } from "./known-defects-r3.1-rc.1.ts";
 
-/** An upstream defect of the active release that the linter must find. */
+/** An upstream defect of a vendored release that the linter must find. */
 export interface KnownDefect {
   readonly title: string;
   /** What is wrong, and why it matters (one or two sentences). */
@@ -116,4 +117,13 @@ export function findingsOf(defect: KnownDefect, findings: readonly Finding[]): F
       (defect.pointer === undefined || (f.pointer ?? "").startsWith(defect.pointer)) &&
       (defect.message === undefined || defect.message.test(f.message)),
   );
+}
+
+/** The known defects of `release` (none for a release without a list). */
+export function knownDefects(release: string): readonly KnownDefect[] {
+  const byRelease: Record<string, readonly KnownDefect[]> = {
+    "r2.2": KNOWN_DEFECTS,
+    "r3.1-rc.1": KNOWN_DEFECTS_R3_1_RC_1,
+  };
+  return byRelease[release] ?? [];
 }

@@ -26,7 +26,7 @@ export async function runLintCli(argv: readonly string[], io: CliIo = processIo)
   const program = new Command("spec:lint")
     .description(
       "Lint OpenAPI specs with the CAMARA ruleset and cross-check Test_definitions features against them.\n" +
-        "Default files: the vendored active release (API_definitions/*.yaml, Test_definitions/*.feature).",
+        "Default files: the vendored first release of apis.json, the one the gateway serves (API_definitions/*.yaml, Test_definitions/*.feature).",
     )
     .argument("[files...]", "spec (.yaml, .yml, .json) and feature (.feature) files")
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))

@@ -5,61 +5,75 @@
 
 import type { operations } from "./types.ts";
 
+/** The CAMARA release of this contract. */
+export type Release = "r2.2";
+
+/** Marks a type as r2.2's: the same type of another release is not assignable to it. */
+export interface ReleaseBrand {
+  readonly "~camaraRelease"?: Release;
+}
+
 /** Input of `createSession` (POST /webrtc-call-handling/v0.3/sessions). */
-export type CreateSessionInput = {
+export type CreateSessionInput = ReleaseBrand & {
   readonly headers: operations["createSession"]["parameters"]["header"];
   readonly body: operations["createSession"]["requestBody"]["content"]["application/json"];
 };
 
 /** What a `createSession` handler returns: a documented 2xx status with its body. Errors are thrown as ApiError. */
-export type CreateSessionSuccess =
-  | { readonly status: 201; readonly body: operations["createSession"]["responses"][201]["content"]["application/json"] };
+export type CreateSessionSuccess = ReleaseBrand & (
+  | { readonly status: 201; readonly body: operations["createSession"]["responses"][201]["content"]["application/json"] }
+);
 
 /** Every documented response of `createSession`, errors included. */
-export type CreateSessionResponse =
+export type CreateSessionResponse = ReleaseBrand & (
   | { readonly status: 201; readonly body: operations["createSession"]["responses"][201]["content"]["application/json"] }
   | { readonly status: 400; readonly body: operations["createSession"]["responses"][400]["content"]["application/json"] }
   | { readonly status: 401; readonly body: operations["createSession"]["responses"][401]["content"]["application/json"] }
-  | { readonly status: 403; readonly body: operations["createSession"]["responses"][403]["content"]["application/json"] };
+  | { readonly status: 403; readonly body: operations["createSession"]["responses"][403]["content"]["application/json"] }
+);
 
 /** Input of `deleteSessionById` (DELETE /webrtc-call-handling/v0.3/sessions/{mediaSessionId}). */
-export type DeleteSessionByIdInput = {
+export type DeleteSessionByIdInput = ReleaseBrand & {
   readonly path: operations["deleteSessionById"]["parameters"]["path"];
   readonly headers: NonNullable<operations["deleteSessionById"]["parameters"]["header"]>;
 };
 
 /** What a `deleteSessionById` handler returns: a documented 2xx status with its body. Errors are thrown as ApiError. */
-export type DeleteSessionByIdSuccess =
-  | { readonly status: 204 };
+export type DeleteSessionByIdSuccess = ReleaseBrand & (
+  | { readonly status: 204 }
+);
 
 /** Every documented response of `deleteSessionById`, errors included. */
-export type DeleteSessionByIdResponse =
+export type DeleteSessionByIdResponse = ReleaseBrand & (
   | { readonly status: 204 }
   | { readonly status: 400; readonly body: operations["deleteSessionById"]["responses"][400]["content"]["application/json"] }
   | { readonly status: 401; readonly body: operations["deleteSessionById"]["responses"][401]["content"]["application/json"] }
   | { readonly status: 403; readonly body: operations["deleteSessionById"]["responses"][403]["content"]["application/json"] }
-  | { readonly status: 404; readonly body: operations["deleteSessionById"]["responses"][404]["content"]["application/json"] };
+  | { readonly status: 404; readonly body: operations["deleteSessionById"]["responses"][404]["content"]["application/json"] }
+);
 
 /** Input of `getSessionDetailsById` (GET /webrtc-call-handling/v0.3/sessions/{mediaSessionId}). */
-export type GetSessionDetailsByIdInput = {
+export type GetSessionDetailsByIdInput = ReleaseBrand & {
   readonly path: operations["getSessionDetailsById"]["parameters"]["path"];
   readonly headers: NonNullable<operations["getSessionDetailsById"]["parameters"]["header"]>;
 };
 
 /** What a `getSessionDetailsById` handler returns: a documented 2xx status with its body. Errors are thrown as ApiError. */
-export type GetSessionDetailsByIdSuccess =
-  | { readonly status: 200; readonly body: operations["getSessionDetailsById"]["responses"][200]["content"]["application/json"] };
+export type GetSessionDetailsByIdSuccess = ReleaseBrand & (
+  | { readonly status: 200; readonly body: operations["getSessionDetailsById"]["responses"][200]["content"]["application/json"] }
+);
 
 /** Every documented response of `getSessionDetailsById`, errors included. */
-export type GetSessionDetailsByIdResponse =
+export type GetSessionDetailsByIdResponse = ReleaseBrand & (
   | { readonly status: 200; readonly body: operations["getSessionDetailsById"]["responses"][200]["content"]["application/json"] }
   | { readonly status: 400; readonly body: operations["getSessionDetailsById"]["responses"][400]["content"]["application/json"] }
   | { readonly status: 401; readonly body: operations["getSessionDetailsById"]["responses"][401]["content"]["application/json"] }
   | { readonly status: 403; readonly body: operations["getSessionDetailsById"]["responses"][403]["content"]["application/json"] }
-  | { readonly status: 404; readonly body: operations["getSessionDetailsById"]["responses"][404]["content"]["application/json"] };
+  | { readonly status: 404; readonly body: operations["getSessionDetailsById"]["responses"][404]["content"]["application/json"] }
+);
 
 /** Input of `updateSessionStatus` (PUT /webrtc-call-handling/v0.3/sessions/{mediaSessionId}/status). */
-export type UpdateSessionStatusInput = {
+export type UpdateSessionStatusInput = ReleaseBrand & {
   readonly path: operations["updateSessionStatus"]["parameters"]["path"];
   readonly headers: NonNullable<operations["updateSessionStatus"]["parameters"]["header"]>;
   /** The request body is optional in the spec. */
@@ -67,21 +81,23 @@ export type UpdateSessionStatusInput = {
 };
 
 /** What a `updateSessionStatus` handler returns: a documented 2xx status with its body. Errors are thrown as ApiError. */
-export type UpdateSessionStatusSuccess =
+export type UpdateSessionStatusSuccess = ReleaseBrand & (
   | { readonly status: 200; readonly body: operations["updateSessionStatus"]["responses"][200]["content"]["application/json"] }
-  | { readonly status: 204 };
+  | { readonly status: 204 }
+);
 
 /** Every documented response of `updateSessionStatus`, errors included. */
-export type UpdateSessionStatusResponse =
+export type UpdateSessionStatusResponse = ReleaseBrand & (
   | { readonly status: 200; readonly body: operations["updateSessionStatus"]["responses"][200]["content"]["application/json"] }
   | { readonly status: 204 }
   | { readonly status: 400; readonly body: operations["updateSessionStatus"]["responses"][400]["content"]["application/json"] }
   | { readonly status: 401; readonly body: operations["updateSessionStatus"]["responses"][401]["content"]["application/json"] }
   | { readonly status: 403; readonly body: operations["updateSessionStatus"]["responses"][403]["content"]["application/json"] }
-  | { readonly status: 404; readonly body: operations["updateSessionStatus"]["responses"][404]["content"]["application/json"] };
+  | { readonly status: 404; readonly body: operations["updateSessionStatus"]["responses"][404]["content"]["application/json"] }
+);
 
-/** One method per operationId of WebRTC Call Handling 0.3.0. */
-export interface WebrtcCallHandlingHandlers<Ctx = unknown> {
+/** One method per operationId of WebRTC Call Handling 0.3.0 (CAMARA r2.2). */
+export interface WebrtcCallHandlingHandlers<Ctx = unknown> extends ReleaseBrand {
   /** POST /webrtc-call-handling/v0.3/sessions. Scopes: webrtc-call-handling:sessions:create. */
   createSession(input: CreateSessionInput, ctx: Ctx): Promise<CreateSessionSuccess>;
   /** DELETE /webrtc-call-handling/v0.3/sessions/{mediaSessionId}. Scopes: webrtc-call-handling:sessions:delete. */

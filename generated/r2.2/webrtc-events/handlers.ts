@@ -5,19 +5,28 @@
 
 import type { operations } from "./types.ts";
 
+/** The CAMARA release of this contract. */
+export type Release = "r2.2";
+
+/** Marks a type as r2.2's: the same type of another release is not assignable to it. */
+export interface ReleaseBrand {
+  readonly "~camaraRelease"?: Release;
+}
+
 /** Input of `createNotificationChannelSubscription` (POST /webrtc-events/v0.2/subscriptions). */
-export type CreateNotificationChannelSubscriptionInput = {
+export type CreateNotificationChannelSubscriptionInput = ReleaseBrand & {
   readonly headers: NonNullable<operations["createNotificationChannelSubscription"]["parameters"]["header"]>;
   readonly body: operations["createNotificationChannelSubscription"]["requestBody"]["content"]["application/json"];
 };
 
 /** What a `createNotificationChannelSubscription` handler returns: a documented 2xx status with its body. Errors are thrown as ApiError. */
-export type CreateNotificationChannelSubscriptionSuccess =
+export type CreateNotificationChannelSubscriptionSuccess = ReleaseBrand & (
   | { readonly status: 201; readonly body: operations["createNotificationChannelSubscription"]["responses"][201]["content"]["application/json"] }
-  | { readonly status: 202; readonly body: operations["createNotificationChannelSubscription"]["responses"][202]["content"]["application/json"] };
+  | { readonly status: 202; readonly body: operations["createNotificationChannelSubscription"]["responses"][202]["content"]["application/json"] }
+);
 
 /** Every documented response of `createNotificationChannelSubscription`, errors included. */
-export type CreateNotificationChannelSubscriptionResponse =
+export type CreateNotificationChannelSubscriptionResponse = ReleaseBrand & (
   | { readonly status: 201; readonly body: operations["createNotificationChannelSubscription"]["responses"][201]["content"]["application/json"] }
   | { readonly status: 202; readonly body: operations["createNotificationChannelSubscription"]["responses"][202]["content"]["application/json"] }
   | { readonly status: 400; readonly body: operations["createNotificationChannelSubscription"]["responses"][400]["content"]["application/json"] }
@@ -25,64 +34,71 @@ export type CreateNotificationChannelSubscriptionResponse =
   | { readonly status: 403; readonly body: operations["createNotificationChannelSubscription"]["responses"][403]["content"]["application/json"] }
   | { readonly status: 409; readonly body: operations["createNotificationChannelSubscription"]["responses"][409]["content"]["application/json"] }
   | { readonly status: 422; readonly body: operations["createNotificationChannelSubscription"]["responses"][422]["content"]["application/json"] }
-  | { readonly status: 429; readonly body: operations["createNotificationChannelSubscription"]["responses"][429]["content"]["application/json"] };
+  | { readonly status: 429; readonly body: operations["createNotificationChannelSubscription"]["responses"][429]["content"]["application/json"] }
+);
 
 /** Input of `deleteNotificationChannelSubscription` (DELETE /webrtc-events/v0.2/subscriptions/{subscriptionId}). */
-export type DeleteNotificationChannelSubscriptionInput = {
+export type DeleteNotificationChannelSubscriptionInput = ReleaseBrand & {
   readonly path: operations["deleteNotificationChannelSubscription"]["parameters"]["path"];
   readonly headers: NonNullable<operations["deleteNotificationChannelSubscription"]["parameters"]["header"]>;
 };
 
 /** What a `deleteNotificationChannelSubscription` handler returns: a documented 2xx status with its body. Errors are thrown as ApiError. */
-export type DeleteNotificationChannelSubscriptionSuccess =
+export type DeleteNotificationChannelSubscriptionSuccess = ReleaseBrand & (
   | { readonly status: 202; readonly body: operations["deleteNotificationChannelSubscription"]["responses"][202]["content"]["application/json"] }
-  | { readonly status: 204 };
+  | { readonly status: 204 }
+);
 
 /** Every documented response of `deleteNotificationChannelSubscription`, errors included. */
-export type DeleteNotificationChannelSubscriptionResponse =
+export type DeleteNotificationChannelSubscriptionResponse = ReleaseBrand & (
   | { readonly status: 202; readonly body: operations["deleteNotificationChannelSubscription"]["responses"][202]["content"]["application/json"] }
   | { readonly status: 204 }
   | { readonly status: 400; readonly body: operations["deleteNotificationChannelSubscription"]["responses"][400]["content"]["application/json"] }
   | { readonly status: 401; readonly body: operations["deleteNotificationChannelSubscription"]["responses"][401]["content"]["application/json"] }
   | { readonly status: 403; readonly body: operations["deleteNotificationChannelSubscription"]["responses"][403]["content"]["application/json"] }
-  | { readonly status: 404; readonly body: operations["deleteNotificationChannelSubscription"]["responses"][404]["content"]["application/json"] };
+  | { readonly status: 404; readonly body: operations["deleteNotificationChannelSubscription"]["responses"][404]["content"]["application/json"] }
+);
 
 /** Input of `retrieveNotificationChannelSubscription` (GET /webrtc-events/v0.2/subscriptions/{subscriptionId}). */
-export type RetrieveNotificationChannelSubscriptionInput = {
+export type RetrieveNotificationChannelSubscriptionInput = ReleaseBrand & {
   readonly path: operations["retrieveNotificationChannelSubscription"]["parameters"]["path"];
   readonly headers: NonNullable<operations["retrieveNotificationChannelSubscription"]["parameters"]["header"]>;
 };
 
 /** What a `retrieveNotificationChannelSubscription` handler returns: a documented 2xx status with its body. Errors are thrown as ApiError. */
-export type RetrieveNotificationChannelSubscriptionSuccess =
-  | { readonly status: 200; readonly body: operations["retrieveNotificationChannelSubscription"]["responses"][200]["content"]["application/json"] };
+export type RetrieveNotificationChannelSubscriptionSuccess = ReleaseBrand & (
+  | { readonly status: 200; readonly body: operations["retrieveNotificationChannelSubscription"]["responses"][200]["content"]["application/json"] }
+);
 
 /** Every documented response of `retrieveNotificationChannelSubscription`, errors included. */
-export type RetrieveNotificationChannelSubscriptionResponse =
+export type RetrieveNotificationChannelSubscriptionResponse = ReleaseBrand & (
   | { readonly status: 200; readonly body: operations["retrieveNotificationChannelSubscription"]["responses"][200]["content"]["application/json"] }
   | { readonly status: 400; readonly body: operations["retrieveNotificationChannelSubscription"]["responses"][400]["content"]["application/json"] }
   | { readonly status: 401; readonly body: operations["retrieveNotificationChannelSubscription"]["responses"][401]["content"]["application/json"] }
   | { readonly status: 403; readonly body: operations["retrieveNotificationChannelSubscription"]["responses"][403]["content"]["application/json"] }
-  | { readonly status: 404; readonly body: operations["retrieveNotificationChannelSubscription"]["responses"][404]["content"]["application/json"] };
+  | { readonly status: 404; readonly body: operations["retrieveNotificationChannelSubscription"]["responses"][404]["content"]["application/json"] }
+);
 
 /** Input of `retrieveNotificationChannelSubscriptionList` (GET /webrtc-events/v0.2/subscriptions). */
-export type RetrieveNotificationChannelSubscriptionListInput = {
+export type RetrieveNotificationChannelSubscriptionListInput = ReleaseBrand & {
   readonly headers: NonNullable<operations["retrieveNotificationChannelSubscriptionList"]["parameters"]["header"]>;
 };
 
 /** What a `retrieveNotificationChannelSubscriptionList` handler returns: a documented 2xx status with its body. Errors are thrown as ApiError. */
-export type RetrieveNotificationChannelSubscriptionListSuccess =
-  | { readonly status: 200; readonly body: operations["retrieveNotificationChannelSubscriptionList"]["responses"][200]["content"]["application/json"] };
+export type RetrieveNotificationChannelSubscriptionListSuccess = ReleaseBrand & (
+  | { readonly status: 200; readonly body: operations["retrieveNotificationChannelSubscriptionList"]["responses"][200]["content"]["application/json"] }
+);
 
 /** Every documented response of `retrieveNotificationChannelSubscriptionList`, errors included. */
-export type RetrieveNotificationChannelSubscriptionListResponse =
+export type RetrieveNotificationChannelSubscriptionListResponse = ReleaseBrand & (
   | { readonly status: 200; readonly body: operations["retrieveNotificationChannelSubscriptionList"]["responses"][200]["content"]["application/json"] }
   | { readonly status: 400; readonly body: operations["retrieveNotificationChannelSubscriptionList"]["responses"][400]["content"]["application/json"] }
   | { readonly status: 401; readonly body: operations["retrieveNotificationChannelSubscriptionList"]["responses"][401]["content"]["application/json"] }
-  | { readonly status: 403; readonly body: operations["retrieveNotificationChannelSubscriptionList"]["responses"][403]["content"]["application/json"] };
+  | { readonly status: 403; readonly body: operations["retrieveNotificationChannelSubscriptionList"]["responses"][403]["content"]["application/json"] }
+);
 
-/** One method per operationId of WebRTC Events 0.2.0. */
-export interface WebrtcEventsHandlers<Ctx = unknown> {
+/** One method per operationId of WebRTC Events 0.2.0 (CAMARA r2.2). */
+export interface WebrtcEventsHandlers<Ctx = unknown> extends ReleaseBrand {
   /** POST /webrtc-events/v0.2/subscriptions. Scopes: webrtc-events:org.camaraproject.webrtc-events.v0.registration-ends:create, webrtc-events:org.camaraproject.webrtc-events.v0.session-invitation:create, webrtc-events:org.camaraproject.webrtc-events.v0.session-status:create. */
   createNotificationChannelSubscription(input: CreateNotificationChannelSubscriptionInput, ctx: Ctx): Promise<CreateNotificationChannelSubscriptionSuccess>;
   /** DELETE /webrtc-events/v0.2/subscriptions/{subscriptionId}. Scopes: webrtc-events:delete. */

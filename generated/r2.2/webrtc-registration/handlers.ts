@@ -5,43 +5,55 @@
 
 import type { operations } from "./types.ts";
 
+/** The CAMARA release of this contract. */
+export type Release = "r2.2";
+
+/** Marks a type as r2.2's: the same type of another release is not assignable to it. */
+export interface ReleaseBrand {
+  readonly "~camaraRelease"?: Release;
+}
+
 /** Input of `createRegistration` (POST /webrtc-registration/v0.3/sessions). */
-export type CreateRegistrationInput = {
+export type CreateRegistrationInput = ReleaseBrand & {
   readonly headers: NonNullable<operations["createRegistration"]["parameters"]["header"]>;
   readonly body: operations["createRegistration"]["requestBody"]["content"]["application/json"];
 };
 
 /** What a `createRegistration` handler returns: a documented 2xx status with its body. Errors are thrown as ApiError. */
-export type CreateRegistrationSuccess =
-  | { readonly status: 200; readonly body: operations["createRegistration"]["responses"][200]["content"]["application/json"] };
+export type CreateRegistrationSuccess = ReleaseBrand & (
+  | { readonly status: 200; readonly body: operations["createRegistration"]["responses"][200]["content"]["application/json"] }
+);
 
 /** Every documented response of `createRegistration`, errors included. */
-export type CreateRegistrationResponse =
+export type CreateRegistrationResponse = ReleaseBrand & (
   | { readonly status: 200; readonly body: operations["createRegistration"]["responses"][200]["content"]["application/json"] }
   | { readonly status: 400; readonly body: operations["createRegistration"]["responses"][400]["content"]["application/json"] }
   | { readonly status: 401; readonly body: operations["createRegistration"]["responses"][401]["content"]["application/json"] }
-  | { readonly status: 403; readonly body: operations["createRegistration"]["responses"][403]["content"]["application/json"] };
+  | { readonly status: 403; readonly body: operations["createRegistration"]["responses"][403]["content"]["application/json"] }
+);
 
 /** Input of `deleteRegistrationById` (DELETE /webrtc-registration/v0.3/sessions/{registrationId}). */
-export type DeleteRegistrationByIdInput = {
+export type DeleteRegistrationByIdInput = ReleaseBrand & {
   readonly path: operations["deleteRegistrationById"]["parameters"]["path"];
   readonly headers: NonNullable<operations["deleteRegistrationById"]["parameters"]["header"]>;
 };
 
 /** What a `deleteRegistrationById` handler returns: a documented 2xx status with its body. Errors are thrown as ApiError. */
-export type DeleteRegistrationByIdSuccess =
-  | { readonly status: 204 };
+export type DeleteRegistrationByIdSuccess = ReleaseBrand & (
+  | { readonly status: 204 }
+);
 
 /** Every documented response of `deleteRegistrationById`, errors included. */
-export type DeleteRegistrationByIdResponse =
+export type DeleteRegistrationByIdResponse = ReleaseBrand & (
   | { readonly status: 204 }
   | { readonly status: 400; readonly body: operations["deleteRegistrationById"]["responses"][400]["content"]["application/json"] }
   | { readonly status: 401; readonly body: operations["deleteRegistrationById"]["responses"][401]["content"]["application/json"] }
   | { readonly status: 403; readonly body: operations["deleteRegistrationById"]["responses"][403]["content"]["application/json"] }
-  | { readonly status: 404; readonly body: operations["deleteRegistrationById"]["responses"][404]["content"]["application/json"] };
+  | { readonly status: 404; readonly body: operations["deleteRegistrationById"]["responses"][404]["content"]["application/json"] }
+);
 
 /** Input of `updateRegistrationById` (PUT /webrtc-registration/v0.3/sessions/{registrationId}). */
-export type UpdateRegistrationByIdInput = {
+export type UpdateRegistrationByIdInput = ReleaseBrand & {
   readonly path: operations["updateRegistrationById"]["parameters"]["path"];
   readonly headers: NonNullable<operations["updateRegistrationById"]["parameters"]["header"]>;
   /** The request body is optional in the spec. */
@@ -49,21 +61,23 @@ export type UpdateRegistrationByIdInput = {
 };
 
 /** What a `updateRegistrationById` handler returns: a documented 2xx status with its body. Errors are thrown as ApiError. */
-export type UpdateRegistrationByIdSuccess =
+export type UpdateRegistrationByIdSuccess = ReleaseBrand & (
   | { readonly status: 200; readonly body: operations["updateRegistrationById"]["responses"][200]["content"]["application/json"] }
-  | { readonly status: 204 };
+  | { readonly status: 204 }
+);
 
 /** Every documented response of `updateRegistrationById`, errors included. */
-export type UpdateRegistrationByIdResponse =
+export type UpdateRegistrationByIdResponse = ReleaseBrand & (
   | { readonly status: 200; readonly body: operations["updateRegistrationById"]["responses"][200]["content"]["application/json"] }
   | { readonly status: 204 }
   | { readonly status: 400; readonly body: operations["updateRegistrationById"]["responses"][400]["content"]["application/json"] }
   | { readonly status: 401; readonly body: operations["updateRegistrationById"]["responses"][401]["content"]["application/json"] }
   | { readonly status: 403; readonly body: operations["updateRegistrationById"]["responses"][403]["content"]["application/json"] }
-  | { readonly status: 404; readonly body: operations["updateRegistrationById"]["responses"][404]["content"]["application/json"] };
+  | { readonly status: 404; readonly body: operations["updateRegistrationById"]["responses"][404]["content"]["application/json"] }
+);
 
-/** One method per operationId of WebRTC Registration Service 0.3.0. */
-export interface WebrtcRegistrationHandlers<Ctx = unknown> {
+/** One method per operationId of WebRTC Registration Service 0.3.0 (CAMARA r2.2). */
+export interface WebrtcRegistrationHandlers<Ctx = unknown> extends ReleaseBrand {
   /** POST /webrtc-registration/v0.3/sessions. Scopes: webrtc-registration:sessions:create. */
   createRegistration(input: CreateRegistrationInput, ctx: Ctx): Promise<CreateRegistrationSuccess>;
   /** DELETE /webrtc-registration/v0.3/sessions/{registrationId}. Scopes: webrtc-registration:sessions:delete. */
