@@ -3,7 +3,8 @@
 // Source: api-definitions/apis.json
 
 export * as r2_2 from "./r2.2/index.ts";
+export * as r3_1_rc_1 from "./r3.1-rc.1/index.ts";
 export type * from "./manifest-types.ts";
 
 /** The releases generated side by side, in the order of api-definitions/apis.json. */
-export const releases = ["r2.2"] as const;
+export const releases = ["r2.2","r3.1-rc.1"] as const;

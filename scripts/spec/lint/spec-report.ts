@@ -1,9 +1,14 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
 import { releaseNames } from "../../codegen/release-config.ts";
 import { fromRoot } from "../../lib/paths.ts";
+import { referencedFiles } from "../relative-refs.ts";
 import { countBySeverity, type Finding, type Severity } from "./finding.ts";
 import { findingsOf, type KnownDefect, knownDefects } from "./known-defects.ts";
 import { lint } from "./lint.ts";
 import { DEFINITIONS_DIR, defaultFiles, readEffectiveInputs, readInputs } from "./lint-inputs.ts";
+import { DEFAULT_RULESET } from "./load-ruleset.ts";
 import { ruleDescriptions } from "./rule-descriptions.ts";
 import { rulesetFor } from "./ruleset-for.ts";
 import { displayPath } from "./run-spectral.ts";
@@ -52,6 +57,56 @@ function identity(f: Finding): string {
   return api && f.pointer !== undefined
     ? `${api} ${f.rule} ${f.pointer}`
     : `${f.file} ${f.rule} ${f.message}`;
+}
+
+/** What happens to the Commonalities files a release keeps in common/ (since r3.1). */
+function commonNote(release: string, definitionsDir: string, files: readonly string[]): string[] {
+  const releaseDir = join(definitionsDir, "camara", release);
+  const common = join(releaseDir, "common");
+  if (!existsSync(common)) return [];
+  const names = readdirSync(common).filter((f) => /\.ya?ml$/.test(f) && !f.startsWith("."));
+  const reached = referencedFiles(
+    releaseDir,
+    files.filter((f) => /\.ya?ml$/.test(f)),
+  ).filter((f) => f.startsWith("common/"));
+  return [
+    "",
+    `\`common/\` (${names.map((n) => `\`${n}\``).join(", ")}, synced from Commonalities) is vendored with the release and`,
+    "linted only through the specs: its schemas enter an effective spec where an API `$ref`s them.",
+    reached.length > 0
+      ? `The APIs of ${release} refer to ${reached.map((r) => `\`${r}\``).join(", ")}.`
+      : `No API of ${release} refers to it: each still carries its own copies of the common schemas.`,
+  ];
+}
+
+/**
+ * For a ruleset that extends the base one (Commonalities r4.x): each rule it adds or tightens, with
+ * its findings in both runs, so that a rule the release passes shows as passing rather than not at all.
+ */
+function ownRulesSection(
+  ruleset: string,
+  rules: Map<string, string>,
+  vendored: readonly Finding[],
+  effective: readonly Finding[],
+): string[] {
+  if (ruleset === DEFAULT_RULESET) return [];
+  const raw = parse(readFileSync(ruleset, "utf8")) as { rules?: Record<string, unknown> };
+  const count = (findings: readonly Finding[], rule: string) =>
+    findings.filter((f) => f.rule === rule).length;
+  return [
+    `## Rules of \`${displayPath(ruleset)}\``,
+    "",
+    "What this release is judged by on top of the base ruleset (its specs declare Commonalities r4.x); 0 means",
+    "every API passes.",
+    "",
+    "| rule | what it checks | vendored | effective |",
+    "|---|---|---|---|",
+    ...Object.keys(raw.rules ?? {}).map(
+      (rule) =>
+        `| ${rule} | ${md(rules.get(rule) ?? rule)} | ${count(vendored, rule)} | ${count(effective, rule)} |`,
+    ),
+    "",
+  ];
 }
 
 function summaryRow(name: string, findings: readonly Finding[]): string {
@@ -131,6 +186,7 @@ export async function renderSpecReport(release?: string, definitionsDir = DEFINI
     'adopts, and our own checks), plus the feature cross-checks. "Effective" is the same lint of the specs with',
     "the overlays of `api-definitions/overlays/` applied (`npm run spec:lint -- --effective`); line numbers there",
     `point into \`generated/${name}/<api>/openapi.json\`.`,
+    ...commonNote(name, definitionsDir, files),
     "",
     "## Summary",
     "",
@@ -139,6 +195,7 @@ export async function renderSpecReport(release?: string, definitionsDir = DEFINI
     summaryRow("vendored specs + features", vendored),
     summaryRow("effective specs (overlays) + features", effective),
     "",
+    ...ownRulesSection(ruleset, rules, vendored, effective),
     "## Known upstream defects",
     "",
     "| # | defect | rule | found at (vendored) | after overlays |",
@@ -147,11 +204,12 @@ export async function renderSpecReport(release?: string, definitionsDir = DEFINI
       const found = findingsOf(d, vendored);
       const left = findingsOf(inEffective(d, name), effective);
       const at = found.length > 0 ? shortWhere(found) : "**not found**";
-      const after = d.file.endsWith(".feature")
-        ? "unchanged (overlays change specs only)"
-        : left.length === 0
-          ? "fixed"
-          : `still reported (${shortWhere(left)})`;
+      const after =
+        d.file.endsWith(".feature") || d.rule.startsWith("camara-feature-")
+          ? "unchanged (overlays change specs only)"
+          : left.length === 0
+            ? "fixed"
+            : `still reported (${shortWhere(left)})`;
       return `| ${i + 1} | ${md(d.title)} | ${d.rule} | ${at} | ${after} |`;
     }),
     "",
