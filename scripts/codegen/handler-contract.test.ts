@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { fromRoot } from "../lib/paths.ts";
 import { typecheckFolder } from "../lib/tsc.ts";
 import { generateAll } from "./generate-all.ts";
 import { writeFiles } from "./write-files.ts";
@@ -141,6 +142,41 @@ describe("contracts of two releases side by side", () => {
     );
     assert.ok(
       result.diagnostics.every((d) => /generated\/v1\/.* is not assignable to .*generated\/v2\//.test(d)),
+      result.diagnostics.join("\n"),
+    );
+  });
+});
+
+/** The same mix on the committed generated/: r2.2 (served) against r3.1-rc.1. */
+const realMixed = `import type { OperationManifest as R31Operation } from "./generated/r3.1-rc.1/index.ts";
+import { apis as r22Apis } from "./generated/r2.2/index.ts";
+import type { DeleteRegistrationByIdSuccess as R22Deleted, WebrtcRegistrationHandlers as R22Handlers } from "./generated/r2.2/webrtc-registration/handlers.ts";
+import type { DeleteRegistrationByIdSuccess as R31Deleted, WebrtcRegistrationHandlers as R31Handlers } from "./generated/r3.1-rc.1/webrtc-registration/handlers.ts";
+
+declare const r22Handlers: R22Handlers;
+declare const r22Deleted: R22Deleted;
+
+export const handlers: R31Handlers = r22Handlers;
+export const deleted: R31Deleted = r22Deleted;
+export const operation: R31Operation | undefined = r22Apis[0]?.operations[0];
+export const fresh: R31Deleted = { status: 204 };
+`;
+const realLine = (needle: string) => realMixed.split("\n").findIndex((l) => l.includes(needle)) + 1;
+
+describe("the committed generated/ of r2.2 and r3.1-rc.1", () => {
+  it("refuses r2.2 handlers, results and operations where r3.1-rc.1's are expected", () => {
+    const work = mkdtempSync(join(tmpdir(), "releases-real-"));
+    workDirs.push(work);
+    cpSync(fromRoot("generated"), join(work, "generated"), { recursive: true });
+    writeFileSync(join(work, "mixed.ts"), realMixed);
+    const result = typecheckFolder(work);
+    assert.deepEqual(
+      [...new Set(result.diagnostics.map((d) => /^mixed\.ts\((\d+),/.exec(d)?.[1]))],
+      [
+        String(realLine("handlers: R31Handlers")),
+        String(realLine("deleted: R31Deleted")),
+        String(realLine("operation: R31Operation")),
+      ],
       result.diagnostics.join("\n"),
     );
   });
