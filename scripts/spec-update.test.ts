@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { generateAll } from "./codegen/generate-all.ts";
 import { fromRoot } from "./lib/paths.ts";
 import { verifyRelease } from "./spec/release-manifest.ts";
 
@@ -120,6 +121,27 @@ describe("spec:update", () => {
 
   it("says that the old release's overlays were not carried over", () => {
     assert.match(result.stdout, /No overlays for v2/);
+  });
+
+  it("applies an overlay to what a relative $ref brought in (a defect of common/ is fixed by an overlay too)", async () => {
+    const defs = join(work, "defs-overlay");
+    cpSync(join(work, "defs"), defs, { recursive: true });
+    mkdirSync(join(defs, "overlays/v2"), { recursive: true });
+    writeFileSync(
+      join(defs, "overlays/v2/demo-widgets.overlay.yaml"),
+      [
+        "overlay: 1.0.0",
+        "info: { title: fix common, version: 1.0.0 }",
+        "actions:",
+        "  - target: $.components.schemas.ErrorInfo.properties.code",
+        "    update: { maxLength: 96 }",
+      ].join("\n"),
+    );
+    const { specs } = await generateAll(defs, "v2");
+    const errorInfo = specs.get("v2/demo-widgets")?.components?.schemas?.ErrorInfo as {
+      properties: { code: unknown };
+    };
+    assert.deepEqual(errorInfo.properties.code, { type: "string", maxLength: 96 });
   });
 
   it("refuses a release whose relative $ref leaves the release folder, and vendors nothing", () => {

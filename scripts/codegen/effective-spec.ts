@@ -26,21 +26,19 @@ export interface EffectiveSpec {
 }
 
 /**
- * Builds the effective spec of one API: the vendored YAML with its overlays applied and every $ref
- * bundled into one document (internal refs stay `#/components/...`; relative refs to other files,
- * such as `../common/CAMARA_common.yaml#/components/schemas/ErrorInfo`, are resolved against the
- * vendored spec's folder and their targets copied into `components`).
+ * Builds the effective spec of one API: the vendored YAML with every $ref bundled into one document
+ * (internal refs stay `#/components/...`; relative refs to other files, such as
+ * `../common/CAMARA_common.yaml#/components/schemas/ErrorInfo`, are resolved against the vendored
+ * spec's folder and their targets copied into `components`), then its overlays applied.
  */
 export async function bundleEffectiveSpec(definitionsDir: string, source: ApiSource): Promise<EffectiveSpec> {
   const specFile = resolve(definitionsDir, source.specPath);
-  let document: unknown = parse(readFileSync(specFile, "utf8"));
-  for (const overlayPath of source.overlayPaths) {
-    const overlay = parse(readFileSync(join(definitionsDir, overlayPath), "utf8")) as OverlayDocument;
-    document = applyOverlay(document, overlay, overlayPath);
-  }
   const config = await createConfig({});
   const result = await bundle({
-    doc: { source: new Source(specFile, "", "application/yaml"), parsed: document },
+    doc: {
+      source: new Source(specFile, "", "application/yaml"),
+      parsed: parse(readFileSync(specFile, "utf8")),
+    },
     config,
     externalRefResolver: new BaseResolver(),
     dereference: false,
@@ -49,12 +47,19 @@ export async function bundleEffectiveSpec(definitionsDir: string, source: ApiSou
   if (problems.length > 0) {
     throw new Error(`${source.specPath}: bundling failed: ${problems.map((p) => p.message).join("; ")}`);
   }
+  // Overlays apply to the bundled document, so that they reach what the relative $refs brought in
+  // (a defect in common/CAMARA_common.yaml is fixed at #/components/schemas/<name>).
+  let document: unknown = result.bundle.parsed;
+  for (const overlayPath of source.overlayPaths) {
+    const overlay = parse(readFileSync(join(definitionsDir, overlayPath), "utf8")) as OverlayDocument;
+    document = applyOverlay(document, overlay, overlayPath);
+  }
   const root = resolve(definitionsDir);
   const dependencies = [...result.fileDependencies]
     .filter((f) => resolve(f) !== specFile)
     .map((f) => relative(root, resolve(f)).split(sep).join("/"))
     .sort();
-  return { document: result.bundle.parsed as OpenApiDocument, dependencies };
+  return { document: document as OpenApiDocument, dependencies };
 }
 
 /** The effective spec of one API (see bundleEffectiveSpec). */
