@@ -1,6 +1,6 @@
-import type { OperationManifest } from "../../generated/index.ts";
-import { bodyMutations, documentedErrorCodes } from "../../shared/schema-mutations.ts";
+import type { OperationManifest } from "../../generated/r2.2/index.ts";
 import type { TargetConfig } from "../config/target-config.ts";
+import { bodyMutations, documentedErrorCodes } from "../schema/schema-mutations.ts";
 import { seededRandom } from "../schema/seeded-random.ts";
 import { createApiClient } from "../support/api-client.ts";
 import { loadContract } from "../support/contract.ts";

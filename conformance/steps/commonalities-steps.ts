@@ -1,5 +1,5 @@
 import { Given, Then } from "@cucumber/cucumber";
-import type { OperationManifest } from "../../generated/index.ts";
+import type { OperationManifest } from "../../generated/r2.2/index.ts";
 import { toPointer } from "../schema/ajv-openapi.ts";
 import { compliantSample, nonCompliantSample } from "../schema/schema-samples.ts";
 import { query } from "../support/json-path.ts";

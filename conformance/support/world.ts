@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { type IWorldOptions, World } from "@cucumber/cucumber";
-import type { OperationManifest } from "../../generated/index.ts";
+import type { OperationManifest } from "../../generated/r2.2/index.ts";
 import { onCreated } from "../checks/coherence.ts";
 import { ResourceLedger } from "../checks/resource-ledger.ts";
 import type { ResourceKind, TokenProfile } from "../config/target-config.ts";

@@ -1,4 +1,4 @@
-import type { components } from "../../generated/webrtc-call-handling/types.ts";
+import type { components } from "../../generated/r2.2/webrtc-call-handling/types.ts";
 
 /**
  * What the services ask of the network. The SIP engine (impl/engine/sip) implements these; the

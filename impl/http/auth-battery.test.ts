@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from "jose";
 import pino from "pino";
-import { apis, type OperationManifest } from "../../generated/index.ts";
+import { apis, type OperationManifest } from "../../generated/r2.2/index.ts";
 import { createDevIssuer, type DevIssuer } from "../auth/dev-issuer.ts";
 import { createJwtVerifier } from "../auth/jwt-verifier.ts";
 import { AuthError, type AuthFailure } from "../auth/principal.ts";

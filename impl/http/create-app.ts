@@ -7,7 +7,7 @@ import express, {
 } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { ApiManifest } from "../../generated/index.ts";
+import type { ApiManifest } from "../../generated/r2.2/index.ts";
 import type { TokenVerifier } from "../auth/principal.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { SchemaValidator } from "../validation/ajv-core.ts";
@@ -26,7 +26,7 @@ import type { ValidatorRouting } from "./validator-routing.ts";
 
 export interface AppDeps {
   readonly apis: readonly ApiManifest[];
-  /** Effective spec of each API, by name (generated/<api>/openapi.json). */
+  /** Effective spec of each API, by name (generated/r2.2/<api>/openapi.json). */
   readonly specs: Record<string, object>;
   readonly schemas: SchemaValidator;
   /** operationId → handler, for every operation of every manifest. */

@@ -1,7 +1,7 @@
 import type {
   CreateSessionInput,
   UpdateSessionStatusInput,
-} from "../../generated/webrtc-call-handling/handlers.ts";
+} from "../../generated/r2.2/webrtc-call-handling/handlers.ts";
 import type { CallEngine, IncomingCall, SessionEvent } from "../engine/engine.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";

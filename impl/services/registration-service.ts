@@ -1,8 +1,8 @@
 import type {
   CreateRegistrationInput,
   UpdateRegistrationByIdInput,
-} from "../../generated/webrtc-registration/handlers.ts";
-import type { components } from "../../generated/webrtc-registration/types.ts";
+} from "../../generated/r2.2/webrtc-registration/handlers.ts";
+import type { components } from "../../generated/r2.2/webrtc-registration/types.ts";
 import type { RegistrationEngine } from "../engine/engine.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { RegistrationRecord, Store } from "../store/index.ts";

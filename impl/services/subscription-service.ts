@@ -1,4 +1,4 @@
-import type { components } from "../../generated/webrtc-events/types.ts";
+import type { components } from "../../generated/r2.2/webrtc-events/types.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { SinkCredential, Store, SubscriptionRecord, SubscriptionRequest } from "../store/index.ts";
 import type { DomainEvent, EventPublisher } from "./event-publisher.ts";

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { apis } from "../../generated/index.ts";
 import {
   bodyMutations,
   documentedErrorCodes,
@@ -8,7 +7,8 @@ import {
   maximalInstance,
   notMatching,
   OVERSIZED_BYTES,
-} from "../../shared/schema-mutations.ts";
+} from "../../conformance/schema/schema-mutations.ts";
+import { apis } from "../../generated/r2.2/index.ts";
 import { loadContract } from "../load-contract.ts";
 import { createSchemaValidator } from "../validation/ajv-core.ts";
 
