@@ -22,6 +22,8 @@ import { createGateway } from "./gateway.ts";
 import { mountDevIssuer } from "./http/dev-issuer-routes.ts";
 import { createRateLimit } from "./http/rate-limit.ts";
 import { startNotificationRelay } from "./relay/notification-relay.ts";
+import { systemClock } from "./services/request-context.ts";
+import { startRestartReconciliation } from "./services/restart-reconciliation.ts";
 import { createSqliteStore } from "./store/index.ts";
 
 const DEV_ISSUER_PATH = "/dev-issuer";
@@ -118,6 +120,21 @@ async function start(config: Config) {
   });
   relay?.attach(server);
   delivery.dispatcher.start();
+  // The store outlived the previous process; its SIP state did not (impl/services/restart-reconciliation.ts).
+  const reconciliation = startRestartReconciliation({
+    store,
+    registrations: gateway.services.registrations,
+    calls: gateway.services.calls,
+    engine: gateway.engine,
+    clock: systemClock,
+    registrationSpreadMs: config.registrationRestoreSpreadMs,
+    newCorrelator: randomUUID,
+    logger: logger.child({ component: "restart" }),
+  });
+  const endedSessions = await reconciliation.sessions;
+  void reconciliation.registrations.then((restored) =>
+    logger.info({ ...restored, endedSessions }, "start-up reconciliation done"),
+  );
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info(
@@ -137,6 +154,7 @@ async function start(config: Config) {
     stopping = true;
     logger.info({ signal }, "shutting down");
     clearInterval(sweep);
+    reconciliation.stop();
     const forced = setTimeout(() => {
       logger.error("shutdown timed out; exiting");
       process.exit(1);
