@@ -54,6 +54,11 @@ describe("readConfig", () => {
       /REGISTRATION_TTL_MIN_SEC ≤ REGISTRATION_TTL_SEC/,
     ],
     ["a bad LOG_LEVEL", { LOG_LEVEL: "loud" }, /^LOG_LEVEL=loud must be one of/],
+    [
+      "a negative registration restore spread",
+      { REGISTRATION_RESTORE_SPREAD_MS: "-1" },
+      /^REGISTRATION_RESTORE_SPREAD_MS=-1 must be an integer from 0 to 3600000/,
+    ],
   ];
   for (const [name, env, want] of table) {
     it(`stops on ${name}, naming the variable`, () => {
