@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createSocket, type Socket } from "node:dgram";
 import { after, before, describe, it } from "node:test";
-import { type SipLabGateway, startSipLabGateway } from "./testing/sip-lab-gateway.ts";
+import { BOB, type SipLabGateway, startSipLabGateway } from "./testing/sip-lab-gateway.ts";
 
 const ALLOWED = ["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "UPDATE", "PRACK"];
 
@@ -57,7 +57,7 @@ describe("SIP request checks on the wire (UDP, raw datagrams)", () => {
   function send(
     method: string,
     headers: Record<string, string | null> = {},
-    options: { body?: string; ruriUser?: string } = {},
+    options: { body?: string; ruriUser?: string; ruri?: string; timeoutMs?: number; noAnswer?: boolean } = {},
   ): Promise<Reply> {
     const branch = `z9hG4bK${randomBytes(6).toString("hex")}`;
     const { host, port: gwPort } = gw.engine.local;
@@ -72,20 +72,27 @@ describe("SIP request checks on the wire (UDP, raw datagrams)", () => {
       ...headers,
     };
     const text = [
-      `${method} sip:${options.ruriUser ?? "gw"}@${host}:${gwPort};transport=udp SIP/2.0`,
+      `${method} ${options.ruri ?? `sip:${options.ruriUser ?? "gw"}@${host}:${gwPort};transport=udp`} SIP/2.0`,
       ...Object.entries(all)
         .filter((entry): entry is [string, string] => entry[1] !== null)
         .map(([name, value]) => `${name}: ${value}`),
       "",
       options.body ?? "",
     ].join("\r\n");
+    if (options.noAnswer) {
+      socket.send(text, gwPort, host);
+      return Promise.resolve(parseReply(""));
+    }
+    const timeoutMs = options.timeoutMs ?? 5000;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         replies.delete(branch);
         reject(
-          new Error(`no answer to ${method} within 5 s:\n${text}\nlogs:\n${gw.logs.slice(-10).join("\n")}`),
+          new Error(
+            `no answer to ${method} within ${timeoutMs} ms:\n${text}\nlogs:\n${gw.logs.slice(-10).join("\n")}`,
+          ),
         );
-      }, 5000);
+      }, timeoutMs);
       replies.set(branch, (raw) => {
         // Only final responses: a 100 Trying would be provisional.
         if (/^SIP\/2\.0 1\d\d /.test(raw)) return;
@@ -99,6 +106,7 @@ describe("SIP request checks on the wire (UDP, raw datagrams)", () => {
 
   const methodsOf = (allow: string | undefined) =>
     (allow ?? "")
+      .trim()
       .split(/\s*,\s*/)
       .filter(Boolean)
       .sort();
@@ -156,6 +164,49 @@ describe("SIP request checks on the wire (UDP, raw datagrams)", () => {
     );
     assert.equal(reply.status, 400, reply.raw);
     assert.match(reply.raw, /^SIP\/2\.0 400 Body Shorter Than Content-Length\r\n/);
+  });
+
+  it("answers an incoming INVITE with a 200 whose Allow fields list exactly the handled methods (RFC 3261 §13.3.1.4)", async () => {
+    const registrationId = await gw.register(BOB);
+    const { host, port: gwPort } = gw.engine.local;
+    const sdp =
+      "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 49170 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n";
+    const dialog = {
+      From: `<sip:+34911000009@127.0.0.1:${port}>;tag=${randomBytes(4).toString("hex")}`,
+      "Call-ID": `${randomBytes(8).toString("hex")}@127.0.0.1`,
+    };
+    const from = gw.events.length;
+    const answered = send(
+      "INVITE",
+      {
+        ...dialog,
+        To: `<sip:${BOB}@${host}>`,
+        Contact: `<sip:peer@127.0.0.1:${port};transport=udp>`,
+        "Content-Type": "application/sdp",
+      },
+      { body: sdp, ruri: `sip:gw@${host}:${gwPort};transport=udp;rid=${registrationId}`, timeoutMs: 20_000 },
+    );
+    const invitation = await gw.waitForEvent(
+      (e) => gw.events.indexOf(e) >= from && e.type.endsWith("session-invitation"),
+    );
+    const id = (invitation.data as { mediaSessionId: string }).mediaSessionId;
+    const put = await gw.request("PUT", `/webrtc-call-handling/v0.3/sessions/${id}/status`, {
+      phone: BOB,
+      body: { status: "Connected", answer: { sdp: sdp.replace("49170", "40000") } },
+    });
+    assert.equal(put.status, 200, await put.text());
+    const ok = await answered;
+    assert.equal(ok.status, 200, ok.raw);
+    const allowFields = ok.raw.split("\r\n").filter((line) => /^allow\s*:/i.test(line));
+    assert.ok(allowFields.length > 0, ok.raw);
+    const advertised = new Set(allowFields.flatMap((line) => methodsOf(line.slice(line.indexOf(":") + 1))));
+    assert.deepEqual([...advertised].sort(), [...ALLOWED].sort(), ok.raw);
+    // ACK the 2xx, then hang up.
+    const contact = /^contact:\s*<([^>]+)>/im.exec(ok.raw)?.[1] ?? "";
+    const inDialog = { ...dialog, To: ok.header("To") ?? "" };
+    await send("ACK", { ...inDialog, CSeq: "1 ACK" }, { ruri: contact, noAnswer: true });
+    const bye = await send("BYE", { ...inDialog, CSeq: "2 BYE" }, { ruri: contact });
+    assert.equal(bye.status, 200, bye.raw);
   });
 
   it("logs a remote peer's garbage at warn or debug, never at error, and keeps answering", async () => {

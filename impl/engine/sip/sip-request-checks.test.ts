@@ -39,6 +39,7 @@ describe("checkIncoming", () => {
     ["a request without Via", { given: ["OPTIONS", ["Via"]], want: "drop" }],
     ["an ACK without Call-ID (never answered)", { given: ["ACK", ["Call-ID"]], want: "drop" }],
     ["MESSAGE", { given: ["MESSAGE"], want: 405 }],
+    ["a PRACK outside any dialog", { given: ["PRACK"], want: 481 }],
     ["an unknown method", { given: ["FROBNICATE"], want: 501 }],
     [
       "a UDP body shorter than Content-Length",

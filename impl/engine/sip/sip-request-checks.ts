@@ -78,6 +78,10 @@ export function checkIncoming(
   // RFC 3261 §8.1.1.5: the CSeq "method MUST match that of the request".
   const cseqMethod = message.getHeader("CSeq")?.trim().split(/\s+/)[1];
   if (cseqMethod !== message.method) return refuse(400, "CSeq Method Does Not Match", true);
+  // RFC 3262 §3: a PRACK matching no unacknowledged reliable provisional response gets 481; one
+  // outside any dialog (no To tag) cannot match one.
+  if (message.method === "PRACK" && !message.toTag)
+    return refuse(481, "Call/Transaction Does Not Exist", false);
   if ((SUPPORTED_METHODS as readonly string[]).includes(message.method)) return undefined;
   // RFC 3261 §8.2.1: "If the UAS recognizes but does not support the method of a request, it MUST
   // generate a 405 (Method Not Allowed) response. ... The UAS MUST also add an Allow header field".
