@@ -101,6 +101,11 @@ describe("readConfig", () => {
       { ...JWT, AUTH_JWT_TYP: "JWT" },
       /^AUTH_JWT_TYP=JWT must be one of at\+jwt, any\.$/,
     ],
+    [
+      "a negative registration restore spread",
+      { REGISTRATION_RESTORE_SPREAD_MS: "-1" },
+      /^REGISTRATION_RESTORE_SPREAD_MS=-1 must be an integer from 0 to 3600000/,
+    ],
   ];
   for (const [name, env, want] of table) {
     it(`stops on ${name}, naming the variable`, () => {

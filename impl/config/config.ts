@@ -50,6 +50,8 @@ export interface Config {
       };
   readonly registrationTtl: { readonly defaultSec: number; readonly minSec: number; readonly maxSec: number };
   readonly registrationSweepIntervalMs: number;
+  /** REGISTRATION_RESTORE_SPREAD_MS: the window over which start-up re-REGISTERs are spread evenly, ms. */
+  readonly registrationRestoreSpreadMs: number;
   /** Requests per client IP per minute; 0 disables the limit. */
   readonly rateLimitPerMinute: number;
   /** The HTTP server and request limits (impl/http). */
@@ -416,6 +418,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth,
     registrationTtl,
     registrationSweepIntervalMs: int("REGISTRATION_SWEEP_INTERVAL_MS", 5000, 100, 3_600_000),
+    registrationRestoreSpreadMs: int("REGISTRATION_RESTORE_SPREAD_MS", 10_000, 0, 3_600_000),
     rateLimitPerMinute: int("RATE_LIMIT_PER_MINUTE", 6000, 0, 10_000_000),
     http,
     shutdownTimeoutMs: int("SHUTDOWN_TIMEOUT_MS", 10000, 100, 120_000),
