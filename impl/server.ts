@@ -13,6 +13,7 @@ import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import type { TokenVerifier } from "./auth/principal.ts";
 import { type Config, ConfigError, readConfig } from "./config/config.ts";
 import { checkConfigFiles } from "./config/config-files.ts";
+import { readStoreConfig, redactDatabaseUrl } from "./config/store-config.ts";
 import { mountDemo } from "./demo/mount-demo.ts";
 import { createMediaAnchorFromConfig, readMediaConfig } from "./engine/media/media-config.ts";
 import { createOfflineEngine } from "./engine/offline/offline-engine.ts";
@@ -22,7 +23,7 @@ import { createGateway } from "./gateway.ts";
 import { mountDevIssuer } from "./http/dev-issuer-routes.ts";
 import { createRateLimit } from "./http/rate-limit.ts";
 import { startNotificationRelay } from "./relay/notification-relay.ts";
-import { createSqliteStore } from "./store/index.ts";
+import { createSqliteStore, openPostgresStore, StoreUnavailableError } from "./store/index.ts";
 
 const DEV_ISSUER_PATH = "/dev-issuer";
 
@@ -69,12 +70,20 @@ async function start(config: Config) {
   }
 
   const cachedVerifier = withVerificationCache(verifier, { maxAgeMs: config.tokenCacheMs });
-  const store = createSqliteStore({ file: config.storeFile, synchronous: config.storeSynchronous });
+  const storeConfig = readStoreConfig();
+  // With PostgreSQL, the events outbox and the relay keep their SQLite connections on STORE_FILE.
+  const store =
+    storeConfig.kind === "postgres"
+      ? await openPostgresStore({
+          ...storeConfig,
+          onError: (err) => logger.warn({ err }, "PostgreSQL connection lost; it is replaced on next use"),
+        })
+      : createSqliteStore({ file: config.storeFile, synchronous: config.storeSynchronous });
   // webrtc-events: the notification relay's sinks (HTTPS) and the dispatcher with its durable outbox.
   const relay = config.relay.enabled
     ? await startNotificationRelay({
         config: config.relay,
-        store: store.database,
+        store: "database" in store ? store.database : config.storeFile,
         verifier: cachedVerifier,
         logger: logger.child({ component: "relay" }),
       })
@@ -121,7 +130,13 @@ async function start(config: Config) {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info(
-    { host: config.host, port, engine: config.engine, auth: auth.mode, store: config.storeFile },
+    {
+      host: config.host,
+      port,
+      engine: config.engine,
+      auth: auth.mode,
+      store: storeConfig.kind === "postgres" ? redactDatabaseUrl(storeConfig.url) : config.storeFile,
+    },
     "gateway listening",
   );
 
@@ -164,6 +179,11 @@ try {
   if (error instanceof ConfigError) {
     console.error(error.message);
     process.exit(2);
+  }
+  if (error instanceof StoreUnavailableError) {
+    const url = process.env.DATABASE_URL ? redactDatabaseUrl(process.env.DATABASE_URL) : "";
+    console.error(`${error.message} at ${url}: ${(error.cause as Error | undefined)?.message ?? ""}`);
+    process.exit(1);
   }
   throw error;
 }

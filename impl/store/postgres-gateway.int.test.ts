@@ -4,10 +4,12 @@
  * and /readyz 503, the process stays up, and once the server is back everything works again.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { type PostgresLab, startPostgres } from "../../scripts/lab/postgres.ts";
 import { type SpawnedGateway, spawnGateway } from "../testing/spawn-gateway.ts";
@@ -149,5 +151,31 @@ describe("the gateway on PostgreSQL (STORE=postgres)", () => {
     assert.equal(subscribed.status, 201, await subscribed.clone().text());
     assert.equal((await call("DELETE", `${REGISTRATIONS}/${registrationId}`)).status, 204);
     assert.ok(!gateway.logs.join("").includes(url), "the database URL (its password) is never logged");
+  });
+
+  it("refuses to start when PostgreSQL cannot be reached, with a message that hides the password", () => {
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("../server.ts", import.meta.url))],
+      {
+        env: {
+          ...process.env,
+          PORT: "0",
+          DATA_DIR: dataDir,
+          STORE: "postgres",
+          DATABASE_URL: "postgres://camara:hunter2@127.0.0.1:1/camara",
+          DATABASE_TIMEOUT_MS: "500",
+          RELAY_ENABLED: "false",
+        },
+        encoding: "utf8",
+        timeout: 30_000,
+      },
+    );
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /The PostgreSQL store cannot be reached at postgres:\/\/camara:\*\*\*@127\.0\.0\.1:1\/camara/,
+    );
+    assert.ok(!result.stderr.includes("hunter2"));
   });
 });
