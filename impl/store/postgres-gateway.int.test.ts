@@ -34,13 +34,17 @@ const dataDir = mkdtempSync(join(tmpdir(), "pg-gateway-"));
 before(async () => {
   lab = await startPostgres();
   url = await lab.createDatabase("gateway");
-  gateway = await spawnGateway({
-    STORE: "postgres",
-    DATABASE_URL: url,
-    DATABASE_TIMEOUT_MS: "1000",
-    DATA_DIR: dataDir,
-    RATE_LIMIT_PER_MINUTE: "0",
-  });
+  gateway = await spawnGateway(
+    {
+      STORE: "postgres",
+      DATABASE_URL: url,
+      DATABASE_TIMEOUT_MS: "1000",
+      DATA_DIR: dataDir,
+      RATE_LIMIT_PER_MINUTE: "0",
+    },
+    // The tier's files run side by side on a shared machine: start-up can take a while.
+    60_000,
+  );
   headers = {
     authorization: `Bearer ${await gateway.token(PHONE, ALL_SCOPES)}`,
     "content-type": "application/json",
