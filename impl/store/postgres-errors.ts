@@ -3,9 +3,10 @@ import { StoreUnavailableError } from "./store-unavailable-error.ts";
 /**
  * SQLSTATEs that say the server cannot take the work now, rather than that the work is wrong
  * (PostgreSQL, Appendix A "Error Codes"): class 08 connection exceptions, 53 insufficient resources
- * (too many connections, disk full, out of memory), 57P01–57P03 shutdown and start-up, 58030 I/O error.
+ * (too many connections, disk full, out of memory), 57014 a statement cancelled (statement_timeout),
+ * 57P01–57P03 shutdown and start-up, 58030 I/O error.
  */
-const UNAVAILABLE_STATES = /^(08|53|57P0[123]$|58030$)/;
+const UNAVAILABLE_STATES = /^(08|53|57014$|57P0[123]$|58030$)/;
 
 /** Node socket errors met when the server is down, restarting or unreachable. */
 const UNAVAILABLE_ERRNOS = new Set([

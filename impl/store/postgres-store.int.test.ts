@@ -84,6 +84,11 @@ describe("PostgreSQL store", () => {
 
   it("keeps every acknowledged write through a crash of the server (immediate shutdown, WAL recovery)", async () => {
     const url = await freshDatabase();
+    // Recovery then replays this test's writes only, not the databases the other tests created.
+    const admin = new pg.Client({ connectionString: lab.url() });
+    await admin.connect();
+    await admin.query("CHECKPOINT");
+    await admin.end();
     const store = await open(url);
     const acknowledged: string[] = [];
     const failed: unknown[] = [];
@@ -135,6 +140,31 @@ describe("PostgreSQL store", () => {
       assert.equal(await store.registrations.get("reg-2"), undefined, "the refused write is not there");
       assert.deepEqual(await store.registrations.get("reg-3"), registration("reg-3"));
     } finally {
+      await store.close();
+    }
+  });
+
+  it("a write held up past the timeout fails with StoreUnavailableError, rolled back by the server", async () => {
+    const url = await freshDatabase();
+    const store = await open(url, 500);
+    const blocker = new pg.Client({ connectionString: url });
+    await blocker.connect();
+    try {
+      await store.registrations.put(registration("reg-1"));
+      await blocker.query("BEGIN");
+      await blocker.query("SELECT 1 FROM registrations WHERE id = 'reg-1' FOR UPDATE");
+      const changed = registration("reg-1", { expiresAt: "2031-01-01T00:00:00.000Z" });
+      await assert.rejects(store.registrations.put(changed), StoreUnavailableError);
+      await blocker.query("COMMIT");
+      assert.deepEqual(
+        await store.registrations.get("reg-1"),
+        registration("reg-1"),
+        "cancelled, not applied",
+      );
+      await store.registrations.put(changed);
+      assert.deepEqual(await store.registrations.get("reg-1"), changed);
+    } finally {
+      await blocker.end();
       await store.close();
     }
   });

@@ -92,10 +92,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const common = {
     connectionString: options.url,
     connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
+    // The server cancels a statement past the timeout (rolled back, a clean failure) before the
+    // client gives up on a server that no longer answers at all (then the outcome is unknown).
+    query_timeout: timeoutMs + 1000,
     keepAlive: true,
     // A commit is acknowledged once flushed to the WAL on disk, whatever the server's default.
-    options: "-c synchronous_commit=on",
+    options: `-c synchronous_commit=on -c statement_timeout=${timeoutMs}`,
   };
   const reads = new pg.Pool({ ...common, max: options.poolSize ?? 10 });
   const writerPool = new pg.Pool({ ...common, max: 1 });

@@ -139,7 +139,8 @@ export async function startPostgres(options: PostgresLabOptions = {}): Promise<P
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
-    const deadline = Date.now() + 30_000;
+    // Recovery after a crash replays the WAL written since the last checkpoint: slow on a busy machine.
+    const deadline = Date.now() + 90_000;
     for (;;) {
       const client = new pg.Client({ connectionString: url(), connectionTimeoutMillis: 1000 });
       const ok = await client.connect().then(
