@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,6 +71,13 @@ function initCluster(dir: string, bin: string, user: ReturnType<typeof asServerU
     chownSync(cluster, user.uid, user.gid);
     chownSync(passwordFile, user.uid, user.gid);
   }
+  if (
+    user.prefix.length > 0 &&
+    spawnSync(user.prefix[0] as string, [...user.prefix.slice(1), "test", "-r", passwordFile]).status !== 0
+  )
+    throw new Error(
+      `the postgres system user cannot reach ${dir}: make its parent folders searchable by others (chmod o+x) or choose a folder under ${tmpdir()}`,
+    );
   const [command, ...args] = [
     ...user.prefix,
     join(bin, "initdb"),
