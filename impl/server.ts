@@ -13,6 +13,7 @@ import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import type { TokenVerifier } from "./auth/principal.ts";
 import { type Config, ConfigError, readConfig } from "./config/config.ts";
 import { checkConfigFiles } from "./config/config-files.ts";
+import { readStoreConfig, redactDatabaseUrl } from "./config/store-config.ts";
 import { mountDemo } from "./demo/mount-demo.ts";
 import { createMediaAnchorFromConfig, readMediaConfig } from "./engine/media/media-config.ts";
 import { createOfflineEngine } from "./engine/offline/offline-engine.ts";
@@ -25,7 +26,7 @@ import { createRateLimit } from "./http/rate-limit.ts";
 import { startNotificationRelay } from "./relay/notification-relay.ts";
 import { systemClock } from "./services/request-context.ts";
 import { startRestartReconciliation } from "./services/restart-reconciliation.ts";
-import { createSqliteStore, type Store } from "./store/index.ts";
+import { createSqliteStore, openPostgresStore, type Store, StoreUnavailableError } from "./store/index.ts";
 
 const DEV_ISSUER_PATH = "/dev-issuer";
 
@@ -103,12 +104,20 @@ async function start(config: Config) {
   const { verifier, mountIssuer } = await createVerifier(config, logger);
 
   const cachedVerifier = withVerificationCache(verifier, { maxAgeMs: config.tokenCacheMs });
-  const store = createSqliteStore({ file: config.storeFile, synchronous: config.storeSynchronous });
+  const storeConfig = readStoreConfig();
+  // With PostgreSQL, the events outbox and the relay keep their SQLite connections on STORE_FILE.
+  const store =
+    storeConfig.kind === "postgres"
+      ? await openPostgresStore({
+          ...storeConfig,
+          onError: (err) => logger.warn({ err }, "PostgreSQL connection lost; it is replaced on next use"),
+        })
+      : createSqliteStore({ file: config.storeFile, synchronous: config.storeSynchronous });
   // webrtc-events: the notification relay's sinks (HTTPS) and the dispatcher with its durable outbox.
   const relay = config.relay.enabled
     ? await startNotificationRelay({
         config: config.relay,
-        store: store.database,
+        store: "database" in store ? store.database : config.storeFile,
         verifier: cachedVerifier,
         logger: logger.child({ component: "relay" }),
       })
@@ -165,7 +174,7 @@ async function start(config: Config) {
       port,
       engine: config.engine,
       auth: config.auth.mode,
-      store: config.storeFile,
+      store: storeConfig.kind === "postgres" ? redactDatabaseUrl(storeConfig.url) : config.storeFile,
       http: config.http,
     },
     "gateway listening",
@@ -211,6 +220,11 @@ try {
   if (error instanceof ConfigError) {
     console.error(error.message);
     process.exit(2);
+  }
+  if (error instanceof StoreUnavailableError) {
+    const url = process.env.DATABASE_URL ? redactDatabaseUrl(process.env.DATABASE_URL) : "";
+    console.error(`${error.message} at ${url}: ${(error.cause as Error | undefined)?.message ?? ""}`);
+    process.exit(1);
   }
   throw error;
 }

@@ -4,16 +4,20 @@
  * Debian packages it needs, installed when missing), makes the development CA, brings up Kamailio
  * and rtpengine on 127.0.0.1 with the development phone numbers as SIP
  * subscribers, then runs impl/server.ts with ENGINE=sip and the media anchor pointed at them. `LAB=off npm start` runs the gateway alone with the
- * offline engine. Ctrl-C (or SIGTERM) stops the gateway first, then the lab.
+ * offline engine. `STORE=postgres` without DATABASE_URL also starts a private PostgreSQL
+ * (scripts/lab/postgres.ts, data in `$DATA_DIR/lab/postgres`) and points the gateway at it.
+ * Ctrl-C (or SIGTERM) stops the gateway first, then the lab.
  */
 import { spawn } from "node:child_process";
 import { ensureDevCa } from "./dev-ca/dev-ca.ts";
+import { startPostgres } from "./lab/postgres.ts";
 import { startRtpengine } from "./lab/rtpengine.ts";
 import { startGatewayLab } from "./lab/start.ts";
 import { fromRoot } from "./lib/paths.ts";
 import { runSetup } from "./setup/setup.ts";
 
 const withLab = process.env.LAB !== "off" && process.env.ENGINE !== "offline";
+const withPostgres = process.env.STORE === "postgres" && !process.env.DATABASE_URL;
 const phoneNumbers = (process.env.DEV_PHONE_NUMBERS ?? "+34600000001,+34600000002,+34600000003")
   .split(",")
   .map((s) => s.trim());
@@ -21,7 +25,8 @@ const phoneNumbers = (process.env.DEV_PHONE_NUMBERS ?? "+34600000001,+3460000000
 const dataDir = process.env.DATA_DIR ?? fromRoot("data");
 // The prerequisites first (Kamailio, SIPp, rtpengine, openssl; nothing when all are installed), then
 // the development CA the gateway reads for its notification relay and loopback sinks.
-if (runSetup(withLab ? "lab" : "tools", (line) => console.error(`[setup] ${line}`)) !== 0) process.exit(1);
+if (runSetup(withLab || withPostgres ? "lab" : "tools", (line) => console.error(`[setup] ${line}`)) !== 0)
+  process.exit(1);
 const devCa = ensureDevCa(process.env.DEV_CA_DIR ?? `${dataDir}/dev-ca`);
 
 const gatewayLab = withLab
@@ -35,12 +40,17 @@ const gatewayLab = withLab
 const rtpengine = withLab
   ? await startRtpengine({ dir: `${dataDir}/lab/rtpengine`, keepDir: true })
   : undefined;
+const postgres = withPostgres
+  ? await startPostgres({ dir: `${dataDir}/lab/postgres`, log: (line) => console.error(`[lab] ${line}`) })
+  : undefined;
+const databaseUrl = await postgres?.createDatabase("camara");
 if (gatewayLab) console.error(`[lab] Kamailio up: ${gatewayLab.env.SIP_OUTBOUND_PROXY ?? ""}`);
 if (rtpengine) console.error(`[lab] rtpengine up: ng ${rtpengine.ngHost}:${rtpengine.ngPort}`);
 const labEnv = {
   DEV_CA_DIR: devCa.dir,
   ...(gatewayLab?.env ?? {}),
   ...(rtpengine ? { RTPENGINE_NG: `${rtpengine.ngHost}:${rtpengine.ngPort}` } : {}),
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
 };
 
 const gateway = spawn(process.execPath, ["--import", "tsx", fromRoot("impl/server.ts")], {
@@ -59,5 +69,6 @@ process.on("SIGTERM", () => stop("SIGTERM"));
 gateway.on("exit", async (code) => {
   await gatewayLab?.lab.stop();
   await rtpengine?.stop();
+  await postgres?.close();
   process.exit(code ?? 1);
 });

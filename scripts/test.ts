@@ -132,6 +132,12 @@ const tiers: Tier[] = [
     ...["--config", ".dependency-cruiser.cjs"],
   ]),
   nodeTests("unit", /\.test\.ts$/, { exclude: /\.int\.test\.ts$/ }),
+  // The PostgreSQL store and the gateway on it, against a private server each test file starts.
+  nodeTests("store", /\.int\.test\.ts$/, {
+    roots: ["impl/store"],
+    netns: "store",
+    packages: ["iproute2", "postgresql"],
+  }),
   nodeTests("events", /\.int\.test\.ts$/, {
     roots: ["impl/events", "impl/relay"],
     netns: "events",

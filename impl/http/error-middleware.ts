@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";
 import type { OperationManifest } from "../../generated/r2.2/index.ts";
 import { ApiError, type ErrorCode } from "../errors/api-error.ts";
+import { StoreUnavailableError } from "../store/store-unavailable-error.ts";
 import { type ValidatorIssue, validationError } from "./validation-errors.ts";
 
 /** express-openapi-validator and body-parser errors carry an HTTP status (and issues for 400s). */
@@ -32,6 +33,11 @@ export function toApiErrorFromHttp(
   operation: OperationManifest | undefined,
 ): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  // The database is down or unreachable (its address and error stay in the log).
+  if (error instanceof StoreUnavailableError)
+    return new ApiError("UNAVAILABLE", "The service is temporarily unavailable; retry later.", {
+      cause: error,
+    });
   const e = (error ?? {}) as HttpishError;
   const status = e.status ?? e.statusCode;
   if (e.type === "entity.parse.failed")

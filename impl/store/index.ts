@@ -1,3 +1,8 @@
+export {
+  openPostgresStore,
+  type PostgresStore,
+  type PostgresStoreOptions,
+} from "./postgres-store.ts";
 export type * from "./records.ts";
 export {
   openSqliteDatabase,
@@ -7,3 +12,4 @@ export {
 } from "./sqlite-database.ts";
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from "./sqlite-store.ts";
 export type { Repository, Store } from "./store.ts";
+export { StoreUnavailableError } from "./store-unavailable-error.ts";

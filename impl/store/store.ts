@@ -14,8 +14,10 @@ export interface Repository<T> {
 }
 
 /**
- * Persistence of the gateway's resources. {@link createSqliteStore} is the default; any backend
- * implementing this interface can replace it.
+ * Persistence of the gateway's resources. {@link createSqliteStore} is the default,
+ * {@link openPostgresStore} the store several gateway nodes share; any backend keeping the contract
+ * (testing/store-contract.ts) can replace them. A backend that cannot be reached rejects with
+ * {@link StoreUnavailableError} (503 UNAVAILABLE).
  */
 export interface Store {
   readonly registrations: Repository<RegistrationRecord> & {

@@ -40,7 +40,11 @@ export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_0
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   child.stderr?.on("data", (d: Buffer) => logs.push(d.toString()));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${logs.join("")}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Not left running: its pipes would keep the test process alive.
+      child.kill("SIGKILL");
+      reject(new Error(`gateway did not start:\n${logs.join("")}`));
+    }, timeoutMs);
     void exited.then((code) => reject(new Error(`gateway exited with ${code}:\n${logs.join("")}`)));
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
       logs.push(line);

@@ -9,6 +9,8 @@
  *
  * BENCH_SCENARIO=<substring> runs only the scenarios whose name contains it; BENCH_CPU_PROF=<dir>
  * runs the gateway under `node --cpu-prof` and writes its profile there when it stops.
+ * BENCH_STORE=postgres runs the gateway on a private PostgreSQL (scripts/lab/postgres.ts) instead of
+ * SQLite; the bare handler is the same either way.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -18,6 +20,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { fetchDevToken } from "../../impl/testing/dev-token.ts";
 import { ensureDevCa } from "../dev-ca/dev-ca.ts";
+import { type PostgresLab, startPostgres } from "../lab/postgres.ts";
 import { fromRoot } from "../lib/paths.ts";
 import { type PacedSend, pacedLoad, summarize } from "./paced-load.ts";
 
@@ -27,6 +30,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const PACED_WINDOWS = 4;
 const ONLY = process.env.BENCH_SCENARIO;
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+const STORE = process.env.BENCH_STORE === "postgres" ? "postgres" : "sqlite";
 const PHONE = "+34600000001";
 const SCOPES = [
   "webrtc-registration:sessions:create",
@@ -105,7 +109,12 @@ async function measure(
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), "bench-api-"));
+let postgres: PostgresLab | undefined;
 try {
+  postgres = STORE === "postgres" ? await startPostgres() : undefined;
+  const storeEnv = postgres
+    ? { STORE: "postgres", DATABASE_URL: await postgres.createDatabase("bench") }
+    : ({} as Record<string, string>);
   const gateway = await startProcess(
     fromRoot("impl/server.ts"),
     {
@@ -114,6 +123,7 @@ try {
       LOG_LEVEL: "warn",
       RATE_LIMIT_PER_MINUTE: "0",
       VALIDATE_RESPONSES: "false",
+      ...storeEnv,
     },
     "/readyz",
     CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF}`] : [],
@@ -230,6 +240,7 @@ try {
     const [half, bareSameRate, bareHalf] = pooled.map((l) => summarize(l.sort((a, b) => a - b)));
     rows.push({
       scenario: scenario.name,
+      store: STORE,
       "bare req/s": Math.round(baseline.rps),
       "gateway req/s": Math.round(full.rps),
       ratio: `${Math.round((full.rps / baseline.rps) * 100)}%`,
@@ -246,7 +257,7 @@ try {
   mkdirSync(fromRoot("reports"), { recursive: true });
   writeFileSync(
     fromRoot("reports", "bench-api.json"),
-    `${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, rows }, null, 2)}\n`,
+    `${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, store: STORE, rows }, null, 2)}\n`,
   );
 } finally {
   // Waits (10 s at most) for the processes to stop, so that a CPU profile is written before the exit.
@@ -261,5 +272,6 @@ try {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.all(exits), new Promise((r) => (timer = setTimeout(r, 10_000)))]);
   clearTimeout(timer);
+  await postgres?.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 
 /**
  * Every Debian package a part of the project runs (`npm start`'s lab, the test tiers, the dev CA),
@@ -21,6 +21,19 @@ export function kamailioModulesDir(): string {
 
 const modules = kamailioModulesDir();
 
+/**
+ * The server programs of the newest PostgreSQL major version installed (Debian puts initdb and
+ * postgres under /usr/lib/postgresql/<major>/bin, outside PATH), or undefined.
+ */
+export function postgresBinDir(exists: (path: string) => boolean = existsSync): string | undefined {
+  const root = "/usr/lib/postgresql";
+  if (!exists(root)) return undefined;
+  const versions = readdirSync(root)
+    .filter((v) => /^\d+$/.test(v) && exists(`${root}/${v}/bin/initdb`))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] === undefined ? undefined : `${root}/${versions[0]}/bin`;
+}
+
 export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
   // netns-run.sh: the loopback-only namespaces of the integration tiers.
   { name: "iproute2", provides: ["/usr/sbin/ip", "/sbin/ip", "/bin/ip"], usedBy: ["tests"] },
@@ -40,6 +53,16 @@ export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
   },
   // RFC 3263 tests: a DNS server on loopback serving NAPTR/SRV/A records (no system service).
   { name: "dnsmasq-base", provides: ["/usr/sbin/dnsmasq"], usedBy: ["tests"] },
+  // The PostgreSQL store (STORE=postgres): scripts/lab/postgres.ts runs a private cluster. The probe
+  // is read when asked, so that it finds the version an install just brought.
+  {
+    name: "postgresql",
+    get provides() {
+      const bin = postgresBinDir();
+      return bin ? [`${bin}/initdb`, `${bin}/postgres`] : ["/usr/lib/postgresql/<major>/bin/initdb"];
+    },
+    usedBy: ["lab", "tests"],
+  },
   // The browser the events (relay) and e2e tiers drive through playwright-core; never a download.
   { name: "chromium", provides: ["/usr/bin/chromium"], usedBy: ["tests"] },
   {
