@@ -114,6 +114,40 @@ describe("the gateway process's HTTP limits", () => {
     });
   });
 
+  it(
+    "answers a request expecting 100 Continue without a token 401 at once, never asking for its body",
+    GUARD,
+    async () => {
+      const response = await untilClosed(
+        portOf(gateway),
+        "POST /webrtc-registration/v0.3/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: 192.0.2.210\r\nContent-Type: application/json\r\nContent-Length: 52428800\r\nExpect: 100-continue\r\n\r\n",
+      );
+      assert.match(response, /^HTTP\/1\.1 401 Unauthorized\r\n/);
+      assert.match(response, /\r\nConnection: close\r\n/i);
+    },
+  );
+
+  it("sends 100 Continue to an authenticated request expecting it, then reads its body", GUARD, async () => {
+    const token = await gateway.token("+34600000001", ["webrtc-registration:sessions:create"]);
+    const body = JSON.stringify({ deviceId: "0b6d5c5e-9dc0-11d1-b245-5ffdce74fad2" });
+    const response = await new Promise<string>((resolve, reject) => {
+      const socket = connect(portOf(gateway), "127.0.0.1", () =>
+        socket.write(
+          `POST /webrtc-registration/v0.3/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nX-Forwarded-For: 192.0.2.211\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+      let text = "";
+      socket.on("data", (d) => {
+        const first = text === "";
+        text += d.toString("latin1");
+        if (first && text.startsWith("HTTP/1.1 100 Continue\r\n\r\n")) socket.write(body);
+      });
+      socket.on("error", reject);
+      socket.on("close", () => resolve(text));
+    });
+    assert.match(response, /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+  });
+
   it("with TRUST_PROXY, counts the rate limit per client named by the proxy in X-Forwarded-For", async () => {
     const list = (client: string) =>
       fetch(`${gateway.baseUrl}/webrtc-events/v0.2/subscriptions`, {

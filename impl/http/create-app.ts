@@ -16,7 +16,7 @@ import { authenticate } from "./authenticate.ts";
 import { correlator } from "./correlator.ts";
 import { dispatch, type HandlerTable } from "./dispatch.ts";
 import { errorMiddleware } from "./error-middleware.ts";
-import { jsonBody } from "./json-body.ts";
+import { continueIfExpected, jsonBody } from "./json-body.ts";
 import { createHttpMetrics } from "./metrics.ts";
 import { middlewareSeries } from "./middleware-series.ts";
 import { openApiValidation } from "./openapi-validation.ts";
@@ -130,9 +130,15 @@ export function createApp(deps: AppDeps): Express {
     basePaths.some(
       (base) => path.startsWith(base) && (path.length === base.length || path[base.length] === "/"),
     );
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    isApiPath(req.path) ? apiMiddlewares(req, res, next) : next(),
-  );
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (isApiPath(req.path)) {
+      apiMiddlewares(req, res, next);
+      return;
+    }
+    // Other routes read their bodies without asking (json-body.ts sends the API's 100 Continue).
+    continueIfExpected(req, res);
+    next();
+  });
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

@@ -13,7 +13,7 @@ export interface HttpServerLimits {
 }
 
 /**
- * The gateway's HTTP server with its limits. Node checks the header and request timeouts of open
+ * The gateway's HTTP server with its limits, leaving `100 Continue` to the app. Node checks the header and request timeouts of open
  * connections every `connectionsCheckingInterval` (default 30 s, which would stretch a 10 s
  * headers timeout to 40 s); here it is at most 1 s.
  */
@@ -27,6 +27,10 @@ export function createHttpServer(listener: RequestListener, limits: HttpServerLi
     },
     listener,
   );
+  // RFC 9110 §10.1.1: a client sending "Expect: 100-continue" waits for the 100 before the body.
+  // Node sends it on arrival unless someone listens here; the app sends it once it means to read
+  // the body (after authentication, json-body.ts), so a refused request's body is never sent.
+  server.on("checkContinue", (req, res) => server.emit("request", req, res));
   // Set again as a property: the constructor option is recent, the property is not.
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;

@@ -18,6 +18,14 @@ function hasBody(req: Request): boolean {
   return req.headers["transfer-encoding"] !== undefined || req.headers["content-length"] !== undefined;
 }
 
+/**
+ * Sends `100 Continue` to a client waiting for it (RFC 9110 §10.1.1 "Expect: 100-continue") before
+ * its body is read. Servers made by createHttpServer leave it to the app; elsewhere Node has sent it.
+ */
+export function continueIfExpected(req: Request, res: Response): void {
+  if (/^100-continue$/i.test(req.headers.expect ?? "") && !res.headersSent) res.writeContinue();
+}
+
 /** RFC 8259 §8.1: JSON exchanged between systems "MUST be encoded using UTF-8". */
 function charsetOf(contentType: string): string | undefined {
   return /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
@@ -45,13 +53,14 @@ function parse(bytes: Buffer): unknown {
  * limit or nested deeper than allowed. Unlike body-parser, a refused body is not read to its end: a
  * declared Content-Length over the limit is refused before any byte is read, a chunked body as soon
  * as it passes the limit, and the error middleware then closes the connection (error-middleware.ts).
+ * A client that expects `100 Continue` gets it here, after authentication and these checks.
  * Content codings (gzip, …) are refused with 415: a small compressed body can inflate to any size.
  * Other media types pass untouched; the validator answers them with 415.
  */
 export function jsonBody(options: JsonBodyOptions): RequestHandler {
   const tooLarge = () =>
     ApiError.invalidArgument(`The request body is larger than ${options.limitBytes} bytes.`);
-  return (req: Request, _res: Response, next: NextFunction): void => {
+  return (req: Request, res: Response, next: NextFunction): void => {
     if (!hasBody(req) || !req.is(JSON_TYPES)) {
       next();
       return;
@@ -67,6 +76,7 @@ export function jsonBody(options: JsonBodyOptions): RequestHandler {
       return;
     }
 
+    continueIfExpected(req, res);
     const chunks: Buffer[] = [];
     let received = 0;
     let settled = false;
