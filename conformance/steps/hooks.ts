@@ -61,10 +61,15 @@ After(async function (this: ConformanceWorld, { result }) {
   try {
     // The coherence checks read back what a passing scenario left (checks/observe-exchange.ts).
     if (result?.status === Status.PASSED && !this.defect) {
-      await probeLedger(this.ledger, this.run.client);
-      const path = this.run.sink ? new URL(this.sinkUrl).pathname : undefined;
-      const received = this.run.sink?.receiver.requests().filter((r) => r.path === path) ?? [];
-      checkNotifications(this.ledger, received);
+      try {
+        await probeLedger(this.ledger, this.run.client);
+        const path = this.run.sink ? new URL(this.sinkUrl).pathname : undefined;
+        const received = this.run.sink?.receiver.requests().filter((r) => r.path === path) ?? [];
+        checkNotifications(this.ledger, received);
+      } catch (error) {
+        this.run.failures++; // the scenario fails here, after its steps passed
+        throw error;
+      }
     }
   } finally {
     await this.cleanUp();
