@@ -14,7 +14,7 @@ import { createTokenProvider } from "../tokens/token-provider.ts";
 
 /**
  * The fuzz phase (`--fuzz <n>`): per operation that takes a request body, `n` schema-derived
- * invalid bodies (the generator of the gateway's negative battery, shared/schema-mutations.ts),
+ * invalid bodies (the generator of the gateway's negative battery, conformance/schema/schema-mutations.ts),
  * sent with the valid token on the valid subscriber's resources. Any 5xx, a status the operation
  * does not document, or an error code it does not document for that status fails the phase.
  */
