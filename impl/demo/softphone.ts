@@ -55,7 +55,14 @@ export class Softphone {
   private relay: (RelaySink & { close(): void }) | undefined;
   private poller: ReturnType<typeof setInterval> | undefined;
 
-  constructor(readonly origin: string) {
+  /**
+   * @param bundlePolicy the RTCPeerConnection bundle policy of every call (WebrtcPeer); the demo
+   *   page takes it from `?bundle=max-bundle`; default "balanced".
+   */
+  constructor(
+    readonly origin: string,
+    readonly bundlePolicy: "balanced" | "max-bundle" = "balanced",
+  ) {
     this.client = new CamaraClient(origin);
   }
 
@@ -95,7 +102,7 @@ export class Softphone {
   /** An outgoing call to `number` (E.164) with audio, or audio and video. */
   async dial(number: string, video: boolean): Promise<void> {
     if (this.call) throw new Error("a call is already in progress");
-    const peer = new WebrtcPeer({ video });
+    const peer = new WebrtcPeer({ video, bundlePolicy: this.bundlePolicy });
     const offer = await peer.createOffer();
     const remote = `tel:${number}`;
     const session = await this.client.createSession(this.registrationId, {
@@ -123,7 +130,7 @@ export class Softphone {
     if (call?.direction !== "incoming") throw new Error("no incoming call");
     const offer = call.offerSdp ?? (await this.client.getSession(call.mediaSessionId)).offer?.sdp;
     if (!offer) throw new Error("the invitation carries no offer");
-    call.peer = new WebrtcPeer({ video: /\bm=video [1-9]/.test(offer) });
+    call.peer = new WebrtcPeer({ video: /\bm=video [1-9]/.test(offer), bundlePolicy: this.bundlePolicy });
     const answer = await call.peer.acceptOffer(offer);
     await this.client.updateStatus(call.mediaSessionId, { status: "Connected", answer: { sdp: answer } });
     this.update(call, "Connected");
