@@ -145,7 +145,7 @@ const tiers: Tier[] = [
   nodeTests("e2e", /\.int\.test\.ts$/, {
     roots: ["impl/engine/media", "impl/e2e"],
     netns: "e2e",
-    packages: [...BASE, ...SIP, "rtpengine-daemon", "chromium", "fonts-dejavu-core"],
+    packages: [...BASE, ...SIP, "rtpengine-daemon", "janus", "chromium", "fonts-dejavu-core"],
   }),
 ];
 
