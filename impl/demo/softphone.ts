@@ -130,8 +130,16 @@ export class Softphone {
     if (call?.direction !== "incoming") throw new Error("no incoming call");
     const offer = call.offerSdp ?? (await this.client.getSession(call.mediaSessionId)).offer?.sdp;
     if (!offer) throw new Error("the invitation carries no offer");
-    call.peer = new WebrtcPeer({ video: /\bm=video [1-9]/.test(offer), bundlePolicy: this.bundlePolicy });
-    const answer = await call.peer.acceptOffer(offer);
+    const peer = new WebrtcPeer({ video: /\bm=video [1-9]/.test(offer), bundlePolicy: this.bundlePolicy });
+    call.peer = peer;
+    const answer = await peer.acceptOffer(offer).catch(async (error: unknown) => {
+      // The browser cannot take the gateway's offer (e.g. a max-bundle page and an unbundled offer
+      // from rtpengine): decline (603) rather than leave the caller ringing.
+      await this.hangUp();
+      throw new Error(
+        `declined: the browser cannot accept the offer (${error instanceof Error ? error.message : String(error)})`,
+      );
+    });
     await this.client.updateStatus(call.mediaSessionId, { status: "Connected", answer: { sdp: answer } });
     this.update(call, "Connected");
   }

@@ -2,7 +2,9 @@
  * Browser end-to-end tier, a max-bundle page (`/demo?bundle=max-bundle`) with the rtpengine anchor:
  * Debian's rtpengine 10.5 cannot bundle, so an offer that needs BUNDLE (audio+video on one
  * transport) is refused with 400 INVALID_ARGUMENT naming the limitation, before anything reaches the
- * network; an audio call (one m-line, declared bundled towards the browser) works in both directions.
+ * network; an audio call (one m-line, declared bundled towards the browser) works in both directions;
+ * an incoming audio+video call, which the gateway cannot know the page will refuse, is declined by
+ * the page (603) when the browser refuses rtpengine's unbundled offer.
  *
  *   scripts/lib/netns-run.sh e2e node --import tsx --test impl/e2e/max-bundle-rtpengine.int.test.ts
  */
@@ -79,6 +81,22 @@ describe("max-bundle pages with the rtpengine anchor", { timeout: 600_000 }, () 
     await d.waitForMedia(page, (x) => x.audio.packetsReceived > 100, "100 inbound audio packets");
     await d.assertAnchoredBothWays(id);
     await d.waitStatus(page, ["Terminated"], 30_000);
+    await d.assertSippPassed(sipp);
+    await d.assertReleased(id);
+    await d.signOut(page);
+  });
+
+  it("an incoming audio+video call to a max-bundle page: the browser refuses rtpengine's unbundled offer and the page declines (603)", async () => {
+    const page = await d.open(BOB, MAX_BUNDLE);
+    const sipp = await stack.sipp({ scenario: "uac-video-declined.xml", service: BOB });
+    await page.waitForSelector("#incoming:not([hidden])", { timeout: 20_000 });
+    const id = await d.callId(page);
+    await page.click("#answer");
+    await d.waitStatus(page, ["Declined"]);
+    assert.match(
+      (await page.textContent("#error")) ?? "",
+      /declined: the browser cannot accept the offer .*bundle/i,
+    );
     await d.assertSippPassed(sipp);
     await d.assertReleased(id);
     await d.signOut(page);
