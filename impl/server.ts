@@ -131,7 +131,7 @@ async function start(config: Config) {
     ownSinks: relay ? [relay.hostPort] : [],
   });
 
-  // Media anchored by rtpengine when RTPENGINE_NG is set (impl/engine/media); SDP passes through otherwise.
+  // Media anchored by Janus (MEDIA_ANCHOR=janus) or rtpengine (RTPENGINE_NG) (impl/engine/media); SDP passes through otherwise.
   const media = createMediaAnchorFromConfig(readMediaConfig(), logger.child({ component: "media" }));
   const sipEngine =
     config.engine === "sip" && config.sip
@@ -206,7 +206,7 @@ async function start(config: Config) {
     });
     await delivery.close();
     await gateway.close();
-    await media?.ng.close();
+    await media?.close();
     logger.info("stopped");
     process.exit(0);
   };

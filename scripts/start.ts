@@ -2,7 +2,7 @@
 /**
  * `npm start`: the gateway with its local lab. Runs the prerequisites step (`npm run setup`: the
  * Debian packages it needs, installed when missing), makes the development CA, brings up Kamailio
- * and rtpengine on 127.0.0.1 with the development phone numbers as SIP
+ * and rtpengine (Janus with MEDIA_ANCHOR=janus) on 127.0.0.1 with the development phone numbers as SIP
  * subscribers, then runs impl/server.ts with ENGINE=sip and the media anchor pointed at them. `LAB=off npm start` runs the gateway alone with the
  * offline engine. `STORE=postgres` without DATABASE_URL also starts a private PostgreSQL
  * (scripts/lab/postgres.ts, data in `$DATA_DIR/lab/postgres`) and points the gateway at it.
@@ -10,6 +10,7 @@
  */
 import { spawn } from "node:child_process";
 import { ensureDevCa } from "./dev-ca/dev-ca.ts";
+import { startJanus } from "./lab/janus.ts";
 import { startPostgres } from "./lab/postgres.ts";
 import { startRtpengine } from "./lab/rtpengine.ts";
 import { startGatewayLab } from "./lab/start.ts";
@@ -37,20 +38,27 @@ const gatewayLab = withLab
       log: (line) => console.error(`[lab] ${line}`),
     })
   : undefined;
-const rtpengine = withLab
-  ? await startRtpengine({ dir: `${dataDir}/lab/rtpengine`, keepDir: true })
-  : undefined;
+// MEDIA_ANCHOR=janus: Janus (NoSIP) anchors the media instead of rtpengine.
+const withJanus = process.env.MEDIA_ANCHOR === "janus";
+const rtpengine =
+  withLab && !withJanus
+    ? await startRtpengine({ dir: `${dataDir}/lab/rtpengine`, keepDir: true })
+    : undefined;
+const janus =
+  withLab && withJanus ? await startJanus({ dir: `${dataDir}/lab/janus`, keepDir: true }) : undefined;
 const postgres = withPostgres
   ? await startPostgres({ dir: `${dataDir}/lab/postgres`, log: (line) => console.error(`[lab] ${line}`) })
   : undefined;
 const databaseUrl = await postgres?.createDatabase("camara");
 if (gatewayLab) console.error(`[lab] Kamailio up: ${gatewayLab.env.SIP_OUTBOUND_PROXY ?? ""}`);
 if (rtpengine) console.error(`[lab] rtpengine up: ng ${rtpengine.ngHost}:${rtpengine.ngPort}`);
+if (janus) console.error(`[lab] Janus up: ${janus.wsUrl}, log ${janus.logFile}`);
 const labEnv = {
   DEV_CA_DIR: devCa.dir,
   ...(gatewayLab?.env ?? {}),
   ...(rtpengine ? { RTPENGINE_NG: `${rtpengine.ngHost}:${rtpengine.ngPort}` } : {}),
   ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  ...(janus ? janus.gatewayEnv() : {}),
 };
 
 const gateway = spawn(process.execPath, ["--import", "tsx", fromRoot("impl/server.ts")], {
@@ -70,5 +78,6 @@ gateway.on("exit", async (code) => {
   await gatewayLab?.lab.stop();
   await rtpengine?.stop();
   await postgres?.close();
+  await janus?.stop();
   process.exit(code ?? 1);
 });

@@ -60,6 +60,8 @@ interface NodeTestsOptions {
   readonly netns?: string;
   /** Debian packages the tier runs (scripts/setup/debian-packages.ts), checked before it starts. */
   readonly packages?: readonly string[];
+  /** Variables for the tier's processes (e.g. NETNS_ICE_VETH for scripts/lib/netns-run.sh). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A tier that runs node:test files and counts their tests from the TAP summary. */
@@ -101,7 +103,7 @@ function nodeTests(name: string, pattern: RegExp, options: NodeTestsOptions = {}
       const result = spawnSync(command as string, args, {
         stdio: "inherit",
         cwd: fromRoot(),
-        env: { ...process.env, NODE_ENV: "test" },
+        env: { ...process.env, NODE_ENV: "test", ...options.env },
       });
       const summary = readFileSync(tap, "utf8");
       const count = (key: string) => Number(new RegExp(`^# ${key} (\\d+)$`, "m").exec(summary)?.[1] ?? 0);
@@ -163,7 +165,9 @@ const tiers: Tier[] = [
   nodeTests("e2e", /\.int\.test\.ts$/, {
     roots: ["impl/engine/media", "impl/e2e"],
     netns: "e2e",
-    packages: [...BASE, ...SIP, "rtpengine-daemon", "chromium", "fonts-dejavu-core"],
+    packages: [...BASE, ...SIP, "rtpengine-daemon", "janus", "chromium", "fonts-dejavu-core"],
+    // Janus gathers ICE candidates only on a non-loopback interface (scripts/lib/netns-run.sh).
+    env: { NETNS_ICE_VETH: "1" },
   }),
 ];
 

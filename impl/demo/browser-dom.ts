@@ -115,7 +115,7 @@ export interface Browser {
     getElementById(id: string): HtmlElement | null;
     createElement(tag: string): HtmlElement;
   };
-  readonly location: { origin: string; protocol: string; host: string };
+  readonly location: { origin: string; protocol: string; host: string; search: string };
 }
 
 /** The browser's globals; call only from code that runs in a page. */

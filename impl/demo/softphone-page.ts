@@ -13,7 +13,11 @@ const el = <T extends HtmlElement = HtmlElement>(id: string): T => {
   return found as T;
 };
 
-const phone = new Softphone(b.location.origin);
+// `?bundle=max-bundle` makes every call's PeerConnection bundle all media on one transport.
+const phone = new Softphone(
+  b.location.origin,
+  /[?&]bundle=max-bundle\b/.test(b.location.search) ? "max-bundle" : "balanced",
+);
 (globalThis as unknown as { softphone: Softphone }).softphone = phone;
 
 const ENDED = new Set([

@@ -55,7 +55,14 @@ export class Softphone {
   private relay: (RelaySink & { close(): void }) | undefined;
   private poller: ReturnType<typeof setInterval> | undefined;
 
-  constructor(readonly origin: string) {
+  /**
+   * @param bundlePolicy the RTCPeerConnection bundle policy of every call (WebrtcPeer); the demo
+   *   page takes it from `?bundle=max-bundle`; default "balanced".
+   */
+  constructor(
+    readonly origin: string,
+    readonly bundlePolicy: "balanced" | "max-bundle" = "balanced",
+  ) {
     this.client = new CamaraClient(origin);
   }
 
@@ -95,7 +102,7 @@ export class Softphone {
   /** An outgoing call to `number` (E.164) with audio, or audio and video. */
   async dial(number: string, video: boolean): Promise<void> {
     if (this.call) throw new Error("a call is already in progress");
-    const peer = new WebrtcPeer({ video });
+    const peer = new WebrtcPeer({ video, bundlePolicy: this.bundlePolicy });
     const offer = await peer.createOffer();
     const remote = `tel:${number}`;
     const session = await this.client.createSession(this.registrationId, {
@@ -123,8 +130,16 @@ export class Softphone {
     if (call?.direction !== "incoming") throw new Error("no incoming call");
     const offer = call.offerSdp ?? (await this.client.getSession(call.mediaSessionId)).offer?.sdp;
     if (!offer) throw new Error("the invitation carries no offer");
-    call.peer = new WebrtcPeer({ video: /\bm=video [1-9]/.test(offer) });
-    const answer = await call.peer.acceptOffer(offer);
+    const peer = new WebrtcPeer({ video: /\bm=video [1-9]/.test(offer), bundlePolicy: this.bundlePolicy });
+    call.peer = peer;
+    const answer = await peer.acceptOffer(offer).catch(async (error: unknown) => {
+      // The browser cannot take the gateway's offer (e.g. a max-bundle page and an unbundled offer
+      // from rtpengine): decline (603) rather than leave the caller ringing.
+      await this.hangUp();
+      throw new Error(
+        `declined: the browser cannot accept the offer (${error instanceof Error ? error.message : String(error)})`,
+      );
+    });
     await this.client.updateStatus(call.mediaSessionId, { status: "Connected", answer: { sdp: answer } });
     this.update(call, "Connected");
   }

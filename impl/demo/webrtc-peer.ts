@@ -20,6 +20,12 @@ export interface PeerOptions {
    * RTCRtpTransceiver.setCodecPreferences; default all the browser supports.
    */
   readonly audioCodecs?: readonly string[];
+  /**
+   * RTCConfiguration.bundlePolicy (W3C webrtc-pc §4.2.1, RFC 9429 §4.1.1): "balanced" (default)
+   * gives each media type its own transport unless the answer bundles; "max-bundle" gathers for one
+   * transport only and marks the other m-lines bundle-only, so the answer must bundle.
+   */
+  readonly bundlePolicy?: "balanced" | "max-bundle";
   /** How long to wait for ICE candidate gathering, in milliseconds; default 5000. */
   readonly gatheringTimeoutMs?: number;
 }
@@ -35,7 +41,7 @@ export class WebrtcPeer {
 
   constructor(private readonly options: PeerOptions) {
     const b = browser();
-    this.pc = new b.RTCPeerConnection({ bundlePolicy: "balanced" });
+    this.pc = new b.RTCPeerConnection({ bundlePolicy: options.bundlePolicy ?? "balanced" });
     this.pc.addEventListener("track", (event) => {
       this.remoteStream = event.streams?.[0] ?? this.remoteStream ?? new b.MediaStream([]);
     });

@@ -12,11 +12,18 @@ export type EngineFailure =
 /** The one error type engines throw; impl/services/to-api-error.ts translates it for clients. */
 export class EngineError extends Error {
   override readonly name = "EngineError";
+  /**
+   * A sentence safe to show the API client, naming what it can change (e.g. a media capability the
+   * gateway lacks); when absent the client gets the failure's generic message and this error's
+   * message stays in the logs.
+   */
+  readonly clientMessage: string | undefined;
   constructor(
     readonly failure: EngineFailure,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; clientMessage?: string },
   ) {
-    super(message, options);
+    super(message, options && "cause" in options ? { cause: options.cause } : undefined);
+    this.clientMessage = options?.clientMessage;
   }
 }

@@ -20,5 +20,5 @@ export const ENGINE_FAILURE_TO_API: Record<EngineFailure, { code: ErrorCode; mes
 export function toApiError(error: unknown): unknown {
   if (!(error instanceof EngineError)) return error;
   const { code, message } = ENGINE_FAILURE_TO_API[error.failure];
-  return new ApiError(code, message, { cause: error });
+  return new ApiError(code, error.clientMessage ?? message, { cause: error });
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a command inside a fresh network namespace that holds only loopback (127.0.0.0/8, ::1), so
+# Runs a command inside a fresh network namespace that holds only loopback addresses (127.0.0.0/8, ::1), so
 # that nothing a test tier does (SIP, media, event deliveries, upstream example addresses) can
 # leave the machine. The namespace is created here and removed on exit, whatever the outcome.
 #
@@ -17,5 +17,17 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT
 ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
+# With NETNS_ICE_VETH=1 (the e2e tier), a second loopback-range address (127.0.0.2) on a veth pair
+# that never leaves the namespace: Janus 1.1.2 gathers ICE candidates only on interfaces without
+# IFF_LOOPBACK (ice.c, janus_ice_setup_local skips them before its enforce list applies), so on `lo`
+# alone it has none and every WebRTC negotiation fails with "Error gathering candidates". IPv6 is off
+# on the pair (no link-local candidates); the namespace still holds only 127.0.0.0/8.
+if [ "${NETNS_ICE_VETH:-0}" = 1 ]; then
+  ip netns exec "$ns" ip link add ice0 type veth peer name ice1
+  ip netns exec "$ns" sh -c 'echo 1 > /proc/sys/net/ipv6/conf/ice0/disable_ipv6; echo 1 > /proc/sys/net/ipv6/conf/ice1/disable_ipv6'
+  ip netns exec "$ns" ip addr add 127.0.0.2/32 dev ice0
+  ip netns exec "$ns" ip link set ice0 up
+  ip netns exec "$ns" ip link set ice1 up
+fi
 ip netns exec "$ns" "$@" &
 wait $!

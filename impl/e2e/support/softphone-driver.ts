@@ -17,9 +17,16 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * WebRTC statistics, and what rtpengine holds.
  */
 export function softphoneDriver(stack: E2eStack, chromium: TestBrowser) {
-  /** Opens /demo and registers `phone`; resolves once the page is idle (registered). */
-  async function open(phone: string): Promise<Page> {
-    const page = await chromium.newPage(`${stack.origin}/demo`);
+  /**
+   * Opens /demo (with `?bundle=max-bundle` for that bundle policy) and registers `phone`; resolves
+   * once the page is idle (registered).
+   */
+  async function open(
+    phone: string,
+    options: { bundlePolicy?: "balanced" | "max-bundle" } = {},
+  ): Promise<Page> {
+    const query = options.bundlePolicy === "max-bundle" ? "?bundle=max-bundle" : "";
+    const page = await chromium.newPage(`${stack.origin}/demo${query}`);
     await page.fill("#phone", phone);
     await page.click("#register");
     await page.waitForSelector('body[data-state="idle"]', { timeout: 20_000 }).catch(async (error: Error) => {

@@ -7,6 +7,8 @@ import { DEFAULT_MEDIA_POLICY } from "./media-policy.ts";
 describe("readMediaConfig", () => {
   it("defaults to no anchor and the default policy", () => {
     assert.deepEqual(readMediaConfig({}), {
+      anchor: "rtpengine",
+      janus: undefined,
       ng: undefined,
       timeoutMs: 1000,
       retries: 2,
@@ -30,6 +32,8 @@ describe("readMediaConfig", () => {
       MEDIA_TRANSCODING: "false",
     });
     assert.deepEqual(config, {
+      anchor: "rtpengine",
+      janus: undefined,
       ng: { host: "127.0.0.1", port: 2223 },
       timeoutMs: 500,
       retries: 0,
@@ -43,6 +47,42 @@ describe("readMediaConfig", () => {
         transcoding: false,
       },
     });
+  });
+
+  it("reads MEDIA_ANCHOR=janus and the JANUS_* variables", () => {
+    const config = readMediaConfig({
+      MEDIA_ANCHOR: "janus",
+      JANUS_WS: "ws://127.0.0.1:8188",
+      JANUS_ADMIN_WS: "ws://127.0.0.1:7188",
+      JANUS_ADMIN_SECRET: "s3cret",
+      JANUS_TIMEOUT_MS: "2000",
+    });
+    assert.equal(config.anchor, "janus");
+    assert.deepEqual(config.janus, {
+      url: "ws://127.0.0.1:8188",
+      adminUrl: "ws://127.0.0.1:7188",
+      adminSecret: "s3cret",
+      timeoutMs: 2000,
+    });
+  });
+
+  it("refuses an unknown MEDIA_ANCHOR and a janus anchor without JANUS_WS, naming the fix", () => {
+    assert.throws(
+      () => readMediaConfig({ MEDIA_ANCHOR: "freeswitch" }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.problems.includes("MEDIA_ANCHOR=freeswitch must be rtpengine or janus."),
+    );
+    assert.throws(
+      () => readMediaConfig({ MEDIA_ANCHOR: "janus", JANUS_TIMEOUT_MS: "5" }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.problems, [
+          "MEDIA_ANCHOR=janus needs JANUS_WS=ws://host:port of the Janus API WebSocket, e.g. ws://127.0.0.1:8188 (got nothing).",
+        ]);
+        return true;
+      },
+    );
   });
 
   it("accepts a bracketed IPv6 ng address", () => {

@@ -1,11 +1,22 @@
 import type { Logger } from "pino";
 import { ConfigError } from "../../config/config.ts";
+import type { MediaAnchor } from "../media-anchor.ts";
+import { createJanusAnchorFromConfig, type JanusConfig, readJanusConfig } from "./janus/janus-config.ts";
 import { DEFAULT_MEDIA_POLICY, type MediaPolicy } from "./media-policy.ts";
-import { createNgClient, type NgClient } from "./ng-client.ts";
-import { createRtpengineAnchor, DEFAULT_CALL_ID_PREFIX, type RtpengineAnchor } from "./rtpengine-anchor.ts";
+import type { MediaStatistics } from "./media-statistics.ts";
+import { createNgClient } from "./ng-client.ts";
+import { createRtpengineAnchor, DEFAULT_CALL_ID_PREFIX } from "./rtpengine-anchor.ts";
+import { refuseUnbundlable } from "./rtpengine-bundle.ts";
 
-/** Media anchoring settings, from the RTPENGINE_* and MEDIA_* variables. */
+/** Media anchoring settings, from the MEDIA_*, RTPENGINE_* and JANUS_* variables. */
 export interface MediaConfig {
+  /**
+   * MEDIA_ANCHOR: `rtpengine` (default; anchored when RTPENGINE_NG is set, SDP passes through
+   * otherwise) or `janus` (Janus's NoSIP plugin at JANUS_WS: BUNDLE, no transcoding).
+   */
+  readonly anchor: "rtpengine" | "janus";
+  /** The Janus settings (JANUS_*), set when MEDIA_ANCHOR=janus. */
+  readonly janus: JanusConfig | undefined;
   /** RTPENGINE_NG=host:port of rtpengine's ng listener; absent = SDP passes through unanchored. */
   readonly ng: { readonly host: string; readonly port: number } | undefined;
   /** RTPENGINE_TIMEOUT_MS: wait for one ng reply; default 1000. */
@@ -13,14 +24,14 @@ export interface MediaConfig {
   /** RTPENGINE_RETRIES: retransmissions of an ng request; default 2. */
   readonly retries: number;
   /**
-   * RTPENGINE_CALL_ID_PREFIX: starts the rtpengine call-id of every call this gateway anchors, so
-   * that it can tell its calls from those of other rtpengine users; default "camara-gw-". Gateways
-   * sharing one rtpengine need different prefixes.
+   * RTPENGINE_CALL_ID_PREFIX: starts the rtpengine call-id (with Janus: the NoSIP handle's
+   * opaque_id) of every call this gateway anchors, so that it can tell its calls from those of other
+   * users of the anchor; default "camara-gw-". Gateways sharing one anchor need different prefixes.
    */
   readonly callIdPrefix: string;
   /**
    * RTPENGINE_RECLAIM_ON_START: on start, delete the calls under the prefix that an earlier run left
-   * in rtpengine (sessions live in memory, so no call survives a restart); default true.
+   * in the anchor (sessions live in memory, so no call survives a restart); default true.
    */
   readonly reclaimOnStart: boolean;
   readonly policy: MediaPolicy;
@@ -39,6 +50,7 @@ const VIDEO = ["VP8", "H264"] as const;
  * - MEDIA_TRANSCODING: true|false (default true)
  * - RTPENGINE_CALL_ID_PREFIX: 1-32 of [A-Za-z0-9._-] (default camara-gw-), unique per gateway sharing an rtpengine
  * - RTPENGINE_RECLAIM_ON_START: true|false (default true)
+ * - MEDIA_ANCHOR: rtpengine|janus (default rtpengine); janus needs JANUS_WS (janus-config.ts)
  */
 export function readMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConfig {
   const problems: string[] = [];
@@ -83,7 +95,13 @@ export function readMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConf
     problems.push(
       `RTPENGINE_CALL_ID_PREFIX=${prefix} must be 1 to 32 letters, digits, ".", "_" or "-", e.g. ${DEFAULT_CALL_ID_PREFIX}.`,
     );
+  const anchor = env.MEDIA_ANCHOR === undefined || env.MEDIA_ANCHOR === "" ? "rtpengine" : env.MEDIA_ANCHOR;
+  if (anchor !== "rtpengine" && anchor !== "janus")
+    problems.push(`MEDIA_ANCHOR=${anchor} must be rtpengine or janus.`);
+  const janus = anchor === "janus" ? readJanusConfig(env, problems) : undefined;
   const config: MediaConfig = {
+    anchor: anchor === "janus" ? "janus" : "rtpengine",
+    janus,
     ng,
     timeoutMs: int("RTPENGINE_TIMEOUT_MS", 1000, 10, 60_000),
     retries: int("RTPENGINE_RETRIES", 2, 0, 10),
@@ -110,29 +128,53 @@ export function readMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConf
   return config;
 }
 
-/** A configured anchor, its ng client, and the start-up reclaim of calls an earlier run left. */
+/** What the gateway and its tests read from an anchor besides the MediaAnchor interface. */
+export interface InspectableMediaAnchor extends MediaAnchor {
+  /** Media statistics of a call by media session id (or SIP Call-ID); undefined if the anchor has none. */
+  query(id: string): Promise<MediaStatistics | undefined>;
+  /** Media session ids of the calls the anchor holds under this gateway's prefix. */
+  list(): Promise<string[]>;
+  /** Every call the anchor holds, whoever created it. */
+  callIds(): Promise<string[]>;
+  /** Deletes the calls under the prefix that this process does not anchor; resolves with their ids. */
+  reclaim(): Promise<string[]>;
+  ping(): Promise<boolean>;
+}
+
+/** A configured anchor and the start-up reclaim of calls an earlier run left. */
 export interface ConfiguredMediaAnchor {
-  readonly anchor: RtpengineAnchor;
-  readonly ng: NgClient;
+  readonly kind: "rtpengine" | "janus";
+  readonly anchor: InspectableMediaAnchor;
   /**
-   * Settles once the calls an earlier run left in rtpengine are deleted (RTPENGINE_RECLAIM_ON_START),
-   * with their media session ids; never rejects (a failure is logged: rtpengine's own timeout then
+   * Settles once the calls an earlier run left in the anchor are deleted (RTPENGINE_RECLAIM_ON_START),
+   * with their media session ids; never rejects (a failure is logged: the anchor's own timeout then
    * reclaims them).
    */
   readonly reclaimed: Promise<string[]>;
+  /** Closes the anchor's control connections. */
+  close(): Promise<void>;
 }
 
 /**
- * The rtpengine anchor for a configuration, or undefined when RTPENGINE_NG is not set. Starts the
- * reclaim at once: calls the new process creates meanwhile are its own and are kept.
+ * The anchor for a configuration: Janus with MEDIA_ANCHOR=janus, rtpengine when RTPENGINE_NG is
+ * set, else undefined (SDP passes through). Starts the reclaim at once: calls the new process creates
+ * meanwhile are its own and are kept.
  */
 export function createMediaAnchorFromConfig(
   config: MediaConfig,
   logger: Logger,
 ): ConfiguredMediaAnchor | undefined {
+  if (config.anchor === "janus" && config.janus) {
+    const janus = createJanusAnchorFromConfig(config.janus, config, logger);
+    logger.info(
+      { janus: config.janus.url, policy: config.policy, opaqueIdPrefix: config.callIdPrefix },
+      "media anchored by Janus (NoSIP)",
+    );
+    return { kind: "janus", anchor: janus, reclaimed: reclaim(config, janus, logger), close: janus.close };
+  }
   if (!config.ng) return undefined;
   const ng = createNgClient({ ...config.ng, timeoutMs: config.timeoutMs, retries: config.retries });
-  const anchor = createRtpengineAnchor({
+  const rtpengine = createRtpengineAnchor({
     ng,
     policy: config.policy,
     callIdPrefix: config.callIdPrefix,
@@ -142,18 +184,23 @@ export function createMediaAnchorFromConfig(
     { ng: config.ng, policy: config.policy, callIdPrefix: config.callIdPrefix },
     "media anchored by rtpengine",
   );
-  const reclaimed = config.reclaimOnStart
-    ? anchor.reclaim().then(
-        (ids) => {
-          if (ids.length > 0)
-            logger.info({ mediaSessionIds: ids }, "deleted rtpengine calls left by an earlier run");
-          return ids;
-        },
-        (error: unknown) => {
-          logger.warn({ err: error }, "could not reclaim rtpengine calls left by an earlier run");
-          return [];
-        },
-      )
-    : Promise.resolve([]);
-  return { anchor, ng, reclaimed };
+  // Debian's rtpengine 10.5 cannot bundle: offers that need BUNDLE are refused with the reason.
+  const anchor = { ...rtpengine, ...refuseUnbundlable(rtpengine) };
+  return { kind: "rtpengine", anchor, reclaimed: reclaim(config, anchor, logger), close: () => ng.close() };
+}
+
+function reclaim(config: MediaConfig, anchor: InspectableMediaAnchor, logger: Logger): Promise<string[]> {
+  const name = config.anchor;
+  if (!config.reclaimOnStart) return Promise.resolve([]);
+  return anchor.reclaim().then(
+    (ids) => {
+      if (ids.length > 0)
+        logger.info({ mediaSessionIds: ids }, `deleted ${name} calls left by an earlier run`);
+      return ids;
+    },
+    (error: unknown) => {
+      logger.warn({ err: error }, `could not reclaim ${name} calls left by an earlier run`);
+      return [];
+    },
+  );
 }

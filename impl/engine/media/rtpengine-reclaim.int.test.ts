@@ -10,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import pino from "pino";
 import { type Rtpengine, startRtpengine } from "../../../scripts/lab/rtpengine.ts";
 import { createMediaAnchorFromConfig, readMediaConfig } from "./media-config.ts";
-import { createNgClient, type NgClient } from "./ng-client.ts";
+import { createNgClient } from "./ng-client.ts";
 import { createRtpengineAnchor, type RtpengineAnchor } from "./rtpengine-anchor.ts";
 
 /** A plain RTP/AVP endpoint's SDP, as a SIP phone offers or answers it. */
@@ -29,7 +29,7 @@ const sipSdp = (port: number) =>
 
 describe("reclaiming rtpengine calls left by an earlier run of the gateway", { timeout: 120_000 }, () => {
   let engine: Rtpengine;
-  const clients: NgClient[] = [];
+  const clients: { close(): Promise<unknown> }[] = [];
   const anchorWith = (callIdPrefix?: string): RtpengineAnchor => {
     const ng = createNgClient({ host: engine.ngHost, port: engine.ngPort });
     clients.push(ng);
@@ -84,7 +84,7 @@ describe("reclaiming rtpengine calls left by an earlier run of the gateway", { t
       logger,
     );
     assert.ok(media);
-    clients.push(media.ng);
+    clients.push(media);
     assert.deepEqual((await media.reclaimed).sort(), [...left].sort());
     assert.deepEqual(await media.anchor.callIds(), []);
     const logged = lines.map((l) => JSON.parse(l) as { msg: string; mediaSessionIds?: string[] });
@@ -102,7 +102,7 @@ describe("reclaiming rtpengine calls left by an earlier run of the gateway", { t
       pino({ level: "silent" }),
     );
     assert.ok(media);
-    clients.push(media.ng);
+    clients.push(media);
     assert.deepEqual(await media.reclaimed, []);
     assert.deepEqual((await media.anchor.list()).sort(), [...left].sort());
     assert.deepEqual((await media.anchor.reclaim()).sort(), [...left].sort());

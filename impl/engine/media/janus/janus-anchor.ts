@@ -1,0 +1,278 @@
+import { EngineError } from "../../engine-error.ts";
+import type { MediaAnchor, MediaLeg } from "../../media-anchor.ts";
+import { validateSdp } from "../../sdp-validate.ts";
+import { DEFAULT_MEDIA_POLICY, type MediaPolicy } from "../media-policy.ts";
+import type { MediaStatistics } from "../media-statistics.ts";
+import type { JanusAdmin } from "./janus-admin.ts";
+import type { JanusMessage, LazyJanusConnection } from "./janus-connection.ts";
+import { janusEngineError, pluginError } from "./janus-engine-error.ts";
+import { toJanusStatistics } from "./janus-statistics.ts";
+import { type NosipRequest, nosipRequest, type SdpExchange } from "./nosip-request.ts";
+
+/** The NoSIP plugin's package name (janus_nosip.c, JANUS_NOSIP_PACKAGE). */
+export const NOSIP_PLUGIN = "janus.plugin.nosip";
+
+/** The media anchor backed by Janus's NoSIP plugin, with the extras the gateway and its tests use. */
+export interface JanusAnchor extends MediaAnchor {
+  /** Media statistics of a call by media session id (or SIP Call-ID); undefined if Janus holds none. */
+  query(id: string): Promise<MediaStatistics | undefined>;
+  /** Media session ids of the NoSIP handles Janus holds under this anchor's opaque-id prefix. */
+  list(): Promise<string[]>;
+  /** The opaque id of every handle Janus holds, whoever attached it ("" for none). */
+  callIds(): Promise<string[]>;
+  /** Every Janus API session Janus holds, whoever created it. */
+  sessions(): Promise<number[]>;
+  /**
+   * Destroys the Janus sessions whose NoSIP handle carries this anchor's prefix and that it does not
+   * anchor itself (an earlier run's); resolves with their media session ids.
+   */
+  reclaim(): Promise<string[]>;
+  /** Whether the Janus API answers `info`. */
+  ping(): Promise<boolean>;
+  /** Closes the connections (Janus then destroys the sessions created on them). */
+  close(): Promise<void>;
+}
+
+export interface JanusAnchorOptions {
+  /** The Janus API WebSocket (openJanusConnection with the Janus API URL, made lazy). */
+  readonly api: LazyJanusConnection;
+  /** The Admin API, for list, query and reclaim; without it they fail with network_unreachable. */
+  readonly admin?: JanusAdmin;
+  /** Codec policy (Janus does not transcode: `transcoding` is ignored); default DEFAULT_MEDIA_POLICY. */
+  readonly policy?: MediaPolicy;
+  /**
+   * Starts the `opaque_id` of every NoSIP handle (`<prefix><mediaSessionId>`), by which list and
+   * reclaim tell this gateway's calls from those of other Janus users. Default "camara-gw-".
+   */
+  readonly opaqueIdPrefix?: string;
+  /** Interval of the keepalive each Janus session needs within its session_timeout (default 60 s); default 25000 ms. */
+  readonly keepaliveMs?: number;
+  /** Where failures of `delete` (which never throws) are reported; default silent. */
+  readonly onDeleteError?: (error: Error, id: string) => void;
+  /** Janus events about a call's PeerConnection (`hangup` with its reason, `timeout`, `detached`, `webrtcup`). */
+  readonly onEvent?: (event: JanusMessage, mediaSessionId: string) => void;
+}
+
+/** A media session's Janus session and NoSIP handle. */
+interface JanusCall {
+  /** Settles once the session is created and the handle attached. */
+  readonly ready: Promise<{ sessionId: number; handleId: number }>;
+  /** The Janus session id, once `create` answered. */
+  readonly sessionId: number | undefined;
+  /** Requests on their way to Janus. */
+  inFlight: number;
+  /** The call was deleted while a request was in flight: its session is destroyed once it settles. */
+  released: boolean;
+  /** Janus accepted an SDP for it. */
+  anchored: boolean;
+}
+
+/**
+ * Anchors every call's media in Janus through the NoSIP plugin: one Janus session with one NoSIP
+ * handle per media session (opaque id `<prefix><mediaSessionId>`), created by the call's first offer
+ * and destroyed by `delete`, which detaches the handle and closes its PeerConnection.
+ *
+ * NoSIP maps the four exchanges of the interface (janus_nosip.c, "NoSIP Plugin API"):
+ * - device offer → `generate` with the browser's JSEP offer → the barebone offer for the SIP side;
+ * - network answer → `process` type answer → the JSEP answer for the browser (ICE, DTLS, BUNDLE);
+ * - network offer → `process` type offer → the JSEP offer for the browser;
+ * - device answer → `generate` with the browser's JSEP answer → the barebone answer.
+ * Re-offers (hold, resume, UPDATE, re-INVITE) take the same paths; Janus marks them as updates of the
+ * negotiated session and keeps its ports.
+ *
+ * Janus does not transcode: the codecs of the policy are the only ones that cross (codec-filter.ts),
+ * and a network offer without any of them is refused (invalid_sdp: 488).
+ */
+export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
+  const { api, admin } = options;
+  const policy = options.policy ?? DEFAULT_MEDIA_POLICY;
+  const prefix = options.opaqueIdPrefix ?? "camara-gw-";
+  const calls = new Map<string, JanusCall>();
+  const bySipCallId = new Map<string, string>();
+  const resolveId = (id: string) => bySipCallId.get(id) ?? id;
+
+  api.onEvent((event) => {
+    const sessionId = typeof event.session_id === "number" ? event.session_id : undefined;
+    const id = [...calls].find(([, call]) => call.sessionId === sessionId)?.[0];
+    if (id === undefined) return;
+    // Janus timed the session out (no keepalive reached it): nothing is left to release.
+    if (event.janus === "timeout") calls.delete(id);
+    options.onEvent?.(event, id);
+  });
+  // A closed WebSocket takes its sessions with it (Janus's reclaim_session_timeout 0), or leaves
+  // them to its session timeout and our next start's reclaim.
+  api.onClose(() => calls.clear());
+  const keepalive = setInterval(() => {
+    for (const call of calls.values()) {
+      if (call.sessionId === undefined) continue;
+      const session_id = call.sessionId;
+      void api
+        .get()
+        .then((c) => c.request({ janus: "keepalive", session_id }))
+        .catch(() => undefined);
+    }
+  }, options.keepaliveMs ?? 25_000);
+  keepalive.unref();
+
+  const open = (mediaSessionId: string): JanusCall => {
+    const state = { sessionId: undefined as number | undefined };
+    const ready = (async () => {
+      const connection = await api.get();
+      const created = await connection.request({ janus: "create" });
+      const sessionId = Number((created.data as { id?: number } | undefined)?.id);
+      state.sessionId = sessionId;
+      const attached = await connection
+        .request({
+          janus: "attach",
+          session_id: sessionId,
+          plugin: NOSIP_PLUGIN,
+          opaque_id: `${prefix}${mediaSessionId}`,
+        })
+        .catch(async (error: unknown) => {
+          await connection.request({ janus: "destroy", session_id: sessionId }).catch(() => undefined);
+          throw error;
+        });
+      return { sessionId, handleId: Number((attached.data as { id?: number } | undefined)?.id) };
+    })();
+    // Failures surface through the exchange that awaits `ready`.
+    ready.catch(() => undefined);
+    return {
+      ready,
+      get sessionId() {
+        return state.sessionId;
+      },
+      inFlight: 0,
+      released: false,
+      anchored: false,
+    };
+  };
+
+  /** Destroys a call's Janus session; never throws. `unknownIsFine`: Janus not knowing it is no failure. */
+  const destroy = async (call: JanusCall, id: string, unknownIsFine = false) => {
+    const ready = await call.ready.catch(() => undefined);
+    if (!ready) return;
+    try {
+      await (await api.get()).request({ janus: "destroy", session_id: ready.sessionId });
+    } catch (error) {
+      const mapped = janusEngineError(error, "delete");
+      if (!(unknownIsFine || mapped.failure === "unknown_session")) options.onDeleteError?.(mapped, id);
+    }
+  };
+
+  const exchange = async (exchange: SdpExchange, leg: MediaLeg, sdp: string): Promise<string> => {
+    validateSdp(sdp);
+    if (leg.callId && leg.callId !== leg.mediaSessionId) bySipCallId.set(leg.callId, leg.mediaSessionId);
+    const request: NosipRequest = nosipRequest(exchange, leg.from, sdp, policy);
+    const id = leg.mediaSessionId;
+    let call = calls.get(id);
+    if (!call) {
+      if (exchange === "answer")
+        throw new EngineError("unknown_session", `media anchor answer: Janus holds no call ${id}`);
+      call = open(id);
+      calls.set(id, call);
+    }
+    call.inFlight += 1;
+    let reply: JanusMessage | undefined;
+    let failure: unknown;
+    try {
+      const { sessionId, handleId } = await call.ready;
+      reply = await (await api.get()).request(
+        {
+          janus: "message",
+          session_id: sessionId,
+          handle_id: handleId,
+          body: request.body,
+          ...(request.jsep ? { jsep: request.jsep } : {}),
+        },
+        { awaitEvent: true },
+      );
+      const data = ((reply.plugindata as { data?: Record<string, unknown> } | undefined)?.data ??
+        {}) as Record<string, unknown>;
+      failure = pluginError(data, request.body.request);
+    } catch (error) {
+      failure = error;
+    } finally {
+      call.inFlight -= 1;
+    }
+    if (call.released) {
+      if (call.inFlight === 0 && calls.get(id) === call) calls.delete(id);
+      await destroy(call, id, true);
+    }
+    if (failure !== undefined || !reply) {
+      // A first offer Janus refused anchored nothing worth keeping.
+      if (!call.anchored && call.inFlight === 0 && calls.get(id) === call) {
+        calls.delete(id);
+        await destroy(call, id, true);
+      }
+      throw janusEngineError(failure, exchange);
+    }
+    call.anchored = true;
+    const out = request.read(reply);
+    if (out === undefined) throw janusEngineError(new Error("Janus returned no SDP"), exchange);
+    return out;
+  };
+
+  const handlesOf = async () => {
+    if (!admin)
+      throw new EngineError(
+        "network_unreachable",
+        "media anchor: no Janus Admin API configured (JANUS_ADMIN_WS)",
+      );
+    return admin.handles().catch((error: unknown) => {
+      throw janusEngineError(error, "list");
+    });
+  };
+  const ours = async () =>
+    (await handlesOf())
+      .filter((h) => h.plugin === NOSIP_PLUGIN && h.opaqueId.startsWith(prefix))
+      .map((h) => ({ ...h, mediaSessionId: h.opaqueId.slice(prefix.length) }));
+
+  return {
+    offer: (leg, sdp) => exchange("offer", leg, sdp),
+    answer: (leg, sdp) => exchange("answer", leg, sdp),
+    async delete(id) {
+      const mediaSessionId = resolveId(id);
+      for (const [sip, media] of bySipCallId) if (media === mediaSessionId) bySipCallId.delete(sip);
+      const call = calls.get(mediaSessionId);
+      if (!call) return;
+      if (call.inFlight > 0) call.released = true;
+      else calls.delete(mediaSessionId);
+      await destroy(call, mediaSessionId);
+    },
+    async query(id) {
+      const mediaSessionId = resolveId(id);
+      const handle = (await ours()).find((h) => h.mediaSessionId === mediaSessionId);
+      if (!handle || !admin) return undefined;
+      const info = await admin.handleInfo(handle.sessionId, handle.handleId).catch(() => undefined);
+      return info ? toJanusStatistics(mediaSessionId, info) : undefined;
+    },
+    list: async () => (await ours()).map((h) => h.mediaSessionId),
+    callIds: async () => (await handlesOf()).map((h) => h.opaqueId),
+    async sessions() {
+      if (!admin) return [];
+      return admin.sessions();
+    },
+    async reclaim() {
+      if (!admin) return [];
+      const orphans = (await ours()).filter((h) => !calls.has(h.mediaSessionId));
+      for (const orphan of orphans)
+        await admin.destroySession(orphan.sessionId).catch((error: unknown) => {
+          options.onDeleteError?.(janusEngineError(error, "reclaim"), orphan.mediaSessionId);
+        });
+      return orphans.map((h) => h.mediaSessionId);
+    },
+    ping: () =>
+      api
+        .get()
+        .then((c) => c.request({ janus: "info" }))
+        .then(
+          () => true,
+          () => false,
+        ),
+    async close() {
+      clearInterval(keepalive);
+      api.close();
+      admin?.close();
+    },
+  };
+}
