@@ -43,6 +43,16 @@ export interface E2eStack {
 export interface E2eStackOptions {
   /** Gateway environment on top of the stack's own (e.g. SIP_INVITE_TIMEOUT_MS). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Starts the SIP network the gateway registers with, given its state folder and the API devices'
+   * credentials; default the lab's Kamailio (scripts/lab/lab.ts). The SIP edge is another
+   * (scripts/lab/edge.ts).
+   */
+  readonly sipNetwork?: (o: {
+    dir: string;
+    credentials: ReadonlyMap<string, string>;
+    rtpengine: Rtpengine;
+  }) => Promise<Lab>;
   /** Runs once rtpengine is up and before the gateway starts, e.g. to leave calls of an "earlier run". */
   readonly beforeGateway?: (rtpengine: Rtpengine) => Promise<void>;
 }
@@ -58,7 +68,9 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
   let ng: NgClient | undefined;
   const runs: SippRun[] = [];
   try {
-    lab = await startLab({ credentials, dir: join(dir, "lab") });
+    lab = options.sipNetwork
+      ? await options.sipNetwork({ dir: join(dir, "lab"), credentials, rtpengine })
+      : await startLab({ credentials, dir: join(dir, "lab") });
     await options.beforeGateway?.(rtpengine);
     const credentialsFile = join(dir, "sip-credentials.json");
     writeFileSync(credentialsFile, JSON.stringify(Object.fromEntries(credentials)));

@@ -1,0 +1,192 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { createHash, X509Certificate } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { parseEdgeSettings } from "../edge/edge-settings.ts";
+import { renderEdge, writeEdge } from "../edge/render-edge.ts";
+import { kamailioModulesDir, requirePackages } from "../setup/debian-packages.ts";
+import { freePort } from "./free-port.ts";
+import type { Lab } from "./lab.ts";
+
+const execFileAsync = promisify(execFile);
+
+export interface EdgeLabOptions {
+  /** Number → SIP password: browser SIP users and the gateway's API devices alike. */
+  readonly credentials: ReadonlyMap<string, string>;
+  /** rtpengine's ng listener, host:port. */
+  readonly rtpengineNg: string;
+  /** The wss:// listener's certificate (e.g. the development CA's loopback certificate), PEM. */
+  readonly certPem: string;
+  readonly keyPem: string;
+  /** CA file the gateway is told to trust by `gatewayEnv("tls", …)`. */
+  readonly caFile?: string;
+  /** Port of the wss:// listener on 127.0.0.1; default 7443, the service's port. */
+  readonly wssPort?: number;
+  /** Source addresses trusted without digest (trunks); default none: every caller authenticates. */
+  readonly trustedSources?: readonly string[];
+  readonly domain?: string;
+  /** State folder (rendered config, control socket, log); default a fresh temporary folder. */
+  readonly dir?: string;
+  readonly log?: (line: string) => void;
+}
+
+/** The edge in the lab: a {@link Lab} (the gateway registers with it as with the lab's Kamailio), plus wss://. */
+export interface EdgeLab extends Lab {
+  readonly wssPort: number;
+  /** wss://localhost:<port>, the URL a browser SIP client connects to (RFC 7118). */
+  readonly wssUrl: string;
+  /** base64 SHA-256 of the wss certificate's SubjectPublicKeyInfo, for Chromium's SPKI pin. */
+  readonly certificateSpki: string;
+}
+
+/** base64(SHA-256(SubjectPublicKeyInfo DER)) of a PEM certificate, as Chromium's SPKI lists take it. */
+export function spkiSha256(certPem: string): string {
+  const spki = new X509Certificate(certPem).publicKey.export({ type: "spki", format: "der" });
+  return createHash("sha256").update(spki).digest("base64");
+}
+
+/**
+ * Starts the SIP edge (deploy/kamailio, rendered by scripts/edge/render-edge.ts from lab settings) on
+ * 127.0.0.1: UDP and TCP on one free port, TLS on another, wss:// on 7443; Kamailio runs in the
+ * foreground as a child process and this resolves once its control socket and listeners answer.
+ */
+export async function startEdgeLab(options: EdgeLabOptions): Promise<EdgeLab> {
+  const log = options.log ?? (() => undefined);
+  requirePackages([
+    "kamailio",
+    "kamailio-websocket-modules",
+    "kamailio-extra-modules",
+    "kamailio-tls-modules",
+  ]);
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "camara-edge-"));
+  mkdirSync(dir, { recursive: true });
+  const domain = options.domain ?? "edge.sip.test";
+  const wssPort = options.wssPort ?? 7443;
+  const sipPort = await freePort();
+  let tlsPort = await freePort();
+  while (tlsPort === sipPort || tlsPort === wssPort) tlsPort = await freePort();
+  writeFileSync(join(dir, "edge-cert.pem"), options.certPem);
+  writeFileSync(join(dir, "edge-key.pem"), options.keyPem, { mode: 0o600 });
+  const settings = parseEdgeSettings(
+    {
+      domain,
+      listen: { address: "127.0.0.1", udpPort: sipPort, tcpPort: sipPort, tlsPort, wssPort },
+      tls: { certificateFile: "edge-cert.pem", privateKeyFile: "edge-key.pem" },
+      rtpengine: { ng: options.rtpengineNg },
+      subscribers: { file: "unused.json" },
+      trustedSources: options.trustedSources ?? [],
+      registrar: { minExpiresSec: 2, maxExpiresSec: 3600 },
+      kamailio: { runDir: dir, modulesDir: kamailioModulesDir(), logStderr: true, logLevel: 2, children: 2 },
+    },
+    dir,
+  );
+  writeEdge(renderEdge(settings, options.credentials, { outDir: dir }), dir);
+  const cfgFile = join(dir, "kamailio.cfg");
+  const logLines: string[] = [];
+  const kamailio: ChildProcess = spawn(
+    "kamailio",
+    ["-DD", "-E", "-f", cfgFile, "-P", join(dir, "kamailio.pid"), "-m", "128", "-M", "32", "-Y", dir],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const onData = (d: Buffer) => {
+    logLines.push(d.toString());
+    if (logLines.length > 2000) logLines.splice(0, 1000);
+  };
+  kamailio.stdout?.on("data", onData);
+  kamailio.stderr?.on("data", onData);
+  const exited = new Promise<void>((resolve) => kamailio.once("exit", () => resolve()));
+  const ctl = join(dir, "kamailio.ctl");
+  const kamcmd = async (...args: string[]) => {
+    // "s:" makes kamcmd pass the argument as a string (it would read "+34600000001" as an integer).
+    const { stdout } = await execFileAsync("kamcmd", [
+      "-s",
+      `unix:${ctl}`,
+      ...args.map((a, i) => (i === 0 ? a : `s:${a}`)),
+    ]);
+    return stdout;
+  };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const ok = await kamcmd("core.version").then(
+      () => true,
+      () => false,
+    );
+    if (ok && (await tcpOpen(sipPort)) && (await tcpOpen(tlsPort)) && (await tcpOpen(wssPort))) break;
+    if (kamailio.exitCode !== null || Date.now() > deadline) {
+      kamailio.kill("SIGKILL");
+      throw new Error(`the SIP edge did not start:\n${logLines.join("").slice(-8000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  log(
+    `SIP edge ready: udp/tcp 127.0.0.1:${sipPort}, tls ${tlsPort}, wss://localhost:${wssPort}, state in ${dir}`,
+  );
+
+  let stopped = false;
+  return {
+    host: "127.0.0.1",
+    sipPort,
+    wsPort: wssPort,
+    tlsPort,
+    wssPort,
+    wssUrl: `wss://localhost:${wssPort}`,
+    certificateSpki: spkiSha256(options.certPem),
+    domain,
+    dir,
+    kamailio,
+    gatewayEnv(transport, credentialsFile) {
+      if (transport === "ws") throw new Error("the edge serves WebSocket clients over wss:// only");
+      return {
+        ENGINE: "sip",
+        SIP_TRANSPORT: transport,
+        SIP_OUTBOUND_PROXY: `sip:127.0.0.1:${transport === "tls" ? tlsPort : sipPort};transport=${transport}`,
+        SIP_DOMAIN: domain,
+        SIP_CREDENTIALS_FILE: credentialsFile,
+        SIP_LOCAL_HOST: "127.0.0.1",
+        ...(transport === "tls" && options.caFile ? { SIP_TLS_CA_FILE: options.caFile } : {}),
+      };
+    },
+    kamcmd,
+    async setPeer(number, uri) {
+      await kamcmd("htable.sets", "routes", number, uri);
+    },
+    async setTrunk() {
+      throw new Error("the edge's trunks come from its settings file (trunks: prefix → uri)");
+    },
+    async deleteSubscriber(number) {
+      await kamcmd("htable.delete", "creds", number);
+    },
+    async removeRegistrations(number) {
+      await kamcmd("ul.rm", "location", number).catch(() => undefined);
+    },
+    async registrations(number) {
+      return kamcmd("ul.lookup", "location", number).catch(() => "");
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      writeFileSync(join(dir, "kamailio.log"), logLines.join(""));
+      if (kamailio.exitCode === null) {
+        kamailio.kill("SIGTERM");
+        const timer = setTimeout(() => kamailio.kill("SIGKILL"), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
