@@ -27,6 +27,10 @@ export interface EdgeLabOptions {
   readonly wssPort?: number;
   /** Source addresses trusted without digest (trunks); default none: every caller authenticates. */
   readonly trustedSources?: readonly string[];
+  /** Number prefix → trunk URI (the settings' `trunks`); default none. */
+  readonly trunks?: ReadonlyArray<{ readonly prefix: string; readonly uri: string }>;
+  /** Port of the SIP over TLS listener on 127.0.0.1; default a free port. */
+  readonly tlsPort?: number;
   readonly domain?: string;
   /** State folder (rendered config, control socket, log); default a fresh temporary folder. */
   readonly dir?: string;
@@ -65,9 +69,10 @@ export async function startEdgeLab(options: EdgeLabOptions): Promise<EdgeLab> {
   mkdirSync(dir, { recursive: true });
   const domain = options.domain ?? "edge.sip.test";
   const wssPort = options.wssPort ?? 7443;
-  const sipPort = await freePort();
-  let tlsPort = await freePort();
-  while (tlsPort === sipPort || tlsPort === wssPort) tlsPort = await freePort();
+  let sipPort = await freePort();
+  while (sipPort === wssPort || sipPort === options.tlsPort) sipPort = await freePort();
+  let tlsPort = options.tlsPort ?? (await freePort());
+  while (!options.tlsPort && (tlsPort === sipPort || tlsPort === wssPort)) tlsPort = await freePort();
   writeFileSync(join(dir, "edge-cert.pem"), options.certPem);
   writeFileSync(join(dir, "edge-key.pem"), options.keyPem, { mode: 0o600 });
   const settings = parseEdgeSettings(
@@ -78,6 +83,7 @@ export async function startEdgeLab(options: EdgeLabOptions): Promise<EdgeLab> {
       rtpengine: { ng: options.rtpengineNg },
       subscribers: { file: "unused.json" },
       trustedSources: options.trustedSources ?? [],
+      trunks: options.trunks ?? [],
       registrar: { minExpiresSec: 2, maxExpiresSec: 3600 },
       kamailio: { runDir: dir, modulesDir: kamailioModulesDir(), logStderr: true, logLevel: 2, children: 2 },
     },
