@@ -4,10 +4,12 @@
  * Debian packages it needs, installed when missing), makes the development CA, brings up Kamailio
  * and rtpengine on 127.0.0.1 with the development phone numbers as SIP
  * subscribers, then runs impl/server.ts with ENGINE=sip and the media anchor pointed at them. `LAB=off npm start` runs the gateway alone with the
- * offline engine. Ctrl-C (or SIGTERM) stops the gateway first, then the lab.
+ * offline engine. `SIP_EDGE=on npm start` runs the SIP edge (deploy/kamailio) instead of the lab's
+ * Kamailio: wss:// 7443 for browser SIP users (EDGE_SIP_USERS), UDP/TCP 5060, TLS 5061. Ctrl-C (or SIGTERM) stops the gateway first, then the lab.
  */
 import { spawn } from "node:child_process";
 import { ensureDevCa } from "./dev-ca/dev-ca.ts";
+import { startGatewayEdge } from "./lab/edge.ts";
 import { startRtpengine } from "./lab/rtpengine.ts";
 import { startGatewayLab } from "./lab/start.ts";
 import { fromRoot } from "./lib/paths.ts";
@@ -24,17 +26,37 @@ const dataDir = process.env.DATA_DIR ?? fromRoot("data");
 if (runSetup(withLab ? "lab" : "tools", (line) => console.error(`[setup] ${line}`)) !== 0) process.exit(1);
 const devCa = ensureDevCa(process.env.DEV_CA_DIR ?? `${dataDir}/dev-ca`);
 
-const gatewayLab = withLab
-  ? await startGatewayLab({
-      phoneNumbers,
-      dataDir,
-      transport: (process.env.SIP_TRANSPORT as "udp" | "tcp" | "tls" | "ws" | undefined) ?? "tcp",
-      log: (line) => console.error(`[lab] ${line}`),
-    })
-  : undefined;
 const rtpengine = withLab
   ? await startRtpengine({ dir: `${dataDir}/lab/rtpengine`, keepDir: true })
   : undefined;
+const transport = (process.env.SIP_TRANSPORT as "udp" | "tcp" | "tls" | "ws" | undefined) ?? "tcp";
+const withEdge = process.env.SIP_EDGE === "on";
+if (withEdge && transport === "ws") {
+  console.error(
+    "SIP_EDGE=on serves browsers over wss:// only: run the gateway with SIP_TRANSPORT udp, tcp or tls",
+  );
+  process.exit(2);
+}
+// SIP_EDGE=on: the SIP edge (deploy/kamailio) instead of the lab's Kamailio, on the service's ports.
+const gatewayLab =
+  withLab && rtpengine && withEdge && transport !== "ws"
+    ? await startGatewayEdge({
+        ca: devCa,
+        phoneNumbers,
+        browserUsers: (process.env.EDGE_SIP_USERS ?? "+34600000009").split(",").map((s) => s.trim()),
+        dataDir,
+        rtpengineNg: `${rtpengine.ngHost}:${rtpengine.ngPort}`,
+        transport,
+        log: (line) => console.error(`[lab] ${line}`),
+      })
+    : withLab
+      ? await startGatewayLab({
+          phoneNumbers,
+          dataDir,
+          transport,
+          log: (line) => console.error(`[lab] ${line}`),
+        })
+      : undefined;
 if (gatewayLab) console.error(`[lab] Kamailio up: ${gatewayLab.env.SIP_OUTBOUND_PROXY ?? ""}`);
 if (rtpengine) console.error(`[lab] rtpengine up: ng ${rtpengine.ngHost}:${rtpengine.ngPort}`);
 const labEnv = {

@@ -5,6 +5,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { DevCa } from "../dev-ca/dev-ca.ts";
 import { parseEdgeSettings } from "../edge/edge-settings.ts";
 import { renderEdge, writeEdge } from "../edge/render-edge.ts";
 import { kamailioModulesDir, requirePackages } from "../setup/debian-packages.ts";
@@ -31,6 +32,8 @@ export interface EdgeLabOptions {
   readonly trunks?: ReadonlyArray<{ readonly prefix: string; readonly uri: string }>;
   /** Port of the SIP over TLS listener on 127.0.0.1; default a free port. */
   readonly tlsPort?: number;
+  /** Port of the SIP over UDP and TCP listeners on 127.0.0.1; default a free port. */
+  readonly sipPort?: number;
   readonly domain?: string;
   /** State folder (rendered config, control socket, log); default a fresh temporary folder. */
   readonly dir?: string;
@@ -69,8 +72,8 @@ export async function startEdgeLab(options: EdgeLabOptions): Promise<EdgeLab> {
   mkdirSync(dir, { recursive: true });
   const domain = options.domain ?? "edge.sip.test";
   const wssPort = options.wssPort ?? 7443;
-  let sipPort = await freePort();
-  while (sipPort === wssPort || sipPort === options.tlsPort) sipPort = await freePort();
+  let sipPort = options.sipPort ?? (await freePort());
+  while (!options.sipPort && (sipPort === wssPort || sipPort === options.tlsPort)) sipPort = await freePort();
   let tlsPort = options.tlsPort ?? (await freePort());
   while (!options.tlsPort && (tlsPort === sipPort || tlsPort === wssPort)) tlsPort = await freePort();
   writeFileSync(join(dir, "edge-cert.pem"), options.certPem);
@@ -195,4 +198,42 @@ function tcpOpen(port: number): Promise<boolean> {
     });
     socket.once("error", () => resolve(false));
   });
+}
+
+/**
+ * `SIP_EDGE=on npm start`: the edge as the lab's SIP network, on the service's ports (SIP over UDP
+ * and TCP 5060, TLS 5061, wss:// 7443, all on 127.0.0.1). Subscribers: the gateway's phone numbers
+ * and the browser SIP users, each with password `lab-<number without +>`. Returns the edge and the
+ * gateway's SIP settings for `transport`.
+ */
+export async function startGatewayEdge(o: {
+  readonly phoneNumbers: readonly string[];
+  readonly browserUsers: readonly string[];
+  readonly dataDir: string;
+  /** The development CA: the edge serves its loopback certificate; the gateway trusts it over TLS. */
+  readonly ca: DevCa;
+  readonly rtpengineNg: string;
+  readonly transport: "udp" | "tcp" | "tls";
+  readonly log?: (line: string) => void;
+}): Promise<{ lab: EdgeLab; env: Record<string, string> }> {
+  const dir = join(o.dataDir, "edge");
+  mkdirSync(dir, { recursive: true });
+  const password = (n: string) => `lab-${n.replace(/^\+/, "")}`;
+  const gatewayCredentials = new Map(o.phoneNumbers.map((n) => [n, password(n)]));
+  const { ca } = o;
+  const lab = await startEdgeLab({
+    credentials: new Map([...gatewayCredentials, ...o.browserUsers.map((n) => [n, password(n)] as const)]),
+    rtpengineNg: o.rtpengineNg,
+    certPem: ca.serverCertPem,
+    keyPem: ca.serverKeyPem,
+    caFile: ca.caFile,
+    sipPort: 5060,
+    tlsPort: 5061,
+    wssPort: 7443,
+    dir,
+    ...(o.log ? { log: o.log } : {}),
+  });
+  const credentialsFile = join(dir, "gateway-credentials.json");
+  writeFileSync(credentialsFile, JSON.stringify(Object.fromEntries(gatewayCredentials), null, 2));
+  return { lab, env: lab.gatewayEnv(o.transport, credentialsFile) };
 }
