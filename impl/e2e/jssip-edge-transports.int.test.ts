@@ -57,6 +57,8 @@ describe("the SIP edge's TLS, UDP and TCP sides with JsSIP on wss://", { timeout
           keyPem: ca.serverKeyPem,
           caFile: ca.caFile,
           tlsPort,
+          // 7443 is jssip-interop.int.test.ts's: test files may run side by side.
+          wssPort: await freePort(),
           trustedSources: [TRUNK_IP],
           trunks: [{ prefix: TRUNK_PREFIX, uri: `sip:${TRUNK_IP}:${trunkPort};transport=udp` }],
           dir,

@@ -53,6 +53,8 @@ export interface EdgeSettings {
     readonly logLevel?: number;
     /** Log to stderr instead of syslog; default false. */
     readonly logStderr?: boolean;
+    /** Log every SIP message received and sent, whole (for debugging; never in production); default false. */
+    readonly traceMessages?: boolean;
   };
 }
 
@@ -214,6 +216,8 @@ function kamailioOf(v: unknown, path: (p: string) => string): NonNullable<EdgeSe
     fail("kamailio.logLevel", "an integer from -3 to 3");
   if (v.logStderr !== undefined && typeof v.logStderr !== "boolean")
     fail("kamailio.logStderr", "true or false");
+  if (v.traceMessages !== undefined && typeof v.traceMessages !== "boolean")
+    fail("kamailio.traceMessages", "true or false");
   return {
     ...dir("configDir"),
     ...dir("runDir"),
@@ -221,6 +225,7 @@ function kamailioOf(v: unknown, path: (p: string) => string): NonNullable<EdgeSe
     ...(children === undefined ? {} : { children }),
     ...(logLevel === undefined ? {} : { logLevel }),
     ...(v.logStderr === undefined ? {} : { logStderr: v.logStderr }),
+    ...(v.traceMessages === undefined ? {} : { traceMessages: v.traceMessages }),
   };
 }
 

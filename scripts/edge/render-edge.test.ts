@@ -108,6 +108,13 @@ describe("edge rendering (deploy/kamailio/kamailio-edge.cfg.tmpl)", () => {
     assert.match(render()["tls.cfg"], /\[client:default\][^[]*verify_certificate = no/);
   });
 
+  it("logs every message received and sent only with kamailio.traceMessages", () => {
+    assert.doesNotMatch(render()["kamailio.cfg"], /onsend_route|reply_route \{/);
+    const cfg = render({ kamailio: { ...BASE.kamailio, traceMessages: true } })["kamailio.cfg"];
+    assert.match(cfg, /onsend_route \{\n\s+xlog\("L_NOTICE", "trace: sent to/);
+    assert.match(cfg, /reply_route \{\n\s+xlog\("L_NOTICE", "trace: received from/);
+  });
+
   it("renders the shipped example settings", () => {
     const settings = readEdgeSettings(fromRoot("deploy/kamailio/edge.example.json"));
     const files = renderEdge(settings, readSubscribers(settings.subscribers.file), { outDir: "/tmp/x" });

@@ -100,6 +100,22 @@ function originCheck(s: EdgeSettings): string {
   return `    if (!(${test})) {\n        xhttp_reply("403", "Forbidden origin", "", "");\n        exit;\n    }`;
 }
 
+/** With `kamailio.traceMessages`, every message received and sent is logged whole (L_NOTICE). */
+function traceRoutes(on: boolean): { TRACE_REQUEST: string; TRACE_ROUTES: string } {
+  if (!on) return { TRACE_REQUEST: "    # kamailio.traceMessages is off.", TRACE_ROUTES: "" };
+  return {
+    TRACE_REQUEST: '    xlog("L_NOTICE", "trace: received from $proto:$si:$sp\\n$mb\\n");',
+    TRACE_ROUTES: `reply_route {
+    xlog("L_NOTICE", "trace: received from $proto:$si:$sp\\n$mb\\n");
+}
+
+onsend_route {
+    xlog("L_NOTICE", "trace: sent to $snd(proto):$snd(ip):$snd(port)\\n$snd(buf)\\n");
+}
+`,
+  };
+}
+
 function tlsCfg(s: EdgeSettings): string {
   const client = s.tls.caFile
     ? `verify_certificate = yes\nrequire_certificate = yes\nca_list = ${s.tls.caFile}`
@@ -157,6 +173,7 @@ export function renderEdge(
     WSS_PORT: String(settings.listen.wssPort),
     ORIGIN_NOTE: settings.websocket?.allowedOrigins?.length ? " from the allowed origins" : "",
     ORIGIN_CHECK: originCheck(settings),
+    ...traceRoutes(k.traceMessages === true),
   };
   const template = readFileSync(options.template ?? EDGE_TEMPLATE, "utf8");
   const cfg = template.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {

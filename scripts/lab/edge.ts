@@ -88,7 +88,15 @@ export async function startEdgeLab(options: EdgeLabOptions): Promise<EdgeLab> {
       trustedSources: options.trustedSources ?? [],
       trunks: options.trunks ?? [],
       registrar: { minExpiresSec: 2, maxExpiresSec: 3600 },
-      kamailio: { runDir: dir, modulesDir: kamailioModulesDir(), logStderr: true, logLevel: 2, children: 2 },
+      kamailio: {
+        runDir: dir,
+        modulesDir: kamailioModulesDir(),
+        logStderr: true,
+        logLevel: 2,
+        children: 2,
+        // EDGE_TRACE=1: every SIP message in the edge's log (kamailio.log in the state folder).
+        traceMessages: process.env.EDGE_TRACE === "1",
+      },
     },
     dir,
   );

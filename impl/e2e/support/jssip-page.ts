@@ -34,11 +34,12 @@ export async function openJssip(
 ) {
   const tab = await browser.newPage(page.url);
   const errors: string[] = [];
+  const debug = process.env.JSSIP_DEBUG === "1";
   tab.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
+    if (debug || m.type() === "error") errors.push(m.text());
   });
   tab.on("pageerror", (e) => errors.push(e.message));
-  await tab.evaluate((u) => (globalThis as unknown as JssipWindow).jssip.register(u), user);
+  await tab.evaluate((u) => (globalThis as unknown as JssipWindow).jssip.register(u), { ...user, debug });
   const state = (): Promise<JssipState> =>
     tab.evaluate(() => (globalThis as unknown as JssipWindow).jssip.state());
   const stats = (): Promise<JssipStats | undefined> =>

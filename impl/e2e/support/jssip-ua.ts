@@ -30,7 +30,8 @@ export interface JssipStats {
 }
 
 export interface JssipPage {
-  register(o: { wssUrl: string; uri: string; password: string }): void;
+  /** `debug`: JsSIP's own log on the console (JSSIP_DEBUG=1 in the tests prints it on failure). */
+  register(o: { wssUrl: string; uri: string; password: string; debug?: boolean }): void;
   call(target: string): void;
   answer(): void;
   hold(): void;
@@ -83,7 +84,8 @@ const current = (): RTCSession => {
 };
 
 const page: JssipPage = {
-  register({ wssUrl, uri, password }) {
+  register({ wssUrl, uri, password, debug }) {
+    if (debug) JsSIP.debug.enable("JsSIP:*");
     const socket = new JsSIP.WebSocketInterface(wssUrl);
     ua = new JsSIP.UA({ sockets: [socket], uri, password, register: true, session_timers: false });
     ua.on("registered", () => set({ registered: true, registrationError: "" }));
