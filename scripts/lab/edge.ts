@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { DevCa } from "../dev-ca/dev-ca.ts";
-import { parseEdgeSettings } from "../edge/edge-settings.ts";
+import { parseEdgeSettings, readSubscribers } from "../edge/edge-settings.ts";
 import { renderEdge, writeEdge } from "../edge/render-edge.ts";
 import { kamailioModulesDir, requirePackages } from "../setup/debian-packages.ts";
 import { freePort } from "./free-port.ts";
@@ -28,6 +28,8 @@ export interface EdgeLabOptions {
   readonly wssPort?: number;
   /** Source addresses trusted without digest (trunks); default none: every caller authenticates. */
   readonly trustedSources?: readonly string[];
+  /** Gateway nodes in trunk mode and the number prefixes they serve (the settings' `gateway`). */
+  readonly gateway?: { readonly numberPrefixes: readonly string[]; readonly nodes: readonly string[] };
   /** Number prefix → trunk URI (the settings' `trunks`); default none. */
   readonly trunks?: ReadonlyArray<{ readonly prefix: string; readonly uri: string }>;
   /** Port of the SIP over TLS listener on 127.0.0.1; default a free port. */
@@ -78,15 +80,20 @@ export async function startEdgeLab(options: EdgeLabOptions): Promise<EdgeLab> {
   while (!options.tlsPort && (tlsPort === sipPort || tlsPort === wssPort)) tlsPort = await freePort();
   writeFileSync(join(dir, "edge-cert.pem"), options.certPem);
   writeFileSync(join(dir, "edge-key.pem"), options.keyPem, { mode: 0o600 });
+  // The subscribers go through a subscribers file, as an operator's do.
+  writeFileSync(join(dir, "subscribers.json"), JSON.stringify(Object.fromEntries(options.credentials)), {
+    mode: 0o600,
+  });
   const settings = parseEdgeSettings(
     {
       domain,
       listen: { address: "127.0.0.1", udpPort: sipPort, tcpPort: sipPort, tlsPort, wssPort },
       tls: { certificateFile: "edge-cert.pem", privateKeyFile: "edge-key.pem" },
       rtpengine: { ng: options.rtpengineNg },
-      subscribers: { file: "unused.json" },
+      subscribers: { file: "subscribers.json" },
       trustedSources: options.trustedSources ?? [],
       trunks: options.trunks ?? [],
+      ...(options.gateway ? { gateway: options.gateway } : {}),
       registrar: { minExpiresSec: 2, maxExpiresSec: 3600 },
       kamailio: {
         runDir: dir,
@@ -100,7 +107,7 @@ export async function startEdgeLab(options: EdgeLabOptions): Promise<EdgeLab> {
     },
     dir,
   );
-  writeEdge(renderEdge(settings, options.credentials, { outDir: dir }), dir);
+  writeEdge(renderEdge(settings, readSubscribers(settings.subscribers.file), { outDir: dir }), dir);
   const cfgFile = join(dir, "kamailio.cfg");
   const logLines: string[] = [];
   const kamailio: ChildProcess = spawn(
