@@ -2,7 +2,7 @@
  * The SIP edge's other listeners and routes, with JsSIP (wss:// 7443) on one side: the gateway
  * registers its API devices over TLS (the edge's TLS listener, the development CA's certificate
  * verified by the gateway); a trunk number prefix is routed to a trunk over UDP; a trusted trunk
- * calls in over TCP; an untrusted caller that is no subscriber is refused. The trunk is SIPp with
+ * calls in over TCP; two browser users call each other; an untrusted caller that is no subscriber is refused. The trunk is SIPp with
  * RTP echo on 127.0.0.2, the only trusted source. rtpengine must hold nothing after each call.
  *
  *   scripts/lib/netns-run.sh e2e node --import tsx --test impl/e2e/jssip-edge-transports.int.test.ts
@@ -24,6 +24,9 @@ import type { TestPage } from "./support/test-page.ts";
 
 const CAROL = "+34600000009";
 const CAROL_PASSWORD = "carol-secret";
+/** A second browser SIP user. */
+const DAVE = "+34600000008";
+const DAVE_PASSWORD = "dave-secret";
 /** The trunk: SIPp on its own loopback address, trusted by source address. */
 const TRUNK_IP = "127.0.0.2";
 const TRUNK_PREFIX = "+3491";
@@ -51,7 +54,7 @@ describe("the SIP edge's TLS, UDP and TCP sides with JsSIP on wss://", { timeout
       },
       async sipNetwork({ dir, credentials, rtpengine }) {
         edge = await startEdgeLab({
-          credentials: new Map([...credentials, [CAROL, CAROL_PASSWORD]]),
+          credentials: new Map([...credentials, [CAROL, CAROL_PASSWORD], [DAVE, DAVE_PASSWORD]]),
           rtpengineNg: `${rtpengine.ngHost}:${rtpengine.ngPort}`,
           certPem: ca.serverCertPem,
           keyPem: ca.serverKeyPem,
@@ -182,6 +185,27 @@ describe("the SIP edge's TLS, UDP and TCP sides with JsSIP on wss://", { timeout
     await assertSippPassed(sipp);
     await assertNothingInRtpengine();
     await jssip.close();
+  });
+
+  it("two browser SIP users call each other: each leg DTLS-SRTP to rtpengine, audio both ways", async () => {
+    const carolPage = await carol();
+    const dave = await openJssip(chromium, jssipPage, {
+      wssUrl: edge.wssUrl,
+      uri: `sip:${DAVE}@${edge.domain}`,
+      password: DAVE_PASSWORD,
+    });
+    await dave.call(`sip:${CAROL}@${edge.domain}`);
+    await carolPage.waitFor("an incoming call", (s) => s.call === "incoming");
+    await carolPage.answer();
+    await dave.waitFor("the call confirmed", (s) => s.call === "confirmed");
+    await carolPage.waitForMedia(100);
+    await dave.waitForMedia(100);
+    assert.equal((await stack.media.callIds()).length, 1, "the edge anchors the call once");
+    await carolPage.hangup();
+    await dave.waitFor("the call ended", (s) => s.call === "ended" && s.endedBy === "remote");
+    await assertNothingInRtpengine();
+    await dave.close();
+    await carolPage.close();
   });
 
   it("refuses with 403 a caller that is neither a subscriber nor a trusted peer (no open relay)", async () => {
