@@ -1,9 +1,10 @@
 /**
- * The SIP edge's other listeners and routes, with JsSIP (wss:// 7443) on one side: the gateway
- * registers its API devices over TLS (the edge's TLS listener, the development CA's certificate
- * verified by the gateway); a trunk number prefix is routed to a trunk over UDP; a trusted trunk
- * calls in over TCP; two browser users call each other; an untrusted caller that is no subscriber is refused. The trunk is SIPp with
- * RTP echo on 127.0.0.2, the only trusted source. rtpengine must hold nothing after each call.
+ * The SIP edge's other listeners and routes, with JsSIP on wss:// (a free port here: 7443 is
+ * jssip-interop's): the gateway registers its API devices over TLS (the edge's TLS listener, the
+ * development CA's certificate verified by the gateway); a trunk number prefix is routed to a trunk
+ * over UDP; a trusted trunk calls in over TCP; two browser users call each other; an untrusted
+ * caller that is no subscriber is refused. The trunk is SIPp with RTP echo on 127.0.0.2, the only
+ * trusted source. rtpengine must hold nothing after each call.
  *
  *   scripts/lib/netns-run.sh e2e node --import tsx --test impl/e2e/jssip-edge-transports.int.test.ts
  */
