@@ -9,10 +9,13 @@
  * Exit code: 0 when every selected scenario passed; 1 when one did not (or none ran); 2 for a
  * usage or configuration error.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { loadTargetConfig, TargetConfigError } from "./config/load-target-config.ts";
+import { fuzzReport, runFuzz } from "./fuzz/run-fuzz.ts";
+import { type BasePathRule, parseBasePathRule } from "./run/base-path-map.ts";
 import { repoRoot } from "./run/feature-sources.ts";
+import { defectLabel } from "./run/known-defects.ts";
 import { REPORT_KINDS, type ReportKind, runConformance } from "./run/run-conformance.ts";
 
 function reportList(value: string): ReportKind[] {
@@ -52,6 +55,31 @@ const program = new Command("camara-conformance")
   .option("--report-dir <dir>", "where reports go", join(repoRoot, "reports"))
   .option("--strict", "count listed upstream defects like any other scenario", false)
   .option("--source <which>", "upstream, project or both", "both")
+  .option(
+    "--features <paths...>",
+    "run these feature files, folders or globs (e.g. a draft, or the CAMARA main branch's Test_definitions) instead of the built-in ones",
+  )
+  .option(
+    "--base-path <rule>",
+    "rewrite paths the features name: FROM=TO (vwip=v0.3, or /webrtc-events/vwip=/webrtc-events/v0.2), or FROM alone for the version the target serves (repeatable)",
+    (value: string, previous: BasePathRule[] = []) => {
+      try {
+        return [...previous, parseBasePathRule(value)];
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+    },
+  )
+  .option(
+    "--fuzz <n>",
+    "after the scenarios, send n schema-derived invalid request bodies per operation; any 5xx or undocumented status or code fails the run",
+    (value: string) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1)
+        throw new InvalidArgumentError("--fuzz takes a whole number of requests, 1 or more.");
+      return n;
+    },
+  )
   .option("--dry-run", "match every step without sending requests (finds undefined steps)", false)
   .showHelpAfterError();
 
@@ -65,6 +93,9 @@ const opts = program.parse().opts<{
   strict: boolean;
   source: string;
   dryRun: boolean;
+  features?: string[];
+  fuzz?: number;
+  basePath?: BasePathRule[];
 }>();
 
 if (!["upstream", "project", "both"].includes(opts.source)) {
@@ -82,11 +113,21 @@ try {
     strict: opts.strict,
     sources: opts.source === "both" ? ["upstream", "project"] : [opts.source as "upstream" | "project"],
     dryRun: opts.dryRun,
+    // Paths as the user typed them, from where they typed them (cucumber expands the globs).
+    ...(opts.features ? { featurePaths: opts.features.map((p) => resolve(process.cwd(), p)) } : {}),
+    ...(opts.basePath ? { basePaths: opts.basePath } : {}),
   });
   for (const [kind, file] of Object.entries(outcome.reportFiles)) console.log(`${kind} report: ${file}`);
   for (const defect of outcome.unusedDefects)
-    console.log(`note: known defect ${defect.tag} matched no scenario run`);
+    console.log(`note: known defect ${defectLabel(defect)} matched no scenario run`);
+  for (const v of outcome.verdicts.filter((x) => x.verdict === "upstream defect (passed)"))
+    console.log(`note: ${v.uri}:${v.line} "${v.name}" is listed as an upstream defect but passed`);
   process.exitCode = outcome.exitCode;
+  if (opts.fuzz !== undefined && !opts.dryRun) {
+    const rows = await runFuzz(config, opts.fuzz);
+    console.log(`\n${fuzzReport(rows)}`);
+    if (rows.some((r) => r.findings.length > 0)) process.exitCode = 1;
+  }
 } catch (error) {
   if (error instanceof TargetConfigError) {
     console.error(error.message);

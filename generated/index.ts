@@ -2,25 +2,9 @@
 // change the vendored spec through an overlay, or the generator, and regenerate.
 // Source: api-definitions/apis.json
 
-import type { ApiManifest } from "./manifest-types.ts";
-import { manifest as webrtcRegistration } from "./webrtc-registration/operations.ts";
-import { manifest as webrtcCallHandling } from "./webrtc-call-handling/operations.ts";
-import { manifest as webrtcEvents } from "./webrtc-events/operations.ts";
-
-export type * as WebrtcRegistration from "./webrtc-registration/handlers.ts";
-export type * as WebrtcCallHandling from "./webrtc-call-handling/handlers.ts";
-export type * as WebrtcEvents from "./webrtc-events/handlers.ts";
+export * as r2_2 from "./r2.2/index.ts";
+export * as r3_1_rc_1 from "./r3.1-rc.1/index.ts";
 export type * from "./manifest-types.ts";
 
-/** The CAMARA release the generated code was built from. */
-export const release = "r2.2";
-
-/** Manifests of every API, in the order of api-definitions/apis.json. */
-export const apis: readonly ApiManifest[] = [webrtcRegistration, webrtcCallHandling, webrtcEvents];
-
-/** Path of each API's effective spec, relative to the generated/ folder. */
-export const effectiveSpecFiles = {
-  "webrtc-registration": "webrtc-registration/openapi.json",
-  "webrtc-call-handling": "webrtc-call-handling/openapi.json",
-  "webrtc-events": "webrtc-events/openapi.json",
-} as const;
+/** The releases generated side by side, in the order of api-definitions/apis.json. */
+export const releases = ["r2.2","r3.1-rc.1"] as const;

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { Express, RequestHandler } from "express";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { TokenVerifier } from "./auth/principal.ts";
+import type { HttpConfig } from "./config/config.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
-import { createApp } from "./http/create-app.ts";
+import { type AppDeps, createApp } from "./http/create-app.ts";
 import type { HandlerTable } from "./http/dispatch.ts";
 import { callHandlingHandlers } from "./http/handlers/call-handling-handlers.ts";
 import { eventsHandlers } from "./http/handlers/events-handlers.ts";
@@ -31,8 +32,12 @@ export interface GatewayDeps {
   readonly validateResponses: boolean;
   readonly clock?: Clock;
   readonly newId?: () => string;
-  readonly rateLimit?: RequestHandler;
-  readonly extraRoutes?: (app: Express) => void;
+  readonly rateLimit?: AppDeps["rateLimit"];
+  readonly extraRoutes?: AppDeps["extraRoutes"];
+  /** Request body limits and "trust proxy" (HTTP_BODY_*, TRUST_PROXY); defaults in createApp. */
+  readonly http?: Partial<Pick<HttpConfig, "bodyLimitBytes" | "bodyMaxDepth" | "trustProxy">>;
+  /** More Prometheus registries served at /metrics (event delivery's). */
+  readonly metrics?: readonly Registry[];
 }
 
 /** Wires store, services, engine and HTTP app; the composition root and the tests both use it. */
@@ -103,6 +108,8 @@ export function createGateway(deps: GatewayDeps) {
     logger: deps.logger,
     validateResponses: deps.validateResponses,
     ...(deps.rateLimit ? { rateLimit: deps.rateLimit } : {}),
+    ...deps.http,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
     ...(deps.extraRoutes ? { extraRoutes: deps.extraRoutes } : {}),
     ready: async () => lazyEngine().ready() && (await deps.store.ping()),
   });

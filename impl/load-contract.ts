@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import type { ApiManifest } from "../generated/index.ts";
-import { apis, effectiveSpecFiles } from "../generated/index.ts";
+import type { ApiManifest } from "../generated/r2.2/index.ts";
+import { apis, effectiveSpecFiles } from "../generated/r2.2/index.ts";
 
 /** The generated contract the gateway serves: manifests and effective specs of every API. */
 export interface Contract {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { createSqliteStore } from "./store/index.ts";
 import { spawnGateway } from "./testing/spawn-gateway.ts";
 import { ALL_SCOPES } from "./testing/test-gateway.ts";
 
@@ -63,6 +64,50 @@ describe("the gateway process", () => {
     } finally {
       second.child.kill("SIGTERM");
       await second.exited;
+    }
+  });
+
+  it("ends the sessions a killed offline gateway left unfinished: an outgoing call still Initial ends NotReachable, a connected one Terminated", async () => {
+    const dir = join(dataDir, "unfinished");
+    const store = createSqliteStore({ file: join(dir, "gateway.db") });
+    const at = new Date().toISOString();
+    const session = (id: string, direction: "originating" | "terminating", status: "Initial" | "Connected") =>
+      store.sessions.put({
+        mediaSessionId: id,
+        owner: phone,
+        registrationId: "reg-gone",
+        direction,
+        info: { mediaSessionId: id, status, receiverAddress: "tel:+34600000002" },
+        createdAt: at,
+        updatedAt: at,
+      });
+    await session("a6a3c1c0-0000-4000-8000-000000000001", "originating", "Initial");
+    await session("a6a3c1c0-0000-4000-8000-000000000002", "terminating", "Connected");
+    await store.close();
+
+    const gateway = await spawnGateway({ DATA_DIR: dir, ENGINE: "offline" });
+    try {
+      const token = await gateway.token(phone, ALL_SCOPES);
+      const statusOf = async (id: string) => {
+        const res = await fetch(`${gateway.baseUrl}/webrtc-call-handling/v0.3/sessions/${id}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const body = (await res.json()) as { status?: string; reason?: string };
+        return [res.status, body.status, body.reason];
+      };
+      assert.deepEqual(await statusOf("a6a3c1c0-0000-4000-8000-000000000001"), [
+        200,
+        "NotReachable",
+        "No SIP network is configured (ENGINE=offline)",
+      ]);
+      assert.deepEqual(await statusOf("a6a3c1c0-0000-4000-8000-000000000002"), [
+        200,
+        "Terminated",
+        "The gateway restarted and lost the call; no BYE could be sent",
+      ]);
+    } finally {
+      gateway.child.kill("SIGTERM");
+      await gateway.exited;
     }
   });
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { withVerificationCache } from "./auth/cached-verifier.ts";
 import { createDevIssuer } from "./auth/dev-issuer.ts";
 import { createIntrospectionVerifier } from "./auth/introspection-verifier.ts";
@@ -18,18 +18,19 @@ import { createMediaAnchorFromConfig, readMediaConfig } from "./engine/media/med
 import { createOfflineEngine } from "./engine/offline/offline-engine.ts";
 import { startSipEngineFromConfig } from "./engine/sip/sip-engine-from-config.ts";
 import { createEventDelivery } from "./events/event-delivery.ts";
-import { createGateway } from "./gateway.ts";
+import { createGateway, type Gateway } from "./gateway.ts";
 import { mountDevIssuer } from "./http/dev-issuer-routes.ts";
+import { createHttpServer } from "./http/http-server.ts";
 import { createRateLimit } from "./http/rate-limit.ts";
 import { startNotificationRelay } from "./relay/notification-relay.ts";
-import { createSqliteStore } from "./store/index.ts";
+import { systemClock } from "./services/request-context.ts";
+import { startRestartReconciliation } from "./services/restart-reconciliation.ts";
+import { createSqliteStore, type Store } from "./store/index.ts";
 
 const DEV_ISSUER_PATH = "/dev-issuer";
 
-async function start(config: Config) {
-  const fileProblems = checkConfigFiles(config);
-  if (fileProblems.length > 0) throw new ConfigError(fileProblems);
-  const logger = pino({ level: config.logLevel, base: { service: "camara-webrtc-gateway" } });
+/** The token verifier AUTH_MODE asks for, and in dev mode the embedded issuer's routes to mount. */
+async function createVerifier(config: Config, logger: Logger) {
   let mountIssuer: Parameters<typeof createGateway>[0]["extraRoutes"];
   let verifier: TokenVerifier;
   const auth = config.auth;
@@ -56,6 +57,12 @@ async function start(config: Config) {
     );
   } else if (auth.mode === "jwt") {
     verifier = createJwtVerifier({ ...auth, phoneNumberClaim: auth.phoneClaim });
+    if (auth.requireAccessTokenType) logger.info({ typ: "at+jwt" }, "JWT access tokens must have typ at+jwt");
+    else
+      logger.warn(
+        { typ: "any" },
+        "AUTH_JWT_TYP=any: JWTs of any typ are accepted (RFC 9068 §4 asks for at+jwt); ID tokens of the issuer pass too",
+      );
   } else {
     verifier = createIntrospectionVerifier({
       introspectionUrl: auth.introspectionUrl,
@@ -67,6 +74,33 @@ async function start(config: Config) {
       phoneNumberClaim: auth.phoneClaim,
     });
   }
+  return { verifier, mountIssuer };
+}
+
+/** Start-up reconciliation; resolves once the unfinished sessions are settled (registrations go on). */
+async function reconcileAtStart(config: Config, store: Store, gateway: Gateway, logger: Logger) {
+  const reconciliation = startRestartReconciliation({
+    store,
+    registrations: gateway.services.registrations,
+    calls: gateway.services.calls,
+    engine: gateway.engine,
+    clock: systemClock,
+    registrationSpreadMs: config.registrationRestoreSpreadMs,
+    newCorrelator: randomUUID,
+    logger: logger.child({ component: "restart" }),
+  });
+  const endedSessions = await reconciliation.sessions;
+  void reconciliation.registrations.then((restored) =>
+    logger.info({ ...restored, endedSessions }, "start-up reconciliation done"),
+  );
+  return reconciliation;
+}
+
+async function start(config: Config) {
+  const fileProblems = checkConfigFiles(config);
+  if (fileProblems.length > 0) throw new ConfigError(fileProblems);
+  const logger = pino({ level: config.logLevel, base: { service: "camara-webrtc-gateway" } });
+  const { verifier, mountIssuer } = await createVerifier(config, logger);
 
   const cachedVerifier = withVerificationCache(verifier, { maxAgeMs: config.tokenCacheMs });
   const store = createSqliteStore({ file: config.storeFile, synchronous: config.storeSynchronous });
@@ -104,6 +138,8 @@ async function start(config: Config) {
     ttl: config.registrationTtl,
     validateResponses: config.validateResponses,
     ...(config.rateLimitPerMinute > 0 ? { rateLimit: createRateLimit(config.rateLimitPerMinute) } : {}),
+    http: config.http,
+    metrics: [delivery.dispatcher.metrics.registry],
     extraRoutes: (app) => {
       mountIssuer?.(app);
       // The demo softphone signs in through the development issuer, so it comes with it.
@@ -113,15 +149,25 @@ async function start(config: Config) {
   });
 
   const server: Server = await new Promise((resolve, reject) => {
-    const s = gateway.app.listen(config.port, config.host, () => resolve(s));
+    const s = createHttpServer(gateway.app, config.http);
     s.once("error", reject);
+    s.listen(config.port, config.host, () => resolve(s));
   });
   relay?.attach(server);
   delivery.dispatcher.start();
+  // The store outlived the previous process; its SIP state did not (impl/services/restart-reconciliation.ts).
+  const reconciliation = await reconcileAtStart(config, store, gateway, logger);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info(
-    { host: config.host, port, engine: config.engine, auth: auth.mode, store: config.storeFile },
+    {
+      host: config.host,
+      port,
+      engine: config.engine,
+      auth: config.auth.mode,
+      store: config.storeFile,
+      http: config.http,
+    },
     "gateway listening",
   );
 
@@ -137,6 +183,7 @@ async function start(config: Config) {
     stopping = true;
     logger.info({ signal }, "shutting down");
     clearInterval(sweep);
+    reconciliation.stop();
     const forced = setTimeout(() => {
       logger.error("shutdown timed out; exiting");
       process.exit(1);

@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { apiSources } from "./codegen/release-config.ts";
 import { fromRoot } from "./lib/paths.ts";
 
 const work = mkdtempSync(join(tmpdir(), "oag-"));
@@ -46,7 +47,7 @@ describe("generate:openapi-generator", () => {
     assert.match(result.stderr, /"generator-cli": \{ "version"/);
   });
 
-  it("with a JAR runs it on every effective spec", () => {
+  it("with a JAR runs it on the effective spec of every API of every release", () => {
     const storage = join(work, "jars");
     mkdirSync(storage);
     writeFileSync(join(storage, "7.17.0.jar"), "");
@@ -57,10 +58,10 @@ describe("generate:openapi-generator", () => {
     const result = run({ "generator-cli": { version: "7.17.0", storageDir: storage } }, { JAVA: fakeJava });
     assert.equal(result.status, 0, result.stderr);
     const calls = readFileSync(log, "utf8").trim().split("\n");
-    assert.equal(calls.length, 3);
+    assert.equal(calls.length, apiSources(fromRoot("api-definitions")).length);
     assert.match(
       calls[0] ?? "",
-      /-jar .*7\.17\.0\.jar generate -i .*generated\/webrtc-registration\/openapi\.json -g typescript-fetch/,
+      /-jar .*7\.17\.0\.jar generate -i .*generated\/r2\.2\/webrtc-registration\/openapi\.json -g typescript-fetch/,
     );
   });
 });

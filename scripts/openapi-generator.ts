@@ -10,17 +10,18 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
-import { readReleaseConfig } from "./codegen/release-config.ts";
+import { apiSources } from "./codegen/release-config.ts";
 import { fromRoot } from "./lib/paths.ts";
 
 const program = new Command("generate:openapi-generator")
   .argument("<generator>", "openapi-generator generator name, e.g. typescript-fetch or spring")
   .option("--api <name>", "only this API (default: every API)")
+  .option("--release <name>", "only this release of api-definitions/apis.json (default: every release)")
   .option("--out <dir>", "output folder", fromRoot("out", "openapi-generator"))
   .option("--config <file>", "openapitools.json to read", fromRoot("openapitools.json"))
   .parse();
 const [generator] = program.args as [string];
-const opts = program.opts<{ api?: string; out: string; config: string }>();
+const opts = program.opts<{ api?: string; release?: string; out: string; config: string }>();
 
 const config = JSON.parse(readFileSync(opts.config, "utf8")) as {
   "generator-cli"?: { version?: string; storageDir?: string };
@@ -47,15 +48,10 @@ if (!existsSync(jar)) {
 }
 
 const java = process.env.JAVA ?? "java";
-const apis = readReleaseConfig(fromRoot("api-definitions")).apis.filter(
-  (a) => !opts.api || a.name === opts.api,
-);
+const sources = apiSources(fromRoot("api-definitions"), opts.release);
+const apis = sources.filter((a) => !opts.api || a.name === opts.api);
 if (apis.length === 0) {
-  console.error(
-    `Unknown API ${opts.api}; known: ${readReleaseConfig(fromRoot("api-definitions"))
-      .apis.map((a) => a.name)
-      .join(", ")}`,
-  );
+  console.error(`Unknown API ${opts.api}; known: ${[...new Set(sources.map((a) => a.name))].join(", ")}`);
   process.exit(2);
 }
 for (const api of apis) {
@@ -64,11 +60,11 @@ for (const api of apis) {
     jar,
     "generate",
     "-i",
-    fromRoot("generated", api.name, "openapi.json"),
+    fromRoot("generated", api.release, api.name, "openapi.json"),
     "-g",
     generator,
     "-o",
-    join(opts.out, generator, api.name),
+    join(opts.out, generator, api.release, api.name),
   ];
   const result = spawnSync(java, args, { stdio: "inherit" });
   if (result.error) {

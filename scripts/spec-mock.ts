@@ -14,7 +14,10 @@ import { PRISM_MOCK_TRAPS } from "./spec/mock/prism-traps.ts";
 import { startPrism } from "./spec/mock/start-prism.ts";
 
 const program = new Command("spec:mock")
-  .argument("<api>", "API name of the active release (webrtc-registration, …) or an OpenAPI file")
+  .argument(
+    "<api>",
+    "API name of the first release of apis.json (webrtc-registration), <release>/<api> (r3.1-rc.1/webrtc-registration) or an OpenAPI file",
+  )
   .option("--port <n>", "TCP port on 127.0.0.1 (default: a free one)", (v) => Number.parseInt(v, 10))
   .option("--dynamic", "generate responses from the schemas instead of the examples")
   .option("--verbose", "print every line Prism logs")

@@ -12,7 +12,10 @@ import { formatViolation } from "./spec/mock/prism-log.ts";
 import { startPrism } from "./spec/mock/start-prism.ts";
 
 const program = new Command("spec:proxy")
-  .argument("<api>", "API name of the active release (webrtc-registration, …) or an OpenAPI file")
+  .argument(
+    "<api>",
+    "API name of the first release of apis.json (webrtc-registration), <release>/<api> (r3.1-rc.1/webrtc-registration) or an OpenAPI file",
+  )
   .argument("<upstream>", "gateway root URL, e.g. http://127.0.0.1:8080")
   .option("--port <n>", "TCP port on 127.0.0.1 (default: a free one)", (v) => Number.parseInt(v, 10))
   .option("--errors", "answer requests that violate the spec with an error instead of forwarding them")

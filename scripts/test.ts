@@ -126,6 +126,11 @@ const tiers: Tier[] = [
   check("spec:verify", process.execPath, ["--import", "tsx", "scripts/verify-checksums.ts"]),
   check("typecheck", process.execPath, [fromRoot("node_modules", "typescript", "bin", "tsc"), "-p", "."]),
   check("lint", fromRoot("node_modules", ".bin", "biome"), ["check", "."]),
+  // The layer rules of .dependency-cruiser.cjs (imports run one way, no cycles).
+  check("layers", fromRoot("node_modules", ".bin", "depcruise"), [
+    ...["impl", "scripts", "conformance", "generated"],
+    ...["--config", ".dependency-cruiser.cjs"],
+  ]),
   nodeTests("unit", /\.test\.ts$/, { exclude: /\.int\.test\.ts$/ }),
   nodeTests("events", /\.int\.test\.ts$/, {
     roots: ["impl/events", "impl/relay"],
@@ -139,8 +144,15 @@ const tiers: Tier[] = [
   }),
   nodeTests("conformance", /\.int\.test\.ts$/, {
     roots: ["conformance"],
+    exclude: /[\\/]conformance[\\/]mutation[\\/]/,
     netns: "conformance",
     packages: [...BASE, ...SIP],
+  }),
+  // The suite against the gateway behind a proxy injecting one fault at a time (conformance/mutation).
+  nodeTests("mutation", /\.int\.test\.ts$/, {
+    roots: ["conformance/mutation"],
+    netns: "mutation",
+    packages: BASE,
   }),
   nodeTests("e2e", /\.int\.test\.ts$/, {
     roots: ["impl/engine/media", "impl/e2e"],

@@ -32,8 +32,8 @@ describe("target configuration", () => {
     assert.equal(config.auth.oauth2?.tokenUrl, "http://127.0.0.1:1234/dev-issuer/token");
     assert.deepEqual(config.auth.profiles.expired, {
       kind: "oauth2",
-      params: { phone_number: "+34600000001", expires_in: "1" },
-      usableAfterSec: 32,
+      params: { phone_number: "+34600000001", expires_in: "1", issued_ago: "3600" },
+      usableAfterSec: 0,
     });
     assert.deepEqual(config.placeholders["existing-session-id"], { resource: "registration" });
     assert.equal(config.supports.events, false);

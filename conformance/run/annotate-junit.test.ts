@@ -19,7 +19,15 @@ describe("annotateJunit", () => {
       name: "A",
       verdict: "upstream defect",
       detail: "got 404",
-      defect: { tag: "@t", reason: 'posts to "/sessions"', spec: "x.yaml:1" },
+      defect: {
+        file: "f.feature",
+        name: "A",
+        tag: "@t",
+        step: "the response status code is 201",
+        assertion: "got 404",
+        reason: 'posts to "/sessions"',
+        spec: "x.yaml:1",
+      },
     } as unknown as ScenarioVerdict;
     annotateJunit(file, [verdict]);
     const xml = readFileSync(file, "utf8");

@@ -13,14 +13,14 @@ function xmlAttr(text: string): string {
 export function annotateJunit(file: string, verdicts: readonly ScenarioVerdict[]): void {
   let xml = readFileSync(file, "utf8");
   for (const v of verdicts) {
-    if (!v.defect || v.verdict !== "upstream defect") continue;
+    if (!v.defect || !v.verdict.startsWith("upstream defect") || v.failing) continue;
     const open = `<testcase classname="${xmlAttr(v.feature)}" name="${xmlAttr(v.name)}"`;
     const start = xml.indexOf(open);
     if (start < 0) continue;
     const end = xml.indexOf("</testcase>", start);
     const skipped = xml.indexOf("<skipped/>", start);
     if (skipped < 0 || (end >= 0 && skipped > end)) continue;
-    const message = `upstream defect ${v.defect.tag}: ${v.defect.reason} (${v.defect.spec}) Observed: ${v.detail}`;
+    const message = `${v.verdict} ${v.defect.tag ?? `"${v.defect.name}"`}: ${v.defect.reason} (${v.defect.spec}) Observed: ${v.detail}`;
     xml = `${xml.slice(0, skipped)}<skipped message="${xmlAttr(message)}"/>${xml.slice(skipped + "<skipped/>".length)}`;
   }
   writeFileSync(file, xml);

@@ -37,6 +37,25 @@ describe("the step library covers every feature", () => {
     assert.equal(outcome.exitCode, 0);
   });
 
+  it("matches every step of the CAMARA main-branch Test_definitions (a --features glob) too", async () => {
+    const outcome = await runConformance({
+      config,
+      dryRun: true,
+      featurePaths: [
+        join(repoRoot, "conformance/test/fixtures/camara-webrtc-main/Test_definitions/*.feature"),
+      ],
+      reportDir: dir,
+      stdout: quiet(),
+      stderr: quiet(),
+    });
+    const broken = outcome.verdicts.filter((v) => v.verdict === "undefined" || v.verdict === "ambiguous");
+    assert.deepEqual(
+      broken.map((v) => `${v.uri}:${v.line} ${v.verdict}`),
+      [],
+    );
+    assert.equal(outcome.verdicts.length, 71);
+  });
+
   it("fails the run on an undefined step", async () => {
     const feature = join(dir, "undefined.feature");
     writeFileSync(

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { release } from "../../generated/index.ts";
+import { release } from "../../generated/r2.2/index.ts";
 
 /** The repository root (the folder holding conformance/ and features/). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");

@@ -3,28 +3,59 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { repoRoot, upstreamDir } from "./feature-sources.ts";
-import { defectOf, loadKnownDefects } from "./known-defects.ts";
+import { defectOf, isExpectedFailure, loadKnownDefects } from "./known-defects.ts";
 
 describe("conformance/known-defects.yaml", () => {
   const defects = loadKnownDefects(join(repoRoot, "conformance", "known-defects.yaml"));
-  const upstreamTags = readdirSync(upstreamDir)
+  const features = readdirSync(upstreamDir)
     .filter((f) => f.endsWith(".feature"))
-    .flatMap((f) =>
-      [...readFileSync(join(upstreamDir, f), "utf8").matchAll(/^\s*(@\S+)/gm)].map((m) => m[1]),
-    );
+    .map((f) => ({ file: f, text: readFileSync(join(upstreamDir, f), "utf8") }));
 
-  it("names upstream scenarios only, each once, with a reason and a spec location", () => {
+  it("names upstream scenarios (file, name, tag) and a step of theirs, each once, with a reason and a spec location", () => {
     assert.ok(defects.length > 0);
     for (const d of defects) {
-      assert.ok(upstreamTags.includes(d.tag), `${d.tag} is not a tag of an upstream feature`);
+      const feature = features.find((f) => f.file === d.file);
+      assert.ok(feature, `${d.file} is not an upstream feature`);
+      assert.match(
+        feature.text,
+        new RegExp(`Scenario:\\s*${d.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`, "m"),
+      );
+      if (d.tag) assert.ok(feature.text.includes(d.tag), `${d.tag} is not a tag of ${d.file}`);
+      assert.ok(feature.text.includes(d.step), `${d.file} has no step "${d.step}"`);
       assert.match(d.spec, /\.yaml:\d+/);
-      assert.ok(d.reason.length > 40, `${d.tag}: say why`);
+      assert.ok(d.reason.length > 40, `${d.name}: say why`);
     }
   });
 
-  it("finds the defect a scenario is listed under by its tags", () => {
+  it("finds the defect a scenario is listed under by file and name, or by its tag", () => {
     const [first] = defects;
-    assert.equal(defectOf(defects, ["@other", first?.tag ?? ""]), first);
-    assert.equal(defectOf(defects, ["@other"]), undefined);
+    if (!first) throw new Error("no defect");
+    assert.equal(defectOf(defects, { uri: `x/${first.file}`, name: first.name, tags: [] }), first);
+    assert.equal(
+      defectOf(defects, { uri: "x/renamed.feature", name: "renamed", tags: [first.tag ?? ""] }),
+      first,
+    );
+    assert.equal(
+      defectOf(defects, { uri: `x/${first.file}`, name: "another scenario", tags: ["@other"] }),
+      undefined,
+    );
+  });
+
+  it("expects the listed failure only: that step, that assertion", () => {
+    const [first] = defects;
+    if (!first) throw new Error("no defect");
+    const created = defects.find((d) => d.name === "Create a new call session");
+    assert.ok(created);
+    assert.ok(isExpectedFailure(created, `${created.step} |`, "expected status 201, got 400: {}"));
+    assert.ok(
+      !isExpectedFailure(created, created.step, "expected status 201, got 404: base path not served"),
+    );
+    assert.ok(
+      !isExpectedFailure(
+        created,
+        'the response header "x-correlator" has same value as the request header "x-correlator"',
+        "expected status 201, got 400",
+      ),
+    );
   });
 });

@@ -5,6 +5,7 @@ import { type ISupportCodeLibrary, loadConfiguration, runCucumber } from "@cucum
 import type { TargetConfig } from "../config/target-config.ts";
 import type { WorldParameters } from "../support/run-context.ts";
 import { annotateJunit } from "./annotate-junit.ts";
+import type { BasePathRule } from "./base-path-map.ts";
 import { featureFiles, repoRoot, supportFiles } from "./feature-sources.ts";
 import { type KnownDefect, loadKnownDefects } from "./known-defects.ts";
 import { markdownTable, type RunSummary, summaryTable } from "./summary-table.ts";
@@ -46,8 +47,15 @@ export interface RunOptions {
   readonly knownDefectsFile?: string;
   /** Which feature sets to run; default both. */
   readonly sources?: readonly ("upstream" | "project")[];
-  /** Exactly these feature files instead (relative to the repository or absolute); for tests. */
+  /**
+   * Exactly these feature files, folders or globs instead of the built-in sets (`--features`):
+   * absolute, or relative to the repository.
+   */
   readonly featurePaths?: readonly string[];
+  /** `--base-path` rules for paths the features name (e.g. `vwip` → the served version). */
+  readonly basePaths?: readonly BasePathRule[];
+  /** Skip the remaining scenarios once this many have failed (reported as skipped). */
+  readonly stopAfterFailures?: number;
   /** Where progress goes; default process.stdout. */
   readonly stdout?: Writable;
   readonly stderr?: Writable;
@@ -104,6 +112,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     config: options.config,
     knownDefects,
     strictDefects: options.strict === true,
+    basePaths: options.basePaths ?? [],
+    ...(options.stopAfterFailures !== undefined ? { stopAfterFailures: options.stopAfterFailures } : {}),
   };
   const { runConfiguration } = await loadConfiguration({
     file: false,
@@ -150,11 +160,14 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   }
   if (files.junit) annotateJunit(files.junit, verdicts);
   stdout.write(`\n${summaryText}`);
-  const executedTags = new Set(verdicts.flatMap((v) => v.tags));
+  const matched = new Set(verdicts.map((v) => v.defect));
   // Only a full run of the upstream features can tell that a listed defect matches nothing.
   const fullUpstream =
-    !options.tags && !options.apis?.length && (options.sources ?? ["upstream"]).includes("upstream");
-  const unusedDefects = fullUpstream ? knownDefects.filter((d) => !executedTags.has(d.tag)) : [];
+    !options.featurePaths &&
+    !options.tags &&
+    !options.apis?.length &&
+    (options.sources ?? ["upstream"]).includes("upstream");
+  const unusedDefects = fullUpstream ? knownDefects.filter((d) => !matched.has(d)) : [];
   // A dry run executes nothing: it fails only on steps that match no definition, or several.
   const broken = (v: ScenarioVerdict) => v.verdict === "undefined" || v.verdict === "ambiguous";
   const ok = options.dryRun ? !verdicts.some(broken) : verdicts.every((v) => !v.failing);

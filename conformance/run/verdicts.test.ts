@@ -5,16 +5,32 @@ import type { KnownDefect } from "./known-defects.ts";
 import { summaryTable } from "./summary-table.ts";
 import { VerdictCollector } from "./verdicts.ts";
 
-const DEFECT: KnownDefect = { tag: "@upstream_01", reason: "posts to the wrong path", spec: "x.yaml:1" };
+const DEFECT: KnownDefect = {
+  file: "upstream.feature",
+  name: "Listed",
+  tag: "@upstream_01",
+  step: "the response status code is 201",
+  assertion: "got 404",
+  reason: "posts to the wrong path",
+  spec: "x.yaml:1",
+};
 
 /** The messages cucumber emits for one scenario whose steps end with `statuses`. */
-function scenario(id: string, tags: string[], statuses: string[], message = ""): Envelope[] {
+function scenario(
+  id: string,
+  tags: string[],
+  statuses: string[],
+  message = "",
+  note?: string,
+  uri = "f.feature",
+  name = `S${id}`,
+): Envelope[] {
   return [
     {
       pickle: {
         id: `p${id}`,
-        uri: "f.feature",
-        name: `S${id}`,
+        uri,
+        name,
         tags: tags.map((name) => ({ name, astNodeId: "" })),
         astNodeIds: [],
         steps: [],
@@ -30,6 +46,9 @@ function scenario(id: string, tags: string[], statuses: string[], message = ""):
         timestamp: { seconds: 0, nanos: 0 },
       },
     },
+    ...(note
+      ? [{ attachment: { testCaseStartedId: `s${id}`, body: note, contentEncoding: "IDENTITY" } } as Envelope]
+      : []),
     ...statuses.map(
       (status): Envelope => ({
         testStepFinished: {
@@ -75,6 +94,30 @@ describe("scenario verdicts", () => {
     assert.deepEqual(verdicts(false, scenario("1", ["@upstream_01"], ["PASSED", "SKIPPED"])), [
       ["S1", "upstream defect", false],
     ]);
+  });
+
+  it("finds a listed scenario by file and name when its tag was renamed upstream", () => {
+    assert.deepEqual(
+      verdicts(
+        false,
+        scenario("1", ["@renamed"], ["PASSED", "SKIPPED"], "", undefined, "a/upstream.feature", "Listed"),
+      ),
+      [["Listed", "upstream defect", false]],
+    );
+  });
+
+  it("reports a listed scenario that failed elsewhere as failed, and one that passed as such", () => {
+    assert.deepEqual(
+      verdicts(
+        false,
+        scenario("1", ["@upstream_01"], ["PASSED", "FAILED"], "Listed as upstream defect …, but failed at …"),
+        scenario("2", ["@upstream_01"], ["PASSED", "SKIPPED"], "", "Upstream defect did not show: …\npassed"),
+      ),
+      [
+        ["S1", "failed", true],
+        ["S2", "upstream defect (passed)", false],
+      ],
+    );
   });
 
   it("fails on a listed defect with --strict when its steps fail", () => {

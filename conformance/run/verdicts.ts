@@ -1,5 +1,5 @@
 import type { Envelope, GherkinDocument } from "@cucumber/messages";
-import { defectOf, type KnownDefect } from "./known-defects.ts";
+import { DEFECT_PASSED, defectOf, type KnownDefect } from "./known-defects.ts";
 
 /** What the report says of one scenario. */
 export type Verdict =
@@ -34,8 +34,10 @@ const SEVERITY = ["UNKNOWN", "PASSED", "SKIPPED", "PENDING", "UNDEFINED", "AMBIG
 /**
  * Collects a run's messages and turns each executed scenario into a verdict:
  * - a scenario passes only when every step passed;
- * - a listed upstream defect is "upstream defect" and does not fail the run — unless `strict`,
- *   where it fails like any scenario when its steps fail; undefined or ambiguous steps fail always.
+ * - a listed upstream defect that failed as listed is "upstream defect" and does not fail the run;
+ *   one that failed otherwise is "failed" (its message says it was listed); one that passed is
+ *   "upstream defect (passed)". With `strict` it fails like any scenario when its steps fail.
+ *   Undefined or ambiguous steps fail always.
  */
 export class VerdictCollector {
   private readonly documents = new Map<string, GherkinDocument>();
@@ -100,23 +102,22 @@ export class VerdictCollector {
       const pickleId = this.testCases.get(this.started.get(startedId) ?? "") ?? "";
       const pickle = this.pickles.get(pickleId) ?? { uri: "?", name: "?", tags: [], astNodeIds: [] };
       const { status, message } = this.worst.get(startedId) ?? { status: "PASSED", message: "" };
-      const defect = defectOf(this.defects, pickle.tags);
+      const defect = defectOf(this.defects, pickle);
+      const note = this.notes.get(startedId);
       const broken = status === "UNDEFINED" || status === "AMBIGUOUS";
+      const failed = status === "FAILED";
       let verdict: Verdict;
       let failing: boolean;
-      if (defect && !broken) {
-        const failed = status === "FAILED";
-        verdict = this.strict
-          ? failed
-            ? "upstream defect (failed)"
-            : "upstream defect (passed)"
-          : "upstream defect";
-        failing = this.strict && failed;
+      if (defect && !broken && this.strict) {
+        verdict = failed ? "upstream defect (failed)" : "upstream defect (passed)";
+        failing = failed;
+      } else if (defect && !broken && !failed) {
+        verdict = note?.startsWith(DEFECT_PASSED) ? "upstream defect (passed)" : "upstream defect";
+        failing = false;
       } else {
         verdict = status.toLowerCase() as Verdict;
         failing = status !== "PASSED";
       }
-      const note = this.notes.get(startedId);
       const observed = note?.split("\n").slice(1).join(" ") ?? "";
       return {
         uri: pickle.uri,
@@ -126,7 +127,7 @@ export class VerdictCollector {
         tags: pickle.tags,
         verdict,
         failing,
-        detail: defect && !broken && !this.strict ? firstLine(observed) : firstLine(message),
+        detail: defect && !broken && !failed && !this.strict ? firstLine(observed) : firstLine(message),
         defect,
       };
     });

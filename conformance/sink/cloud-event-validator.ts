@@ -4,7 +4,7 @@ import addFormats from "ajv-formats";
 
 /**
  * Validates a received notification against the CloudEvent schemas of the effective
- * webrtc-events spec (generated/webrtc-events/openapi.json), read by path.
+ * webrtc-events spec (generated/r2.2/webrtc-events/openapi.json), read by path.
  *
  * The conformance suite tests any gateway and so imports nothing from impl/: this is its own small
  * ajv setup. The spec's `discriminator` on `CloudEvent.type` is applied by hand (the event schema is
@@ -15,7 +15,7 @@ export interface CloudEventValidator {
   validate(event: unknown): string[];
 }
 
-const SPEC = new URL("../../generated/webrtc-events/openapi.json", import.meta.url);
+const SPEC = new URL("../../generated/r2.2/webrtc-events/openapi.json", import.meta.url);
 
 interface Spec {
   components: {

@@ -19,9 +19,11 @@ Given(phrase("an environment at {string}"), function (this: ConformanceWorld, na
 });
 
 Given(phrase("the resource {string}"), function (this: ConformanceWorld, path: string) {
-  const resource = this.interpolate(path);
+  const resource = this.mapPath(this.interpolate(path));
   if (!this.run.contract.apiOfPath(resource)) {
-    throw new Error(`${resource} is under no API base path of the ${this.run.contract.release} specs.`);
+    throw new Error(
+      `${resource} is under no API base path of the ${this.run.contract.release} specs${/\/vwip\b/.test(resource) ? " (map it with --base-path vwip)" : ""}.`,
+    );
   }
   this.resource = resource;
 });
@@ -32,6 +34,7 @@ Given(
   phrase("the header {string} is set to {string}"),
   function (this: ConformanceWorld, name: string, value: string) {
     this.draft.setHeader(name, this.interpolate(value));
+    if (name.toLowerCase() === "authorization") this.authProfile = undefined;
   },
 );
 
@@ -41,6 +44,7 @@ Given(phrase("the headers:"), function (this: ConformanceWorld, table: DataTable
 
 Given(phrase("the header {string} is removed"), function (this: ConformanceWorld, name: string) {
   this.draft.removeHeader(name);
+  if (name.toLowerCase() === "authorization") this.authProfile = undefined;
 });
 
 Given(phrase("the header {string} is set to a UUID value"), function (this: ConformanceWorld, name: string) {
@@ -69,7 +73,9 @@ Given(
 );
 
 const TOKEN = {
-  "{token}": `(a valid access token(?:\\s+(?:without the required scopes?|of another subscriber|which does not identify a single (?:phone number|device)))?|an? expired (?:access )?token|an? invalid access token)`,
+  "{token}": `(a valid access token(?:\\s+(?:without the required scopes?|of another subscriber|which does not identify a single (?:phone number|device)|identifying an? (?:device|phone number)))?|(?:an?\\s+)?expired (?:access )?token|an? invalid access token)`,
+  // "header "Authorization" set to …" (event-subscription-template): "the" may be left out.
+  "{the}": "(?:the\\s+)?",
 };
 
 /** The token profile a step's wording asks for. */
@@ -85,19 +91,27 @@ export function tokenProfile(wording: string): TokenProfile {
 }
 
 Given(
-  phrase("the header {string} is set to {token}", TOKEN),
+  phrase("{the}header {string} is set {with} {token}", { ...TOKEN, "{with}": "(?:to|as|with)" }),
   // An expired-token profile may wait for its token to expire beyond the gateway's clock tolerance.
   { timeout: 3_600_000 },
   async function (this: ConformanceWorld, name: string, wording: string) {
-    const token = await this.run.tokens.token(tokenProfile(wording));
+    const profile = tokenProfile(wording);
+    const token = await this.run.tokens.token(profile);
     this.draft.setHeader(name, `Bearer ${token}`);
+    if (name.toLowerCase() === "authorization") this.authProfile = profile;
   },
 );
 
 Given(
   phrase("the header {string} is set to a valid access token for the phone number {string}"),
   async function (this: ConformanceWorld, name: string, phone: string) {
-    this.draft.setHeader(name, `Bearer ${await this.run.tokens.tokenForPhone(this.interpolate(phone))}`);
+    const number = this.interpolate(phone);
+    this.draft.setHeader(name, `Bearer ${await this.run.tokens.tokenForPhone(number)}`);
+    if (name.toLowerCase() === "authorization") {
+      const { phoneNumber, otherPhoneNumber } = this.run.config.assets;
+      this.authProfile =
+        number === phoneNumber ? "valid" : number === otherPhoneNumber ? "otherSubscriber" : undefined;
+    }
   },
 );
 

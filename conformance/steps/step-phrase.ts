@@ -65,7 +65,10 @@ export const DRIFT: readonly (readonly [canonical: string, pattern: string])[] =
   ["is set", `(?:(?:is|should\\s+be)\\s+)?set`],
   ["is not included", `(?:is\\s+)?not\\s+included`],
   ["set to", `set\\s+(?:to|as)`],
-  ["response status code", `response\\s+(?:status\\s+)?code`],
+  // "the response status is 204" (API-Testing-Guidelines §Request sending)
+  ["response status code", `response\\s+(?:status(?:\\s+code)?|code)`],
+  // "the request property "$.protocol" is set to "HTTP"" (event-subscription-template)
+  ["request body property", `request\\s+(?:body\\s+)?property`],
   ["has same", `has\\s+(?:the\\s+)?same`],
   ["user friendly", `user[-\\s]?friendly`],
   ["is", `(?:is|should\\s+be|must\\s+be)`],

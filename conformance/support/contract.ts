@@ -6,7 +6,7 @@ import {
   effectiveSpecFiles,
   type OperationManifest,
   release,
-} from "../../generated/index.ts";
+} from "../../generated/r2.2/index.ts";
 import { createOpenApiValidator, type OpenApiValidator } from "../schema/ajv-openapi.ts";
 import type { SchemaContext } from "../schema/schema-samples.ts";
 

@@ -1,4 +1,5 @@
-import type { OperationManifest } from "../../generated/index.ts";
+import type { OperationManifest } from "../../generated/r2.2/index.ts";
+import { observeExchange } from "../checks/observe-exchange.ts";
 import type { ResourceKind } from "../config/target-config.ts";
 import { compliantSample, nonCompliantSample } from "../schema/schema-samples.ts";
 import { sendRequest } from "./http-exchange.ts";
@@ -35,7 +36,7 @@ export async function sendScenarioRequest(
     template = world.resource;
   } else {
     method = target.method.toUpperCase();
-    const path = world.interpolate(target.path);
+    const path = world.mapPath(world.interpolate(target.path));
     const base = world.resource ? contract.apiOfPath(world.resource)?.basePath : undefined;
     template = contract.apiOfPath(path) || base === undefined ? path : `${base}${path}`;
   }
@@ -66,20 +67,34 @@ export async function sendScenarioRequest(
     config.timeouts.requestMs,
   );
   world.exchange = { ...exchange, operation, api };
-  rememberCreated(world, world.exchange);
+  if (!rememberCreated(world, world.exchange))
+    observeExchange(world.ledger, contract, world.exchange, world.authProfile);
   return world.exchange;
 }
 
-/** A resource the scenario's own request created is removed after the scenario too. */
-function rememberCreated(world: ConformanceWorld, exchange: SentExchange): void {
+/**
+ * A resource the scenario's own request created is removed after the scenario too, and checked.
+ * @returns whether the exchange created one
+ */
+function rememberCreated(world: ConformanceWorld, exchange: SentExchange): boolean {
   const kind = (Object.keys(RESOURCES) as ResourceKind[]).find(
     (k) => RESOURCES[k].create === exchange.operation?.operationId,
   );
   const body = exchange.response.json as Record<string, unknown> | undefined;
   const id = kind ? body?.[RESOURCES[kind].idProperty] : undefined;
-  if (kind && exchange.response.status < 300 && typeof id === "string") {
-    world.created.push({ kind, id, profile: "valid", body });
+  if (!kind || exchange.response.status >= 300 || typeof id !== "string") return false;
+  let request: unknown;
+  try {
+    request = exchange.request.body === undefined ? undefined : JSON.parse(exchange.request.body);
+  } catch {
+    request = undefined;
   }
+  const profile = world.authProfile;
+  const created = { kind, id, profile: profile ?? "valid", body, request };
+  world.created.push(created);
+  // A token the suite cannot name (for a phone number given by the scenario) is not tracked.
+  if (profile !== undefined) world.track(created);
+  return true;
 }
 
 /** Fills `{param}` segments from the draft and binds placeholder segments of a literal path. */

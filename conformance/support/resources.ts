@@ -44,6 +44,8 @@ export interface CreatedResource {
   readonly profile: TokenProfile;
   /** The creation response body. */
   readonly body: unknown;
+  /** The creation request body, when known. */
+  readonly request?: unknown;
 }
 
 export interface ResourceFactoryOptions {
@@ -95,7 +97,12 @@ export function createResourceFactory(options: ResourceFactoryOptions) {
                 protocol: "HTTP",
                 sink: options.sinkUrl,
                 types: [INVITATION],
-                config: { subscriptionDetail: { registrationId } },
+                // An expiry asked for, so that every subscription precondition also checks the
+                // answered expiresAt against it (checks/coherence.ts expiry_within_request).
+                config: {
+                  subscriptionDetail: { registrationId },
+                  subscriptionExpireTime: new Date(Date.now() + 3_600_000).toISOString(),
+                },
                 ...extra.body,
               },
             };
@@ -107,7 +114,7 @@ export function createResourceFactory(options: ResourceFactoryOptions) {
         `Precondition failed: ${spec.create} answered ${exchange.response.status} ${exchange.response.text.slice(0, 300)}`,
       );
     }
-    made.push({ kind, id, profile, body });
+    made.push({ kind, id, profile, body, request: request.body });
     return made;
   }
 

@@ -1,4 +1,5 @@
 import type { TargetConfig } from "../config/target-config.ts";
+import type { BasePathRule } from "../run/base-path-map.ts";
 import type { KnownDefect } from "../run/known-defects.ts";
 import { createTokenProvider, type TokenProvider } from "../tokens/token-provider.ts";
 import { type ApiClient, createApiClient } from "./api-client.ts";
@@ -11,6 +12,10 @@ export interface WorldParameters {
   readonly knownDefects: readonly KnownDefect[];
   /** `--strict`: listed upstream defects run and count like any other scenario. */
   readonly strictDefects: boolean;
+  /** `--base-path` rules applied to the paths features name (absent: none). */
+  readonly basePaths?: readonly BasePathRule[];
+  /** Skip the remaining scenarios once this many have failed (the mutation tier); absent: never. */
+  readonly stopAfterFailures?: number;
 }
 
 /** Everything shared by the scenarios of one run: opened in BeforeAll, closed in AfterAll. */
@@ -24,6 +29,8 @@ export interface RunContext {
   readonly sink: NotificationSink | undefined;
   /** The sink URL to put in subscriptions (the running sink's, or an asset, or a discard address). */
   readonly sinkUrl: string;
+  /** Scenarios of this run that failed so far. */
+  failures: number;
 }
 
 /**
@@ -51,6 +58,7 @@ export async function openRunContext(parameters: WorldParameters): Promise<RunCo
     client: createApiClient(config, contract, tokens),
     sink,
     sinkUrl: sink?.url ?? config.assets.sinkUrl ?? DISCARD_SINK,
+    failures: 0,
   };
   return current;
 }

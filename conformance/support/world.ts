@@ -1,7 +1,10 @@
 import type { ChildProcess } from "node:child_process";
 import { type IWorldOptions, World } from "@cucumber/cucumber";
-import type { OperationManifest } from "../../generated/index.ts";
+import type { OperationManifest } from "../../generated/r2.2/index.ts";
+import { onCreated } from "../checks/coherence.ts";
+import { ResourceLedger } from "../checks/resource-ledger.ts";
 import type { ResourceKind, TokenProfile } from "../config/target-config.ts";
+import { mapBasePath } from "../run/base-path-map.ts";
 import type { KnownDefect } from "../run/known-defects.ts";
 import { hashSeed, type Random, seededRandom } from "../schema/seeded-random.ts";
 import type { Exchange } from "./http-exchange.ts";
@@ -35,6 +38,10 @@ export class ConformanceWorld extends World<WorldParameters> {
   /** Values saved by steps, for `{{name}}`. */
   readonly saved = new Map<string, string>();
   readonly created: CreatedResource[] = [];
+  /** What the coherence checks know of this scenario's resources (checks/). */
+  readonly ledger = new ResourceLedger();
+  /** The token profile of the Authorization header the scenario set; undefined when none or unknown. */
+  authProfile: TokenProfile | undefined;
   /** "that session", "that subscription": the resource a precondition created last. */
   lastCreated: CreatedResource | undefined;
   exchange: SentExchange | undefined;
@@ -43,6 +50,8 @@ export class ConformanceWorld extends World<WorldParameters> {
   readonly notificationsTaken = new Set<ReceivedNotification>();
   /** Set when the scenario is a listed upstream defect (and the run is not --strict). */
   defect: KnownDefect | undefined;
+  /** The text of the step running now (set before each step), for the defect's expected failure. */
+  currentStep = "";
   private factoryCache: ResourceFactory | undefined;
   /** Background processes a scenario started (a remote party of the test network), ended after it. */
   readonly processes: ChildProcess[] = [];
@@ -111,11 +120,31 @@ export class ConformanceWorld extends World<WorldParameters> {
       ...extra,
     });
     this.created.push(...made);
+    for (const r of made) this.track(r);
     // `{{registrationId}}`, `{{mediaSessionId}}`, `{{subscriptionId}}`: the latest of each kind.
     for (const r of made) this.saved.set(RESOURCES[r.kind].param, r.id);
     const resource = made.at(-1) as CreatedResource;
     this.lastCreated = resource;
     return resource;
+  }
+
+  /** Records a created resource for the coherence checks, which check its creation answer. */
+  track(resource: CreatedResource): void {
+    const { assets } = this.run.config;
+    onCreated(this.ledger, {
+      kind: resource.kind,
+      id: resource.id,
+      profile: resource.profile,
+      phoneNumber:
+        resource.profile === "valid"
+          ? assets.phoneNumber
+          : resource.profile === "otherSubscriber"
+            ? assets.otherPhoneNumber
+            : undefined,
+      request: resource.request,
+      response: resource.body,
+      now: Date.now(),
+    });
   }
 
   /**
@@ -170,6 +199,13 @@ export class ConformanceWorld extends World<WorldParameters> {
       if (value === undefined) throw new Error(`Nothing named "${name}" to put in {{${name}}}.`);
       return value;
     });
+  }
+
+  /** A path a feature names, after the run's `--base-path` rules (e.g. `vwip` → the served version). */
+  mapPath(path: string): string {
+    const rules = this.parameters.basePaths ?? [];
+    if (rules.length === 0) return path;
+    return mapBasePath(path, rules, (api) => this.run.contract.apis.find((a) => a.name === api)?.basePath);
   }
 
   /** The last exchange, or a failure saying no request was sent. */

@@ -25,12 +25,6 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-/**
- * The gateway's clock tolerance for `exp` in AUTH_MODE=dev (seconds), which decides how long an
- * expired-token profile must wait. Lower it when the gateway lets the test tier set it.
- */
-export const GATEWAY_CLOCK_TOLERANCE_SEC = 0;
-
 export async function freeLoopbackPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -62,9 +56,6 @@ export async function startGateway(
         LOG_LEVEL: "info", // "gateway listening" (info) carries the port
         DATA_DIR: dataDir,
         EVENT_SINK_ALLOWLIST: `127.0.0.1:${sinkPort}`,
-        // Read by the gateway in AUTH_MODE=jwt today; once dev mode honours it too, lowering the
-        // constant below shortens the expired-token wait of the whole run.
-        AUTH_CLOCK_TOLERANCE_SEC: String(GATEWAY_CLOCK_TOLERANCE_SEC),
         ...env,
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -15,6 +15,13 @@ export interface MockFailure {
  * identity, token checks) or what Prism does differently from CAMARA. The first matching rule wins.
  */
 const REASONS: readonly [RegExp, string][] = [
+  [/^Listed as upstream defect /, "fails a listed upstream defect before its listed step (a precondition)"],
+  [/\[ignored_auth\]/, "does not verify access tokens: any bearer token is accepted"],
+  [
+    /\[(?:expiry_\w+|token_subscriber_kept|client_values_kept|refresh_extends_expiry)\]/,
+    "answers fixed examples (regInfo.phoneNumber +123456789, expiresAt in 2019): the coherence checks fail",
+  ],
+  [/\[\w+_listed\]|\[use_after_free\]/, "has no state: lists and reads ignore what was created or deleted"],
   [/response header x-correlator is /, "does not echo x-correlator: it answers the header's example value"],
   [/expected status 401, got 2\d\d/, "does not verify access tokens: any bearer token is accepted"],
   [/expected status 403, got 2\d\d/, "does not check scopes or whose resource it is (token context)"],

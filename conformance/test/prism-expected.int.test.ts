@@ -25,7 +25,9 @@ describe("camara-conformance against a Prism mock of the specs", () => {
   });
 
   it("passes the scenarios a schema-faithful mock can pass", () => {
+    // Fewer since the coherence checks: Prism's fixed examples (regInfo.phoneNumber +123456789, an
+    // expiresAt in 2019) fail the preconditions of most scenarios.
     const passed = run.verdicts.filter((v) => v.verdict === "passed");
-    assert.ok(passed.length > 50, `only ${passed.length} scenarios passed`);
+    assert.ok(passed.length >= 30, `only ${passed.length} scenarios passed`);
   });
 });

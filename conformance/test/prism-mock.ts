@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { apis } from "../../generated/index.ts";
+import { apis } from "../../generated/r2.2/index.ts";
 import { repoRoot } from "../run/feature-sources.ts";
 import { loadContract } from "../support/contract.ts";
 

@@ -17,6 +17,7 @@ const cases: [string, { given: errors.JOSEError; want: AuthFailure }][] = [
   ["iss mismatch", { given: claimFailure("iss"), want: "wrong_issuer" }],
   ["iss missing", { given: claimFailure("iss", "missing"), want: "wrong_issuer" }],
   ["aud mismatch", { given: claimFailure("aud"), want: "wrong_audience" }],
+  ["typ other than at+jwt", { given: claimFailure("typ"), want: "wrong_type" }],
   ["exp missing", { given: claimFailure("exp", "missing"), want: "malformed" }],
   ["signature mismatch", { given: new errors.JWSSignatureVerificationFailed(), want: "bad_signature" }],
   ["no key for kid", { given: new errors.JWKSNoMatchingKey(), want: "bad_signature" }],

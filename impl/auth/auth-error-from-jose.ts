@@ -21,6 +21,8 @@ const FAILURE_BY_CODE: Readonly<Record<string, AuthFailure>> = {
 const FAILURE_BY_CLAIM: Readonly<Record<string, AuthFailure>> = {
   iss: "wrong_issuer",
   aud: "wrong_audience",
+  // jose reports the header's `typ` as a claim failure.
+  typ: "wrong_type",
   nbf: "not_yet_valid",
 };
 
@@ -33,6 +35,7 @@ const MESSAGES: Readonly<Record<AuthFailure, string>> = {
   not_yet_valid: "The access token is not valid yet (nbf is in the future).",
   wrong_issuer: "The access token was issued by an issuer this gateway does not trust.",
   wrong_audience: "The access token is not intended for this gateway (aud does not match).",
+  wrong_type: 'The token is not a JWT access token (its "typ" header is not at+jwt).',
   inactive: "The access token is not active.",
   issuer_unreachable: "The issuer's signing keys could not be obtained.",
 };

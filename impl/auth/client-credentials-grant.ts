@@ -1,5 +1,5 @@
 import { authenticateClient, type ClientCredentials } from "./client-authentication.ts";
-import type { IssueTokenRequest } from "./dev-issuer.ts";
+import type { IssueTokenRequest } from "./issue-token-request.ts";
 import { type OAuthResponse, oauthError, oauthSuccess } from "./oauth-response.ts";
 
 /** What the token endpoint needs from its issuer. */
@@ -16,13 +16,15 @@ export interface TokenEndpointContext {
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-const SINGLE_VALUED = ["grant_type", "scope", "phone_number", "expires_in"] as const;
+const SINGLE_VALUED = ["grant_type", "scope", "phone_number", "expires_in", "issued_ago"] as const;
 
 /**
  * The token endpoint for the client credentials grant. Besides `scope` it reads two parameters of
  * its own: `phone_number`, the configured test subscriber the token is for (RFC 6749 §3.2: "The
  * authorization server MUST ignore unrecognized request parameters", so real clients are unaffected),
- * and `expires_in`, the wanted lifetime in seconds.
+ * `expires_in`, the wanted lifetime in seconds, and `issued_ago`, how many seconds before now the
+ * token is dated (`expires_in=1&issued_ago=3600` mints a token expired an hour ago, beyond any clock
+ * tolerance: a conformance suite's expired-token profile without waiting).
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4 Client Credentials Grant
  */
@@ -60,10 +62,16 @@ export async function clientCredentialsGrant(
     return oauthError("invalid_request", "expires_in must be a positive whole number of seconds.");
   }
 
+  const ago = form.get("issued_ago");
+  if (ago !== null && !/^(0|[1-9][0-9]{0,8})$/.test(ago)) {
+    return oauthError("invalid_request", "issued_ago must be a whole number of seconds, 0 or more.");
+  }
+
   const accessToken = await context.issueToken({
     phoneNumber,
     scopes,
     lifetimeSec,
+    ...(ago !== null ? { issuedAgoSec: Number(ago) } : {}),
     clientId: client.clientId,
   });
   // RFC 6749 §5.1: token_type is REQUIRED, expires_in RECOMMENDED, and scope is "OPTIONAL, if

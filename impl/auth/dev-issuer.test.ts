@@ -78,6 +78,28 @@ describe("dev issuer", () => {
       assert.deepEqual(principal.scopes, new Set(SCOPES));
     });
 
+    it("mints a token already expired with expires_in=1 and issued_ago=3600, which the verifier refuses", async () => {
+      const answer = await devIssuer.tokenEndpoint(
+        form({
+          grant_type: "client_credentials",
+          client_id: "dev-client",
+          client_secret: "dev-secret",
+          expires_in: "1",
+          issued_ago: "3600",
+        }),
+        undefined,
+      );
+      assert.equal(answer.status, 200);
+      const [, payload] = String(answer.body.access_token).split(".");
+      const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString()) as {
+        iat: number;
+        exp: number;
+      };
+      assert.equal(claims.exp - claims.iat, 1);
+      assert.ok(Math.abs(claims.iat - (Date.now() / 1000 - 3600)) < 5, `iat ${claims.iat}`);
+      await assert.rejects(verifierFor().verify(String(answer.body.access_token)));
+    });
+
     it("accepts client_secret_post, grants every configured scope when none is asked, honours expires_in", async () => {
       const fields = {
         grant_type: "client_credentials",
@@ -199,6 +221,18 @@ describe("dev issuer", () => {
           body: {
             error: "invalid_request",
             error_description: "expires_in must be a positive whole number of seconds.",
+          },
+        },
+      ],
+      [
+        "an issued_ago that is not a whole number of seconds",
+        {
+          fields: grant({ issued_ago: "-1" }),
+          authorization: DEV_CLIENT,
+          status: 400,
+          body: {
+            error: "invalid_request",
+            error_description: "issued_ago must be a whole number of seconds, 0 or more.",
           },
         },
       ],

@@ -2,11 +2,14 @@ import { randomUUID } from "node:crypto";
 import { createLocalJWKSet, type JSONWebKeySet, SignJWT } from "jose";
 import type { ClientCredentials } from "./client-authentication.ts";
 import { clientCredentialsGrant } from "./client-credentials-grant.ts";
+import type { IssueTokenRequest } from "./issue-token-request.ts";
 import { issuerMetadata } from "./issuer-metadata.ts";
 import type { OAuthResponse } from "./oauth-response.ts";
 import { toE164 } from "./principal-from-claims.ts";
 import { loadSigningKey, type SigningAlgorithm } from "./signing-key.ts";
 import { introspectToken } from "./token-introspection.ts";
+
+export type { IssueTokenRequest };
 
 /** Options of {@link createDevIssuer}. */
 export interface DevIssuerOptions {
@@ -28,19 +31,6 @@ export interface DevIssuerOptions {
   readonly keyFile?: string;
   /** Current time, epoch milliseconds. Default `Date.now`. */
   readonly clock?: () => number;
-}
-
-/** A token to mint directly, bypassing the token endpoint (tests, tooling). */
-export interface IssueTokenRequest {
-  /** E.164 subscriber; also the `sub`. Without it `sub` is the client, as for any client-credentials token. */
-  readonly phoneNumber?: string | undefined;
-  readonly scopes: readonly string[];
-  /** Seconds from `iat` to `exp`. Default `tokenLifetimeSec`. */
-  readonly lifetimeSec?: number;
-  /** Seconds from `iat` to `nbf`; negative back-dates it. Default 0. */
-  readonly notBeforeSec?: number;
-  /** `client_id` claim. Default: the first configured client. */
-  readonly clientId?: string;
 }
 
 /** An embedded OAuth 2.0 authorization server for development; mount its functions as routes. */
@@ -81,13 +71,16 @@ export async function createDevIssuer(options: DevIssuerOptions): Promise<DevIss
     const lifetimeSec = request.lifetimeSec ?? tokenLifetimeSec;
     if (!isPositiveInteger(lifetimeSec)) throw new TypeError("issueToken: lifetimeSec must be > 0.");
     const notBeforeSec = request.notBeforeSec ?? 0;
+    const issuedAgoSec = request.issuedAgoSec ?? 0;
+    if (!Number.isSafeInteger(issuedAgoSec) || issuedAgoSec < 0)
+      throw new TypeError("issueToken: issuedAgoSec must be a whole number >= 0.");
     if (!Number.isSafeInteger(notBeforeSec)) throw new TypeError("issueToken: notBeforeSec must be whole.");
     const { phoneNumber } = request;
     if (phoneNumber !== undefined && toE164(phoneNumber) !== phoneNumber) {
       throw new TypeError(`issueToken: phone number ${phoneNumber} is not E.164.`);
     }
     const clientId = request.clientId ?? defaultClientId;
-    const iat = Math.floor(clock() / 1000);
+    const iat = Math.floor(clock() / 1000) - issuedAgoSec;
     // RFC 9068 §2.2 claims, plus the subscriber's number in the OIDC `phone_number` claim.
     return (
       new SignJWT({

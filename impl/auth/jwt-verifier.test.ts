@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { base64url, type CryptoKey, decodeJwt, exportSPKI, importJWK, SignJWT } from "jose";
+import {
+  base64url,
+  type CryptoKey,
+  decodeJwt,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+} from "jose";
 import { createDevIssuer } from "./dev-issuer.ts";
 import { createJwtVerifier, type JwtVerifierOptions } from "./jwt-verifier.ts";
 import { AuthError, type AuthFailure } from "./principal.ts";
@@ -154,6 +163,42 @@ describe("JWT verifier", () => {
   it("refuses a token for another audience as wrong_audience", async () => {
     const token = await devIssuer.issueToken({ phoneNumber: PHONE, scopes: SCOPES });
     assert.equal(await refusal(verifier({ audience: "another-api" }).verify(token)), "wrong_audience");
+  });
+
+  describe("the typ header (RFC 9068 §4)", async () => {
+    const { privateKey, publicKey } = await generateKeyPair("ES256");
+    const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256" }] };
+    const signed = (typ: string | undefined) =>
+      new SignJWT({ phone_number: PHONE, scope: SCOPES.join(" ") })
+        .setProtectedHeader({ alg: "ES256", kid: "k1", ...(typ === undefined ? {} : { typ }) })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setSubject(PHONE)
+        .setIssuedAt()
+        .setExpirationTime("1h")
+        .sign(privateKey);
+    const table: [string, { typ: string | undefined; want: AuthFailure | "accepted" }][] = [
+      ["at+jwt", { typ: "at+jwt", want: "accepted" }],
+      ["application/at+jwt", { typ: "application/at+jwt", want: "accepted" }],
+      ["AT+JWT (media types are case-insensitive)", { typ: "AT+JWT", want: "accepted" }],
+      ["JWT", { typ: "JWT", want: "wrong_type" }],
+      ["absent", { typ: undefined, want: "wrong_type" }],
+      ["secevent+jwt", { typ: "secevent+jwt", want: "wrong_type" }],
+    ];
+    for (const [name, { typ, want }] of table) {
+      it(`${want === "accepted" ? "accepts" : "refuses"} typ ${name}${want === "accepted" ? "" : ` as ${want}`}`, async () => {
+        const verification = verifier({ jwks }).verify(await signed(typ));
+        if (want === "accepted") assert.equal((await verification).phoneNumber, PHONE);
+        else assert.equal(await refusal(verification), want);
+      });
+    }
+    it("accepts typ JWT and an absent typ with requireAccessTokenType false", async () => {
+      for (const typ of ["JWT", undefined])
+        assert.equal(
+          (await verifier({ jwks, requireAccessTokenType: false }).verify(await signed(typ))).phoneNumber,
+          PHONE,
+        );
+    });
   });
 
   describe("with the issuer's JWKS fetched from jwksUrl", () => {

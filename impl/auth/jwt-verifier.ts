@@ -32,6 +32,12 @@ export interface JwtVerifierOptions extends ClaimsMappingOptions {
   readonly jwksTimeoutMs?: number;
   /** Current time, epoch milliseconds. Default `Date.now`. */
   readonly clock?: () => number;
+  /**
+   * Require the `typ` header `at+jwt` (or `application/at+jwt`). Default true; false only for
+   * issuers that do not set it (AUTH_JWT_TYP=any), at the cost of accepting ID tokens and other JWTs
+   * signed by the same issuer.
+   */
+  readonly requireAccessTokenType?: boolean;
 }
 
 export const DEFAULT_ALGORITHMS: readonly string[] = ["RS256", "ES256", "PS256"];
@@ -67,6 +73,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): TokenVerifier {
           // RFC 9068 §2.2: iss, exp, aud, sub, client_id, iat and jti are REQUIRED; exp is the one
           // whose absence would make a stolen token valid forever, so it is insisted upon.
           requiredClaims: ["exp"],
+          // RFC 9068 §4: "Resource servers MUST verify that the typ header value is "at+jwt" or
+          // "application/at+jwt" and reject tokens carrying any other value."
+          ...(options.requireAccessTokenType === false ? {} : { typ: "at+jwt" }),
         });
         return principalFromClaims(payload, options);
       } catch (error) {

@@ -27,6 +27,7 @@ export type AuthFailure =
   | "not_yet_valid"
   | "wrong_issuer"
   | "wrong_audience"
+  | "wrong_type"
   | "inactive"
   | "issuer_unreachable";
 

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 
 /** Gateway configuration, read once from the environment by {@link readConfig}. */
@@ -34,6 +35,8 @@ export interface Config {
         readonly algorithms: readonly string[];
         readonly clockToleranceSec: number;
         readonly phoneClaim: string;
+        /** AUTH_JWT_TYP: `at+jwt` (RFC 9068 §4, default) or `any` for issuers that do not set it. */
+        readonly requireAccessTokenType: boolean;
       }
     | {
         readonly mode: "introspection";
@@ -47,8 +50,12 @@ export interface Config {
       };
   readonly registrationTtl: { readonly defaultSec: number; readonly minSec: number; readonly maxSec: number };
   readonly registrationSweepIntervalMs: number;
+  /** REGISTRATION_RESTORE_SPREAD_MS: the window over which start-up re-REGISTERs are spread evenly, ms. */
+  readonly registrationRestoreSpreadMs: number;
   /** Requests per client IP per minute; 0 disables the limit. */
   readonly rateLimitPerMinute: number;
+  /** The HTTP server and request limits (impl/http). */
+  readonly http: HttpConfig;
   readonly shutdownTimeoutMs: number;
   /** How long a verified token is trusted without re-verification (never past its exp); 0 disables. */
   readonly tokenCacheMs: number;
@@ -56,6 +63,22 @@ export interface Config {
   readonly events: EventsConfig;
   /** The notification relay for browsers (impl/relay). */
   readonly relay: RelayConfig;
+}
+
+export interface HttpConfig {
+  /** HTTP_BODY_LIMIT_BYTES: largest request body read. */
+  readonly bodyLimitBytes: number;
+  /** HTTP_BODY_MAX_DEPTH: deepest nesting of objects and arrays in a body (the top level is 1). */
+  readonly bodyMaxDepth: number;
+  /** HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS: time to receive the headers, the whole request. */
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  /** HTTP_KEEP_ALIVE_TIMEOUT_MS: an idle kept-alive connection is closed after this long. */
+  readonly keepAliveTimeoutMs: number;
+  /** HTTP_MAX_CONNECTIONS: connections beyond this are closed on accept; 0 sets no limit. */
+  readonly maxConnections: number;
+  /** TRUST_PROXY: express "trust proxy": off, a number of proxy hops, or proxy addresses/subnets. */
+  readonly trustProxy: false | number | readonly string[];
 }
 
 export interface EventsConfig {
@@ -71,6 +94,10 @@ export interface EventsConfig {
   readonly sweepIntervalMs: number;
   readonly tokenExpiryLeadMs: number;
   readonly endedRetentionMs: number;
+  /** EVENT_OUTBOX_RETENTION_MS: undeliverable outbox rows (failed, expired, dropped) are removed this long after. */
+  readonly outboxRetentionMs: number;
+  /** EVENT_OUTBOX_PRUNE_INTERVAL_MS: how often the outbox retention runs. */
+  readonly outboxPruneIntervalMs: number;
   /** DEV_CA_DIR: where the development CA's files are read from outside production (`npm run dev-ca` makes them). */
   readonly devCaDir: string;
   /**
@@ -103,8 +130,23 @@ export interface RelayConfig {
 /** The SIP side of the gateway (impl/engine/sip), from the SIP_* variables. */
 export interface SipConfig {
   readonly transport: "udp" | "tcp" | "tls" | "ws";
-  /** SIP_OUTBOUND_PROXY: `sip:host:port[;transport=…]` or `ws://host:port[/path]`. */
+  /** SIP_OUTBOUND_PROXY: `sip:host:port[;transport=…]` or `ws://host:port[/path]`; port 0 while {@link locateProxy} holds. */
   readonly outboundProxy: { readonly host: string; readonly port: number; readonly path?: string };
+  /**
+   * SIP_OUTBOUND_PROXY with a host name and no port (`sip:ims.example`, `sips:…`, `;transport=`): the
+   * proxy is located at start through DNS, NAPTR → SRV → A/AAAA (RFC 3263), among the transports
+   * SIP_TRANSPORT allows (all of udp, tcp, tls when SIP_TRANSPORT is not set).
+   */
+  readonly locateProxy:
+    | {
+        readonly host: string;
+        readonly secure: boolean;
+        readonly transportParam: "udp" | "tcp" | "tls" | undefined;
+        readonly transportSet: boolean;
+      }
+    | undefined;
+  /** SIP_DNS_SERVERS: resolvers for RFC 3263 (`host[:port]`, comma-separated); default the system's. */
+  readonly dnsServers: readonly string[];
   readonly domain: string;
   /** SIP_LOCAL_HOST: the address the gateway binds and announces (with tls and ws, its end of the proxy connection). */
   readonly localHost: string;
@@ -204,6 +246,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((s) => s.trim()),
       clockToleranceSec: int("AUTH_CLOCK_TOLERANCE_SEC", 30, 0, 300),
       phoneClaim,
+      requireAccessTokenType: oneOf("AUTH_JWT_TYP", "at+jwt", ["at+jwt", "any"] as const) === "at+jwt",
     };
   } else {
     auth = {
@@ -243,6 +286,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sweepIntervalMs: int("EVENT_SWEEP_INTERVAL_MS", 1000, 10, 3_600_000),
     tokenExpiryLeadMs: int("EVENT_TOKEN_EXPIRY_LEAD_MS", 5000, 0, 3_600_000),
     endedRetentionMs: int("EVENT_ENDED_RETENTION_MS", 86_400_000, 0, 2_592_000_000),
+    outboxRetentionMs: int("EVENT_OUTBOX_RETENTION_MS", 86_400_000, 0, 2_592_000_000),
+    outboxPruneIntervalMs: int("EVENT_OUTBOX_PRUNE_INTERVAL_MS", 60_000, 100, 3_600_000),
     devCaDir,
     sinkCaFile:
       env.EVENT_SINK_CA_FILE ?? (environment === "production" ? undefined : resolve(devCaDir, "ca.pem")),
@@ -272,6 +317,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push("RELAY_ENABLED=true in production needs RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE.");
   if (relay.publicUrl && !/^https:\/\//.test(relay.publicUrl))
     problems.push(`RELAY_PUBLIC_URL=${relay.publicUrl} must be an https URL (sinks are https).`);
+  const http: HttpConfig = {
+    bodyLimitBytes: int("HTTP_BODY_LIMIT_BYTES", 262_144, 1024, 16_777_216),
+    bodyMaxDepth: int("HTTP_BODY_MAX_DEPTH", 32, 3, 1000),
+    headersTimeoutMs: int("HTTP_HEADERS_TIMEOUT_MS", 10_000, 100, 300_000),
+    requestTimeoutMs: int("HTTP_REQUEST_TIMEOUT_MS", 30_000, 100, 3_600_000),
+    keepAliveTimeoutMs: int("HTTP_KEEP_ALIVE_TIMEOUT_MS", 5000, 0, 600_000),
+    maxConnections: int("HTTP_MAX_CONNECTIONS", 10_000, 0, 1_000_000),
+    trustProxy: trustProxy(env.TRUST_PROXY ?? "", problems),
+  };
+  if (http.headersTimeoutMs > http.requestTimeoutMs)
+    problems.push("HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS.");
   const engine = oneOf("ENGINE", "offline", ["offline", "sip"] as const);
   let sip: SipConfig | undefined;
   if (engine === "sip") {
@@ -281,10 +337,26 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       /^wss?:\/\/([^/:]+):(\d+)(\/.*)?$/.exec(rawProxy) ??
       /^sips?:([^;:]+):(\d+)/.exec(rawProxy) ??
       undefined;
-    if (!proxy?.[1] || !proxy[2])
+    // RFC 3263: a host name without a port is located through DNS at start.
+    const located = proxy
+      ? undefined
+      : /^(sips?):([A-Za-z0-9.-]+)(;transport=(udp|tcp|tls))?$/i.exec(rawProxy);
+    if ((!proxy?.[1] || !proxy[2]) && !located)
       problems.push(
-        `SIP_OUTBOUND_PROXY=${rawProxy} must be sip:host:port[;transport=udp|tcp|tls] (or ws://host:port for SIP_TRANSPORT=ws).`,
+        `SIP_OUTBOUND_PROXY=${rawProxy} must be sip:host:port[;transport=udp|tcp|tls], sip:domain (located through DNS, RFC 3263) or ws://host:port for SIP_TRANSPORT=ws.`,
       );
+    if (located && transport === "ws")
+      problems.push(
+        "SIP_TRANSPORT=ws needs SIP_OUTBOUND_PROXY=ws://host:port[/path] (RFC 3263 location is for udp, tcp and tls).",
+      );
+    for (const server of str("SIP_DNS_SERVERS", "")
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean))
+      if (!/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:]+\](:\d{1,5})?|[0-9a-fA-F:]+)$/.test(server))
+        problems.push(
+          `SIP_DNS_SERVERS: ${server} is not an IP address with an optional port (e.g. 127.0.0.1:5353).`,
+        );
     const registrationMode = oneOf("SIP_REGISTRATION_MODE", "per-number", ["per-number", "trunk"] as const);
     const credentialsFile = env.SIP_CREDENTIALS_FILE ? resolve(env.SIP_CREDENTIALS_FILE) : undefined;
     if (registrationMode === "per-number" && !credentialsFile)
@@ -296,6 +368,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         port: Number(proxy?.[2] ?? 0),
         ...(proxy?.[3] ? { path: proxy[3] } : {}),
       },
+      locateProxy: located?.[2]
+        ? {
+            host: located[2],
+            secure: located[1]?.toLowerCase() === "sips",
+            transportParam: located[4]?.toLowerCase() as "udp" | "tcp" | "tls" | undefined,
+            transportSet: env.SIP_TRANSPORT !== undefined,
+          }
+        : undefined,
+      dnsServers: str("SIP_DNS_SERVERS", "")
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean),
       domain: str("SIP_DOMAIN", "localhost"),
       localHost: str("SIP_LOCAL_HOST", "127.0.0.1"),
       localPort: int("SIP_LOCAL_PORT", 0, 0, 65535),
@@ -334,7 +418,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auth,
     registrationTtl,
     registrationSweepIntervalMs: int("REGISTRATION_SWEEP_INTERVAL_MS", 5000, 100, 3_600_000),
+    registrationRestoreSpreadMs: int("REGISTRATION_RESTORE_SPREAD_MS", 10_000, 0, 3_600_000),
     rateLimitPerMinute: int("RATE_LIMIT_PER_MINUTE", 6000, 0, 10_000_000),
+    http,
     shutdownTimeoutMs: int("SHUTDOWN_TIMEOUT_MS", 10000, 100, 120_000),
     tokenCacheMs: int("AUTH_TOKEN_CACHE_MS", 60000, 0, 3_600_000),
     events,
@@ -342,4 +428,42 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * TRUST_PROXY, for express's "trust proxy": empty or `false` (default: the client is the peer
+ * address), a number of proxy hops in front of the gateway, or a comma-separated list of proxy
+ * addresses, CIDR subnets and the names loopback, linklocal, uniquelocal. `true` (trust any
+ * X-Forwarded-For, so any client could choose its rate-limit key) is refused.
+ */
+function trustProxy(raw: string, problems: string[]): HttpConfig["trustProxy"] {
+  const value = raw.trim();
+  if (value === "" || value === "false" || value === "0") return false;
+  if (value === "true") {
+    problems.push(
+      "TRUST_PROXY=true would let any client choose its address (and rate-limit key) by X-Forwarded-For; give the number of proxies in front of the gateway (e.g. 1) or their addresses.",
+    );
+    return false;
+  }
+  if (/^\d+$/.test(value)) {
+    if (Number(value) <= 10) return Number(value);
+    problems.push(`TRUST_PROXY=${raw}: a hop count must be from 0 to 10.`);
+    return false;
+  }
+  const entries = value.split(",").map((s) => s.trim());
+  const valid = (entry: string) => {
+    if (["loopback", "linklocal", "uniquelocal"].includes(entry)) return true;
+    const [address = "", prefix, extra] = entry.split("/");
+    const family = isIP(address);
+    if (family === 0 || extra !== undefined) return false;
+    return prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  };
+  const bad = entries.filter((e) => !valid(e));
+  if (bad.length > 0) {
+    problems.push(
+      `TRUST_PROXY=${raw}: ${bad.join(", ")} is not an address, a subnet (10.0.0.0/8) or loopback/linklocal/uniquelocal; give the proxies in front of the gateway, or their number (e.g. 1).`,
+    );
+    return false;
+  }
+  return entries;
 }

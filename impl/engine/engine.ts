@@ -1,4 +1,4 @@
-import type { components } from "../../generated/webrtc-call-handling/types.ts";
+import type { components } from "../../generated/r2.2/webrtc-call-handling/types.ts";
 
 /**
  * What the services ask of the network. The SIP engine (impl/engine/sip) implements these; the
@@ -83,9 +83,31 @@ export interface EngineListener {
   }): Promise<void>;
 }
 
+/** A session the store holds in a non-terminal status when the gateway starts. */
+export interface UnfinishedSession {
+  readonly mediaSessionId: string;
+  readonly registrationId: string;
+  readonly direction: "originating" | "terminating";
+  readonly status: SessionStatus;
+}
+
+/**
+ * What an engine makes of an {@link UnfinishedSession} at start-up: it still carries the call
+ * (`resumed`, e.g. from persisted dialog state), or the session ended with this status.
+ */
+export type SessionRecovery =
+  | { readonly kind: "resumed" }
+  | { readonly kind: "ended"; readonly status: SessionStatus; readonly reason: string };
+
 export interface Engine {
   readonly registrations: RegistrationEngine;
   readonly calls: CallEngine;
+  /**
+   * Start-up reconciliation's seam (impl/services/restart-reconciliation.ts), asked once per
+   * unfinished session before the engine serves it. Absent, or resolving undefined: the engine holds
+   * nothing for the session, whose call leg died with the previous process.
+   */
+  recoverSession?(session: UnfinishedSession): Promise<SessionRecovery | undefined>;
   /** Whether the engine can serve requests (for /readyz). */
   ready(): boolean;
   close(): Promise<void>;

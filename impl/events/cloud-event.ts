@@ -1,4 +1,4 @@
-import type { components } from "../../generated/webrtc-events/types.ts";
+import type { components } from "../../generated/r2.2/webrtc-events/types.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
 
 type Schemas = components["schemas"];

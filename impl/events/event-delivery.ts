@@ -35,6 +35,7 @@ export function createEventDelivery(options: EventDeliveryOptions) {
   const shared = "database" in options.store ? options.store.database : undefined;
   const outbox = openOutbox(shared?.file === options.storeFile ? shared : options.storeFile);
   const sender = createHttpSender({ timeoutMs: config.deliveryTimeoutMs, devCaPem });
+  const logger = options.logger.child({ component: "events" });
   const dispatcher = createEventDispatcher({
     store: options.store,
     outbox,
@@ -46,11 +47,23 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     sweepIntervalMs: config.sweepIntervalMs,
     tokenExpiryLeadMs: config.tokenExpiryLeadMs,
     endedRetentionMs: config.endedRetentionMs,
-    logger: options.logger.child({ component: "events" }),
+    logger,
   });
+  /** Outbox retention: rows that can no longer be delivered do not stay forever. */
+  const prune = async () => {
+    const result = await outbox.prune({ maxAgeMs: config.maxAgeMs, retentionMs: config.outboxRetentionMs });
+    if (result.expired > 0 || result.removed > 0) logger.info(result, "outbox retention applied");
+    return result;
+  };
+  const pruneTimer = setInterval(() => {
+    prune().catch((err: unknown) => logger.error({ err }, "outbox retention failed"));
+  }, config.outboxPruneIntervalMs);
+  pruneTimer.unref();
   return {
     dispatcher,
     outbox,
+    /** Applies the outbox retention now (it also runs every EVENT_OUTBOX_PRUNE_INTERVAL_MS). */
+    prune,
     /** GET handler for the delivery metrics (Prometheus text). */
     async metrics(_req: IncomingMessage, res: ServerResponse): Promise<void> {
       const text = await dispatcher.metrics.registry.metrics();
@@ -58,6 +71,7 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     },
     /** Stops delivery (pending events stay in the outbox) and closes the outbox and connections. */
     async close(): Promise<void> {
+      clearInterval(pruneTimer);
       await dispatcher.close();
       await sender.close();
       outbox.close();

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { components } from "../../generated/webrtc-events/types.ts";
+import type { components } from "../../generated/r2.2/webrtc-events/types.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
 import type { Clock } from "../services/request-context.ts";
 import { TERMINAL_STATUSES } from "../services/session-transitions.ts";

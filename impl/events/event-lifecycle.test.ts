@@ -30,7 +30,7 @@ describe("webrtc-events lifecycle", () => {
   it("subscriptionExpireTime: ends the subscription with subscription-ended SUBSCRIPTION_EXPIRED and status EXPIRED", async () => {
     const registrationId = await gw.register();
     const url = freshSink();
-    const expire = new Date(Date.now() + 300).toISOString();
+    const expire = new Date(Date.now() + 1500).toISOString();
     const sub = await created(
       await gw.subscribe(body(url, RE, { registrationId }, { subscriptionExpireTime: expire })),
     );

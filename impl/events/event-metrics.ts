@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { OutboxStatus } from "./outbox.ts";
 
+const OUTBOX_STATUSES: readonly OutboxStatus[] = ["pending", "held", "failed", "expired", "dropped"];
+
 /**
  * Prometheus metrics of event delivery, in their own registry (served at /metrics/events): what is
  * produced, attempted, delivered, and what the outbox holds by status (held deliveries in
@@ -33,8 +35,9 @@ export function createEventMetrics(outboxCounts: () => Partial<Record<OutboxStat
     labelNames: ["status"] as const,
     registers,
     collect() {
-      this.reset();
-      for (const [status, n] of Object.entries(outboxCounts())) this.set({ status }, n ?? 0);
+      const counts = outboxCounts();
+      // Every status, 0 included, so that a series does not vanish when its rows are removed.
+      for (const status of OUTBOX_STATUSES) this.set({ status }, counts[status] ?? 0);
     },
   });
   return { registry, published, attempts, latency };

@@ -42,6 +42,17 @@ export interface OutboxRow extends NewOutboxRow {
   readonly nextAttemptAt: number;
 }
 
+/** The statuses of rows that will never be delivered: what {@link Outbox.prune} removes once old. */
+export const UNDELIVERABLE = ["failed", "expired", "dropped"] as const;
+
+/** What a {@link Outbox.prune} did. */
+export interface PruneResult {
+  /** Held rows past the maximum event age, now `expired` (a release would expire them anyway). */
+  readonly expired: number;
+  /** Undeliverable rows removed. */
+  readonly removed: number;
+}
+
 /** Timed lifecycle steps of a subscription (see the dispatcher's sweep). */
 export type DeadlineKind = "expire" | "token" | "purge";
 
@@ -77,7 +88,8 @@ const toRow = (r: Row): OutboxRow => ({
  * Opens the outbox on a shared connection (the gateway: the store's), or on its own connection to a
  * file (WAL, synchronous=NORMAL), which it then closes with itself.
  */
-export function openOutbox(target: SqliteDatabase | string) {
+export function openOutbox(target: SqliteDatabase | string, options: { now?: () => number } = {}) {
+  const now = options.now ?? Date.now;
   const { database, release: releaseConnection } = shareOrOpen(target);
   const { db } = database;
   db.exec(`
@@ -105,6 +117,10 @@ export function openOutbox(target: SqliteDatabase | string) {
     );
     CREATE INDEX IF NOT EXISTS event_deadlines_due ON event_deadlines (due_at);
   `);
+  // When a row became undeliverable (epoch ms), for retention; added to outboxes created before it.
+  const columns = db.prepare<[], { name: string }>("PRAGMA table_info(event_outbox)").all();
+  if (!columns.some((c) => c.name === "settled_at"))
+    db.exec("ALTER TABLE event_outbox ADD COLUMN settled_at INTEGER");
   const insert = db.prepare(
     `INSERT INTO event_outbox (event_id, subscription_id, sink, authorization, correlator, body, status, created_at)
      VALUES (@eventId, @subscriptionId, @sink, @authorization, @correlator, @body, @status, @createdAt)`,
@@ -121,11 +137,18 @@ export function openOutbox(target: SqliteDatabase | string) {
   const retry = db.prepare<[number, number, string, number]>(
     "UPDATE event_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE seq = ?",
   );
-  const settle = db.prepare<[string, string, number]>(
-    "UPDATE event_outbox SET status = ?, last_error = ? WHERE seq = ?",
+  const settle = db.prepare<[string, string, number, number]>(
+    "UPDATE event_outbox SET status = ?, last_error = ?, settled_at = ? WHERE seq = ?",
   );
-  const drop = db.prepare<[string, string]>(
-    "UPDATE event_outbox SET status = 'dropped', last_error = ? WHERE subscription_id = ? AND status IN ('pending', 'held')",
+  const drop = db.prepare<[string, number, string]>(
+    "UPDATE event_outbox SET status = 'dropped', last_error = ?, settled_at = ? WHERE subscription_id = ? AND status IN ('pending', 'held')",
+  );
+  const expireHeld = db.prepare<[number, number]>(
+    "UPDATE event_outbox SET status = 'expired', last_error = 'held past the maximum event age', settled_at = ? WHERE status = 'held' AND created_at <= ?",
+  );
+  // Rows settled before settled_at existed count from their creation.
+  const removeSettled = db.prepare<[number]>(
+    `DELETE FROM event_outbox WHERE status IN (${UNDELIVERABLE.map((s) => `'${s}'`).join(", ")}) AND COALESCE(settled_at, created_at) <= ?`,
   );
   const release = db.prepare<[string]>(
     "UPDATE event_outbox SET status = 'pending' WHERE sink = ? AND status = 'held'",
@@ -175,12 +198,12 @@ export function openOutbox(target: SqliteDatabase | string) {
     },
     settle(seq: number, status: "failed" | "expired" | "dropped", error: string): Promise<void> {
       return database.write(() => {
-        settle.run(status, error, seq);
+        settle.run(status, error, now(), seq);
       });
     },
     /** Gives up the undelivered rows of a subscription; resolves with how many, once committed. */
     dropSubscription(subscriptionId: string, reason: string): Promise<number> {
-      return database.write(() => drop.run(reason, subscriptionId).changes);
+      return database.write(() => drop.run(reason, now(), subscriptionId).changes);
     },
     /** Makes the held rows of a sink pending (it became deliverable) now; returns them in order. */
     release(sink: string): OutboxRow[] {
@@ -188,6 +211,18 @@ export function openOutbox(target: SqliteDatabase | string) {
         const held = selectStatus.all("held").filter((r) => r.sink === sink);
         release.run(sink);
         return held.map((r) => ({ ...toRow(r), status: "pending" as const }));
+      });
+    },
+    /**
+     * Retention: held rows older than `maxAgeMs` become `expired`, and rows undeliverable for longer
+     * than `retentionMs` (failed, expired, dropped; counted from when they became so) are removed.
+     * Resolves once committed.
+     */
+    prune(limits: { readonly maxAgeMs: number; readonly retentionMs: number }): Promise<PruneResult> {
+      return database.write(() => {
+        const at = now();
+        const expired = expireHeld.run(at, at - limits.maxAgeMs).changes;
+        return { expired, removed: removeSettled.run(at - limits.retentionMs).changes };
       });
     },
     heldSinks: (): string[] => read(() => heldSinks.all().map((r) => r.sink)),

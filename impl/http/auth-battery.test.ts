@@ -3,9 +3,9 @@ import { createHmac, createPublicKey, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import type { JSONWebKeySet, JWK } from "jose";
+import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from "jose";
 import pino from "pino";
-import { apis, type OperationManifest } from "../../generated/index.ts";
+import { apis, type OperationManifest } from "../../generated/r2.2/index.ts";
 import { createDevIssuer, type DevIssuer } from "../auth/dev-issuer.ts";
 import { createJwtVerifier } from "../auth/jwt-verifier.ts";
 import { AuthError, type AuthFailure } from "../auth/principal.ts";
@@ -62,6 +62,17 @@ function hmacToken(jwk: JWK, secretForm: "jwk" | "pem"): string {
       ? JSON.stringify(jwk)
       : String(createPublicKey({ key: jwk as never, format: "jwk" }).export({ type: "spki", format: "pem" }));
   return `${input}.${createHmac("sha256", secret).update(input).digest("base64url")}`;
+}
+
+/** A key of its own for tokens whose header the dev issuer would never write. */
+const plainKey = await generateKeyPair("ES256");
+const plainJwk: JWK = { ...(await exportJWK(plainKey.publicKey)), kid: "plain-jwt", alg: "ES256" };
+
+/** ALICE's claims, signed by a trusted key, but typed `JWT` (RFC 9068 §4 requires `at+jwt`). */
+async function plainJwtToken(): Promise<string> {
+  return new SignJWT(aliceClaims())
+    .setProtectedHeader({ alg: "ES256", kid: "plain-jwt", typ: "JWT" })
+    .sign(plainKey.privateKey);
 }
 
 const publicJwk = (issuer: DevIssuer): JWK => {
@@ -166,6 +177,11 @@ const CREDENTIALS: readonly {
     reason: "unsupported_algorithm",
     make: hs((i) => i.rsa, "jwk"),
   },
+  {
+    name: "a trusted-key token with typ JWT instead of at+jwt",
+    reason: "wrong_type",
+    make: async () => `Bearer ${await plainJwtToken()}`,
+  },
 ];
 
 let gw: TestGateway;
@@ -258,7 +274,10 @@ describe("authentication and scopes on every operation", () => {
       rsa: await createDevIssuer({ ...issuerOptions(), keyAlg: "RS256" }),
     };
     trustedKeys = {
-      keys: [issuers.past, issuers.otherIssuer, issuers.otherAudience, issuers.rsa].map(publicJwk),
+      keys: [
+        ...[issuers.past, issuers.otherIssuer, issuers.otherAudience, issuers.rsa].map(publicJwk),
+        plainJwk,
+      ],
     };
     multi = await startMultiKeyGateway(trustedKeys);
     for (const c of CREDENTIALS) authorization.set(c.name, await c.make(issuers));

@@ -6,7 +6,8 @@ import express, {
   type Response,
 } from "express";
 import type { Logger } from "pino";
-import type { ApiManifest } from "../../generated/index.ts";
+import type { Registry } from "prom-client";
+import type { ApiManifest } from "../../generated/r2.2/index.ts";
 import type { TokenVerifier } from "../auth/principal.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { SchemaValidator } from "../validation/ajv-core.ts";
@@ -15,6 +16,7 @@ import { authenticate } from "./authenticate.ts";
 import { correlator } from "./correlator.ts";
 import { dispatch, type HandlerTable } from "./dispatch.ts";
 import { errorMiddleware } from "./error-middleware.ts";
+import { jsonBody } from "./json-body.ts";
 import { createHttpMetrics } from "./metrics.ts";
 import { middlewareSeries } from "./middleware-series.ts";
 import { openApiValidation } from "./openapi-validation.ts";
@@ -24,7 +26,7 @@ import type { ValidatorRouting } from "./validator-routing.ts";
 
 export interface AppDeps {
   readonly apis: readonly ApiManifest[];
-  /** Effective spec of each API, by name (generated/<api>/openapi.json). */
+  /** Effective spec of each API, by name (generated/r2.2/<api>/openapi.json). */
   readonly specs: Record<string, object>;
   readonly schemas: SchemaValidator;
   /** operationId → handler, for every operation of every manifest. */
@@ -35,10 +37,19 @@ export interface AppDeps {
   readonly validateResponses: boolean;
   /** Request body limit, bytes. Default 262144. */
   readonly bodyLimitBytes?: number;
+  /** Deepest nesting of objects and arrays in a request body (the top level is 1). Default 32. */
+  readonly bodyMaxDepth?: number;
+  /**
+   * Express "trust proxy" (TRUST_PROXY): a number of proxy hops or the proxies' addresses, so that
+   * `req.ip` (the rate limit's key, the logs) is the client behind them. Default off.
+   */
+  readonly trustProxy?: false | number | readonly string[];
   /** Per-client request budget; omit to disable rate limiting. */
   readonly rateLimit?: RequestHandler;
   /** Extra routes mounted before the API (dev issuer, relay, demo). */
   readonly extraRoutes?: (app: Express) => void;
+  /** More Prometheus registries served at /metrics (event delivery's). */
+  readonly metrics?: readonly Registry[];
   /** /readyz answers 200 only when this returns true. */
   readonly ready: () => Promise<boolean>;
 }
@@ -46,19 +57,23 @@ export interface AppDeps {
 /**
  * The HTTP face of the gateway, built from the generated operation manifests: no hand-written route
  * table. Order: correlator → operation resolution (404/405) → rate limit → authentication (401/403)
- * → JSON body → OpenAPI validation (400/415) → handler → one error middleware.
+ * → JSON body (size, depth) → OpenAPI validation (400/415) → undeclared members dropped → handler →
+ * one error middleware.
  */
 export function createApp(deps: AppDeps): Express {
   const operations = deps.apis.flatMap((api) => api.operations);
   const missing = operations.filter((op) => !deps.handlers[op.operationId]).map((op) => op.operationId);
   if (missing.length > 0) throw new Error(`No handler for ${missing.join(", ")}`);
   const resolve = createOperationResolver(operations);
-  const metrics = createHttpMetrics();
+  const metrics = createHttpMetrics(deps.metrics);
+  const bodyLimitBytes = deps.bodyLimitBytes ?? 262_144;
 
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
+  if (deps.trustProxy !== undefined && deps.trustProxy !== false)
+    app.set("trust proxy", typeof deps.trustProxy === "number" ? deps.trustProxy : [...deps.trustProxy]);
   // Consecutive middlewares on every path are mounted as one layer each (middleware-series.ts).
   app.use(middlewareSeries([correlator, requestLog(deps.logger), metrics.middleware]));
 
@@ -97,11 +112,7 @@ export function createApp(deps: AppDeps): Express {
     ...(deps.rateLimit ? [deps.rateLimit] : []),
     authenticate(deps.verifier),
     absentBody,
-    express.json({
-      limit: deps.bodyLimitBytes ?? 262_144,
-      type: ["application/json", "application/*+json"],
-      strict: true,
-    }),
+    jsonBody({ limitBytes: bodyLimitBytes, maxDepth: deps.bodyMaxDepth ?? 32 }),
     ...openApiValidation(deps.apis, deps.specs, deps.schemas, {
       validateResponses: deps.validateResponses,
       onValidatorRouting: (api, routing) => {
@@ -136,6 +147,6 @@ export function createApp(deps: AppDeps): Express {
   app.use((_req: Request, _res: Response, next: NextFunction) =>
     next(ApiError.notFound("The specified resource")),
   );
-  app.use(errorMiddleware(deps.logger));
+  app.use(errorMiddleware(deps.logger, bodyLimitBytes));
   return app;
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";
-import type { OperationManifest } from "../../generated/index.ts";
+import type { OperationManifest } from "../../generated/r2.2/index.ts";
 import { ApiError, type ErrorCode } from "../errors/api-error.ts";
 import { type ValidatorIssue, validationError } from "./validation-errors.ts";
 
@@ -52,8 +52,9 @@ export function toApiErrorFromHttp(
  * already set. Unknown errors are logged with their cause and become 500 INTERNAL that leaks nothing.
  * The body is written with `res.send`, not `res.json`, so the response validator (which wraps
  * `res.json`) does not reject error statuses a spec leaves undocumented, such as 405 or 415.
+ * `bodyLimitBytes` is the request body limit: an unread body larger than that is never drained.
  */
-export function errorMiddleware(logger: Logger) {
+export function errorMiddleware(logger: Logger, bodyLimitBytes = 262_144) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const operation = res.locals.operation as OperationManifest | undefined;
     let apiError = toApiErrorFromHttp(error, operation);
@@ -68,6 +69,10 @@ export function errorMiddleware(logger: Logger) {
       return;
     }
     for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
+    // Node drains an unread body to keep the connection, however large it is: one that may exceed
+    // the body limit (declared so, or chunked) is not read now either; closing the connection ends it.
+    const declared = Number(req.headers["content-length"]);
+    if (!req.complete && !(declared <= bodyLimitBytes)) res.setHeader("Connection", "close");
     if (apiError.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="camara"');
     res.locals.errorCode = apiError.code;
     res.status(apiError.status).type("application/json").send(JSON.stringify(apiError.toErrorInfo()));

@@ -1,9 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
-import type { OperationManifest } from "../../generated/index.ts";
+import type { OperationManifest } from "../../generated/r2.2/index.ts";
 
-/** Prometheus metrics of the HTTP face: requests and latency by operationId and status. */
-export function createHttpMetrics() {
+/**
+ * Prometheus metrics of the HTTP face: requests and latency by operationId and status. The endpoint
+ * serves them together with the `others` registries (event delivery: the outbox by status).
+ */
+export function createHttpMetrics(others: readonly Registry[] = []) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ["operation_id", "status"] as const;
@@ -30,8 +33,9 @@ export function createHttpMetrics() {
     });
     next();
   };
+  const served = others.length === 0 ? registry : Registry.merge([registry, ...others]);
   const endpoint: RequestHandler = async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
+    res.type(served.contentType).send(await served.metrics());
   };
   return { middleware, endpoint, registry };
 }

@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { apis, type OperationManifest } from "../../generated/index.ts";
+import {
+  bodyMutations,
+  documentedErrorCodes,
+  minimalInstance,
+} from "../../conformance/schema/schema-mutations.ts";
+import { apis, type OperationManifest } from "../../generated/r2.2/index.ts";
 import { loadContract } from "../load-contract.ts";
-import { bodyMutations, documentedErrorCodes, minimalInstance } from "../testing/schema-mutations.ts";
 import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 import { createSchemaValidator } from "../validation/ajv-core.ts";
 

@@ -1,8 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import * as OpenApiValidator from "express-openapi-validator";
-import type { ApiManifest, OperationManifest } from "../../generated/index.ts";
+import type { ApiManifest, OperationManifest } from "../../generated/r2.2/index.ts";
 import { ApiError } from "../errors/api-error.ts";
 import { describeErrors, type SchemaValidator } from "../validation/ajv-core.ts";
+import { knownMembers } from "../validation/known-members.ts";
 import { routeValidatorFromGateway, type ValidatorRouting } from "./validator-routing.ts";
 
 export interface ValidationOptions {
@@ -120,5 +121,14 @@ export function openApiValidation(
     );
   };
 
-  return [validator, discriminators];
+  // After validation, the body keeps only what its schema declares (known-members.ts): members a
+  // client adds beyond the contract are neither stored nor echoed.
+  const declaredOnly: RequestHandler = (req, res, next) => {
+    const op = res.locals.operation as OperationManifest | undefined;
+    const schema = op?.requestBody?.content["application/json"];
+    if (schema && req.body !== undefined) req.body = knownMembers(specs[op.api] ?? {}, schema, req.body);
+    next();
+  };
+
+  return [validator, discriminators, declaredOnly];
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { apis, type OperationManifest } from "../../generated/index.ts";
+import { apis, type OperationManifest } from "../../generated/r2.2/index.ts";
 import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 
 /**

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CallEngine, SessionUpdateRequest } from "../engine/engine.ts";
+import { EngineError } from "../engine/engine-error.ts";
+import { ApiError } from "../errors/api-error.ts";
 import { createSqliteStore } from "../store/index.ts";
 import { createCallService } from "./call-service.ts";
 import type { DomainEvent } from "./event-publisher.ts";
@@ -95,5 +97,103 @@ describe("call service", () => {
     const second = await calls.create(ctx, registrationId, body);
     assert.equal(second.mediaSessionId, first.mediaSessionId);
     assert.equal(originated, 1);
+  });
+
+  describe("a caller's CANCEL racing the receiver's PUT Connected", () => {
+    const bob = "+34600000002";
+    const bobCtx: RequestContext = {
+      ...ctx,
+      principal: { ...ctx.principal, subject: bob, phoneNumber: bob },
+    };
+    const answer = { status: "Connected" as const, answer: { sdp: "v=0 answer" } };
+
+    /** An incoming call for the registration, as the engine announces it; returns its id. */
+    async function incoming(calls: Awaited<ReturnType<typeof setup>>["calls"], registrationId: string) {
+      await calls.incomingCall(
+        {
+          mediaSessionId: "incoming-1",
+          registrationId,
+          originatorAddress: `tel:${bob}`,
+          originatorName: undefined,
+          receiverAddress: `tel:${phone}`,
+          offerSdp: "v=0 offer",
+        },
+        "net-1",
+      );
+      return "incoming-1";
+    }
+    const cancelled = (calls: Awaited<ReturnType<typeof setup>>["calls"], id: string) =>
+      calls.sessionChanged({ mediaSessionId: id, status: "SessionCancelled", reason: "CANCEL" }, "net-2");
+    const conflict = (status: string) => ({
+      status: 409,
+      code: "CONFLICT",
+      message: `The session has ended (${status}); it cannot change any more.`,
+    });
+    const refusal = async (put: Promise<unknown>) => {
+      const error = await put.then(
+        () => assert.fail("PUT must be refused"),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof ApiError, String(error));
+      return error.toErrorInfo();
+    };
+
+    it("answers 409 CONFLICT when the leg was gone by the time the engine looked (the CANCEL stored first)", async () => {
+      let ctxCalls: Awaited<ReturnType<typeof setup>>["calls"] | undefined;
+      const { calls, registrationId } = await setup({
+        originate: async () => undefined,
+        update: async (request) => {
+          await cancelled(ctxCalls as NonNullable<typeof ctxCalls>, request.mediaSessionId);
+          throw new EngineError("unknown_session", "no call leg");
+        },
+        terminate: async () => undefined,
+      });
+      ctxCalls = calls;
+      const id = await incoming(calls, registrationId);
+      assert.deepEqual(await refusal(calls.updateStatus(ctx, id, answer)), conflict("SessionCancelled"));
+      assert.equal((await calls.get(ctx, id)).status, "SessionCancelled");
+    });
+
+    it("answers 409 CONFLICT, not 404, when the leg is gone and its SessionCancelled is still on its way", async () => {
+      const { calls, registrationId } = await setup({
+        originate: async () => undefined,
+        update: async () => {
+          throw new EngineError("unknown_session", "no call leg");
+        },
+        terminate: async () => undefined,
+      });
+      const id = await incoming(calls, registrationId);
+      assert.deepEqual(await refusal(calls.updateStatus(ctx, id, answer)), {
+        status: 409,
+        code: "CONFLICT",
+        message: "The session has ended in the network; it cannot change any more.",
+      });
+    });
+
+    it("keeps SessionCancelled and answers 409 CONFLICT when the CANCEL is applied while the engine sends the 200", async () => {
+      const gated = gatedEngine();
+      const { calls, events, registrationId } = await setup(gated.engine);
+      const id = await incoming(calls, registrationId);
+      const put = calls.updateStatus(ctx, id, answer);
+      await new Promise((r) => setTimeout(r, 10));
+      await cancelled(calls, id);
+      gated.release();
+      assert.deepEqual(await refusal(put), conflict("SessionCancelled"));
+      assert.equal((await calls.get(ctx, id)).status, "SessionCancelled");
+      const statuses = events
+        .filter((e) => e.type.endsWith("session-status"))
+        .map((e) => (e.data as { status?: string }).status);
+      assert.deepEqual(statuses, ["SessionCancelled"]);
+    });
+
+    it("still answers 404 NOT_FOUND for a session of another subscriber", async () => {
+      const { calls, registrationId } = await setup(gatedEngine().engine);
+      const id = await incoming(calls, registrationId);
+      assert.deepEqual(await refusal(calls.updateStatus(bobCtx, id, answer)), {
+        status: 404,
+        code: "NOT_FOUND",
+        message: ApiError.notFound("The media session").message,
+      });
+    });
   });
 });

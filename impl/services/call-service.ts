@@ -1,8 +1,9 @@
 import type {
   CreateSessionInput,
   UpdateSessionStatusInput,
-} from "../../generated/webrtc-call-handling/handlers.ts";
-import type { CallEngine, IncomingCall, SessionEvent } from "../engine/engine.ts";
+} from "../../generated/r2.2/webrtc-call-handling/handlers.ts";
+import type { CallEngine, IncomingCall, SessionEvent, SessionStatus } from "../engine/engine.ts";
+import { EngineError } from "../engine/engine-error.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
 import type { EventPublisher } from "./event-publisher.ts";
@@ -21,6 +22,10 @@ export interface CallServiceDeps {
   readonly newId: IdGenerator;
 }
 
+/** 409 CONFLICT for a change asked of a session that has ended; the same words as the transition check. */
+const sessionEnded = (status: SessionStatus) =>
+  new ApiError("CONFLICT", `The session has ended (${status}); it cannot change any more.`);
+
 /** webrtc-call-handling: originate, answer, change and end media sessions; apply network events. */
 export function createCallService(deps: CallServiceDeps) {
   const { store, engine, events, clock } = deps;
@@ -31,7 +36,6 @@ export function createCallService(deps: CallServiceDeps) {
     return record;
   }
 
-  /** Stores a new representation, bumps its sequenceNumber and announces it as session-status. */
   /** Per-session chains, so that concurrent changes to one session apply one after the other. */
   const chains = new Map<string, Promise<unknown>>();
 
@@ -39,18 +43,21 @@ export function createCallService(deps: CallServiceDeps) {
    * Applies `change` to the session's latest stored representation, bumps its sequenceNumber and
    * announces it as session-status. Changes to one session are serialised: a network event arriving
    * while a client PUT waits for the engine can neither reuse a sequenceNumber nor be overwritten.
+   * A `change` returning undefined leaves the session as it is (the stored record is returned).
    */
   function publishChange(
     mediaSessionId: string,
-    change: (info: MediaSessionInformation) => MediaSessionInformation,
+    change: (info: MediaSessionInformation) => MediaSessionInformation | undefined,
     correlator: string,
   ): Promise<SessionRecord | undefined> {
     const run = async () => {
       const record = await store.sessions.get(mediaSessionId);
       if (!record) return undefined;
+      const changed = change(record.info);
+      if (!changed) return record;
       const next: SessionRecord = {
         ...record,
-        info: { ...change(record.info), sequenceNumber: (record.info.sequenceNumber ?? 0) + 1 },
+        info: { ...changed, sequenceNumber: (record.info.sequenceNumber ?? 0) + 1 },
         updatedAt: clock.now().toISOString(),
       };
       await store.sessions.put(next);
@@ -71,6 +78,25 @@ export function createCallService(deps: CallServiceDeps) {
       if (chains.get(mediaSessionId) === tail) chains.delete(mediaSessionId);
     });
     return result;
+  }
+
+  /**
+   * The error for a failed engine update. A session the store still holds but whose call leg is gone
+   * has ended in the network (its terminal status may still be on its way to the store): that is a
+   * state conflict, never 404 for a session GET shows.
+   */
+  async function endedMeanwhile(mediaSessionId: string, error: unknown): Promise<unknown> {
+    if (!(error instanceof EngineError) || error.failure !== "unknown_session") return toApiError(error);
+    const record = await (chains.get(mediaSessionId) ?? Promise.resolve()).then(() =>
+      store.sessions.get(mediaSessionId),
+    );
+    if (!record) return ApiError.notFound("The media session");
+    const status = record.info.status ?? "Initial";
+    return TERMINAL_STATUSES.has(status)
+      ? sessionEnded(status)
+      : new ApiError("CONFLICT", "The session has ended in the network; it cannot change any more.", {
+          cause: error,
+        });
   }
 
   return {
@@ -173,21 +199,28 @@ export function createCallService(deps: CallServiceDeps) {
           correlator: ctx.correlator,
         });
       } catch (error) {
-        throw toApiError(error);
+        throw await endedMeanwhile(mediaSessionId, error);
       }
       const status = body.status;
       const next = await publishChange(
         mediaSessionId,
-        (info) => ({
-          ...info,
-          status,
-          reason: `Status set to ${status} by the API client`,
-          ...(body.offer ? { offer: body.offer } : {}),
-          ...(body.answer ? { answer: body.answer } : {}),
-        }),
+        // The network may have ended the session while the engine worked (a CANCEL racing the
+        // answer): its terminal status stands, and the client hears the conflict.
+        (info) =>
+          TERMINAL_STATUSES.has(info.status ?? "Initial")
+            ? undefined
+            : {
+                ...info,
+                status,
+                reason: `Status set to ${status} by the API client`,
+                ...(body.offer ? { offer: body.offer } : {}),
+                ...(body.answer ? { answer: body.answer } : {}),
+              },
         ctx.correlator,
       );
       if (!next) throw ApiError.notFound("The media session");
+      const now = next.info.status ?? "Initial";
+      if (TERMINAL_STATUSES.has(now)) throw sessionEnded(now);
       return next.info;
     },
 

@@ -1,9 +1,10 @@
 import type {
   CreateRegistrationInput,
   UpdateRegistrationByIdInput,
-} from "../../generated/webrtc-registration/handlers.ts";
-import type { components } from "../../generated/webrtc-registration/types.ts";
+} from "../../generated/r2.2/webrtc-registration/handlers.ts";
+import type { components } from "../../generated/r2.2/webrtc-registration/types.ts";
 import type { RegistrationEngine } from "../engine/engine.ts";
+import { EngineError } from "../engine/engine-error.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { RegistrationRecord, Store } from "../store/index.ts";
 import type { EventPublisher } from "./event-publisher.ts";
@@ -149,6 +150,41 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     ) {
       const record = await store.registrations.get(registrationId);
       if (record) await end(record, reason, description, correlator);
+    },
+
+    /**
+     * Registers a stored registration with the network again after a restart (its binding lived in
+     * the previous process). A refusal ends it with registration-ends NETWORK_TERMINATED, as a refused
+     * refresh does; `retry` means the network could not be reached and the caller should try later.
+     */
+    async restore(
+      registrationId: string,
+      correlator: string,
+    ): Promise<"restored" | "ended" | "gone" | "retry"> {
+      const record = await store.registrations.get(registrationId);
+      if (!record || Date.parse(record.expiresAt) <= clock.now().getTime()) return "gone"; // the sweep ends it
+      try {
+        const expiresAt = new Date(record.expiresAt);
+        await engine.refresh({ ...record, phoneNumber: record.owner, expiresAt, correlator });
+      } catch (error) {
+        const failure = error instanceof EngineError ? error.failure : "network_rejected";
+        if (failure === "network_unreachable" || failure === "network_timeout" || failure === "overloaded")
+          return "retry";
+        const why = error instanceof Error ? error.message : String(error);
+        await end(
+          record,
+          "NETWORK_TERMINATED",
+          `The network refused the registration after a gateway restart (${why})`,
+          correlator,
+        );
+        return "ended";
+      }
+      if (await store.registrations.get(registrationId)) return "restored";
+      // Deleted by its client while the REGISTER was out: take the binding back.
+      await engine
+        .unregister({ registrationId, phoneNumber: record.owner, correlator })
+        .catch(() => undefined);
+      return "gone";
     },
 
     /** The registration a session or subscription names, if the caller owns it and it is active. */

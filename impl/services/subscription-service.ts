@@ -1,8 +1,7 @@
-import type { components } from "../../generated/webrtc-events/types.ts";
+import type { components } from "../../generated/r2.2/webrtc-events/types.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { SinkCredential, Store, SubscriptionRecord, SubscriptionRequest } from "../store/index.ts";
 import type { DomainEvent, EventPublisher } from "./event-publisher.ts";
-import { requirePhoneNumber } from "./principal-phone.ts";
 import type { RegistrationService } from "./registration-service.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
 
@@ -127,7 +126,15 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
 
   return {
     async create(ctx: RequestContext, request: SubscriptionRequest): Promise<Subscription> {
-      const phone = requirePhoneNumber(ctx);
+      // createNotificationChannelSubscription documents 403 PERMISSION_DENIED and SUBSCRIPTION_MISMATCH
+      // only: a token naming no subscriber is "inconsistent ... for requested events subscription".
+      const phone = ctx.principal.phoneNumber;
+      if (!phone) {
+        throw new ApiError(
+          "SUBSCRIPTION_MISMATCH",
+          "Inconsistent access token for requested events subscription: it identifies no subscriber.",
+        );
+      }
       const [type] = request.types;
       // CAMARA event subscriptions: the scope names the event type being subscribed to.
       const scope = `webrtc-events:${type}:create`;
@@ -182,7 +189,16 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
     },
 
     async list(ctx: RequestContext): Promise<Subscription[]> {
-      return (await store.subscriptions.listByOwner(requirePhoneNumber(ctx))).map(toSubscription);
+      // retrieveNotificationChannelSubscriptionList documents 403 PERMISSION_DENIED only (not
+      // INVALID_TOKEN_CONTEXT): a token naming no subscriber has no subscriptions it may list.
+      const phone = ctx.principal.phoneNumber;
+      if (!phone) {
+        throw new ApiError(
+          "PERMISSION_DENIED",
+          "The access token identifies no subscriber, so it cannot list subscriptions; use a token issued for a subscriber.",
+        );
+      }
+      return (await store.subscriptions.listByOwner(phone)).map(toSubscription);
     },
 
     async get(ctx: RequestContext, id: string): Promise<Subscription> {

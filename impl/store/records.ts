@@ -1,5 +1,5 @@
-import type { components as CallHandling } from "../../generated/webrtc-call-handling/types.ts";
-import type { components as Events } from "../../generated/webrtc-events/types.ts";
+import type { components as CallHandling } from "../../generated/r2.2/webrtc-call-handling/types.ts";
+import type { components as Events } from "../../generated/r2.2/webrtc-events/types.ts";
 
 /** A device registration (webrtc-registration). Owned by the phone number of the token that made it. */
 export interface RegistrationRecord {

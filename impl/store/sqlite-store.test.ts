@@ -121,6 +121,33 @@ describe("SQLite store", () => {
     await store.close();
   });
 
+  it("lists registrations still active at a given time, and sessions in none of the given statuses", async () => {
+    const store = createSqliteStore({ file: ":memory:" });
+    await store.registrations.put(registration);
+    await store.registrations.put({
+      ...registration,
+      registrationId: "reg-2",
+      expiresAt: "2031-01-01T00:00:00.000Z",
+    });
+    assert.deepEqual(
+      (await store.registrations.listActiveAt("2030-06-01T00:00:00.000Z")).map((r) => r.registrationId),
+      ["reg-2"],
+    );
+    const { status: _none, ...noStatus } = session.info;
+    for (const [id, info] of [
+      ["ms-connected", { ...session.info, status: "Connected" }],
+      ["ms-ended", { ...session.info, status: "Terminated" }],
+      ["ms-busy", { ...session.info, status: "Busy" }],
+      ["ms-no-status", noStatus],
+    ] as const)
+      await store.sessions.put({ ...session, mediaSessionId: id, info: { ...info, clientCorrelator: id } });
+    assert.deepEqual(
+      (await store.sessions.listUnfinished(["Terminated", "Busy"])).map((s) => s.mediaSessionId),
+      ["ms-connected", "ms-no-status"],
+    );
+    await store.close();
+  });
+
   it("replaces on put and reports whether delete removed anything", async () => {
     const store = createSqliteStore({ file: ":memory:" });
     await store.registrations.put(registration);

@@ -121,8 +121,13 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   const byDevice = registrations.query<[string, string]>("owner = ? AND device_id = ?");
   const expiredBy = registrations.query<[string]>("expires_at <= ?");
+  const activeAt = registrations.query<[string]>("expires_at > ?");
   const byCorrelator = sessions.query<[string, string]>("owner = ? AND client_correlator = ?");
   const byRegistration = sessions.query<[string]>("registration_id = ?");
+  // A full scan, run once at start-up: no index to keep for it.
+  const unfinished = sessions.query<[string]>(
+    "coalesce(json_extract(data, '$.info.status'), 'Initial') NOT IN (SELECT value FROM json_each(?))",
+  );
   const byOwner = subscriptions.query<[string]>("owner = ?");
   // An expression index rather than a column, so that database files made before it need no migration.
   const subscriptionRegistration = "json_extract(data, '$.request.config.subscriptionDetail.registrationId')";
@@ -138,11 +143,13 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       ...registrations.repository,
       findByDevice: async (owner, deviceId) => byDevice(owner, deviceId)[0],
       listExpiredBy: async (iso) => expiredBy(iso),
+      listActiveAt: async (iso) => activeAt(iso),
     },
     sessions: {
       ...sessions.repository,
       findByClientCorrelator: async (owner, cc) => byCorrelator(owner, cc)[0],
       listByRegistration: async (id) => byRegistration(id),
+      listUnfinished: async (terminal) => unfinished(JSON.stringify(terminal)),
     },
     subscriptions: {
       ...subscriptions.repository,

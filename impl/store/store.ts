@@ -22,10 +22,14 @@ export interface Store {
     findByDevice(owner: string, deviceId: string): Promise<RegistrationRecord | undefined>;
     /** Registrations whose expiresAt is at or before `isoTime`. */
     listExpiredBy(isoTime: string): Promise<RegistrationRecord[]>;
+    /** Registrations whose expiresAt is after `isoTime`, oldest first (restored at start-up). */
+    listActiveAt(isoTime: string): Promise<RegistrationRecord[]>;
   };
   readonly sessions: Repository<SessionRecord> & {
     findByClientCorrelator(owner: string, clientCorrelator: string): Promise<SessionRecord | undefined>;
     listByRegistration(registrationId: string): Promise<SessionRecord[]>;
+    /** Sessions whose status is none of `terminal` (reconciled at start-up), oldest first. */
+    listUnfinished(terminal: readonly string[]): Promise<SessionRecord[]>;
   };
   readonly subscriptions: Repository<SubscriptionRecord> & {
     listByOwner(owner: string): Promise<SubscriptionRecord[]>;

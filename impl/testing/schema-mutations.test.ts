@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { apis } from "../../generated/index.ts";
-import { loadContract } from "../load-contract.ts";
-import { createSchemaValidator } from "../validation/ajv-core.ts";
 import {
   bodyMutations,
   documentedErrorCodes,
@@ -10,7 +7,10 @@ import {
   maximalInstance,
   notMatching,
   OVERSIZED_BYTES,
-} from "./schema-mutations.ts";
+} from "../../conformance/schema/schema-mutations.ts";
+import { apis } from "../../generated/r2.2/index.ts";
+import { loadContract } from "../load-contract.ts";
+import { createSchemaValidator } from "../validation/ajv-core.ts";
 
 const { specs } = loadContract();
 const validator = createSchemaValidator(specs);

@@ -1,10 +1,14 @@
 import type { ApiSource } from "./release-config.ts";
 
-/** Sentences every generated file starts with. Paths are repository-relative so output is portable. */
-export function bannerLines(source: ApiSource | null): string[] {
+/**
+ * Sentences every generated file starts with. Paths are repository-relative so output is portable.
+ * `dependencies` are the other vendored files the spec's relative `$ref`s reached.
+ */
+export function bannerLines(source: ApiSource | null, dependencies: readonly string[] = []): string[] {
   const from = source
     ? [
         `Source: api-definitions/${source.specPath}`,
+        ...dependencies.map((d) => `Referenced: api-definitions/${d}`),
         ...source.overlayPaths.map((o) => `Overlay: api-definitions/${o}`),
       ]
     : ["Source: api-definitions/apis.json"];
@@ -16,8 +20,8 @@ export function bannerLines(source: ApiSource | null): string[] {
 }
 
 /** The banner as a TypeScript comment block. */
-export function tsBanner(source: ApiSource | null): string {
-  return `${bannerLines(source)
+export function tsBanner(source: ApiSource | null, dependencies: readonly string[] = []): string {
+  return `${bannerLines(source, dependencies)
     .map((l) => `// ${l}`)
     .join("\n")}\n`;
 }

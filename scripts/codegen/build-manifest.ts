@@ -9,6 +9,7 @@ export interface BuiltParameter {
 }
 export interface BuiltOperation {
   api: string;
+  release: string;
   operationId: string;
   method: string;
   path: string;
@@ -21,6 +22,7 @@ export interface BuiltOperation {
 }
 export interface BuiltManifest {
   name: string;
+  release: string;
   title: string;
   version: string;
   basePath: string;
@@ -92,8 +94,43 @@ function collectParameters(doc: OpenApiDocument, pathItem: Obj, operation: Obj):
   return [...byKey.values()];
 }
 
-/** Builds the operation manifest of one effective spec; operations are sorted by operationId. */
-export function buildManifest(name: string, doc: OpenApiDocument): BuiltManifest {
+/** operationId → where it is used: every operation, and every callback operation (OpenAPI 3.0 §4.7.10). */
+function operationIdSites(doc: OpenApiDocument): Map<string, string[]> {
+  const sites = new Map<string, string[]>();
+  const visit = (paths: Record<string, unknown>, where: string) => {
+    for (const [path, rawItem] of Object.entries(paths)) {
+      const pathItem = (rawItem ?? {}) as Obj;
+      for (const method of METHODS) {
+        const operation = pathItem[method] as Obj | undefined;
+        if (!operation) continue;
+        const site = `${where}${method.toUpperCase()} ${path}`;
+        if (typeof operation.operationId === "string") {
+          sites.set(operation.operationId, [...(sites.get(operation.operationId) ?? []), site]);
+        }
+        for (const [name, callback] of Object.entries((operation.callbacks ?? {}) as Obj)) {
+          visit(deref(doc, callback), `callback ${name} of ${site}: `);
+        }
+      }
+    }
+  };
+  visit(doc.paths, "");
+  return sites;
+}
+
+/**
+ * Builds the operation manifest of one effective spec; operations are sorted by operationId.
+ * OpenAPI 3.0 §4.7.10: "The id MUST be unique among all operations described in the API", callbacks
+ * included; a duplicate stops generation with the places to rename through an overlay.
+ */
+export function buildManifest(name: string, release: string, doc: OpenApiDocument): BuiltManifest {
+  for (const [id, sites] of operationIdSites(doc)) {
+    if (sites.length > 1) {
+      throw new Error(
+        `${release} ${name}: operationId ${id} is used more than once (${sites.join("; ")}); ` +
+          `rename one in api-definitions/overlays/${release}/${name}.overlay.yaml`,
+      );
+    }
+  }
   const basePath = serverBasePath(doc);
   const globalSecurity = (doc.security as Record<string, string[]>[] | undefined) ?? [];
   const operations: BuiltOperation[] = [];
@@ -117,6 +154,7 @@ export function buildManifest(name: string, doc: OpenApiDocument): BuiltManifest
       const security = (operation.security as Record<string, string[]>[] | undefined) ?? globalSecurity;
       operations.push({
         api: name,
+        release,
         operationId: operation.operationId,
         method,
         path,
@@ -131,9 +169,6 @@ export function buildManifest(name: string, doc: OpenApiDocument): BuiltManifest
       });
     }
   }
-  const ids = operations.map((o) => o.operationId);
-  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (duplicate) throw new Error(`${name}: operationId ${duplicate} is used more than once`);
   operations.sort((a, b) => (a.operationId < b.operationId ? -1 : a.operationId > b.operationId ? 1 : 0));
-  return { name, title: doc.info.title, version: doc.info.version, basePath, operations };
+  return { name, release, title: doc.info.title, version: doc.info.version, basePath, operations };
 }

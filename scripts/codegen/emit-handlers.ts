@@ -8,6 +8,9 @@ function preferredMediaType(content: Record<string, unknown>): string | undefine
   return types.find((t) => JSON_TYPES.includes(t)) ?? types[0];
 }
 
+/** The brand every contract type of a release carries (see emitHandlers). */
+const BRAND = "ReleaseBrand";
+
 function inputType(op: BuiltOperation): string {
   const ref = `operations[${JSON.stringify(op.operationId)}]`;
   const fields: string[] = [];
@@ -30,11 +33,15 @@ function inputType(op: BuiltOperation): string {
       );
     }
   }
-  return fields.length > 0 ? `{\n${fields.join("\n")}\n}` : "Record<string, never>";
+  return fields.length > 0 ? `${BRAND} & {\n${fields.join("\n")}\n}` : `${BRAND} & Record<string, never>`;
 }
 
 function responseUnion(op: BuiltOperation, statuses: string[]): string {
   if (statuses.length === 0) return " never";
+  return ` ${BRAND} & (${responseMembers(op, statuses)}\n)`;
+}
+
+function responseMembers(op: BuiltOperation, statuses: string[]): string {
   const ref = `operations[${JSON.stringify(op.operationId)}]["responses"]`;
   return statuses
     .map((status) => {
@@ -52,10 +59,25 @@ function responseUnion(op: BuiltOperation, statuses: string[]): string {
  * The typed handler contract of one API: per operation an Input (path, query, headers, body), a
  * Success union (documented 2xx status + body pairs, what a handler returns) and a Response union
  * (every documented pair, errors included); then one interface with a method per operationId.
+ *
+ * Each of these types carries the release as an optional literal property that never exists at run
+ * time, so that the contract of one release is not assignable to that of another even where their
+ * shapes agree: handlers written for r2.2 cannot be mounted where r3.1's are expected.
  */
 export function emitHandlers(manifest: BuiltManifest): string {
   const iface = `${pascalCase(manifest.name)}Handlers`;
-  const out: string[] = ['import type { operations } from "./types.ts";', ""];
+  const out: string[] = [
+    'import type { operations } from "./types.ts";',
+    "",
+    `/** The CAMARA release of this contract. */`,
+    `export type Release = ${JSON.stringify(manifest.release)};`,
+    "",
+    `/** Marks a type as ${manifest.release}'s: the same type of another release is not assignable to it. */`,
+    `export interface ${BRAND} {`,
+    `  readonly "~camaraRelease"?: Release;`,
+    "}",
+    "",
+  ];
   const methods: string[] = [];
   for (const op of manifest.operations) {
     const name = pascalCase(op.operationId);
@@ -79,8 +101,8 @@ export function emitHandlers(manifest: BuiltManifest): string {
     );
   }
   out.push(
-    `/** One method per operationId of ${manifest.title} ${manifest.version}. */`,
-    `export interface ${iface}<Ctx = unknown> {`,
+    `/** One method per operationId of ${manifest.title} ${manifest.version} (CAMARA ${manifest.release}). */`,
+    `export interface ${iface}<Ctx = unknown> extends ${BRAND} {`,
     ...methods,
     "}",
     "",

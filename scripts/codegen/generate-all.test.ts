@@ -39,7 +39,7 @@ describe("generateAll on the fixture spec", () => {
 
   it("applies the overlay before generating types", async () => {
     const { files } = await generateAll(join(fixtures, "defs"));
-    const types = files.get("demo-widgets/types.ts") ?? "";
+    const types = files.get("v1/demo-widgets/types.ts") ?? "";
     assert.match(types, /colour\?: "red" \| "green"/);
   });
 

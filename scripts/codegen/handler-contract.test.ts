@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { fromRoot } from "../lib/paths.ts";
 import { typecheckFolder } from "../lib/tsc.ts";
 import { generateAll } from "./generate-all.ts";
 import { writeFiles } from "./write-files.ts";
@@ -12,7 +13,7 @@ const fixtures = join(dirname(fileURLToPath(import.meta.url)), "test", "fixtures
 const specRel = "camara/v1/API_definitions/demo-widgets.yaml";
 
 /** A hand-written implementation of the fixture API, as impl/ would hold it. */
-const implementation = `import type { DemoWidgetsHandlers } from "./generated/demo-widgets/handlers.ts";
+const implementation = `import type { DemoWidgetsHandlers } from "./generated/v1/demo-widgets/handlers.ts";
 
 export const handlers: DemoWidgetsHandlers = {
   async createWidget(input) {
@@ -90,6 +91,93 @@ describe("typed handler contract", () => {
     assert.ok(
       result.diagnostics.every((d) => d.startsWith("impl.ts(")),
       "errors appear only in the implementation",
+    );
+  });
+});
+
+/** Code that mixes the contracts of two releases whose specs are identical. */
+const mixed = `import type { OperationManifest as V1Operation } from "./generated/v1/index.ts";
+import type { OperationManifest as V2Operation } from "./generated/v2/index.ts";
+import { apis as v2Apis } from "./generated/v2/index.ts";
+import type { CreateWidgetSuccess as V1Success, DemoWidgetsHandlers as V1Handlers } from "./generated/v1/demo-widgets/handlers.ts";
+import type { CreateWidgetSuccess as V2Success, DemoWidgetsHandlers as V2Handlers } from "./generated/v2/demo-widgets/handlers.ts";
+
+declare const v1Handlers: V1Handlers;
+declare const v1Success: V1Success;
+declare const v1Operation: V1Operation;
+
+export const sameReleaseHandlers: V1Handlers = v1Handlers;
+export const handlersAcrossReleases: V2Handlers = v1Handlers;
+export const successAcrossReleases: V2Success = v1Success;
+export const operationAcrossReleases: V2Operation = v1Operation;
+export const v2Operation: V2Operation | undefined = v2Apis[0]?.operations[0];
+export const anyRelease: { readonly release: string } = v1Operation;
+`;
+const mixedLine = (needle: string) => mixed.split("\n").findIndex((l) => l.includes(needle)) + 1;
+
+describe("contracts of two releases side by side", () => {
+  it("refuse an r1 handler object, result or operation where r2's is expected, even with identical specs", async () => {
+    const work = mkdtempSync(join(tmpdir(), "releases-"));
+    workDirs.push(work);
+    cpSync(join(fixtures, "defs"), join(work, "defs"), { recursive: true });
+    cpSync(join(work, "defs/camara/v1"), join(work, "defs/camara/v2"), { recursive: true });
+    cpSync(join(work, "defs/overlays/v1"), join(work, "defs/overlays/v2"), { recursive: true });
+    const config = JSON.parse(readFileSync(join(work, "defs/apis.json"), "utf8"));
+    config.releases.push({ ...config.releases[0], release: "v2" });
+    writeFileSync(join(work, "defs/apis.json"), JSON.stringify(config));
+    const { files } = await generateAll(join(work, "defs"));
+    writeFiles(join(work, "generated"), files);
+    writeFileSync(join(work, "mixed.ts"), mixed);
+    rmSync(join(work, "defs"), { recursive: true });
+    const result = typecheckFolder(work);
+    const linesWithErrors = [...new Set(result.diagnostics.map((d) => /^mixed\.ts\((\d+),/.exec(d)?.[1]))];
+    assert.deepEqual(
+      linesWithErrors,
+      [
+        String(mixedLine("handlersAcrossReleases")),
+        String(mixedLine("successAcrossReleases")),
+        String(mixedLine("operationAcrossReleases")),
+      ],
+      result.diagnostics.join("\n"),
+    );
+    assert.ok(
+      result.diagnostics.every((d) => /generated\/v1\/.* is not assignable to .*generated\/v2\//.test(d)),
+      result.diagnostics.join("\n"),
+    );
+  });
+});
+
+/** The same mix on the committed generated/: r2.2 (served) against r3.1-rc.1. */
+const realMixed = `import type { OperationManifest as R31Operation } from "./generated/r3.1-rc.1/index.ts";
+import { apis as r22Apis } from "./generated/r2.2/index.ts";
+import type { DeleteRegistrationByIdSuccess as R22Deleted, WebrtcRegistrationHandlers as R22Handlers } from "./generated/r2.2/webrtc-registration/handlers.ts";
+import type { DeleteRegistrationByIdSuccess as R31Deleted, WebrtcRegistrationHandlers as R31Handlers } from "./generated/r3.1-rc.1/webrtc-registration/handlers.ts";
+
+declare const r22Handlers: R22Handlers;
+declare const r22Deleted: R22Deleted;
+
+export const handlers: R31Handlers = r22Handlers;
+export const deleted: R31Deleted = r22Deleted;
+export const operation: R31Operation | undefined = r22Apis[0]?.operations[0];
+export const fresh: R31Deleted = { status: 204 };
+`;
+const realLine = (needle: string) => realMixed.split("\n").findIndex((l) => l.includes(needle)) + 1;
+
+describe("the committed generated/ of r2.2 and r3.1-rc.1", () => {
+  it("refuses r2.2 handlers, results and operations where r3.1-rc.1's are expected", () => {
+    const work = mkdtempSync(join(tmpdir(), "releases-real-"));
+    workDirs.push(work);
+    cpSync(fromRoot("generated"), join(work, "generated"), { recursive: true });
+    writeFileSync(join(work, "mixed.ts"), realMixed);
+    const result = typecheckFolder(work);
+    assert.deepEqual(
+      [...new Set(result.diagnostics.map((d) => /^mixed\.ts\((\d+),/.exec(d)?.[1]))],
+      [
+        String(realLine("handlers: R31Handlers")),
+        String(realLine("deleted: R31Deleted")),
+        String(realLine("operation: R31Operation")),
+      ],
+      result.diagnostics.join("\n"),
     );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Shape of the operation manifests written to generated/<api>/operations.ts. The generator emits
+ * Shape of the operation manifests written to generated/<release>/<api>/operations.ts. The generator emits
  * this declaration into generated/manifest-types.ts so that generated code depends on nothing else.
  */
 export const manifestTypesSource = `/** A JSON Schema (OpenAPI 3.0 dialect); \`$ref\`s resolve against the API's effective spec. */
@@ -28,8 +28,14 @@ export interface ResponseManifest {
   readonly headers: readonly string[];
 }
 
-export interface OperationManifest {
+/**
+ * One operation of release \`R\`. The release is a literal in each generated manifest, so an
+ * operation of one release is not assignable to \`OperationManifest<"another">\`.
+ */
+export interface OperationManifest<R extends string = string> {
   readonly api: string;
+  /** The CAMARA release (folder under api-definitions/camara/), e.g. \`r2.2\`. */
+  readonly release: R;
   readonly operationId: string;
   readonly method: HttpMethod;
   /** The path as written in the spec, e.g. \`/sessions/{registrationId}\`. */
@@ -46,12 +52,14 @@ export interface OperationManifest {
   readonly scopes: readonly string[];
 }
 
-export interface ApiManifest {
+/** The manifest of one API of release \`R\`. */
+export interface ApiManifest<R extends string = string> {
   readonly name: string;
+  readonly release: R;
   readonly title: string;
   readonly version: string;
   /** Server base path, e.g. \`/webrtc-registration/v0.3\`. */
   readonly basePath: string;
-  readonly operations: readonly OperationManifest[];
+  readonly operations: readonly OperationManifest<R>[];
 }
 `;

@@ -46,7 +46,7 @@ function openssl(cwd: string, args: string[]): void {
 }
 
 /** Makes a CA and a loopback server certificate in `dir` (which must be empty). */
-function create(dir: string): void {
+function create(dir: string, dnsNames: readonly string[]): void {
   ensureOpenssl();
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
   openssl(dir, [
@@ -73,7 +73,7 @@ function create(dir: string): void {
       "basicConstraints=critical,CA:FALSE",
       "keyUsage=critical,digitalSignature",
       "extendedKeyUsage=serverAuth",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
+      `subjectAltName=${["DNS:localhost", "IP:127.0.0.1", "IP:::1", ...dnsNames.map((n) => `DNS:${n}`)].join(",")}`,
       "",
     ].join("\n"),
   );
@@ -112,15 +112,16 @@ function read(dir: string): DevCa {
 
 /**
  * Returns the development CA in `dir`, creating it on first use. Safe to call from several
- * processes at once: the first rename wins and the others read what it made.
+ * processes at once: the first rename wins and the others read what it made. `dnsNames` are added
+ * to the server certificate's names when it is created (tests of a proxy located through DNS).
  */
-export function ensureDevCa(dir: string): DevCa {
+export function ensureDevCa(dir: string, dnsNames: readonly string[] = []): DevCa {
   const target = resolve(dir);
   if (existsSync(join(target, FILES.key))) return read(target);
   mkdirSync(dirname(target), { recursive: true });
   const scratch = mkdtempSync(`${target}.tmp-`);
   try {
-    create(scratch);
+    create(scratch, dnsNames);
     try {
       renameSync(scratch, target);
     } catch (error) {

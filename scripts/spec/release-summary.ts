@@ -8,7 +8,7 @@ export function releaseSummary(old: GenerateResult, next: GenerateResult): strin
   for (const name of names) {
     const version = (r: GenerateResult) => {
       const manifest = r.manifests.find((m) => m.name === name);
-      const spec = r.specs.get(name);
+      const spec = manifest ? r.specs.get(`${manifest.release}/${name}`) : undefined;
       return manifest && spec ? { manifest, spec } : undefined;
     };
     const lines = diffApi(version(old), version(next));

@@ -1,5 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { referencedFiles } from "./relative-refs.ts";
 import { checksumFiles, MANIFEST_FILE, type ReleaseManifest } from "./release-manifest.ts";
 
 export interface VendorOptions {
@@ -20,9 +21,23 @@ function locate(from: string, name: string): string | null {
   return null;
 }
 
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? yamlFiles(join(dir, e.name))
+      : /\.(ya?ml|json)$/i.test(e.name)
+        ? [join(dir, e.name)]
+        : [],
+  );
+}
+
 /**
- * Copies the API definitions, the Test_definitions and the licence of a release, byte for byte, into
- * api-definitions/camara/<release>/ and writes its manifest. Refuses to overwrite an existing release.
+ * Copies a release, byte for byte, into api-definitions/camara/<release>/ and writes its manifest:
+ * API_definitions/, Test_definitions/, common/ (the Commonalities files CAMARA repositories keep in
+ * code/common/ since r3.1) and the licence, keeping their layout relative to each other so that
+ * relative `$ref`s (`../common/CAMARA_common.yaml#/...`) resolve in the copy as upstream. Every file
+ * such a ref reaches is copied too; a ref leaving the release folder or naming a missing file
+ * stops vendoring. Refuses to overwrite an existing release.
  */
 export function vendorRelease(opts: VendorOptions): ReleaseManifest {
   const target = join(opts.definitionsDir, "camara", opts.release);
@@ -30,10 +45,21 @@ export function vendorRelease(opts: VendorOptions): ReleaseManifest {
     throw new Error(`${target} already exists; vendored releases are never overwritten`);
   const apiDir = locate(opts.from, "API_definitions");
   if (!apiDir) throw new Error(`${opts.from} holds no API_definitions folder (looked in . and code/)`);
+  const codeRoot = dirname(apiDir);
+  const folders = ["API_definitions", "Test_definitions", "common"].filter((f) =>
+    existsSync(join(codeRoot, f)),
+  );
+  const refs = referencedFiles(
+    codeRoot,
+    folders.filter((f) => f !== "Test_definitions").flatMap((f) => yamlFiles(join(codeRoot, f))),
+  );
   mkdirSync(target, { recursive: true });
-  cpSync(apiDir, join(target, "API_definitions"), { recursive: true });
-  const testDir = locate(opts.from, "Test_definitions");
-  if (testDir) cpSync(testDir, join(target, "Test_definitions"), { recursive: true });
+  for (const folder of folders) cpSync(join(codeRoot, folder), join(target, folder), { recursive: true });
+  for (const ref of refs) {
+    if (existsSync(join(target, ref))) continue;
+    mkdirSync(dirname(join(target, ref)), { recursive: true });
+    cpSync(join(codeRoot, ref), join(target, ref));
+  }
   const license = readdirSync(opts.from).find((f) => /^LICEN[CS]E/i.test(f));
   if (license) cpSync(join(opts.from, license), join(target, license));
   const manifest: ReleaseManifest = {

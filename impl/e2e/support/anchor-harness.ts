@@ -7,7 +7,7 @@ import { fromRoot } from "../../../scripts/lib/paths.ts";
 import type { PeerStats } from "../../demo/webrtc-peer.ts";
 import { createNgClient, type NgClient } from "../../engine/media/ng-client.ts";
 import { createRtpengineAnchor, type RtpengineAnchor } from "../../engine/media/rtpengine-anchor.ts";
-import type { MediaLeg } from "../../engine/sip/media-anchor.ts";
+import type { MediaLeg } from "../../engine/media-anchor.ts";
 import { launchChromium, type TestBrowser } from "./chromium.ts";
 import type { PeerPage } from "./peer-page.ts";
 import { type EchoMedia, type MediaKind, RtpEcho } from "./rtp-echo.ts";

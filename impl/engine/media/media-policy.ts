@@ -1,4 +1,4 @@
-import type { MediaLeg } from "../sip/media-anchor.ts";
+import type { MediaLeg } from "../media-anchor.ts";
 import type { BencodeDict } from "./bencode.ts";
 import { type CodecPolicy, type FilteredMedia, filterCodecs } from "./codec-filter.ts";
 

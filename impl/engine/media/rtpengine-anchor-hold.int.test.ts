@@ -16,7 +16,7 @@ import {
   waitFor,
 } from "../../e2e/support/anchor-harness.ts";
 import type { EchoMedia } from "../../e2e/support/rtp-echo.ts";
-import { withDirection } from "../sip/sdp-direction.ts";
+import { withDirection } from "../sdp-direction.ts";
 import { DEFAULT_MEDIA_POLICY } from "./media-policy.ts";
 import { createRtpengineAnchor } from "./rtpengine-anchor.ts";
 

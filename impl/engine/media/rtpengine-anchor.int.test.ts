@@ -17,7 +17,7 @@ import {
 } from "../../e2e/support/anchor-harness.ts";
 import type { EchoMedia } from "../../e2e/support/rtp-echo.ts";
 import { EngineError } from "../engine-error.ts";
-import type { MediaLeg } from "../sip/media-anchor.ts";
+import type { MediaLeg } from "../media-anchor.ts";
 import { DEFAULT_MEDIA_POLICY } from "./media-policy.ts";
 
 describe("rtpengine media anchor between Chromium and a plain RTP endpoint", { timeout: 300_000 }, () => {

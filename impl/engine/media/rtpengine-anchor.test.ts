@@ -48,7 +48,9 @@ describe("rtpengine anchor (fake ng server)", () => {
     requests.length = 0;
     reply = () => ({ result: "ok", sdp: rewritten });
   });
-  const make = (onDeleteError?: (error: Error, id: string) => void, timeoutMs = 50) =>
+  // Answered requests get a generous time-out: on a loaded machine a 50 ms one retransmits, and the
+  // fake server would record the retransmission as a second request.
+  const make = (onDeleteError?: (error: Error, id: string) => void, timeoutMs = 1000) =>
     createRtpengineAnchor({
       ng: createNgClient({ host: "127.0.0.1", port: socket.address().port, timeoutMs, retries: 1 }),
       ...(onDeleteError ? { onDeleteError } : {}),
@@ -65,7 +67,7 @@ describe("rtpengine anchor (fake ng server)", () => {
 
   it("names its calls with the call-id prefix it is given", async () => {
     const anchor = createRtpengineAnchor({
-      ng: createNgClient({ host: "127.0.0.1", port: socket.address().port, timeoutMs: 50, retries: 1 }),
+      ng: createNgClient({ host: "127.0.0.1", port: socket.address().port, timeoutMs: 1000, retries: 1 }),
       callIdPrefix: "gw-b.",
     });
     await anchor.offer(leg, offer);
@@ -120,7 +122,7 @@ describe("rtpengine anchor (fake ng server)", () => {
   it("reports a silent rtpengine as network_unreachable", async () => {
     reply = () => undefined;
     await assert.rejects(
-      make().offer(leg, offer),
+      make(undefined, 50).offer(leg, offer),
       (e: unknown) => e instanceof EngineError && e.failure === "network_unreachable",
     );
     assert.equal(requests.length, 2, "one retransmission");
@@ -250,6 +252,6 @@ describe("rtpengine anchor (fake ng server)", () => {
     reply = () => ({ result: "pong" });
     assert.equal(await make().ping(), true);
     reply = () => undefined;
-    assert.equal(await make().ping(), false);
+    assert.equal(await make(undefined, 50).ping(), false);
   });
 });

@@ -1,7 +1,7 @@
+import type { MediaAnchor, MediaLeg } from "../media-anchor.ts";
+import { type MediaDirection, maySend, sdpDirection } from "../sdp-direction.ts";
 import { validateSdp } from "../sdp-validate.ts";
-import type { MediaAnchor, MediaLeg } from "../sip/media-anchor.ts";
 import type { BencodeDict } from "./bencode.ts";
-import { type MediaDirection, maySend, mediaDirection } from "./media-direction.ts";
 import {
   DEFAULT_MEDIA_POLICY,
   type MediaPolicy,
@@ -188,7 +188,7 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
     call.anchored = true;
     if (typeof reply.sdp !== "string") throw toEngineError(new Error("rtpengine returned no SDP"), command);
     if (!call.released) {
-      call.direction[leg.from] = mediaDirection(sdp);
+      call.direction[leg.from] = sdpDirection(sdp);
       if (command === "answer") await enforceDirections(id);
     }
     // The SDP goes to the side that did not send it.

@@ -8,6 +8,7 @@ import type { Engine, EngineListener } from "../engine.ts";
  */
 export function createOfflineEngine(listener: EngineListener): Engine {
   const pending = new Set<NodeJS.Timeout>();
+  const NOT_REACHABLE = "No SIP network is configured (ENGINE=offline)";
   return {
     registrations: {
       register: async () => undefined,
@@ -21,13 +22,20 @@ export function createOfflineEngine(listener: EngineListener): Engine {
           void listener.sessionChanged({
             mediaSessionId: request.mediaSessionId,
             status: "NotReachable",
-            reason: "No SIP network is configured (ENGINE=offline)",
+            reason: NOT_REACHABLE,
           });
         }, 0);
         pending.add(timer);
       },
       update: async () => undefined,
       terminate: async () => undefined,
+    },
+    // An outgoing call accepted just before the previous process died (kill -9) never heard its
+    // NotReachable: it ends now as it would have then. Anything else is left to the caller's policy.
+    async recoverSession(session) {
+      return session.direction === "originating"
+        ? { kind: "ended", status: "NotReachable", reason: NOT_REACHABLE }
+        : undefined;
     },
     ready: () => true,
     async close() {

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { GatewayUserAgentCore } from "./gateway-user-agent-core.ts";
+import type { CredentialLookup } from "./registration/sip-credentials.ts";
 import {
   C,
   DigestAuthentication,
@@ -10,10 +12,10 @@ import {
   type OutgoingRequestMessage,
   Parser,
   URI,
-  UserAgentCore,
+  type UserAgentCore,
   type UserAgentCoreConfiguration,
 } from "./sip-core.ts";
-import type { CredentialLookup } from "./sip-credentials.ts";
+import { refuseIncoming } from "./sip-request-checks.ts";
 import { NodeTransport, type NodeTransportOptions } from "./transport/node-transport.ts";
 
 /** The user part of the gateway's Contact; registrations add `;rid=<registrationId>`. */
@@ -56,7 +58,9 @@ export class GatewayUserAgent {
     this.loggerFactory.level = Levels.warn;
     this.loggerFactory.connector = (level, category, _label, content) =>
       options.log(
-        level === "error" ? "error" : level === "warn" ? "warn" : "debug",
+        // sip.js reports at error what the network or a peer did (malformed or dropped messages,
+        // transport failures), never a fault of ours: warn at most (our own faults throw).
+        level === "error" || level === "warn" ? "warn" : "debug",
         `${category}: ${String(content)}`,
       );
     this.transport = new NodeTransport({
@@ -102,7 +106,7 @@ export class GatewayUserAgent {
       transportAccessor: () =>
         this.transport as unknown as ReturnType<UserAgentCoreConfiguration["transportAccessor"]>,
     };
-    this.core = new UserAgentCore(configuration, { onInvite: (request) => options.onInvite(request) });
+    this.core = new GatewayUserAgentCore(configuration, { onInvite: (request) => options.onInvite(request) });
   }
 
   /** The Contact URI string for a registration. */
@@ -126,6 +130,8 @@ export class GatewayUserAgent {
       this.options.log("warn", "dropped an unparsable SIP message");
       return;
     }
+    const { transport, log, userAgent } = this.options;
+    if (refuseIncoming(message, raw, transport.transport, this.transport, log, userAgent)) return;
     if (message instanceof IncomingResponseMessage) {
       this.core.receiveIncomingResponseFromTransport(message);
       return;

@@ -25,4 +25,5 @@ export {
   type UserAgentCoreConfiguration,
   UserAgentServer,
 } from "sip.js/lib/core/index.js";
+export { AllowedMethods } from "sip.js/lib/core/user-agent-core/allowed-methods.js";
 export { Grammar, NameAddrHeader, URI } from "sip.js/lib/grammar/index.js";

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { Logger } from "pino";
 import type { SipConfig } from "../../config/config.ts";
-import type { MediaAnchor } from "./media-anchor.ts";
-import { readCredentialsFile } from "./sip-credentials.ts";
+import type { MediaAnchor } from "../media-anchor.ts";
+import { type SipTransportName as LocatedTransport, locateSipServer } from "./locate/locate-sip-server.ts";
+import { createSipDns } from "./locate/sip-dns.ts";
+import { readCredentialsFile } from "./registration/sip-credentials.ts";
 import { type StartedSipEngine, startSipEngine } from "./sip-engine.ts";
 
 /** Starts the SIP engine from the validated SIP_* configuration (used by impl/server.ts). */
@@ -12,11 +14,14 @@ export async function startSipEngineFromConfig(
   mediaAnchor?: MediaAnchor,
 ): Promise<StartedSipEngine> {
   const credentials = config.credentialsFile ? readCredentialsFile(config.credentialsFile) : new Map();
+  const proxy = config.locateProxy ? await locateProxy(config, logger) : undefined;
+  const transport = proxy?.transport ?? config.transport;
   const engine = await startSipEngine({
-    transport: config.transport,
+    transport,
     localHost: config.localHost,
     localPort: config.localPort,
-    outboundProxy: config.outboundProxy,
+    outboundProxy: proxy?.primary ?? config.outboundProxy,
+    ...(proxy ? { outboundProxyAlternates: proxy.alternates, tlsServerName: proxy.serverName } : {}),
     domain: config.domain,
     registrationMode: config.registrationMode,
     credentials: (phone) => credentials.get(phone),
@@ -30,12 +35,52 @@ export async function startSipEngineFromConfig(
   });
   logger.info(
     {
-      transport: config.transport,
+      transport,
       local: engine.local,
-      proxy: config.outboundProxy,
+      proxy: proxy?.primary ?? config.outboundProxy,
       mode: config.registrationMode,
     },
     "SIP engine started",
   );
   return engine;
+}
+
+/** Thrown at start when RFC 3263 finds no target for SIP_OUTBOUND_PROXY. */
+export class ProxyLocationError extends Error {
+  override readonly name = "ProxyLocationError";
+}
+
+/**
+ * Locates SIP_OUTBOUND_PROXY's domain through DNS (RFC 3263 §4) among the transports SIP_TRANSPORT
+ * allows, or udp, tcp and tls when it is not set. The first target decides the transport (one
+ * transport per gateway: Via and Contact name it); the other targets with that transport are the
+ * failover list, in order.
+ */
+async function locateProxy(config: SipConfig, logger: Logger) {
+  const uri = config.locateProxy as NonNullable<SipConfig["locateProxy"]>;
+  const supported: LocatedTransport[] = uri.transportSet
+    ? [config.transport as LocatedTransport]
+    : ["tls", "tcp", "udp"];
+  const targets = await locateSipServer(
+    { host: uri.host, secure: uri.secure, ...(uri.transportParam ? { transport: uri.transportParam } : {}) },
+    { dns: createSipDns({ servers: config.dnsServers }), supported },
+  );
+  const first = targets[0];
+  if (!first)
+    throw new ProxyLocationError(
+      `SIP_OUTBOUND_PROXY=${uri.secure ? "sips" : "sip"}:${uri.host}: no NAPTR, SRV or A/AAAA target with a transport of ${supported.join(", ")} (RFC 3263)`,
+    );
+  const same = targets
+    .filter((t) => t.transport === first.transport)
+    .map((t) => ({ host: t.address, port: t.port }));
+  logger.info(
+    { domain: uri.host, transport: first.transport, targets: same.map((t) => `${t.host}:${t.port}`) },
+    "SIP outbound proxy located (RFC 3263)",
+  );
+  return {
+    transport: first.transport as SipConfig["transport"],
+    primary: same[0] as { host: string; port: number },
+    alternates: same.slice(1),
+    serverName: uri.host,
+  };
 }

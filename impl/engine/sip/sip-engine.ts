@@ -1,17 +1,17 @@
 import type { Engine, EngineListener, OriginateRequest, SessionUpdateRequest } from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
-import type { CallLeg, CallLegContext } from "./call-leg.ts";
+import { type MediaAnchor, passThroughMediaAnchor } from "../media-anchor.ts";
+import type { CallLeg, CallLegContext } from "./call/call-leg.ts";
+import { IncomingCall } from "./call/incoming-call.ts";
+import { offerIncomingInvite } from "./call/incoming-invite.ts";
+import { originateCall } from "./call/originate-call.ts";
+import { OutgoingCall } from "./call/outgoing-call.ts";
 import { GatewayUserAgent } from "./gateway-user-agent.ts";
-import { IncomingCall } from "./incoming-call.ts";
-import { offerIncomingInvite } from "./incoming-invite.ts";
-import { type MediaAnchor, passThroughMediaAnchor } from "./media-anchor.ts";
-import { originateCall } from "./originate-call.ts";
-import { OutgoingCall } from "./outgoing-call.ts";
-import { withSdpVersioning } from "./sdp-versioning.ts";
+import type { CredentialLookup } from "./registration/sip-credentials.ts";
+import { SipRegistrations } from "./registration/sip-registrations.ts";
+import { withSdpVersioning } from "./sdp/sdp-versioning.ts";
 import { phoneFromUri } from "./sip-addresses.ts";
 import type { IncomingRequestMessage } from "./sip-core.ts";
-import type { CredentialLookup } from "./sip-credentials.ts";
-import { SipRegistrations } from "./sip-registrations.ts";
 import type { SipTransportName } from "./transport/node-transport.ts";
 
 export interface SipEngineOptions {
@@ -21,6 +21,10 @@ export interface SipEngineOptions {
   /** 0 = any free port. */
   readonly localPort: number;
   readonly outboundProxy: { readonly host: string; readonly port: number; readonly path?: string };
+  /** Further targets of the proxy, RFC 3263 order (impl/engine/sip/locate): tried when one fails. */
+  readonly outboundProxyAlternates?: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  /** The name the proxy's TLS certificate must carry when it was located through DNS (RFC 5922 §4.1). */
+  readonly tlsServerName?: string;
   readonly domain: string;
   readonly registrationMode: "per-number" | "trunk";
   readonly credentials: CredentialLookup;
@@ -104,6 +108,8 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
       localHost: options.localHost,
       localPort: options.localPort,
       proxy: options.outboundProxy,
+      ...(options.outboundProxyAlternates ? { alternates: options.outboundProxyAlternates } : {}),
+      ...(options.tlsServerName ? { tlsServerName: options.tlsServerName } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
     },
     domain: options.domain,

@@ -1,4 +1,4 @@
-import type { WebrtcCallHandlingHandlers } from "../../../generated/webrtc-call-handling/handlers.ts";
+import type { WebrtcCallHandlingHandlers } from "../../../generated/r2.2/webrtc-call-handling/handlers.ts";
 import type { CallService } from "../../services/call-service.ts";
 import type { RequestContext } from "../../services/request-context.ts";
 

@@ -1,4 +1,4 @@
-import type { WebrtcEventsHandlers } from "../../../generated/webrtc-events/handlers.ts";
+import type { WebrtcEventsHandlers } from "../../../generated/r2.2/webrtc-events/handlers.ts";
 import type { RequestContext } from "../../services/request-context.ts";
 import type { SubscriptionService } from "../../services/subscription-service.ts";
 

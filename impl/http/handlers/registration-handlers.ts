@@ -1,4 +1,4 @@
-import type { WebrtcRegistrationHandlers } from "../../../generated/webrtc-registration/handlers.ts";
+import type { WebrtcRegistrationHandlers } from "../../../generated/r2.2/webrtc-registration/handlers.ts";
 import type { RegistrationService } from "../../services/registration-service.ts";
 import type { RequestContext } from "../../services/request-context.ts";
 

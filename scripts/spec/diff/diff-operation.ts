@@ -132,15 +132,31 @@ export function diffOperation(
 
   const ra = isObject(a.responses) ? a.responses : {};
   const rb = isObject(b.responses) ? b.responses : {};
+  // One success status replaced by another (200 → 201) is one change, and its bodies still compare.
+  const success = (r: Obj, other: Obj) => Object.keys(r).filter((s) => /^2\d\d$/.test(s) && !(s in other));
+  const [goneSuccess, newSuccess] = [success(ra, rb), success(rb, ra)];
+  const moved =
+    goneSuccess.length === 1 && newSuccess.length === 1
+      ? { from: goneSuccess[0] as string, to: newSuccess[0] as string }
+      : null;
+  if (moved) {
+    add(
+      directions.responses === "response" ? "breaking" : "non-breaking",
+      "success-status-changed",
+      `success status changed from ${moved.from} to ${moved.to}`,
+    );
+  }
   for (const status of Object.keys(ra)) {
-    if (!(status in rb)) add("breaking", "response-removed", `response ${status} removed`);
+    if (!(status in rb) && status !== moved?.from)
+      add("breaking", "response-removed", `response ${status} removed`);
   }
   for (const status of Object.keys(rb)) {
-    if (!(status in ra)) {
+    const before = status === moved?.to ? moved.from : status;
+    if (!(before in ra)) {
       add("non-breaking", "response-added", `response ${status} added`);
       continue;
     }
-    const x = resolved(docs.a, ra[status]);
+    const x = resolved(docs.a, ra[before]);
     const y = resolved(docs.b, rb[status]);
     out.push(
       ...diffContent(docs, location, `response ${status}`, x.content, y.content, directions.responses),

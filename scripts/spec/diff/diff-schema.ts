@@ -83,6 +83,27 @@ class SchemaDiff {
   discriminators(a: Obj, b: Obj, path: string) {
     const [da, db] = [a.discriminator, b.discriminator];
     if (canonical(da) === canonical(db) && !isObject(da)) return;
+    const d = this.site.direction;
+    if (isObject(da) && !isObject(db)) {
+      const mapping = isObject(da.mapping) ? ` (mapping ${mappingText(da.mapping)} no longer applies)` : "";
+      this.add(
+        WIDENED[d],
+        "discriminator-removed",
+        path,
+        `discriminator on ${show(da.propertyName)} removed${mapping}`,
+      );
+      return;
+    }
+    if (!isObject(da) && isObject(db)) {
+      const mapping = isObject(db.mapping) ? ` (mapping ${mappingText(db.mapping)})` : "";
+      this.add(
+        NARROWED[d],
+        "discriminator-added",
+        path,
+        `discriminator on ${show(db.propertyName)} added${mapping}`,
+      );
+      return;
+    }
     if (!isObject(da) || !isObject(db) || da.propertyName !== db.propertyName || !this.site.docs) {
       if (canonical(da) !== canonical(db))
         this.add("informational", "discriminator-changed", path, "discriminator changed (not analysed)");
@@ -172,8 +193,15 @@ class SchemaDiff {
     for (const keyword of ["pattern", "multipleOf"] as const) {
       const [x, y] = [a[keyword], b[keyword]];
       if (x === y) continue;
+      const added = keyword === "pattern" ? addedAlternatives(x, y) : undefined;
       if (x === undefined) this.constraint(true, path, `${keyword} ${show(y)} added`);
       else if (y === undefined) this.constraint(false, path, `${keyword} ${show(x)} removed`);
+      else if (added)
+        this.constraint(
+          false,
+          path,
+          `pattern widened: alternatives ${added.map(show).join(", ")} added to ${show(x)}`,
+        );
       else this.constraint(true, path, `${keyword} changed from ${show(x)} to ${show(y)}`);
     }
     const [x, y] = [a.additionalProperties, b.additionalProperties];
@@ -185,7 +213,16 @@ class SchemaDiff {
   bound(a: Obj, b: Obj, path: string, keyword: string, tighter: (x: number, y: number) => boolean) {
     const [x, y] = [a[keyword], b[keyword]];
     if (x === y) return;
-    if (typeof y === "number" && typeof x !== "number") this.constraint(true, path, `${keyword} ${y} added`);
+    const implied = keyword === "maxLength" ? impliedMaxLength(a) : undefined;
+    if (typeof y === "number" && typeof x !== "number" && implied && implied.max <= y) {
+      this.add(
+        "informational",
+        "constraint-restated",
+        path,
+        `${keyword} ${y} added (no narrowing: ${implied.by} already limited it to ${implied.max})`,
+      );
+    } else if (typeof y === "number" && typeof x !== "number")
+      this.constraint(true, path, `${keyword} ${y} added`);
     else if (typeof x === "number" && typeof y !== "number")
       this.constraint(false, path, `${keyword} ${x} removed`);
     else if (typeof x === "number" && typeof y === "number") {
@@ -262,6 +299,66 @@ class SchemaDiff {
       this.compare(pa[name], pb[name], at(name));
     }
   }
+}
+
+function mappingText(mapping: Obj): string {
+  return Object.entries(mapping)
+    .map(([value, target]) => `${value} → ${String(target).replace("#/components/schemas/", "")}`)
+    .join(", ");
+}
+
+/** Lengths some formats fix (OpenAPI Format Registry). */
+const FORMAT_LENGTH: Record<string, number> = { uuid: 36 };
+
+/**
+ * The longest string a schema already allows without `maxLength`: a fixed-length format, or a
+ * pattern that is one anchored character class with a bounded quantifier (`^[a-z0-9-]{0,256}$`).
+ */
+export function impliedMaxLength(schema: Obj): { max: number; by: string } | undefined {
+  const byFormat = typeof schema.format === "string" ? FORMAT_LENGTH[schema.format] : undefined;
+  if (byFormat !== undefined) return { max: byFormat, by: `format ${schema.format}` };
+  if (typeof schema.pattern !== "string") return undefined;
+  const m = /^\^(?:\[(?:\\.|[^\]\\])*\]|\\.|[^\\[\](){}|*+?^$])\{(?:\d+,)?(\d+)\}\$$/.exec(schema.pattern);
+  return m?.[1] ? { max: Number(m[1]), by: `pattern ${show(schema.pattern)}` } : undefined;
+}
+
+/** The top-level alternatives of `^(a|b|c)$` or `^a|b$`-free `^(...)$` patterns; undefined for others. */
+function alternatives(pattern: string): string[] | undefined {
+  const m = /^\^\((.*)\)\$$/.exec(pattern);
+  if (!m?.[1]) return undefined;
+  const body = m[1];
+  const out: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") {
+      depth--;
+      if (depth < 0) return undefined; // `^(a)|(b)$`: not one group.
+    } else if (c === "|" && depth === 0) {
+      out.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(body.slice(start));
+  return out;
+}
+
+/**
+ * The alternatives `next` adds when it keeps every alternative of `old` (`^(tel:…|sip:…)$` →
+ * `^(tel:…|sip:…|urn:service:sos…)$`): a widening, not a change of meaning.
+ */
+export function addedAlternatives(old: unknown, next: unknown): string[] | undefined {
+  if (typeof old !== "string" || typeof next !== "string") return undefined;
+  const [a, b] = [alternatives(old), alternatives(next)];
+  if (!a || !b || !a.every((alt) => b.includes(alt))) return undefined;
+  const added = b.filter((alt) => !a.includes(alt));
+  return added.length > 0 ? added : undefined;
 }
 
 function show(value: unknown): string {

@@ -331,6 +331,88 @@ const cases: [string, (d: Doc) => void, string[], ((d: Doc) => void)?][] = [
     ],
   ],
   [
+    "a success status replaced (201 → 200), its bodies still compared",
+    (d) => {
+      const responses = post(d).responses;
+      responses["200"] = responses["201"];
+      delete responses["201"];
+      schemas(d).Widget.properties.label = { type: "string", maxLength: 9 };
+    },
+    [
+      "breaking success-status-changed @ POST /widgets",
+      "non-breaking response-property-added @ POST /widgets",
+      "non-breaking response-property-added @ GET /widgets/{widgetId}",
+    ],
+  ],
+  [
+    "a schema renamed, same shape (names are not on the wire)",
+    (d) => {
+      schemas(d).WidgetIdentifier = schemas(d).WidgetId;
+      delete schemas(d).WidgetId;
+      schemas(d).Widget.properties.widgetId.$ref = "#/components/schemas/WidgetIdentifier";
+      schemas(d).WidgetEvent.properties.widgetId.$ref = "#/components/schemas/WidgetIdentifier";
+      get(d).parameters[1].schema.$ref = "#/components/schemas/WidgetIdentifier";
+    },
+    ["informational schema-renamed @ components.schemas"],
+  ],
+  [
+    "a schema renamed in case only, shape changed",
+    (d) => {
+      schemas(d).widget = { ...schemas(d).Widget, description: "A widget, renamed" };
+      delete schemas(d).Widget;
+      for (const r of [post(d).responses["201"], get(d).responses["200"]]) {
+        r.content["application/json"].schema.$ref = "#/components/schemas/widget";
+      }
+    },
+    ["informational schema-renamed @ components.schemas"],
+  ],
+  [
+    "a schema removed and another added",
+    (d) => {
+      delete schemas(d).Unused;
+      schemas(d).AlsoUnused = { type: "integer", format: "int32" };
+    },
+    ["informational schema-removed @ components.schemas", "informational schema-added @ components.schemas"],
+    (d) => (schemas(d).Unused = { type: "string", maxLength: 3 }),
+  ],
+  [
+    "a maxLength added that the pattern already implied (not a narrowing)",
+    (d) => (schemas(d).XCorrelator.maxLength = 256),
+    [
+      "informational request-constraint-restated @ POST /widgets",
+      "informational request-constraint-restated @ GET /widgets/{widgetId}",
+    ],
+    (d) => delete schemas(d).XCorrelator.maxLength,
+  ],
+  [
+    "a maxLength added below the pattern's bound (a narrowing)",
+    (d) => (schemas(d).XCorrelator.maxLength = 36),
+    [
+      "breaking request-constraint-tightened @ POST /widgets",
+      "breaking request-constraint-tightened @ GET /widgets/{widgetId}",
+    ],
+    (d) => delete schemas(d).XCorrelator.maxLength,
+  ],
+  [
+    "a request pattern widened by a new alternative (the r3.1 emergency URN)",
+    (d) =>
+      (schemas(d).WidgetRequest.properties.sink.pattern =
+        "^(https://.+|wss://.+|urn:service:sos(?:\\.[a-z]+)*)$"),
+    ["non-breaking request-constraint-loosened @ POST /widgets"],
+    (d) => (schemas(d).WidgetRequest.properties.sink.pattern = "^(https://.+|wss://.+)$"),
+  ],
+  [
+    "a request pattern whose alternatives changed (a narrowing)",
+    (d) => (schemas(d).WidgetRequest.properties.sink.pattern = "^(https://.+|urn:x)$"),
+    ["breaking request-constraint-tightened @ POST /widgets"],
+    (d) => (schemas(d).WidgetRequest.properties.sink.pattern = "^(https://.+|wss://.+)$"),
+  ],
+  [
+    "a request discriminator removed (any shape accepted)",
+    (d) => delete schemas(d).WidgetRequest.discriminator,
+    ["non-breaking request-discriminator-removed @ POST /widgets"],
+  ],
+  [
     "a response header removed",
     (d) => (get(d).responses["200"].headers = {}),
     ["breaking response-header-removed @ GET /widgets/{widgetId}"],

@@ -1,6 +1,7 @@
 import { serverBasePath } from "../../codegen/build-manifest.ts";
 import type { OpenApiDocument } from "../../codegen/effective-spec.ts";
 import type { Change } from "./change.ts";
+import { diffComponentSchemas } from "./diff-components.ts";
 import { type Docs, diffOperation } from "./diff-operation.ts";
 
 type Obj = Record<string, unknown>;
@@ -147,5 +148,6 @@ export function diffSpecs(a: OpenApiDocument, b: OpenApiDocument): Change[] {
     if (!pa.has(key))
       out.push({ class: "non-breaking", kind: "path-added", location: path, message: "path added" });
   }
+  out.push(...diffComponentSchemas(a, b));
   return out;
 }

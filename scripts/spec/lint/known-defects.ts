@@ -1,17 +1,8 @@
 import type { Finding } from "./finding.ts";
+import type { KnownDefect } from "./known-defect.ts";
+import { KNOWN_DEFECTS_R3_1_RC_1 } from "./known-defects-r3.1-rc.1.ts";
 
-/** An upstream defect of the active release that the linter must find. */
-export interface KnownDefect {
-  readonly title: string;
-  /** What is wrong, and why it matters (one or two sentences). */
-  readonly detail: string;
-  readonly rule: string;
-  /** The file the defect is in, by name (`webrtc-events.yaml`, `.feature` for any feature file). */
-  readonly file: string;
-  /** Findings whose JSON pointer starts with this (spec defects), or whose message matches. */
-  readonly pointer?: string;
-  readonly message?: RegExp;
-}
+export type { KnownDefect } from "./known-defect.ts";
 
 /** The r2.2 defects the toolkit was built to catch (see also api-definitions/overlays/r2.2/). */
 export const KNOWN_DEFECTS: readonly KnownDefect[] = [
@@ -116,4 +107,13 @@ export function findingsOf(defect: KnownDefect, findings: readonly Finding[]): F
       (defect.pointer === undefined || (f.pointer ?? "").startsWith(defect.pointer)) &&
       (defect.message === undefined || defect.message.test(f.message)),
   );
+}
+
+/** The known defects of `release` (none for a release without a list). */
+export function knownDefects(release: string): readonly KnownDefect[] {
+  const byRelease: Record<string, readonly KnownDefect[]> = {
+    "r2.2": KNOWN_DEFECTS,
+    "r3.1-rc.1": KNOWN_DEFECTS_R3_1_RC_1,
+  };
+  return byRelease[release] ?? [];
 }

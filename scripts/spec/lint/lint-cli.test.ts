@@ -112,6 +112,6 @@ describe("npm run spec:lint", () => {
   it("refuses --effective for a spec that is not a vendored API", async () => {
     const { code, stderr } = await run(broken, "--effective");
     assert.equal(code, 2);
-    assert.match(stderr, /--effective applies to the vendored APIs of the active release only/);
+    assert.match(stderr, /--effective applies to the vendored APIs of the releases in apis.json only/);
   });
 });

@@ -1,11 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { releaseNames } from "../../codegen/release-config.ts";
 import { countBySeverity } from "./finding.ts";
 import { FORMATS, type Format, formatFindings } from "./format-findings.ts";
 import { lint } from "./lint.ts";
-import { defaultFiles, readEffectiveInputs, readInputs } from "./lint-inputs.ts";
-import { DEFAULT_RULESET } from "./load-ruleset.ts";
+import { DEFINITIONS_DIR, defaultFiles, readEffectiveInputs, readInputs } from "./lint-inputs.ts";
+import { DEFAULT_RULESET, R4_RULESET } from "./load-ruleset.ts";
 import { ruleDescriptions } from "./rule-descriptions.ts";
+import { rulesetFor } from "./ruleset-for.ts";
+import { displayPath } from "./run-spectral.ts";
 
 export interface CliIo {
   stdout(text: string): void;
@@ -18,7 +21,7 @@ const processIo: CliIo = {
 };
 
 /**
- * `spec:lint [files...] [--format text|json|sarif] [--output file] [--effective] [--ruleset file]`.
+ * `spec:lint [files...] [--format text|json|sarif] [--output file] [--effective] [--release name] [--ruleset file]`.
  * Returns the exit code: 0 without error findings, 1 with at least one, 2 on bad usage or a
  * failure of the linter itself.
  */
@@ -26,13 +29,17 @@ export async function runLintCli(argv: readonly string[], io: CliIo = processIo)
   const program = new Command("spec:lint")
     .description(
       "Lint OpenAPI specs with the CAMARA ruleset and cross-check Test_definitions features against them.\n" +
-        "Default files: the vendored active release (API_definitions/*.yaml, Test_definitions/*.feature).",
+        "Default files: the vendored first release of apis.json, the one the gateway serves (API_definitions/*.yaml, Test_definitions/*.feature).",
     )
     .argument("[files...]", "spec (.yaml, .yml, .json) and feature (.feature) files")
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
     .option("--output <file>", "write the report to a file instead of stdout")
     .option("--effective", "lint the effective specs (overlays applied) instead of the vendored YAML")
-    .option("--ruleset <file>", "Spectral ruleset (YAML)", DEFAULT_RULESET)
+    .option("--release <name>", "lint this release of apis.json (default: the first)")
+    .option(
+      "--ruleset <file>",
+      `Spectral ruleset (YAML); default ${displayPath(R4_RULESET)} for a release declaring Commonalities r4.x, else ${displayPath(DEFAULT_RULESET)}`,
+    )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {
@@ -41,15 +48,24 @@ export async function runLintCli(argv: readonly string[], io: CliIo = processIo)
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     throw error;
   }
-  const opts = program.opts<{ format: Format; output?: string; effective?: boolean; ruleset: string }>();
+  const opts = program.opts<{
+    format: Format;
+    output?: string;
+    effective?: boolean;
+    release?: string;
+    ruleset?: string;
+  }>();
   const args = program.args as string[];
   try {
-    const files = args.length > 0 ? args : defaultFiles();
+    const release = opts.release ?? releaseNames(DEFINITIONS_DIR)[0] ?? "";
+    const files = args.length > 0 ? args : defaultFiles(DEFINITIONS_DIR, release);
     const inputs = opts.effective
-      ? await readEffectiveInputs(args.length > 0 ? args : defaultFiles())
+      ? await readEffectiveInputs(files, DEFINITIONS_DIR, release)
       : readInputs(files);
-    const findings = await lint(inputs, opts.ruleset);
-    const report = formatFindings(findings, opts.format, ruleDescriptions(opts.ruleset));
+    const ruleset =
+      opts.ruleset ?? (args.length > 0 ? DEFAULT_RULESET : rulesetFor(release, DEFINITIONS_DIR));
+    const findings = await lint(inputs, ruleset);
+    const report = formatFindings(findings, opts.format, ruleDescriptions(ruleset));
     if (opts.output) {
       writeFileSync(opts.output, report);
       const c = countBySeverity(findings);

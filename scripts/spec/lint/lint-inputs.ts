@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { bannerLines } from "../../codegen/banner.ts";
-import { buildEffectiveSpec } from "../../codegen/effective-spec.ts";
-import { apiSources, readReleaseConfig } from "../../codegen/release-config.ts";
+import { bundleEffectiveSpec } from "../../codegen/effective-spec.ts";
+import { apiSources, releaseNames } from "../../codegen/release-config.ts";
 import { fromRoot } from "../../lib/paths.ts";
 import type { Finding } from "./finding.ts";
 import { displayPath } from "./run-spectral.ts";
@@ -27,10 +27,12 @@ export interface LintInputs {
 
 export const DEFINITIONS_DIR = fromRoot("api-definitions");
 
-/** The vendored active release: API_definitions/*.yaml and Test_definitions/*.feature. */
-export function defaultFiles(definitionsDir = DEFINITIONS_DIR): string[] {
-  const { activeRelease } = readReleaseConfig(definitionsDir);
-  const base = join(definitionsDir, "camara", activeRelease);
+/**
+ * The vendored files of `release` (default: the first release of apis.json, the one the gateway
+ * serves): API_definitions/*.yaml and Test_definitions/*.feature.
+ */
+export function defaultFiles(definitionsDir = DEFINITIONS_DIR, release?: string): string[] {
+  const base = join(definitionsDir, "camara", release ?? releaseNames(definitionsDir)[0] ?? "");
   const list = (dir: string, ext: RegExp) =>
     existsSync(join(base, dir))
       ? readdirSync(join(base, dir))
@@ -61,33 +63,36 @@ export function readInputs(files: readonly string[]): LintInputs {
 
 /**
  * The effective specs (overlays applied, as `npm run generate` writes them) of the vendored APIs
- * among `files` (all APIs of the active release when `files` names no spec), plus the features
- * among `files`. Each is rendered exactly like generated/<api>/openapi.json and named after it, so
- * line numbers point into that file when it is current; a notice says when it is not.
+ * among `files` (all APIs of `release`, by default the first of apis.json, when `files` names no
+ * spec), plus the features among `files`. Each is rendered exactly like
+ * generated/<release>/<api>/openapi.json and named after it, so line numbers point into that file
+ * when it is current; a notice says when it is not.
  */
 export async function readEffectiveInputs(
   files: readonly string[],
   definitionsDir = DEFINITIONS_DIR,
+  release?: string,
 ): Promise<LintInputs> {
   const raw = readInputs(files);
   const sources = apiSources(definitionsDir);
   const wanted = raw.specs.map((s) => s.source);
+  const first = release ?? releaseNames(definitionsDir)[0];
   const chosen =
     wanted.length === 0
-      ? sources
+      ? sources.filter((s) => s.release === first)
       : sources.filter((s) => wanted.includes(resolve(definitionsDir, s.specPath)));
   const unknown = wanted.filter((w) => !sources.some((s) => resolve(definitionsDir, s.specPath) === w));
   if (unknown.length > 0) {
     throw new Error(
-      `--effective applies to the vendored APIs of the active release only, not ${unknown.join(", ")}`,
+      `--effective applies to the vendored APIs of the releases in apis.json only, not ${unknown.join(", ")}`,
     );
   }
   const specs: LintFile[] = [];
   const notices: Finding[] = [];
   for (const source of chosen) {
-    const spec = await buildEffectiveSpec(definitionsDir, source);
-    const text = `${JSON.stringify({ "x-generated": bannerLines(source), ...spec }, null, 2)}\n`;
-    const file = fromRoot("generated", source.name, "openapi.json");
+    const { document: spec, dependencies } = await bundleEffectiveSpec(definitionsDir, source);
+    const text = `${JSON.stringify({ "x-generated": bannerLines(source, dependencies), ...spec }, null, 2)}\n`;
+    const file = fromRoot("generated", source.release, source.name, "openapi.json");
     const display = displayPath(file);
     specs.push({ source: file, display, text, api: source.name });
     if (!existsSync(file) || readFileSync(file, "utf8") !== text) {

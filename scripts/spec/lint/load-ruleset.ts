@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { RulesetDefinition } from "@stoplight/spectral-core";
 import * as coreFunctions from "@stoplight/spectral-functions";
 import { oas } from "@stoplight/spectral-rulesets";
@@ -7,8 +8,11 @@ import { fromRoot } from "../../lib/paths.ts";
 import { isObject } from "./doc-path.ts";
 import { customFunctions } from "./functions/index.ts";
 
-/** The project's ruleset file. */
+/** The project's ruleset file (Commonalities up to r3.x). */
 export const DEFAULT_RULESET = fromRoot("scripts", "spec", "camara-ruleset.yaml");
+
+/** The rules Commonalities r4.x adds (extends DEFAULT_RULESET). */
+export const R4_RULESET = fromRoot("scripts", "spec", "camara-ruleset-r4.yaml");
 
 const EXTENDABLE: Record<string, unknown> = { "spectral:oas": oas };
 
@@ -33,8 +37,14 @@ export function loadRuleset(file = DEFAULT_RULESET): RulesetDefinition {
   const extendsList = Array.isArray(raw.extends) ? raw.extends : raw.extends ? [raw.extends] : [];
   const mappedExtends = extendsList.map((entry) => {
     const [name, mode] = Array.isArray(entry) ? entry : [entry];
-    const ruleset = EXTENDABLE[String(name)];
-    if (!ruleset) throw new Error(`${file}: cannot extend ${String(name)} (only ${Object.keys(EXTENDABLE)})`);
+    const ruleset = /\.ya?ml$/.test(String(name))
+      ? loadRuleset(resolve(dirname(file), String(name)))
+      : EXTENDABLE[String(name)];
+    if (!ruleset) {
+      throw new Error(
+        `${file}: cannot extend ${String(name)} (only ${Object.keys(EXTENDABLE)} or a .yaml file)`,
+      );
+    }
     return mode === undefined ? ruleset : [ruleset, mode];
   });
   const rules: Record<string, unknown> = {};

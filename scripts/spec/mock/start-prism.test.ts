@@ -36,6 +36,14 @@ describe("prismDocument", () => {
     ]);
     assert.deepEqual(doc.servers, [{ url: "/" }]);
   });
+
+  it("takes an API of another release as <release>/<api>", async () => {
+    const doc = prismDocument(await loadApiSpec("r3.1-rc.1/webrtc-events"));
+    assert.deepEqual(Object.keys(doc.paths as object), [
+      "/webrtc-events/v0.3rc1/subscriptions",
+      "/webrtc-events/v0.3rc1/subscriptions/{subscriptionId}",
+    ]);
+  });
 });
 
 describe("parsePrismLine", () => {

@@ -57,3 +57,13 @@ export async function lintFeatures(edits: FeatureEdits = {}): Promise<Finding[]>
 export function rulesOf(findings: readonly Finding[]): string[] {
   return [...new Set(findings.map((f) => f.rule))].sort();
 }
+
+/** Lints the spec after `mutate` changed it with another ruleset (no features). */
+export async function lintSpecWith(
+  ruleset: string,
+  mutate: (doc: Doc) => void = () => {},
+): Promise<Finding[]> {
+  const doc = fixtureDoc();
+  mutate(doc);
+  return lint({ specs: [specFile(doc)], features: [], notices: [] }, ruleset);
+}

@@ -1,5 +1,5 @@
 import { EngineError } from "../../engine-error.ts";
-import type { MediaAnchor, MediaLeg } from "../media-anchor.ts";
+import type { MediaAnchor, MediaLeg } from "../../media-anchor.ts";
 
 type Operation = "offer" | "answer";
 type Match = (operation: Operation, leg: MediaLeg, sdp: string) => boolean;

@@ -1,7 +1,7 @@
 import type { SessionEvent } from "../../engine.ts";
-import { CallLeg, type CallLegContext } from "../call-leg.ts";
-import type { MediaAnchor } from "../media-anchor.ts";
-import { passThroughMediaAnchor } from "../media-anchor.ts";
+import type { MediaAnchor } from "../../media-anchor.ts";
+import { passThroughMediaAnchor } from "../../media-anchor.ts";
+import { CallLeg, type CallLegContext } from "../call/call-leg.ts";
 import type { IncomingInviteRequest, Session } from "../sip-core.ts";
 
 /**

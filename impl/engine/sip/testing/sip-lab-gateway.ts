@@ -13,7 +13,7 @@ import { createGateway, type Gateway } from "../../../gateway.ts";
 import type { DomainEvent } from "../../../services/event-publisher.ts";
 import { createSqliteStore } from "../../../store/index.ts";
 import { ALL_SCOPES } from "../../../testing/test-gateway.ts";
-import type { MediaAnchor } from "../media-anchor.ts";
+import type { MediaAnchor } from "../../media-anchor.ts";
 import { type StartedSipEngine, startSipEngine } from "../sip-engine.ts";
 
 /** The media session / registration an event names, if it names one (DomainEvent is a union). */

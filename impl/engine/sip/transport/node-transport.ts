@@ -17,6 +17,16 @@ export interface NodeTransportOptions {
   /** The outbound proxy every request goes to (RFC 3261 §8.1.2). For WS, `path` is the URL path. */
   readonly proxy: { readonly host: string; readonly port: number; readonly path?: string };
   /**
+   * Further targets of the same proxy, in the order RFC 3263 located them (after `proxy`): a flow that
+   * cannot be opened to one moves to the next (§4.3: "the client SHOULD try the next element").
+   */
+  readonly alternates?: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+  /**
+   * The name a TLS certificate must carry when `proxy` is an address found through DNS: the domain
+   * of the proxy's SIP URI (RFC 5922 §4.1), not the SRV target. Default `proxy.host`.
+   */
+  readonly tlsServerName?: string;
+  /**
    * How the TLS client verifies the proxy's certificate: `ca` replaces Node's default trust store
    * (PEM); `rejectUnauthorized` defaults to true and stays so outside tests.
    */
@@ -63,9 +73,12 @@ export class NodeTransport {
   private listeningPort = 0;
   private hadProxyFlow = false;
   private closed = false;
+  /** The target of {@link targets} the proxy flow (or UDP) uses now. */
+  private current: { readonly host: string; readonly port: number };
 
   constructor(private readonly options: NodeTransportOptions) {
     this.protocol = options.transport.toUpperCase() as NodeTransport["protocol"];
+    this.current = options.proxy;
     this.retransmitter = new UdpRetransmitter(options.t1Ms ?? 500, (raw) => this.sendUdp(raw));
   }
 
@@ -227,20 +240,43 @@ export class NodeTransport {
       },
       (error: unknown) => {
         this.connecting = undefined;
-        // A certificate that does not verify is a configuration problem: say so where operators look.
-        const { host, port } = this.options.proxy;
-        this.options.log?.(
-          "warn",
-          `cannot open the ${this.protocol} flow to ${host}:${port}: ${(error as Error).message}`,
-        );
         throw error;
       },
     );
     return this.connecting;
   }
 
-  private connectProxy(): Promise<SipFlow> {
-    const { proxy, transport, tls } = this.options;
+  /** The proxy's targets in RFC 3263 order: `proxy`, then the alternates. */
+  private get targets(): ReadonlyArray<{ readonly host: string; readonly port: number }> {
+    return [this.options.proxy, ...(this.options.alternates ?? [])];
+  }
+
+  /**
+   * Opens a flow to the first target that accepts one, from the top of the list each time (the
+   * preferred target is tried again once it is back).
+   */
+  private async connectProxy(): Promise<SipFlow> {
+    let last: unknown;
+    for (const target of this.targets) {
+      try {
+        const flow = await this.connectTo(target);
+        this.current = target;
+        return flow;
+      } catch (error) {
+        last = error;
+        // A certificate that does not verify is a configuration problem: say so where operators look.
+        this.options.log?.(
+          "warn",
+          `cannot open the ${this.protocol} flow to ${target.host}:${target.port}: ${(error as Error).message}`,
+        );
+      }
+    }
+    throw last;
+  }
+
+  private connectTo(target: { readonly host: string; readonly port: number }): Promise<SipFlow> {
+    const { transport, tls } = this.options;
+    const proxy = { ...target, path: this.options.proxy.path };
     return new Promise<SipFlow>((resolve, reject) => {
       if (transport === "ws") {
         const ws = new WebSocket(`ws://${proxy.host}:${proxy.port}${proxy.path ?? "/"}`, "sip", {
@@ -266,8 +302,10 @@ export class NodeTransport {
       // RFC 5922 §7.3: the client checks that the certificate names the server it meant to reach
       // (Node's checkServerIdentity, against the proxy host); `ca` decides which issuers count.
       // tls.connect passes localAddress on to net.connect, which its ConnectionOptions type omits.
+      const serverName = this.options.tlsServerName;
       const tlsOptions: ConnectionOptions & { localAddress: string } = {
         ...from,
+        ...(serverName ? { servername: serverName } : {}),
         ...(tls?.ca ? { ca: tls.ca } : {}),
         rejectUnauthorized: tls?.rejectUnauthorized ?? true,
       };
@@ -294,7 +332,7 @@ export class NodeTransport {
     timer.unref();
   }
 
-  private sendUdp(raw: string, host = this.options.proxy.host, port = this.options.proxy.port): void {
+  private sendUdp(raw: string, host = this.current.host, port = this.current.port): void {
     this.udp?.send(raw, port, host, (error) => {
       if (error) this.options.log?.("warn", `UDP send to ${host}:${port} failed: ${error.message}`);
     });

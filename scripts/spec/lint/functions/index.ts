@@ -1,7 +1,9 @@
 import type { RulesetFunction } from "@stoplight/spectral-core";
 import { adminSecurityUnique } from "./admin-security-unique.ts";
+import { commonalitiesVersion } from "./commonalities-version.ts";
 import { discriminatorMapping } from "./discriminator-mapping.ts";
 import { enumCasing } from "./enum-casing.ts";
+import { errorCodeCasing } from "./error-code-casing.ts";
 import { errorResponses } from "./error-responses.ts";
 import { exampleUndeclaredProperties } from "./example-undeclared-properties.ts";
 import { examplesValid } from "./examples-valid.ts";
@@ -14,6 +16,7 @@ import { requiredDefined } from "./required-defined.ts";
 import { reservedWords } from "./reserved-words.ts";
 import { schemaConstraint } from "./schema-constraint.ts";
 import { schemaTypeCheck } from "./schema-type-check.ts";
+import { scopeNaming } from "./scope-naming.ts";
 import { unusedComponent } from "./unused-component.ts";
 
 /**
@@ -24,8 +27,10 @@ import { unusedComponent } from "./unused-component.ts";
 // biome-ignore lint/suspicious/noExplicitAny: Spectral's RulesetFunction is generic in its options.
 export const customFunctions: Record<string, RulesetFunction<unknown, any>> = {
   adminSecurityUnique,
+  commonalitiesVersion,
   discriminatorMapping,
   enumCasing,
+  errorCodeCasing,
   errorResponses,
   exampleUndeclaredProperties,
   examplesValid,
@@ -38,5 +43,6 @@ export const customFunctions: Record<string, RulesetFunction<unknown, any>> = {
   reservedWords,
   schemaConstraint,
   schemaTypeCheck,
+  scopeNaming,
   unusedComponent,
 };

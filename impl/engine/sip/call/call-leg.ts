@@ -1,0 +1,332 @@
+import type { SessionEvent, SessionStatus } from "../../engine.ts";
+import { EngineError } from "../../engine-error.ts";
+import { holdDirection, sdpDirection, withDirection } from "../../sdp-direction.ts";
+import { sdpOrigin } from "../sdp/sdp-origin.ts";
+import { sendSessionRefresh } from "../session-timer/send-session-refresh.ts";
+import { SessionRefresher } from "../session-timer/session-refresher.ts";
+import type { IncomingRequestMessage, Session, UserAgentCore } from "../sip-core.ts";
+import { answerRemoteOffer } from "./answer-remote-offer.ts";
+import { changeMedia } from "./change-media.ts";
+import { ALLOW, type DialogContext, type DialogLeg, type LogLevel } from "./dialog-leg.ts";
+import { reasonOf, sdpBody, sdpOf, updateServer } from "./dialog-requests.ts";
+import { engineErrorOf, reasonFor, type SipRefusal, sipRefusalFor } from "./leg-failure.ts";
+import { OfferAnswer } from "./offer-answer.ts";
+
+export interface CallLegContext extends DialogContext {
+  readonly core: UserAgentCore;
+  /** Session-Expires we ask for, seconds (RFC 4028). */
+  readonly sessionExpiresSec: number;
+  /** Multiplies every session-timer delay; 1 in production (see {@link SessionRefresher}). */
+  readonly sessionTimerScale: number;
+  /** An outgoing INVITE without a final response after this long is cancelled (NoAnswer), ms. */
+  readonly inviteTimeoutMs: number;
+  emit(event: SessionEvent): void;
+  /** The leg's dialog is known (early or confirmed): UPDATEs can be routed to it. */
+  bindDialog(dialogId: string, leg: CallLeg): void;
+  ended(leg: CallLeg): void;
+  log(level: LogLevel, message: string): void;
+}
+
+/**
+ * What both call directions share once a dialog exists: offer/answer state (offer-answer.ts), hold
+ * and resume by re-INVITE, session timers (RFC 4028), remote UPDATE/re-INVITE/BYE, and teardown with
+ * a Reason (RFC 3326). Subclasses add the INVITE transaction of their direction. Answering remote
+ * offers, device media changes and session refreshes work on it through {@link DialogLeg}.
+ *
+ * Nothing started from a sip.js callback or a timer may throw or reject unheard (Node ends the
+ * process on an unhandled rejection): such work runs through {@link guarded} or {@link settle}, and
+ * a failure there ends the call through {@link fail} — CANCEL, an error response or BYE with a
+ * Reason, the client told Failed, the media anchor's call released.
+ */
+export abstract class CallLeg implements DialogLeg {
+  session: Session | undefined;
+  confirmed = false;
+  terminated = false;
+  /** The device's last SDP as the device gave it (before the media anchor): the base for hold and for answers. */
+  deviceSdp: string | undefined;
+  /** The SDP last sent to the network (after the media anchor) and received from it. */
+  localSdp: string | undefined;
+  remoteSdp: string | undefined;
+  /** RFC 3264 §4: one offer/answer exchange at a time, also while the anchor takes an answer. */
+  readonly offerAnswer = new OfferAnswer();
+  status: SessionStatus = "Initial";
+  /** Methods the peer listed in its Allow header (RFC 3261 §20.5), to pick UPDATE for refreshes. */
+  readonly peerAllows = new Set<string>();
+  readonly timer: SessionRefresher;
+  /** The o= line of the last SDP the network sent: an unchanged one is a refresh, not a change (RFC 3264 §8). */
+  networkOrigin: string | undefined;
+  /** A BYE sip.js refused before the ACK of our 2xx (RFC 3261 §15): sent when the ACK arrives. */
+  private byeAfterAck: string | undefined;
+
+  constructor(
+    readonly mediaSessionId: string,
+    readonly registrationId: string,
+    readonly callId: string,
+    protected readonly contact: string,
+    readonly ctx: CallLegContext,
+  ) {
+    // Timer callbacks: a throw there would be an uncaught exception, so each runs guarded.
+    this.timer = new SessionRefresher(
+      {
+        refresh: () => this.guarded("Sending the session refresh", () => sendSessionRefresh(this)),
+        expired: () => this.guarded("Ending the expired session", () => this.sessionExpired()),
+      },
+      ctx.sessionTimerScale,
+    );
+  }
+
+  /** How the media anchor names this leg. */
+  get ids() {
+    return { mediaSessionId: this.mediaSessionId, callId: this.callId };
+  }
+
+  contactHeader(): string {
+    return `Contact: <${this.contact}>`;
+  }
+
+  /** Our offer awaits the network's answer. */
+  get offerPending(): boolean {
+    return this.offerAnswer.is("local-offer");
+  }
+
+  /** A network offer awaits our answer. */
+  get answerOwed(): boolean {
+    return this.offerAnswer.is("remote-offer");
+  }
+
+  assumeStatus(status: SessionStatus): void {
+    this.status = status;
+  }
+
+  emit(status: SessionStatus, reason: string, sdp?: { offerSdp?: string; answerSdp?: string }): void {
+    if (this.terminated) return;
+    this.status = status;
+    this.ctx.emit({ mediaSessionId: this.mediaSessionId, status, reason, ...sdp });
+  }
+
+  /** Remembers what the peer allows, from any message it sent. */
+  notePeer(message: { getHeaders(name: string): string[] }): void {
+    for (const header of message.getHeaders("allow"))
+      for (const method of header.split(",")) this.peerAllows.add(method.trim().toUpperCase());
+  }
+
+  protected adoptSession(session: Session): void {
+    if (this.session === session) return;
+    this.session = session;
+    this.ctx.bindDialog(session.id, this);
+    session.delegate = {
+      onBye: (bye) => {
+        bye.accept();
+        const reason = reasonOf(bye.message);
+        this.finish("Terminated", `BYE${reason ? ` (Reason: ${reason})` : ""}`);
+      },
+      onInvite: (reinvite) => {
+        this.notePeer(reinvite.message);
+        this.settle(
+          "Answering the re-INVITE",
+          answerRemoteOffer(this, "re-INVITE", reinvite.message, (code, body, headers) => {
+            if (code >= 300)
+              reinvite.reject({ statusCode: code, ...(headers ? { extraHeaders: headers } : {}) });
+            else
+              reinvite.accept({
+                statusCode: 200,
+                ...(body ? { body: sdpBody(body) } : {}),
+                extraHeaders: [ALLOW, this.contactHeader(), ...(headers ?? [])],
+              });
+          }),
+        );
+      },
+      onAck: (ack) => this.onAck(ack.message),
+      onPrack: (prack) => this.onPrack(prack),
+    };
+  }
+
+  /** A PRACK arrived for a reliable provisional response we sent (incoming calls only). */
+  protected onPrack(prack: { message: IncomingRequestMessage; accept(o?: object): unknown }): void {
+    prack.accept({ statusCode: 200 });
+  }
+
+  /**
+   * An ACK for a 2xx we sent. RFC 3261 §13.2.1: when our 2xx carried the offer (an INVITE or
+   * re-INVITE without one), "the answer MUST be in the ACK".
+   */
+  protected onAck(message: IncomingRequestMessage): void {
+    const bye = this.byeAfterAck;
+    if (bye !== undefined && this.session) {
+      this.byeAfterAck = undefined;
+      this.guarded("Sending the BYE after the ACK", () =>
+        this.session?.bye(undefined, { extraHeaders: [bye] }),
+      );
+      return;
+    }
+    if (!this.offerPending || this.terminated) return;
+    const answer = sdpOf(message);
+    if (!answer) {
+      this.offerAnswer.apply({ name: "offer-ended" });
+      this.ctx.log("warn", `ACK without the answer to our offer in ${this.callId}`);
+      return;
+    }
+    this.settle(
+      "Anchoring the answer in the ACK",
+      this.acceptAnswer(answer).then((sdp) => this.emit(this.status, "Answer in ACK", { answerSdp: sdp })),
+    );
+  }
+
+  /** An answer from the network to our offer, through the media anchor: busy until the anchor has it. */
+  async acceptAnswer(sdp: string): Promise<string> {
+    this.offerAnswer.apply({ name: "answer-received" });
+    this.networkOrigin = sdpOrigin(sdp);
+    try {
+      this.remoteSdp = await this.ctx.anchor.answer({ ...this.ids, from: "network" }, sdp);
+    } finally {
+      this.offerAnswer.apply({ name: "answer-anchored" });
+    }
+    return this.remoteSdp;
+  }
+
+  /** An offer from the network, through the media anchor, for the device to answer. */
+  async acceptOffer(sdp: string): Promise<string> {
+    this.networkOrigin = sdpOrigin(sdp);
+    this.remoteSdp = await this.ctx.anchor.offer({ ...this.ids, from: "network" }, sdp);
+    return this.remoteSdp;
+  }
+
+  /** UPDATE received in this dialog (RFC 3311 §5.2). */
+  onUpdate(message: IncomingRequestMessage): void {
+    const uas = updateServer(this.ctx.core, message);
+    this.notePeer(message);
+    this.settle(
+      "Answering the UPDATE",
+      answerRemoteOffer(this, "UPDATE", message, (code, body, headers) => {
+        if (code >= 300) uas.reject({ statusCode: code, ...(headers ? { extraHeaders: headers } : {}) });
+        else
+          uas.accept({
+            statusCode: 200,
+            ...(body ? { body: sdpBody(body) } : {}),
+            // RFC 3311 §5.2: UPDATE is a target refresh request; its 2xx carries a Contact.
+            extraHeaders: [ALLOW, this.contactHeader(), ...(headers ?? [])],
+          });
+      }),
+    );
+  }
+
+  /**
+   * Device-side media change: UPDATE in an early dialog, re-INVITE in a confirmed one (see
+   * change-media.ts).
+   */
+  changeMedia(offerSdp: string, status: SessionStatus): Promise<void> {
+    return changeMedia(this, offerSdp, status);
+  }
+
+  /** Hold (sendonly/inactive) and Resume (sendrecv) by re-INVITE from the device's last SDP. */
+  async hold(onHold: boolean, offerSdp: string | undefined): Promise<void> {
+    const base = offerSdp ?? this.deviceSdp;
+    if (!base) throw new EngineError("invalid_state", "no SDP has been exchanged yet");
+    const direction = onHold ? holdDirection(sdpDirection(base)) : "sendrecv";
+    await this.changeMedia(withDirection(base, direction), onHold ? "Hold" : "Resume");
+  }
+
+  /** RFC 4028 §10: no refresh came in time; "the UA SHOULD send a BYE to terminate the session". */
+  private sessionExpired(): void {
+    this.endWithBye(
+      'SIP;cause=408;text="Session timer expired"',
+      "Session timer expired without a refresh (RFC 4028)",
+    );
+  }
+
+  /** The network side ended the session for us: BYE with a Reason, and Terminated reported. */
+  endWithBye(reason: string, description: string): void {
+    if (!this.terminated) this.sendBye(reason);
+    this.finish("Terminated", description);
+  }
+
+  /** BYE in a confirmed dialog, with a Reason (RFC 3326). */
+  bye(reason: string): void {
+    if (!this.terminated) this.sendBye(reason);
+    // The API client asked for it and the services record the Terminated status themselves.
+    this.finish("Terminated", "BYE sent", true);
+  }
+
+  /**
+   * BYE with a Reason in a confirmed dialog; whether one went out. sip.js refuses it while the UAS
+   * still waits for the ACK of its 2xx (RFC 3261 §15: "the callee's UA MUST NOT send a BYE on a
+   * confirmed dialog until it has received an ACK for its 2xx response"): it then goes with the ACK.
+   */
+  protected sendBye(reason: string): boolean {
+    const session = this.session;
+    if (!session || !this.confirmed) return false;
+    try {
+      session.bye(undefined, { extraHeaders: [`Reason: ${reason}`] });
+      return true;
+    } catch (error) {
+      this.byeAfterAck = `Reason: ${reason}`;
+      this.ctx.log("warn", `BYE in ${this.callId} held until the ACK: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  /**
+   * The call cannot go on because a collaborator failed (the media anchor refused an SDP or did not
+   * answer, sip.js refused a request): the dialog is ended as its state allows, with a Reason
+   * (RFC 3326) — see {@link abandon} — the client hears Failed, and the anchor's call is released
+   * best effort. Never throws.
+   */
+  fail(what: string, error: unknown): void {
+    if (this.terminated) return;
+    const failure = engineErrorOf(error, what);
+    this.ctx.log("error", `${what} failed in ${this.callId}: ${failure.message}`);
+    const refusal = sipRefusalFor(failure.failure);
+    let sent = "nothing sent";
+    try {
+      sent = this.abandon(reasonFor(refusal, `${what} failed`), refusal);
+    } catch (teardown) {
+      this.ctx.log("warn", `ending ${this.callId} after the failure: ${(teardown as Error).message}`);
+    }
+    this.finish("Failed", `${what} failed (${failure.failure}); ${sent}`);
+  }
+
+  /**
+   * Ends the dialog after a failure and says what was sent. Confirmed: BYE (RFC 3261 §15). The
+   * subclasses end an early dialog by their direction: CANCEL, or a final response to the INVITE.
+   */
+  protected abandon(reason: string, _refusal: SipRefusal): string {
+    return this.sendBye(reason) ? "BYE sent" : "nothing sent";
+  }
+
+  /** Runs a step that must not throw out of a sip.js callback or a timer: a throw fails the call. */
+  guarded(what: string, step: () => unknown): void {
+    try {
+      step();
+    } catch (error) {
+      this.fail(what, error);
+    }
+  }
+
+  /** Follows work started from a sip.js callback or a timer: a rejection fails the call, never the process. */
+  settle(what: string, work: Promise<unknown>): void {
+    work.catch((error: unknown) => this.fail(what, error));
+  }
+
+  /** Ends the leg once: timers stopped, media released, listener told (unless the API asked for it). */
+  finish(status: SessionStatus, reason: string, quiet = false): void {
+    if (this.terminated) return;
+    if (!quiet) this.emit(status, reason);
+    this.terminated = true;
+    this.status = status;
+    this.timer.stop();
+    this.releaseMedia();
+    this.ctx.ended(this);
+  }
+
+  /** Asks the anchor to release the call; best effort, never throws (also when a late offer re-created it). */
+  releaseMedia(): void {
+    Promise.resolve()
+      .then(() => this.ctx.anchor.delete(this.callId))
+      .catch((error: unknown) =>
+        this.ctx.log("warn", `releasing the media of ${this.callId} failed: ${String(error)}`),
+      );
+  }
+
+  /** DELETE from the API: CANCEL, 603 or BYE depending on direction and state. */
+  abstract terminate(): void;
+}

@@ -1,0 +1,59 @@
+import type { SessionStatus } from "../../engine.ts";
+import type { MediaAnchor } from "../../media-anchor.ts";
+import type { SessionRefresher } from "../session-timer/session-refresher.ts";
+import type { Session } from "../sip-core.ts";
+import type { OfferAnswer } from "./offer-answer.ts";
+
+/** RFC 3261 §20.5: the methods the gateway supports, in every dialog-creating request and its 2xx. */
+export const ALLOW = "Allow: INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, OPTIONS";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** What the in-dialog collaborators need of the engine. */
+export interface DialogContext {
+  readonly anchor: MediaAnchor;
+  /** Min-SE we accept and ask for, seconds (RFC 4028). */
+  readonly minSeSec: number;
+  log(level: LogLevel, message: string): void;
+}
+
+/**
+ * What the in-dialog collaborators of a call leg see of it: changing media (change-media.ts),
+ * answering a network offer (answer-remote-offer.ts), refreshing the session and anchoring the
+ * refresh's answer (session-timer/). CallLeg implements it; the collaborators never see the call
+ * direction.
+ */
+export interface DialogLeg {
+  readonly callId: string;
+  /** How the media anchor names this leg. */
+  readonly ids: { readonly mediaSessionId: string; readonly callId: string };
+  readonly ctx: DialogContext;
+  readonly session: Session | undefined;
+  readonly confirmed: boolean;
+  readonly terminated: boolean;
+  readonly status: SessionStatus;
+  readonly offerAnswer: OfferAnswer;
+  readonly timer: SessionRefresher;
+  /** Methods the peer listed in its Allow header (RFC 3261 §20.5). */
+  readonly peerAllows: ReadonlySet<string>;
+  /** The device's last SDP as the device gave it (before the media anchor). */
+  deviceSdp: string | undefined;
+  /** The SDP last sent to the network (after the media anchor) and received from it. */
+  localSdp: string | undefined;
+  remoteSdp: string | undefined;
+  /** RFC 3264 §8: the o= line of the network's last SDP; an unchanged one is the same session. */
+  networkOrigin: string | undefined;
+  contactHeader(): string;
+  notePeer(message: { getHeaders(name: string): string[] }): void;
+  /** Reports a status to the client (and records it). */
+  emit(status: SessionStatus, reason: string, sdp?: { offerSdp?: string; answerSdp?: string }): void;
+  /** Records the status the device asked for, before the network confirms it. */
+  assumeStatus(status: SessionStatus): void;
+  settle(what: string, work: Promise<unknown>): void;
+  /** The network's answer to our offer, through the media anchor (see {@link OfferAnswer}). */
+  acceptAnswer(sdp: string): Promise<string>;
+  /** The network's offer, through the media anchor, for the device to answer. */
+  acceptOffer(sdp: string): Promise<string>;
+  releaseMedia(): void;
+  endWithBye(reason: string, description: string): void;
+}
