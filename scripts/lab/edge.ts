@@ -1,9 +1,9 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { createHash, X509Certificate } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { DevCa } from "../dev-ca/dev-ca.ts";
 import { parseEdgeSettings, readSubscribers } from "../edge/edge-settings.ts";
@@ -251,4 +251,27 @@ export async function startGatewayEdge(o: {
   const credentialsFile = join(dir, "gateway-credentials.json");
   writeFileSync(credentialsFile, JSON.stringify(Object.fromEntries(gatewayCredentials), null, 2));
   return { lab, env: lab.gatewayEnv(o.transport, credentialsFile) };
+}
+
+/**
+ * Renders the edge from a settings file (with `overrides` of its top-level fields) into `outDir` and
+ * has Kamailio check it (`kamailio -c`: the script parses and every module loads). Returns Kamailio's
+ * exit status and output.
+ */
+export function checkEdgeConfig(o: {
+  readonly settingsFile: string;
+  readonly overrides?: Readonly<Record<string, unknown>>;
+  readonly outDir: string;
+}): { status: number | null; output: string } {
+  requirePackages([
+    "kamailio",
+    "kamailio-websocket-modules",
+    "kamailio-extra-modules",
+    "kamailio-tls-modules",
+  ]);
+  const raw = JSON.parse(readFileSync(o.settingsFile, "utf8")) as Record<string, unknown>;
+  const settings = parseEdgeSettings({ ...raw, ...o.overrides }, dirname(resolve(o.settingsFile)));
+  writeEdge(renderEdge(settings, readSubscribers(settings.subscribers.file), { outDir: o.outDir }), o.outDir);
+  const result = spawnSync("kamailio", ["-c", "-f", join(o.outDir, "kamailio.cfg")], { encoding: "utf8" });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
