@@ -6,10 +6,13 @@
  * subscribers, then runs impl/server.ts with ENGINE=sip and the media anchor pointed at them. `LAB=off npm start` runs the gateway alone with the
  * offline engine. `STORE=postgres` without DATABASE_URL also starts a private PostgreSQL
  * (scripts/lab/postgres.ts, data in `$DATA_DIR/lab/postgres`) and points the gateway at it.
- * Ctrl-C (or SIGTERM) stops the gateway first, then the lab.
+ * `SIP_EDGE=on npm start` runs the SIP edge (deploy/kamailio) instead of the lab's Kamailio: wss://
+ * 7443 for browser SIP users (EDGE_SIP_USERS), UDP/TCP 5060, TLS 5061. Ctrl-C (or SIGTERM) stops the
+ * gateway first, then the lab.
  */
 import { spawn } from "node:child_process";
 import { ensureDevCa } from "./dev-ca/dev-ca.ts";
+import { startGatewayEdge } from "./lab/edge.ts";
 import { startJanus } from "./lab/janus.ts";
 import { startPostgres } from "./lab/postgres.ts";
 import { startRtpengine } from "./lab/rtpengine.ts";
@@ -30,22 +33,43 @@ if (runSetup(withLab || withPostgres ? "lab" : "tools", (line) => console.error(
   process.exit(1);
 const devCa = ensureDevCa(process.env.DEV_CA_DIR ?? `${dataDir}/dev-ca`);
 
-const gatewayLab = withLab
-  ? await startGatewayLab({
-      phoneNumbers,
-      dataDir,
-      transport: (process.env.SIP_TRANSPORT as "udp" | "tcp" | "tls" | "ws" | undefined) ?? "tcp",
-      log: (line) => console.error(`[lab] ${line}`),
-    })
-  : undefined;
-// MEDIA_ANCHOR=janus: Janus (NoSIP) anchors the media instead of rtpengine.
+const transport = (process.env.SIP_TRANSPORT as "udp" | "tcp" | "tls" | "ws" | undefined) ?? "tcp";
+const withEdge = process.env.SIP_EDGE === "on";
+if (withEdge && transport === "ws") {
+  console.error(
+    "SIP_EDGE=on serves browsers over wss:// only: run the gateway with SIP_TRANSPORT udp, tcp or tls",
+  );
+  process.exit(2);
+}
+// MEDIA_ANCHOR=janus: Janus (NoSIP) anchors the gateway's media instead of rtpengine; the SIP edge
+// still anchors its browser users' media with rtpengine.
 const withJanus = process.env.MEDIA_ANCHOR === "janus";
 const rtpengine =
-  withLab && !withJanus
+  withLab && (!withJanus || withEdge)
     ? await startRtpengine({ dir: `${dataDir}/lab/rtpengine`, keepDir: true })
     : undefined;
 const janus =
   withLab && withJanus ? await startJanus({ dir: `${dataDir}/lab/janus`, keepDir: true }) : undefined;
+// SIP_EDGE=on: the SIP edge (deploy/kamailio) instead of the lab's Kamailio, on the service's ports.
+const gatewayLab =
+  withLab && rtpengine && withEdge && transport !== "ws"
+    ? await startGatewayEdge({
+        ca: devCa,
+        phoneNumbers,
+        browserUsers: (process.env.EDGE_SIP_USERS ?? "+34600000009").split(",").map((s) => s.trim()),
+        dataDir,
+        rtpengineNg: `${rtpengine.ngHost}:${rtpengine.ngPort}`,
+        transport,
+        log: (line) => console.error(`[lab] ${line}`),
+      })
+    : withLab
+      ? await startGatewayLab({
+          phoneNumbers,
+          dataDir,
+          transport,
+          log: (line) => console.error(`[lab] ${line}`),
+        })
+      : undefined;
 const postgres = withPostgres
   ? await startPostgres({ dir: `${dataDir}/lab/postgres`, log: (line) => console.error(`[lab] ${line}`) })
   : undefined;

@@ -58,15 +58,20 @@ export function assertLoopbackOnly(): void {
     );
 }
 
-/** Starts headless Chromium with a fresh profile folder, removed on close. */
-export async function launchChromium(): Promise<TestBrowser> {
+/**
+ * Starts headless Chromium with a fresh profile folder, removed on close. `args` come after
+ * {@link CHROMIUM_ARGS}, e.g. a certificate pin (--ignore-certificate-errors-spki-list).
+ */
+export async function launchChromium(
+  options: { readonly args?: readonly string[] } = {},
+): Promise<TestBrowser> {
   assertLoopbackOnly();
   ensureChromium();
   const profile = mkdtempSync(join(tmpdir(), "camara-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...CHROMIUM_ARGS],
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
     viewport: { width: 1000, height: 760 },
   });
   return {

@@ -59,6 +59,16 @@ export interface E2eStackOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The media anchor; default rtpengine. */
   readonly anchor?: E2eAnchor;
+  /**
+   * Starts the SIP network the gateway registers with, given its state folder and the API devices'
+   * credentials; default the lab's Kamailio (scripts/lab/lab.ts). The SIP edge is another
+   * (scripts/lab/edge.ts).
+   */
+  readonly sipNetwork?: (o: {
+    dir: string;
+    credentials: ReadonlyMap<string, string>;
+    rtpengine: Rtpengine;
+  }) => Promise<Lab>;
   /** Runs once rtpengine is up and before the gateway starts, e.g. to leave calls of an "earlier run". */
   readonly beforeGateway?: (rtpengine: Rtpengine) => Promise<void>;
   /** The same for a Janus stack. */
@@ -90,7 +100,9 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     await janus?.stop();
   };
   try {
-    lab = await startLab({ credentials, dir: join(dir, "lab") });
+    lab = options.sipNetwork
+      ? await options.sipNetwork({ dir: join(dir, "lab"), credentials, rtpengine: rtpengine as Rtpengine })
+      : await startLab({ credentials, dir: join(dir, "lab") });
     if (rtpengine) await options.beforeGateway?.(rtpengine);
     if (janus) await options.beforeGatewayJanus?.(janus);
     const credentialsFile = join(dir, "sip-credentials.json");
