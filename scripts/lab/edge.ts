@@ -1,18 +1,15 @@
-import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash, X509Certificate } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { promisify } from "node:util";
 import type { DevCa } from "../dev-ca/dev-ca.ts";
 import { parseEdgeSettings, readSubscribers } from "../edge/edge-settings.ts";
 import { renderEdge, writeEdge } from "../edge/render-edge.ts";
 import { kamailioModulesDir, requirePackages } from "../setup/debian-packages.ts";
 import { freePort } from "./free-port.ts";
+import { runKamailio } from "./kamailio-process.ts";
 import type { Lab } from "./lab.ts";
-
-const execFileAsync = promisify(execFile);
 
 export interface EdgeLabOptions {
   /** Number → SIP password: browser SIP users and the gateway's API devices alike. */
@@ -109,42 +106,16 @@ export async function startEdgeLab(options: EdgeLabOptions): Promise<EdgeLab> {
   );
   writeEdge(renderEdge(settings, readSubscribers(settings.subscribers.file), { outDir: dir }), dir);
   const cfgFile = join(dir, "kamailio.cfg");
-  const logLines: string[] = [];
-  const kamailio: ChildProcess = spawn(
-    "kamailio",
-    ["-DD", "-E", "-f", cfgFile, "-P", join(dir, "kamailio.pid"), "-m", "128", "-M", "32", "-Y", dir],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const onData = (d: Buffer) => {
-    logLines.push(d.toString());
-    if (logLines.length > 2000) logLines.splice(0, 1000);
-  };
-  kamailio.stdout?.on("data", onData);
-  kamailio.stderr?.on("data", onData);
-  const exited = new Promise<void>((resolve) => kamailio.once("exit", () => resolve()));
-  const ctl = join(dir, "kamailio.ctl");
-  const kamcmd = async (...args: string[]) => {
-    // "s:" makes kamcmd pass the argument as a string (it would read "+34600000001" as an integer).
-    const { stdout } = await execFileAsync("kamcmd", [
-      "-s",
-      `unix:${ctl}`,
-      ...args.map((a, i) => (i === 0 ? a : `s:${a}`)),
-    ]);
-    return stdout;
-  };
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const ok = await kamcmd("core.version").then(
-      () => true,
-      () => false,
-    );
-    if (ok && (await tcpOpen(sipPort)) && (await tcpOpen(tlsPort)) && (await tcpOpen(wssPort))) break;
-    if (kamailio.exitCode !== null || Date.now() > deadline) {
-      kamailio.kill("SIGKILL");
-      throw new Error(`the SIP edge did not start:\n${logLines.join("").slice(-8000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const run = await runKamailio({
+    cfgFile,
+    dir,
+    sharedMb: 128,
+    pkgMb: 32,
+    tcpPorts: [sipPort, tlsPort, wssPort],
+    name: "the SIP edge",
+  });
+  const { kamcmd } = run;
+  const kamailio = run.process;
   log(
     `SIP edge ready: udp/tcp 127.0.0.1:${sipPort}, tls ${tlsPort}, wss://localhost:${wssPort}, state in ${dir}`,
   );
@@ -192,27 +163,10 @@ export async function startEdgeLab(options: EdgeLabOptions): Promise<EdgeLab> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      writeFileSync(join(dir, "kamailio.log"), logLines.join(""));
-      if (kamailio.exitCode === null) {
-        kamailio.kill("SIGTERM");
-        const timer = setTimeout(() => kamailio.kill("SIGKILL"), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await run.stop();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function tcpOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
 
 /**

@@ -1,12 +1,12 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { kamailioModulesDir, requirePackages } from "../setup/debian-packages.ts";
 import { freePort } from "./free-port.ts";
 import { kamailioCfg, kamailioTlsCfg } from "./kamailio-cfg.ts";
+import { runKamailio } from "./kamailio-process.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -121,58 +121,16 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   // Each subscriber is one statement of kamailio.cfg, parsed into private (pkg) memory: about 3.5 KB
   // apiece, so a generated table of thousands (the registration benchmark) needs more than 32 MB.
   const pkgMb = Math.max(32, 32 + Math.ceil(options.credentials.size / 1000) * 8);
-  const logFile = join(dir, "kamailio.log");
-  const logLines: string[] = [];
-  const kamailio = spawn(
-    "kamailio",
-    [
-      "-DD",
-      "-E",
-      "-f",
-      cfgFile,
-      "-P",
-      join(dir, "kamailio.pid"),
-      "-m",
-      "256",
-      "-M",
-      String(pkgMb),
-      "-Y",
-      dir,
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const onData = (d: Buffer) => {
-    const text = d.toString();
-    logLines.push(text);
-    if (logLines.length > 2000) logLines.splice(0, 1000);
-  };
-  kamailio.stdout?.on("data", onData);
-  kamailio.stderr?.on("data", onData);
-  const exited = new Promise<number | null>((resolve) => kamailio.once("exit", (code) => resolve(code)));
-  const ctl = join(dir, "kamailio.ctl");
-  const kamcmd = async (...args: string[]) => {
-    // "s:" makes kamcmd pass the argument as a string (it would read "+34600000001" as an integer).
-    const { stdout } = await execFileAsync("kamcmd", [
-      "-s",
-      `unix:${ctl}`,
-      ...args.map((a, i) => (i === 0 ? a : `s:${a}`)),
-    ]);
-    return stdout;
-  };
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const ok = await kamcmd("core.version").then(
-      () => true,
-      () => false,
-    );
-    if (ok && (await tcpOpen(sipPort)) && (await tcpOpen(wsPort)) && (!tlsPort || (await tcpOpen(tlsPort))))
-      break;
-    if (kamailio.exitCode !== null || Date.now() > deadline) {
-      kamailio.kill("SIGKILL");
-      throw new Error(`Kamailio did not start:\n${logLines.join("").slice(-8000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const run = await runKamailio({
+    cfgFile,
+    dir,
+    sharedMb: 256,
+    pkgMb,
+    tcpPorts: [sipPort, wsPort, ...(tlsPort ? [tlsPort] : [])],
+    name: "Kamailio",
+  });
+  const { kamcmd } = run;
+  const kamailio = run.process;
   log(
     `kamailio ready on 127.0.0.1:${sipPort} (udp/tcp)${tlsPort ? `, 127.0.0.1:${tlsPort} (tls)` : ""} and ws://127.0.0.1:${wsPort}, state in ${dir}`,
   );
@@ -222,13 +180,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      writeFileSync(logFile, logLines.join(""));
-      if (kamailio.exitCode === null) {
-        kamailio.kill("SIGTERM");
-        const timer = setTimeout(() => kamailio.kill("SIGKILL"), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await run.stop();
       if (!options.keepDir && !options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -243,15 +195,4 @@ function writeTlsFiles(dir: string, tls: LabTlsOptions): string {
   const configFile = join(dir, "tls.cfg");
   writeFileSync(configFile, kamailioTlsCfg({ certFile, keyFile }));
   return configFile;
-}
-
-function tcpOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
