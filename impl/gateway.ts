@@ -1,11 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import type { WebrtcCallHandlingHandlers } from "../generated/r2.2/webrtc-call-handling/handlers.ts";
+import type { WebrtcEventsHandlers } from "../generated/r2.2/webrtc-events/handlers.ts";
+import type { WebrtcRegistrationHandlers } from "../generated/r2.2/webrtc-registration/handlers.ts";
 import type { TokenVerifier } from "./auth/principal.ts";
 import type { HttpConfig } from "./config/config.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
 import { type AppDeps, createApp } from "./http/create-app.ts";
-import type { HandlerTable } from "./http/dispatch.ts";
+import { operationHandlers } from "./http/dispatch.ts";
 import { callHandlingHandlers } from "./http/handlers/call-handling-handlers.ts";
 import { eventsHandlers } from "./http/handlers/events-handlers.ts";
 import { registrationHandlers } from "./http/handlers/registration-handlers.ts";
@@ -14,7 +17,7 @@ import { createCallService } from "./services/call-service.ts";
 import type { EventPublisher } from "./services/event-publisher.ts";
 import { createRegistrationService } from "./services/registration-service.ts";
 import type { RegistrationTtlPolicy } from "./services/registration-ttl.ts";
-import { type Clock, systemClock } from "./services/request-context.ts";
+import { type Clock, type RequestContext, systemClock } from "./services/request-context.ts";
 import { createSubscriptionService, type SubscriptionHooks } from "./services/subscription-service.ts";
 import type { Store } from "./store/index.ts";
 import { createSchemaValidator } from "./validation/ajv-core.ts";
@@ -93,17 +96,19 @@ export function createGateway(deps: GatewayDeps) {
       registrations.networkEnded(ended.registrationId, ended.reason, ended.description, randomUUID()),
   });
 
-  const handlers = {
+  const handlers: WebrtcRegistrationHandlers<RequestContext> &
+    WebrtcCallHandlingHandlers<RequestContext> &
+    WebrtcEventsHandlers<RequestContext> = {
     ...registrationHandlers(registrations),
     ...callHandlingHandlers(calls),
     ...eventsHandlers(subscriptions),
-  } as unknown as HandlerTable;
+  };
 
   const app = createApp({
     apis: contract.apis,
     specs: contract.specs,
     schemas,
-    handlers,
+    handlers: operationHandlers(handlers),
     verifier: deps.verifier,
     logger: deps.logger,
     validateResponses: deps.validateResponses,

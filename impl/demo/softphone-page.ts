@@ -3,6 +3,8 @@
  * {@link Softphone} and shows registration, call status and media statistics. `window.softphone`
  * is exposed so the e2e tests drive the very same application a person uses.
  */
+
+import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import { browser, type HtmlElement, type InputElement, type MediaElement } from "./browser-dom.ts";
 import { Softphone } from "./softphone.ts";
 
@@ -20,15 +22,7 @@ const phone = new Softphone(
 );
 (globalThis as unknown as { softphone: Softphone }).softphone = phone;
 
-const ENDED = new Set([
-  "Terminated",
-  "SessionCancelled",
-  "Declined",
-  "Failed",
-  "NoAnswer",
-  "NotReachable",
-  "Busy",
-]);
+const ENDED: ReadonlySet<string> = TERMINAL_STATUSES;
 
 function render() {
   const call = phone.call;

@@ -1,17 +1,9 @@
+import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import { ApiCallError, CamaraClient, EVENT_TYPES, type MediaSession } from "./camara-client.ts";
 import { type CloudEvent, openRelayChannel, type RelaySink } from "./relay-channel.ts";
 import { type PeerStats, WebrtcPeer } from "./webrtc-peer.ts";
 
-/** Statuses after which a session is over (webrtc-call-handling SessionStatus). */
-const ENDED = new Set([
-  "Terminated",
-  "SessionCancelled",
-  "Declined",
-  "Failed",
-  "NoAnswer",
-  "NotReachable",
-  "Busy",
-]);
+const ENDED: ReadonlySet<string> = TERMINAL_STATUSES;
 
 /** How long a hung-up call waits for the gateway's event naming its final status, ms. */
 const HANG_UP_EVENT_WAIT_MS = 3000;

@@ -3,9 +3,6 @@ import type { DomainEvent } from "../services/event-publisher.ts";
 
 type Schemas = components["schemas"];
 
-/** The four event types of webrtc-events v0.2, as sent in CloudEvent `type`. */
-export type EventType = DomainEvent["type"];
-
 /** A webrtc-events notification: `CloudEvent` narrowed by the spec's discriminator on `type`. */
 export type WebrtcCloudEvent =
   | Schemas["EventSessionInvitation"]

@@ -15,7 +15,7 @@ import { ALL_SCOPES } from "../testing/test-gateway.ts";
 import { testDevCa } from "./testing/events-test-gateway.ts";
 
 const PHONE = "+34600000001";
-const RE = "org.camaraproject.webrtc-events.v0.registration-ends";
+const REGISTRATION_ENDS = "org.camaraproject.webrtc-events.v0.registration-ends";
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -64,7 +64,7 @@ async function client(gw: SpawnedGateway) {
         const sub = await call("POST", "/webrtc-events/v0.2/subscriptions", {
           protocol: "HTTP",
           sink: sinkUrl,
-          types: [RE],
+          types: [REGISTRATION_ENDS],
           config: { subscriptionDetail: { registrationId: registration.registrationId } },
         });
         ids.push(String(sub.id));

@@ -13,10 +13,10 @@ import {
   gw,
   incomingCall,
   originate,
-  RE,
+  REGISTRATION_ENDS,
   received,
-  SI,
-  SS,
+  SESSION_INVITATION,
+  SESSION_STATUS,
   sink,
   startKit,
   stopKit,
@@ -39,16 +39,18 @@ describe("webrtc-events delivery: matching and data", () => {
       accessTokenExpiresUtc: new Date(Date.now() + 3600_000).toISOString(),
     };
     const sub = await created(
-      await gw.subscribe(body(url, SI, { registrationId }, {}, { sinkCredential: credential })),
+      await gw.subscribe(
+        body(url, SESSION_INVITATION, { registrationId }, {}, { sinkCredential: credential }),
+      ),
     );
-    await created(await gw.subscribe(body(otherUrl, SI, { registrationId: other })));
+    await created(await gw.subscribe(body(otherUrl, SESSION_INVITATION, { registrationId: other })));
     const mediaSessionId = await incomingCall(registrationId);
     const r = await sink.waitFor(at(url), WAIT);
     assertConforms(r);
     assert.equal(r.authorization, "Bearer sink-token-1");
     assert.match(String(r.headers["content-type"]), /^application\/cloudevents\+json/);
     assert.ok(r.correlator);
-    assert.equal(r.event?.type, SI);
+    assert.equal(r.event?.type, SESSION_INVITATION);
     assert.equal(r.event?.specversion, "1.0");
     assert.equal(r.event?.datacontenttype, "application/json");
     assert.deepEqual(r.event?.data, {
@@ -69,7 +71,9 @@ describe("webrtc-events delivery: matching and data", () => {
     const mediaSessionId = await originate(registrationId);
     const otherSession = await originate(registrationId);
     const url = freshSink();
-    await created(await gw.subscribe(body(url, SS, { registrationId, sessionId: mediaSessionId })));
+    await created(
+      await gw.subscribe(body(url, SESSION_STATUS, { registrationId, sessionId: mediaSessionId })),
+    );
     for (const status of ["Ringing", "InProgress", "Connected"] as const) {
       await gw.engine.listener.sessionChanged({ mediaSessionId, status, reason: status });
       await gw.engine.listener.sessionChanged({ mediaSessionId: otherSession, status, reason: status });
@@ -101,7 +105,7 @@ describe("webrtc-events delivery: matching and data", () => {
       "https://localhost/x",
       "https://169.254.169.254/",
     ]) {
-      const res = await gw.subscribe(body(bad, RE, { registrationId }));
+      const res = await gw.subscribe(body(bad, REGISTRATION_ENDS, { registrationId }));
       assert.equal(res.status, 400, bad);
       const info = (await res.json()) as { code: string; message: string };
       assert.equal(info.code, "INVALID_SINK", bad);
@@ -114,7 +118,9 @@ describe("webrtc-events delivery: matching and data", () => {
 
   it("accepts the upstream example sink in test mode and holds its deliveries without contacting it", async () => {
     const registrationId = await gw.register();
-    const res = await gw.subscribe(body("https://notificationServer.opentelco.com", SI, { registrationId }));
+    const res = await gw.subscribe(
+      body("https://notificationServer.opentelco.com", SESSION_INVITATION, { registrationId }),
+    );
     const sub = await created(res);
     const before = gw.attempts.length;
     await incomingCall(registrationId);
@@ -150,7 +156,7 @@ describe("webrtc-events on the store's group commit", () => {
       request: {
         protocol: "HTTP",
         sink: HELD,
-        types: [SI],
+        types: [SESSION_INVITATION],
         config: { subscriptionDetail: { registrationId } },
       },
       status: "ACTIVE",
@@ -160,7 +166,7 @@ describe("webrtc-events on the store's group commit", () => {
     };
   }
   const invitation = (registrationId: string): DomainEvent => ({
-    type: SI,
+    type: SESSION_INVITATION,
     registrationId,
     correlator: randomUUID(),
     data: {
@@ -173,7 +179,7 @@ describe("webrtc-events on the store's group commit", () => {
 
   it("answers the request that published an event only once the event's outbox row is committed", async () => {
     const registrationId = await gw.register();
-    const sub = await created(await gw.subscribe(body(HELD, SI, { registrationId })));
+    const sub = await created(await gw.subscribe(body(HELD, SESSION_INVITATION, { registrationId })));
     await incomingCall(registrationId);
     assert.equal(committedRows(sub.id).length, 1, "the row is in the file when the publisher resumes");
   });
@@ -199,7 +205,7 @@ describe("webrtc-events on the store's group commit", () => {
   it("answers concurrent subscription creations 201 once each is committed, all of them in the file", async () => {
     const registrationId = await gw.register();
     const responses = await Promise.all(
-      Array.from({ length: 8 }, () => gw.subscribe(body(HELD, SI, { registrationId }))),
+      Array.from({ length: 8 }, () => gw.subscribe(body(HELD, SESSION_INVITATION, { registrationId }))),
     );
     const ids = await Promise.all(responses.map(async (r) => (await created(r)).id));
     const reader = new Database(gw.file, { readonly: true });

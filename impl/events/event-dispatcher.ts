@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { components } from "../../generated/r2.2/webrtc-events/types.ts";
+import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
 import type { Clock } from "../services/request-context.ts";
-import { TERMINAL_STATUSES } from "../services/session-transitions.ts";
 import type { SubscriptionHooks } from "../services/subscription-service.ts";
 import type { SinkCredential, Store, SubscriptionRecord, SubscriptionStatus } from "../store/index.ts";
 import { buildCloudEvent } from "./cloud-event.ts";

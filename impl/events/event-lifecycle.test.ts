@@ -13,10 +13,10 @@ import {
   gw,
   incomingCall,
   originate,
-  RE,
+  REGISTRATION_ENDS,
   received,
-  SI,
-  SS,
+  SESSION_INVITATION,
+  SESSION_STATUS,
   sink,
   startKit,
   stopKit,
@@ -32,7 +32,9 @@ describe("webrtc-events lifecycle", () => {
     const url = freshSink();
     const expire = new Date(Date.now() + 1500).toISOString();
     const sub = await created(
-      await gw.subscribe(body(url, RE, { registrationId }, { subscriptionExpireTime: expire })),
+      await gw.subscribe(
+        body(url, REGISTRATION_ENDS, { registrationId }, { subscriptionExpireTime: expire }),
+      ),
     );
     const r = await sink.waitFor((x) => at(url)(x) && x.event?.type === ENDED, WAIT);
     assertConforms(r);
@@ -49,14 +51,14 @@ describe("webrtc-events lifecycle", () => {
     const registrationId = await gw.register();
     const url = freshSink();
     const sub = await created(
-      await gw.subscribe(body(url, SI, { registrationId }, { subscriptionMaxEvents: 2 })),
+      await gw.subscribe(body(url, SESSION_INVITATION, { registrationId }, { subscriptionMaxEvents: 2 })),
     );
     for (let i = 0; i < 3; i++) await incomingCall(registrationId);
     await gw.dispatcher.whenIdle();
     const events = received(url).map((r) => r.event);
     assert.deepEqual(
       events.map((e) => e?.type),
-      [SI, SI, ENDED],
+      [SESSION_INVITATION, SESSION_INVITATION, ENDED],
     );
     assert.equal(events[2]?.data?.terminationReason, "MAX_EVENTS_REACHED");
     assert.equal(((await (await getSubscription(sub.id)).json()) as { status: string }).status, "EXPIRED");
@@ -69,7 +71,7 @@ describe("webrtc-events lifecycle", () => {
     const url = freshSink();
     await created(
       await gw.subscribe(
-        body(url, SS, { registrationId, sessionId: mediaSessionId }, { initialEvent: true }),
+        body(url, SESSION_STATUS, { registrationId, sessionId: mediaSessionId }, { initialEvent: true }),
       ),
     );
     const initial = await sink.waitFor(at(url), WAIT);
@@ -85,7 +87,9 @@ describe("webrtc-events lifecycle", () => {
     const registrationId = await gw.register();
     const mediaSessionId = await incomingCall(registrationId);
     const url = freshSink();
-    await created(await gw.subscribe(body(url, SI, { registrationId }, { initialEvent: true })));
+    await created(
+      await gw.subscribe(body(url, SESSION_INVITATION, { registrationId }, { initialEvent: true })),
+    );
     const r = await sink.waitFor(at(url), WAIT);
     assertConforms(r);
     assert.equal(r.event?.data?.mediaSessionId, mediaSessionId);
@@ -94,7 +98,9 @@ describe("webrtc-events lifecycle", () => {
   it("initialEvent on registration-ends sends nothing: the registration is active", async () => {
     const registrationId = await gw.register();
     const url = freshSink();
-    await created(await gw.subscribe(body(url, RE, { registrationId }, { initialEvent: true })));
+    await created(
+      await gw.subscribe(body(url, REGISTRATION_ENDS, { registrationId }, { initialEvent: true })),
+    );
     await gw.dispatcher.whenIdle();
     assert.equal(received(url).length, 0);
   });
@@ -102,7 +108,7 @@ describe("webrtc-events lifecycle", () => {
   it("DELETE: subscription-ended SUBSCRIPTION_DELETED goes to the subscription's own sink; the subscription is gone", async () => {
     const registrationId = await gw.register();
     const url = freshSink();
-    const sub = await created(await gw.subscribe(body(url, RE, { registrationId })));
+    const sub = await created(await gw.subscribe(body(url, REGISTRATION_ENDS, { registrationId })));
     const res = await gw.request("DELETE", `/webrtc-events/v0.2/subscriptions/${sub.id}`);
     assert.equal(res.status, 204);
     const r = await sink.waitFor(at(url), WAIT);
@@ -125,7 +131,9 @@ describe("webrtc-events lifecycle", () => {
       accessTokenExpiresUtc: new Date(Date.now() + 300).toISOString(),
     };
     const sub = await created(
-      await gw.subscribe(body(url, RE, { registrationId }, {}, { sinkCredential: credential })),
+      await gw.subscribe(
+        body(url, REGISTRATION_ENDS, { registrationId }, {}, { sinkCredential: credential }),
+      ),
     );
     const r = await sink.waitFor(at(url), WAIT);
     assertConforms(r);
@@ -138,7 +146,7 @@ describe("webrtc-events lifecycle", () => {
     it(`registration-ends ${reason} reaches the registration-ends subscription, then subscription-ended NETWORK_TERMINATED (status DELETED)`, async () => {
       const registrationId = await gw.register();
       const url = freshSink();
-      const sub = await created(await gw.subscribe(body(url, RE, { registrationId })));
+      const sub = await created(await gw.subscribe(body(url, REGISTRATION_ENDS, { registrationId })));
       await gw.engine.listener.registrationEnded({ registrationId, reason, description: "network said so" });
       await sink.waitFor((r) => at(url)(r) && r.event?.type === ENDED, WAIT);
       const events = received(url);
@@ -162,10 +170,10 @@ describe("webrtc-events lifecycle", () => {
     const registrationId = await gw.register();
     const mediaSessionId = await originate(registrationId);
     const [invitations, ends, status] = [freshSink(), freshSink(), freshSink()];
-    const si = await created(await gw.subscribe(body(invitations, SI, { registrationId })));
-    const re = await created(await gw.subscribe(body(ends, RE, { registrationId })));
+    const si = await created(await gw.subscribe(body(invitations, SESSION_INVITATION, { registrationId })));
+    const re = await created(await gw.subscribe(body(ends, REGISTRATION_ENDS, { registrationId })));
     const ss = await created(
-      await gw.subscribe(body(status, SS, { registrationId, sessionId: mediaSessionId })),
+      await gw.subscribe(body(status, SESSION_STATUS, { registrationId, sessionId: mediaSessionId })),
     );
     const deleted = await gw.request("DELETE", `/webrtc-registration/v0.3/sessions/${registrationId}`);
     assert.equal(deleted.status, 204);
@@ -196,7 +204,9 @@ describe("webrtc-events lifecycle", () => {
     const registrationId = await gw.register();
     const mediaSessionId = await originate(registrationId);
     const url = freshSink();
-    await created(await gw.subscribe(body(url, SS, { registrationId, sessionId: mediaSessionId })));
+    await created(
+      await gw.subscribe(body(url, SESSION_STATUS, { registrationId, sessionId: mediaSessionId })),
+    );
     await gw.engine.listener.sessionChanged({ mediaSessionId, status: "Busy", reason: "486 Busy Here" });
     await sink.waitFor((r) => at(url)(r) && r.event?.type === ENDED, WAIT);
     assert.deepEqual(
@@ -218,7 +228,7 @@ describe("webrtc-events lifecycle", () => {
       {
         id: randomUUID(),
         owner: "tel:+0",
-        request: body(url, SI, { registrationId }),
+        request: body(url, SESSION_INVITATION, { registrationId }),
         status: "ACTIVE",
       } as never,
       { store: () => hold, initialEvents: async () => [] },
@@ -236,7 +246,9 @@ describe("webrtc-events lifecycle", () => {
       return original(...args);
     };
     try {
-      const subscribing = gw.subscribe(body(url, SS, { registrationId, sessionId: mediaSessionId }));
+      const subscribing = gw.subscribe(
+        body(url, SESSION_STATUS, { registrationId, sessionId: mediaSessionId }),
+      );
       await reachedHook;
       release();
       const sub = await created(await subscribing);
@@ -253,7 +265,7 @@ describe("webrtc-events lifecycle", () => {
   it("410 Gone from the sink ends the subscription (status DELETED) and nothing more is sent to it", async () => {
     const registrationId = await gw.register();
     const url = freshSink();
-    const sub = await created(await gw.subscribe(body(url, SI, { registrationId })));
+    const sub = await created(await gw.subscribe(body(url, SESSION_INVITATION, { registrationId })));
     sink.setBehaviour([{ status: 410 }]);
     await incomingCall(registrationId);
     await gw.dispatcher.whenIdle();
@@ -273,7 +285,9 @@ describe("webrtc-events lifecycle", () => {
       accessTokenExpiresUtc: new Date(Date.now() + 3600_000).toISOString(),
     };
     const sub = await created(
-      await gw.subscribe(body(url, SI, { registrationId }, {}, { sinkCredential: credential })),
+      await gw.subscribe(
+        body(url, SESSION_INVITATION, { registrationId }, {}, { sinkCredential: credential }),
+      ),
     );
     sink.setBehaviour([{ status: 401 }]);
     await incomingCall(registrationId);
@@ -285,7 +299,7 @@ describe("webrtc-events lifecycle", () => {
   it("honours Retry-After on 503 before trying again, and keeps the CloudEvent id", async () => {
     const registrationId = await gw.register();
     const url = freshSink();
-    await created(await gw.subscribe(body(url, SI, { registrationId })));
+    await created(await gw.subscribe(body(url, SESSION_INVITATION, { registrationId })));
     sink.setBehaviour([{ status: 503, retryAfter: "1" }]);
     await incomingCall(registrationId);
     const ok = await sink.waitFor((r) => at(url)(r) && r.status === 204, WAIT);
@@ -299,7 +313,9 @@ describe("webrtc-events lifecycle", () => {
   it("keeps subscriptions of another subscriber apart: BOB's registration events never reach ALICE's sink", async () => {
     const bob = await gw.token(BOB);
     const bobRegistration = await gw.register(bob);
-    const res = await gw.subscribe(body(freshSink(), SI, { registrationId: bobRegistration }));
+    const res = await gw.subscribe(
+      body(freshSink(), SESSION_INVITATION, { registrationId: bobRegistration }),
+    );
     assert.equal(res.status, 403);
     assert.equal(((await res.json()) as { code: string }).code, "SUBSCRIPTION_MISMATCH");
   });

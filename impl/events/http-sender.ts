@@ -104,5 +104,3 @@ export function createHttpSender(options: HttpSenderOptions) {
     },
   };
 }
-
-export type HttpSender = ReturnType<typeof createHttpSender>;

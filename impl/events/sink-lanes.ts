@@ -183,5 +183,3 @@ export function createSinkLanes(deps: SinkLanesDeps) {
     },
   };
 }
-
-export type SinkLanes = ReturnType<typeof createSinkLanes>;

@@ -10,6 +10,24 @@ export type OperationHandler = (
 
 export type HandlerTable = Readonly<Record<string, OperationHandler>>;
 
+/** A generated handler interface: per operationId a method taking that operation's typed input. */
+export type TypedHandlers<T> = {
+  // The generated contracts carry an optional release marker ("~camaraRelease"), not a handler.
+  readonly [K in Exclude<keyof T, "~camaraRelease">]: (
+    input: never,
+    ctx: RequestContext,
+  ) => Promise<{ readonly status: number; readonly body?: unknown }>;
+};
+
+/**
+ * The dispatch table of typed handlers. The one widening of their inputs: {@link dispatch} gives
+ * each method the input of its own operation, built from the manifest after the OpenAPI validator
+ * has checked the request against that operation.
+ */
+export function operationHandlers<T extends TypedHandlers<T>>(handlers: T): HandlerTable {
+  return handlers as unknown as HandlerTable;
+}
+
 /** Builds a handler's input from the request, reading exactly the parameters the manifest declares. */
 function inputOf(req: Request, operation: OperationManifest, pathParams: Record<string, string>) {
   const input: { path?: unknown; query?: unknown; headers?: unknown; body?: unknown } = {};

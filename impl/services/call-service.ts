@@ -2,6 +2,7 @@ import type {
   CreateSessionInput,
   UpdateSessionStatusInput,
 } from "../../generated/r2.2/webrtc-call-handling/handlers.ts";
+import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { CallEngine, IncomingCall, SessionEvent, SessionStatus } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
 import { ApiError } from "../errors/api-error.ts";
@@ -10,7 +11,7 @@ import type { EventPublisher } from "./event-publisher.ts";
 import { addressMatchesPhone, requirePhoneNumber, telUri } from "./principal-phone.ts";
 import type { RegistrationService } from "./registration-service.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
-import { checkTransition, TERMINAL_STATUSES } from "./session-transitions.ts";
+import { checkTransition } from "./session-transitions.ts";
 import { toApiError } from "./to-api-error.ts";
 
 export interface CallServiceDeps {

@@ -1,15 +1,5 @@
+import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { SessionStatus } from "../engine/engine.ts";
-
-/** Statuses after which a session accepts no change. */
-export const TERMINAL_STATUSES: ReadonlySet<SessionStatus> = new Set<SessionStatus>([
-  "Terminated",
-  "SessionCancelled",
-  "Declined",
-  "Failed",
-  "NoAnswer",
-  "NotReachable",
-  "Busy",
-]);
 
 /** Before the call is answered. */
 const EARLY: ReadonlySet<SessionStatus> = new Set<SessionStatus>([

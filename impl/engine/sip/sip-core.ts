@@ -2,6 +2,8 @@
  * The only module that imports sip.js: re-exports the pieces of its core layer (UserAgentCore,
  * transactions, dialogs, parser) that impl/engine/sip builds on, so the dependency is in one place.
  */
+import type { IncomingInviteRequest, UserAgentServer } from "sip.js/lib/core/index.js";
+
 export {
   type Body,
   C,
@@ -20,6 +22,7 @@ export {
   Parser,
   type Session,
   SessionDialog,
+  Timers,
   UserAgentClient,
   UserAgentCore,
   type UserAgentCoreConfiguration,
@@ -27,3 +30,19 @@ export {
 } from "sip.js/lib/core/index.js";
 export { AllowedMethods } from "sip.js/lib/core/user-agent-core/allowed-methods.js";
 export { Grammar, NameAddrHeader, URI } from "sip.js/lib/grammar/index.js";
+
+/**
+ * Hands a response of ours to the INVITE's server transaction again (RFC 3262 §3: a reliable
+ * provisional response is retransmitted until its PRACK). sip.js's IncomingInviteRequest is its
+ * InviteUserAgentServer, whose `transaction` is public on UserAgentServer but not on the interface.
+ */
+export function resendOnInviteTransaction(
+  invite: IncomingInviteRequest,
+  statusCode: number,
+  message: string,
+): void {
+  (invite as IncomingInviteRequest & Pick<UserAgentServer, "transaction">).transaction.receiveResponse(
+    statusCode,
+    message,
+  );
+}

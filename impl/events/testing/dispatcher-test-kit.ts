@@ -14,9 +14,9 @@ import { type EventsTestGateway, startEventsTestGateway, testDevCa } from "./eve
  * test file (`before(startKit)`, `after(stopKit)`; `gw` and `sink` are live bindings), a fresh sink
  * path per test, and request and assertion helpers.
  */
-export const SI = "org.camaraproject.webrtc-events.v0.session-invitation";
-export const SS = "org.camaraproject.webrtc-events.v0.session-status";
-export const RE = "org.camaraproject.webrtc-events.v0.registration-ends";
+export const SESSION_INVITATION = "org.camaraproject.webrtc-events.v0.session-invitation";
+export const SESSION_STATUS = "org.camaraproject.webrtc-events.v0.session-status";
+export const REGISTRATION_ENDS = "org.camaraproject.webrtc-events.v0.registration-ends";
 export const ENDED = "org.camaraproject.webrtc-events.v0.subscription-ended";
 const schemas = createSchemaValidator(loadContract().specs);
 export const WAIT = 5000;

@@ -1,7 +1,12 @@
 import type { SessionStatus } from "../../engine.ts";
 import { EngineError } from "../../engine-error.ts";
 import { type UasSessionTimer, uasSessionTimer } from "../session-timer/session-timer.ts";
-import type { IncomingInviteRequest, IncomingRequestMessage } from "../sip-core.ts";
+import {
+  type IncomingInviteRequest,
+  type IncomingRequestMessage,
+  resendOnInviteTransaction,
+  Timers,
+} from "../sip-core.ts";
 import { CallLeg, type CallLegContext } from "./call-leg.ts";
 import { ALLOW } from "./dialog-leg.ts";
 import { reasonOf, sdpBody, sdpOf } from "./dialog-requests.ts";
@@ -178,12 +183,12 @@ export class IncomingCall extends CallLeg {
     const acked = new Promise<void>((resolve) => {
       done = resolve;
     });
-    let interval = 500;
+    let interval = Timers.T1;
     const started = Date.now();
     const entry = { timer: undefined as unknown as NodeJS.Timeout, done, acked };
     const fire = () => {
       if (this.unacked !== entry) return;
-      if (Date.now() - started >= 32_000) {
+      if (Date.now() - started >= 64 * Timers.T1) {
         // RFC 3262 §3: no PRACK within 64*T1 — the UAS SHOULD reject the INVITE with 5xx.
         this.stopRetransmission();
         if (!this.answeredFinal) {
@@ -196,9 +201,7 @@ export class IncomingCall extends CallLeg {
         return;
       }
       try {
-        (
-          this.invite as unknown as { transaction: { receiveResponse(c: number, m: string): void } }
-        ).transaction.receiveResponse(Number(message.slice(8, 11)), message);
+        resendOnInviteTransaction(this.invite, Number(message.slice(8, 11)), message);
       } catch (error) {
         // The server transaction is over (a transport error ended it): the INVITE cannot be answered.
         this.stopRetransmission();

@@ -3,7 +3,7 @@ import { EngineError } from "../../engine-error.ts";
 import { rejectingAnswer } from "../sdp/rejecting-answer.ts";
 import { parseSessionExpires } from "../session-timer/session-timer.ts";
 import { sipUriFromAddress } from "../sip-addresses.ts";
-import type { IncomingResponseMessage, OutgoingInviteRequest, URI } from "../sip-core.ts";
+import { type IncomingResponseMessage, type OutgoingInviteRequest, Timers, type URI } from "../sip-core.ts";
 import { CallLeg, type CallLegContext } from "./call-leg.ts";
 import { ALLOW } from "./dialog-leg.ts";
 import { sdpBody, sdpOf } from "./dialog-requests.ts";
@@ -327,7 +327,7 @@ export class OutgoingCall extends CallLeg {
     // consider the INVITE transaction cancelled and destroy it." The leg goes with it.
     this.noAnswerTimer = setTimeout(
       () => this.finish("SessionCancelled", "No final response to the CANCELled INVITE", true),
-      64 * 500,
+      64 * Timers.T1,
     );
     this.noAnswerTimer.unref();
   }
