@@ -39,6 +39,11 @@ const TREE: Record<string, string[]> = {
     'import type {} from "../../conformance/sink/index.ts";',
   ],
   "impl/relay/testing/kit.ts": ['import type {} from "../../../conformance/steps/world.ts";'],
+  "impl/testing/gateway.ts": [
+    'import type {} from "../../scripts/lab/lab.ts";',
+    'import type {} from "../../scripts/dev-ca/dev-ca.ts";',
+    'import type {} from "../../conformance/sink/index.ts";',
+  ],
   "impl/cycle/one.ts": ['import type {} from "./two.ts";'],
   "impl/cycle/two.ts": ['import type {} from "./one.ts";'],
   "impl/cycle/missing.ts": ['import type {} from "./nowhere.ts";'],
