@@ -88,12 +88,18 @@ export function createGateway(deps: GatewayDeps) {
     ...(deps.subscriptionHooks ? { hooks: deps.subscriptionHooks } : {}),
   });
   engine = deps.engine({
-    sessionChanged: (event) => calls.sessionChanged(event, randomUUID()),
+    // What the network causes for a session or registration carries the correlator it began with.
+    sessionChanged: (event) => calls.sessionChanged(event, event.correlator ?? randomUUID()),
     incomingCall: async (call) => {
-      await calls.incomingCall(call, randomUUID());
+      await calls.incomingCall(call, call.correlator ?? randomUUID());
     },
     registrationEnded: (ended) =>
-      registrations.networkEnded(ended.registrationId, ended.reason, ended.description, randomUUID()),
+      registrations.networkEnded(
+        ended.registrationId,
+        ended.reason,
+        ended.description,
+        ended.correlator ?? randomUUID(),
+      ),
   });
 
   const handlers: WebrtcRegistrationHandlers<RequestContext> &

@@ -148,7 +148,8 @@ const tiers: Tier[] = [
   nodeTests("sip", /\.int\.test\.ts$/, {
     roots: ["impl/engine/sip"],
     netns: "sip",
-    packages: [...BASE, ...SIP, "dnsmasq-base"],
+    // rtpengine: the correlator test follows one request into the media anchor.
+    packages: [...BASE, ...SIP, "dnsmasq-base", "rtpengine-daemon"],
   }),
   nodeTests("conformance", /\.int\.test\.ts$/, {
     roots: ["conformance"],

@@ -6,6 +6,28 @@ import type { components } from "../../generated/r2.2/webrtc-call-handling/types
  */
 export type SessionStatus = components["schemas"]["SessionStatus"];
 
+/**
+ * A structured logger (pino's Logger is one): every line of a child carries its bindings. Each
+ * registration and call leg logs through a child bound to `{correlator, registrationId |
+ * mediaSessionId, callId}`.
+ */
+export interface EngineLogger {
+  child(bindings: Readonly<Record<string, string>>): EngineLogger;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Logs nothing. */
+export const silentLogger: EngineLogger = {
+  child: () => silentLogger,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
 export interface RegisterRequest {
   readonly registrationId: string;
   readonly phoneNumber: string;
@@ -61,6 +83,11 @@ export interface SessionEvent {
   readonly offerRequired?: boolean;
   /** What happened, e.g. `183 Session Progress` or `BYE`. */
   readonly reason: string;
+  /**
+   * The x-correlator of the request that created the session (POST /sessions), or the one the engine
+   * gave an incoming call: what the network causes for a session carries the correlator it began with.
+   */
+  readonly correlator?: string;
 }
 
 export interface IncomingCall {
@@ -70,6 +97,8 @@ export interface IncomingCall {
   readonly originatorName: string | undefined;
   readonly receiverAddress: string;
   readonly offerSdp: string | undefined;
+  /** A correlator the engine made for the incoming INVITE; the session's events carry it. */
+  readonly correlator?: string;
 }
 
 /** What the engine tells the services. */
@@ -80,6 +109,8 @@ export interface EngineListener {
     registrationId: string;
     reason: "NETWORK_TERMINATED" | "REGISTRATION_EXPIRED";
     description: string;
+    /** The x-correlator of the request that created the registration. */
+    correlator?: string;
   }): Promise<void>;
 }
 

@@ -22,6 +22,8 @@ export interface MediaLeg {
   /** SIP Call-ID of the network leg. */
   readonly callId: string;
   readonly from: "device" | "network";
+  /** The correlator of the call leg (see EngineLogger), for the anchor's log lines. */
+  readonly correlator?: string;
 }
 
 /**

@@ -179,6 +179,7 @@ export function createMediaAnchorFromConfig(
     policy: config.policy,
     callIdPrefix: config.callIdPrefix,
     onDeleteError: (error, id) => logger.warn({ err: error, mediaSessionId: id }, "rtpengine delete failed"),
+    logger,
   });
   logger.info(
     { ng: config.ng, policy: config.policy, callIdPrefix: config.callIdPrefix },

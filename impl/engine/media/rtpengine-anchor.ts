@@ -1,3 +1,4 @@
+import { type EngineLogger, silentLogger } from "../engine.ts";
 import type { MediaAnchor, MediaLeg } from "../media-anchor.ts";
 import { type MediaDirection, maySend, sdpDirection } from "../sdp-direction.ts";
 import { validateSdp } from "../sdp-validate.ts";
@@ -48,6 +49,11 @@ export interface RtpengineAnchorOptions {
   readonly callIdPrefix?: string;
   /** Where failures of `delete` (which never throws) are reported; default silent. */
   readonly onDeleteError?: (error: Error, id: string) => void;
+  /**
+   * Each offer and answer is logged through a child bound to the leg's `{correlator, mediaSessionId,
+   * callId}`; default silent.
+   */
+  readonly logger?: EngineLogger;
 }
 
 /** The call-id prefix of a gateway that is not told otherwise (RTPENGINE_CALL_ID_PREFIX). */
@@ -160,6 +166,12 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
     };
     calls.set(id, call);
     call.inFlight += 1;
+    const log = (options.logger ?? silentLogger).child({
+      ...(leg.correlator ? { correlator: leg.correlator } : {}),
+      mediaSessionId: id,
+      callId: leg.callId,
+    });
+    log.debug(`rtpengine ${command} from the ${leg.from} (call-id ${ngCallId(id)})`);
     let reply: BencodeDict | undefined;
     let failure: unknown;
     try {
@@ -183,7 +195,9 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
     if (failure !== undefined || !reply) {
       // A first offer rtpengine refused anchored nothing to remember.
       if (!call.anchored && call.inFlight === 0 && calls.get(id) === call) calls.delete(id);
-      throw toEngineError(failure, command);
+      const error = toEngineError(failure, command);
+      log.warn(`rtpengine ${command} failed: ${error.message}`);
+      throw error;
     }
     call.anchored = true;
     if (typeof reply.sdp !== "string") throw toEngineError(new Error("rtpengine returned no SDP"), command);

@@ -23,6 +23,7 @@ export function createOfflineEngine(listener: EngineListener): Engine {
             mediaSessionId: request.mediaSessionId,
             status: "NotReachable",
             reason: NOT_REACHABLE,
+            correlator: request.correlator,
           });
         }, 0);
         pending.add(timer);

@@ -31,7 +31,7 @@ export async function startSipEngineFromConfig(
     inviteTimeoutMs: config.inviteTimeoutMs,
     ...(mediaAnchor ? { mediaAnchor } : {}),
     ...(config.tlsCaFile ? { tls: { ca: readFileSync(config.tlsCaFile, "utf8") } } : {}),
-    log: (level, message) => logger[level](message),
+    logger: logger.child({ component: "sip" }),
   });
   logger.info(
     {

@@ -1,4 +1,11 @@
-import type { Engine, EngineListener, OriginateRequest, SessionUpdateRequest } from "../engine.ts";
+import {
+  type Engine,
+  type EngineListener,
+  type EngineLogger,
+  type OriginateRequest,
+  type SessionUpdateRequest,
+  silentLogger,
+} from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
 import { type MediaAnchor, passThroughMediaAnchor } from "../media-anchor.ts";
 import type { CallLeg, CallLegContext } from "./call/call-leg.ts";
@@ -51,7 +58,8 @@ export interface SipEngineOptions {
    * only: requests for it come back over its connection to the proxy.
    */
   readonly tls?: { readonly ca?: string; readonly rejectUnauthorized?: boolean };
-  readonly log?: (level: "debug" | "info" | "warn" | "error", message: string) => void;
+  /** Each registration and call leg logs through a child of it (see EngineLogger); default silent. */
+  readonly logger?: EngineLogger;
 }
 
 /** A started SIP engine: its factory for createGateway, and hooks for fault tests. */
@@ -69,7 +77,8 @@ export interface StartedSipEngine {
  * createGateway, so the gateway never starts without its SIP side.
  */
 export async function startSipEngine(options: SipEngineOptions): Promise<StartedSipEngine> {
-  const log = options.log ?? (() => undefined);
+  const logger = options.logger ?? silentLogger;
+  const log = (level: "debug" | "info" | "warn" | "error", message: string) => logger[level](message);
   let listener: EngineListener | undefined;
   const currentListener = () => {
     if (!listener) throw new Error("SIP engine used before createGateway wired it");
@@ -90,16 +99,20 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
     minSeSec: options.minSeSec ?? 90,
     sessionTimerScale: options.sessionTimerScale ?? 1,
     inviteTimeoutMs: options.inviteTimeoutMs ?? 60_000,
-    emit: (event) =>
+    emit: (event, correlator) =>
       void currentListener()
-        .sessionChanged(event)
-        .catch((error: unknown) => log("error", `sessionChanged failed: ${String(error)}`)),
+        .sessionChanged({ ...event, correlator })
+        .catch((error: unknown) =>
+          logger
+            .child({ correlator, mediaSessionId: event.mediaSessionId })
+            .error(`sessionChanged failed: ${String(error)}`),
+        ),
     bindDialog: (id, leg) => byDialog.set(id, leg),
     ended: (leg) => {
       legs.delete(leg.mediaSessionId);
       for (const [id, l] of byDialog) if (l === leg) byDialog.delete(id);
     },
-    log,
+    logger,
   };
 
   const ua: GatewayUserAgent = new GatewayUserAgent({
@@ -144,7 +157,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
       mode: options.registrationMode,
       domain: options.domain,
       registerExpiresSec: options.registerExpiresSec ?? 600,
-      log,
+      logger,
     },
     currentListener,
   );

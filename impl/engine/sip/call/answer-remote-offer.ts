@@ -33,7 +33,7 @@ export async function answerRemoteOffer(
     try {
       reply(code, body, headers);
     } catch (error) {
-      ctx.log(
+      leg.log(
         "warn",
         `answering ${method} in ${leg.callId} with ${code} failed: ${(error as Error).message}`,
       );
@@ -91,7 +91,7 @@ export async function answerRemoteOffer(
     leg.networkOrigin = before.networkOrigin;
     leg.remoteSdp = before.remoteSdp;
     const failure = engineErrorOf(error, `Anchoring the offer in the ${method}`);
-    ctx.log("warn", `answering ${method} in ${leg.callId} failed: ${failure.message}`);
+    leg.log("warn", `answering ${method} in ${leg.callId} failed: ${failure.message}`);
     if (leg.terminated) return respond(487);
     const refusal = sipRefusalFor(failure.failure);
     respond(refusal.code, undefined, [...refusal.headers]);
@@ -130,7 +130,7 @@ const BUSY: Record<OfferAnswerState["name"], string> = {
 
 /** An offer that cannot be taken now: refused, and logged, since the device never hears of it. */
 function refuse(leg: DialogLeg, method: string, respond: Respond, code: 491 | 500, why: string): void {
-  leg.ctx.log("debug", `${method} offer in ${leg.callId} refused ${code}: ${why}`);
+  leg.log("debug", `${method} offer in ${leg.callId} refused ${code}: ${why}`);
   // RFC 3261 §14.2 and RFC 3311 §5.2: a 500 carries "a Retry-After header field with a randomly
   // chosen value between 0 and 10 seconds" (here 1-5: a retry at once would likely meet the same state).
   respond(code, undefined, code === 500 ? [`Retry-After: ${1 + Math.floor(Math.random() * 5)}`] : undefined);

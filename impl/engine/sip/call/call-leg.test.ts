@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
-import type { SessionEvent } from "../../engine.ts";
+import { type SessionEvent, silentLogger } from "../../engine.ts";
 import { EngineError } from "../../engine-error.ts";
 import { passThroughMediaAnchor } from "../../media-anchor.ts";
 import { connectedTestLeg, type FakeDialog, flush, SDP, type TestLeg } from "../testing/fake-sip.ts";
@@ -22,7 +22,7 @@ describe("CallLeg offer/answer and session refresh failure handling (fake dialog
       emit: (e) => events.push(e),
       bindDialog: () => undefined,
       ended: () => undefined,
-      log: () => undefined,
+      logger: silentLogger,
     };
     ({ leg, dialog } = connectedTestLeg(ctx));
   });

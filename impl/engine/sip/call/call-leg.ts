@@ -1,4 +1,5 @@
-import type { SessionEvent, SessionStatus } from "../../engine.ts";
+import { randomUUID } from "node:crypto";
+import type { EngineLogger, SessionEvent, SessionStatus } from "../../engine.ts";
 import { EngineError } from "../../engine-error.ts";
 import { holdDirection, sdpDirection, withDirection } from "../../sdp-direction.ts";
 import { sdpOrigin } from "../sdp/sdp-origin.ts";
@@ -20,11 +21,13 @@ export interface CallLegContext extends DialogContext {
   readonly sessionTimerScale: number;
   /** An outgoing INVITE without a final response after this long is cancelled (NoAnswer), ms. */
   readonly inviteTimeoutMs: number;
-  emit(event: SessionEvent): void;
+  /** A status change of the leg whose correlator is `correlator` (the engine sets SessionEvent.correlator). */
+  emit(event: SessionEvent, correlator: string): void;
   /** The leg's dialog is known (early or confirmed): UPDATEs can be routed to it. */
   bindDialog(dialogId: string, leg: CallLeg): void;
   ended(leg: CallLeg): void;
-  log(level: LogLevel, message: string): void;
+  /** The engine's logger; each leg logs through a child of it. */
+  readonly logger: EngineLogger;
 }
 
 /**
@@ -58,13 +61,19 @@ export abstract class CallLeg implements DialogLeg {
   /** A BYE sip.js refused before the ACK of our 2xx (RFC 3261 §15): sent when the ACK arrives. */
   private byeAfterAck: string | undefined;
 
+  /** Bound to `{correlator, mediaSessionId, callId}`: every line of this leg carries them. */
+  readonly logger: EngineLogger;
+
   constructor(
     readonly mediaSessionId: string,
     readonly registrationId: string,
     readonly callId: string,
     protected readonly contact: string,
     readonly ctx: CallLegContext,
+    /** The x-correlator of the request that created the session, or one made for an incoming INVITE. */
+    readonly correlator: string = randomUUID(),
   ) {
+    this.logger = ctx.logger.child({ correlator, mediaSessionId, callId });
     // Timer callbacks: a throw there would be an uncaught exception, so each runs guarded.
     this.timer = new SessionRefresher(
       {
@@ -77,7 +86,11 @@ export abstract class CallLeg implements DialogLeg {
 
   /** How the media anchor names this leg. */
   get ids() {
-    return { mediaSessionId: this.mediaSessionId, callId: this.callId };
+    return { mediaSessionId: this.mediaSessionId, callId: this.callId, correlator: this.correlator };
+  }
+
+  log(level: LogLevel, message: string): void {
+    this.logger[level](message);
   }
 
   contactHeader(): string {
@@ -101,7 +114,7 @@ export abstract class CallLeg implements DialogLeg {
   emit(status: SessionStatus, reason: string, sdp?: { offerSdp?: string; answerSdp?: string }): void {
     if (this.terminated) return;
     this.status = status;
-    this.ctx.emit({ mediaSessionId: this.mediaSessionId, status, reason, ...sdp });
+    this.ctx.emit({ mediaSessionId: this.mediaSessionId, status, reason, ...sdp }, this.correlator);
   }
 
   /** Remembers what the peer allows, from any message it sent. */
@@ -163,7 +176,7 @@ export abstract class CallLeg implements DialogLeg {
     const answer = sdpOf(message);
     if (!answer) {
       this.offerAnswer.apply({ name: "offer-ended" });
-      this.ctx.log("warn", `ACK without the answer to our offer in ${this.callId}`);
+      this.log("warn", `ACK without the answer to our offer in ${this.callId}`);
       return;
     }
     this.settle(
@@ -260,7 +273,7 @@ export abstract class CallLeg implements DialogLeg {
       return true;
     } catch (error) {
       this.byeAfterAck = `Reason: ${reason}`;
-      this.ctx.log("warn", `BYE in ${this.callId} held until the ACK: ${(error as Error).message}`);
+      this.log("warn", `BYE in ${this.callId} held until the ACK: ${(error as Error).message}`);
       return false;
     }
   }
@@ -274,13 +287,13 @@ export abstract class CallLeg implements DialogLeg {
   fail(what: string, error: unknown): void {
     if (this.terminated) return;
     const failure = engineErrorOf(error, what);
-    this.ctx.log("error", `${what} failed in ${this.callId}: ${failure.message}`);
+    this.log("error", `${what} failed in ${this.callId}: ${failure.message}`);
     const refusal = sipRefusalFor(failure.failure);
     let sent = "nothing sent";
     try {
       sent = this.abandon(reasonFor(refusal, `${what} failed`), refusal);
     } catch (teardown) {
-      this.ctx.log("warn", `ending ${this.callId} after the failure: ${(teardown as Error).message}`);
+      this.log("warn", `ending ${this.callId} after the failure: ${(teardown as Error).message}`);
     }
     this.finish("Failed", `${what} failed (${failure.failure}); ${sent}`);
   }
@@ -323,7 +336,7 @@ export abstract class CallLeg implements DialogLeg {
     Promise.resolve()
       .then(() => this.ctx.anchor.delete(this.callId))
       .catch((error: unknown) =>
-        this.ctx.log("warn", `releasing the media of ${this.callId} failed: ${String(error)}`),
+        this.log("warn", `releasing the media of ${this.callId} failed: ${String(error)}`),
       );
   }
 

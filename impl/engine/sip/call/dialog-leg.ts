@@ -14,7 +14,6 @@ export interface DialogContext {
   readonly anchor: MediaAnchor;
   /** Min-SE we accept and ask for, seconds (RFC 4028). */
   readonly minSeSec: number;
-  log(level: LogLevel, message: string): void;
 }
 
 /**
@@ -26,7 +25,7 @@ export interface DialogContext {
 export interface DialogLeg {
   readonly callId: string;
   /** How the media anchor names this leg. */
-  readonly ids: { readonly mediaSessionId: string; readonly callId: string };
+  readonly ids: { readonly mediaSessionId: string; readonly callId: string; readonly correlator: string };
   readonly ctx: DialogContext;
   readonly session: Session | undefined;
   readonly confirmed: boolean;
@@ -44,6 +43,8 @@ export interface DialogLeg {
   /** RFC 3264 §8: the o= line of the network's last SDP; an unchanged one is the same session. */
   networkOrigin: string | undefined;
   contactHeader(): string;
+  /** A line of the leg's logger, bound to its correlator, mediaSessionId and Call-ID. */
+  log(level: LogLevel, message: string): void;
   notePeer(message: { getHeaders(name: string): string[] }): void;
   /** Reports a status to the client (and records it). */
   emit(status: SessionStatus, reason: string, sdp?: { offerSdp?: string; answerSdp?: string }): void;

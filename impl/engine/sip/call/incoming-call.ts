@@ -33,8 +33,9 @@ export class IncomingCall extends CallLeg {
     readonly invite: IncomingInviteRequest,
     contact: string,
     ctx: CallLegContext,
+    correlator?: string,
   ) {
-    super(mediaSessionId, registrationId, invite.message.callId, contact, ctx);
+    super(mediaSessionId, registrationId, invite.message.callId, contact, ctx, correlator);
     const tags = (name: string) => invite.message.getHeaders(name).join(",").toLowerCase();
     this.peerRequires100rel = tags("require").includes("100rel");
     this.peerSupports100rel = this.peerRequires100rel || tags("supported").includes("100rel");
@@ -50,7 +51,7 @@ export class IncomingCall extends CallLeg {
             invite.reject({ statusCode: 487 });
           } catch (error) {
             // The transaction is already over; the call ends cancelled all the same.
-            this.ctx.log("warn", `487 to ${this.callId} could not be sent: ${(error as Error).message}`);
+            this.log("warn", `487 to ${this.callId} could not be sent: ${(error as Error).message}`);
           }
         }
         this.finish("SessionCancelled", `CANCEL${reason ? ` (Reason: ${reason})` : ""}`);
@@ -270,7 +271,7 @@ export class IncomingCall extends CallLeg {
         this.invite.reject({ statusCode: 603, reasonPhrase: "Decline" });
       } catch (error) {
         // The server transaction is already over (e.g. a transport error): nothing left to decline.
-        this.ctx.log("warn", `603 Decline to ${this.callId} could not be sent: ${(error as Error).message}`);
+        this.log("warn", `603 Decline to ${this.callId} could not be sent: ${(error as Error).message}`);
       }
     }
     this.finish("Declined", "603 Decline sent", true);

@@ -37,7 +37,9 @@ export async function offerIncomingInvite(
   try {
     await offer(host, request);
   } catch (error) {
-    host.ctx.log("error", `incoming INVITE ${request.message.callId} failed: ${String(error)}`);
+    host.ctx.logger
+      .child({ callId: request.message.callId })
+      .error(`incoming INVITE failed: ${String(error)}`);
   }
 }
 
@@ -60,14 +62,18 @@ async function offer(host: IncomingInviteHost, request: IncomingInviteRequest): 
   }
   request.trying();
   const mediaSessionId = randomUUID();
-  const held: SessionEvent[] = [];
+  const held: Array<[SessionEvent, string]> = [];
   let announced = false;
   const legCtx: CallLegContext = {
     ...ctx,
-    emit: (event) => (announced ? ctx.emit(event) : void held.push(event)),
+    emit: (event, correlator) =>
+      announced ? ctx.emit(event, correlator) : void held.push([event, correlator]),
   };
   const contact = host.contactFor(binding.registrationId);
-  const call = new IncomingCall(mediaSessionId, binding.registrationId, request, contact, legCtx);
+  // The network's request has no x-correlator: the call gets one here, and its events carry it.
+  const correlator = randomUUID();
+  const call = new IncomingCall(mediaSessionId, binding.registrationId, request, contact, legCtx, correlator);
+  call.log("info", `INVITE received for registration ${binding.registrationId}`);
   host.legs.set(mediaSessionId, call);
   let offerSdp: string | undefined;
   try {
@@ -96,9 +102,10 @@ async function offer(host: IncomingInviteHost, request: IncomingInviteRequest): 
       originatorName: identity.displayName || undefined,
       receiverAddress: `tel:${binding.phoneNumber}`,
       offerSdp,
+      correlator,
     });
   } catch (error) {
-    ctx.log("error", `incoming call could not be offered: ${String(error)}`);
+    call.log("error", `incoming call could not be offered: ${String(error)}`);
     if (!call.terminated)
       call.guarded("Declining the call the services could not take", () =>
         request.reject({ statusCode: 480 }),
@@ -107,5 +114,5 @@ async function offer(host: IncomingInviteHost, request: IncomingInviteRequest): 
     return;
   }
   announced = true;
-  for (const event of held.splice(0)) ctx.emit(event);
+  for (const [event, correlator] of held.splice(0)) ctx.emit(event, correlator);
 }

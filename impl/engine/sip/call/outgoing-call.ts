@@ -45,7 +45,14 @@ export class OutgoingCall extends CallLeg {
     callId: string,
     ctx: CallLegContext,
   ) {
-    super(origination.mediaSessionId, origination.registrationId, callId, contact, ctx);
+    super(
+      origination.mediaSessionId,
+      origination.registrationId,
+      callId,
+      contact,
+      ctx,
+      origination.correlator,
+    );
     this.offered = origination.offerSdp !== undefined;
   }
 
@@ -93,6 +100,7 @@ export class OutgoingCall extends CallLeg {
     );
     // RFC 4028 §7.4: a retry after 422 carries the same offer, still pending.
     if (this.localSdp !== undefined && !this.offerPending) this.offerAnswer.apply({ name: "offer-sent" });
+    this.log("info", `INVITE sent to ${to.toString()}${cseq ? ` (CSeq ${cseq}, after 422)` : ""}`);
     this.request = this.ctx.core.invite(message, {
       onProgress: (r) => this.onProgress(r.message, r.session, (body) => r.prack(body)),
       onAccept: (r) => this.onAccept(r.message, r.session, (body) => r.ack(body)),
@@ -216,7 +224,7 @@ export class OutgoingCall extends CallLeg {
       const minSe = Number(message.getHeader("min-se")?.split(";")[0] ?? 0);
       this.start(minSe, message.cseq + 1).catch((error: unknown) => {
         const failure = engineErrorOf(error, "Retrying the INVITE after 422");
-        this.ctx.log("error", `${failure.message} (${this.callId})`);
+        this.log("error", `${failure.message} (${this.callId})`);
         this.finish("Failed", `422 retry failed (${failure.failure})`);
       });
       return;
@@ -318,11 +326,11 @@ export class OutgoingCall extends CallLeg {
       // RFC 3261 §9.1: CANCEL only after a provisional response; sip.js waits for one if needed.
       this.request.cancel('SIP;cause=487;text="Cancelled by the API client"');
     } catch (error) {
-      this.ctx.log("warn", `CANCEL of ${this.callId} could not be sent: ${(error as Error).message}`);
+      this.log("warn", `CANCEL of ${this.callId} could not be sent: ${(error as Error).message}`);
       this.finish("SessionCancelled", "CANCEL could not be sent", true);
       return;
     }
-    if (!this.provisional) this.ctx.log("debug", `CANCEL of ${this.callId} waits for a provisional response`);
+    if (!this.provisional) this.log("debug", `CANCEL of ${this.callId} waits for a provisional response`);
     // RFC 3261 §9.1: "If no final response has been received after 64*T1 seconds, the client SHOULD
     // consider the INVITE transaction cancelled and destroy it." The leg goes with it.
     this.noAnswerTimer = setTimeout(

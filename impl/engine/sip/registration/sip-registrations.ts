@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { EngineListener, RegisterRequest, RegistrationEngine } from "../../engine.ts";
+import type { EngineListener, EngineLogger, RegisterRequest, RegistrationEngine } from "../../engine.ts";
 import { EngineError } from "../../engine-error.ts";
 import { engineFailureFromSip } from "../call/session-status-from-sip.ts";
 import type { GatewayUserAgent } from "../gateway-user-agent.ts";
@@ -10,7 +10,7 @@ export interface SipRegistrationOptions {
   readonly domain: string;
   /** Expires asked of the registrar, seconds; the binding is refreshed before it runs out. */
   readonly registerExpiresSec: number;
-  readonly log: (level: "debug" | "info" | "warn" | "error", message: string) => void;
+  readonly logger: EngineLogger;
 }
 
 /** One device registration as the network knows it. */
@@ -18,6 +18,10 @@ export interface Binding {
   readonly registrationId: string;
   readonly phoneNumber: string;
   readonly callId: string;
+  /** The x-correlator of the request that created the registration. */
+  readonly correlator: string;
+  /** Bound to `{correlator, registrationId, callId}`. */
+  readonly logger: EngineLogger;
   cseq: number;
   /** The Contact URI the registrar last accepted for this binding. */
   contact: string | undefined;
@@ -42,10 +46,14 @@ export class SipRegistrations implements RegistrationEngine {
   ) {}
 
   async register(request: RegisterRequest): Promise<void> {
+    const callId = randomBytes(10).toString("hex");
+    const { registrationId, correlator } = request;
     const binding: Binding = {
-      registrationId: request.registrationId,
+      registrationId,
       phoneNumber: request.phoneNumber,
-      callId: `${randomBytes(10).toString("hex")}`,
+      callId,
+      correlator,
+      logger: this.options.logger.child({ correlator, registrationId, callId }),
       cseq: 0,
       contact: undefined,
       expiresAt: request.expiresAt,
@@ -53,6 +61,7 @@ export class SipRegistrations implements RegistrationEngine {
       createdAt: Date.now(),
     };
     if (this.options.mode === "per-number") await this.send(binding, this.expiresFor(binding));
+    binding.logger.info(`registered ${binding.phoneNumber} (${this.options.mode})`);
     this.bindings.set(binding.registrationId, binding);
     this.schedule(binding);
   }
@@ -136,13 +145,15 @@ export class SipRegistrations implements RegistrationEngine {
           return;
         }
         this.forget(binding);
+        binding.logger.warn(`registration refresh refused: ${(error as Error).message}`);
         void this.listener()
           .registrationEnded({
             registrationId: binding.registrationId,
             reason: "NETWORK_TERMINATED",
             description: `The network refused the registration refresh (${(error as Error).message})`,
+            correlator: binding.correlator,
           })
-          .catch((e: unknown) => this.options.log("error", `registrationEnded failed: ${String(e)}`));
+          .catch((e: unknown) => binding.logger.error(`registrationEnded failed: ${String(e)}`));
       },
     );
   }

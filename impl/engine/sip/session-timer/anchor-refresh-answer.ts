@@ -37,7 +37,7 @@ export async function anchorRefreshAnswer(leg: DialogLeg, answer: string | undef
     return;
   }
   if (deviceSide !== before)
-    leg.ctx.log(
+    leg.log(
       "info",
       `the answer to the session refresh in ${leg.callId} changed the device-side SDP; the device is not sent it (it made no offer)`,
     );

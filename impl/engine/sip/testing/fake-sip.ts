@@ -3,6 +3,7 @@ import type { MediaAnchor } from "../../media-anchor.ts";
 import { passThroughMediaAnchor } from "../../media-anchor.ts";
 import { CallLeg, type CallLegContext } from "../call/call-leg.ts";
 import type { IncomingInviteRequest, Session } from "../sip-core.ts";
+import { recordingLogger } from "./recording-logger.ts";
 
 /**
  * Fakes of the sip.js core pieces a call leg uses, for unit tests: messages, a dialog, the core's
@@ -213,7 +214,7 @@ export function legContext(
     emit: (e) => events.push(e),
     bindDialog: () => undefined,
     ended: (leg) => endedLegs.push(leg),
-    log: (level, line) => logs.push(`${level} ${line}`),
+    logger: recordingLogger((r) => logs.push(`${r.level} ${r.message}`)),
   };
 }
 

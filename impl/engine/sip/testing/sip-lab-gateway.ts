@@ -15,6 +15,7 @@ import { createSqliteStore } from "../../../store/index.ts";
 import { ALL_SCOPES } from "../../../testing/test-gateway.ts";
 import type { MediaAnchor } from "../../media-anchor.ts";
 import { type StartedSipEngine, startSipEngine } from "../sip-engine.ts";
+import { type LogRecord, recordingLogger } from "./recording-logger.ts";
 
 /** The media session / registration an event names, if it names one (DomainEvent is a union). */
 export const sid = (e: DomainEvent) => ("mediaSessionId" in e ? e.mediaSessionId : undefined);
@@ -34,6 +35,8 @@ export interface SipLabGateway {
   readonly credentialsFile: string;
   /** What the SIP engine logged ("level message"), newest last (at most 500 lines). */
   readonly logs: string[];
+  /** The same lines with the bindings of the logger that wrote them (correlator, ids). */
+  readonly records: LogRecord[];
   request(
     method: string,
     path: string,
@@ -88,6 +91,7 @@ export async function startSipLabGateway(
   const credentialsFile = join(lab.dir, "gateway-credentials.json");
   writeFileSync(credentialsFile, JSON.stringify(Object.fromEntries(credentials)));
   const logs: string[] = [];
+  const records: LogRecord[] = [];
   const proxyPort = { udp: lab.sipPort, tcp: lab.sipPort, tls: lab.tlsPort ?? 0, ws: lab.wsPort }[transport];
   const engine = await startSipEngine({
     transport,
@@ -106,11 +110,15 @@ export async function startSipLabGateway(
     ...(options.inviteTimeoutMs ? { inviteTimeoutMs: options.inviteTimeoutMs } : {}),
     ...(options.sessionTimerScale ? { sessionTimerScale: options.sessionTimerScale } : {}),
     ...(options.mediaAnchor ? { mediaAnchor: options.mediaAnchor } : {}),
-    log: (level, message) => {
+    logger: recordingLogger((record) => {
+      const { level, message } = record;
       logs.push(`${level} ${message}`);
+      records.push(record);
       if (logs.length > 500) logs.shift();
-      if (process.env.SIP_TEST_LOG || level === "error") console.error(`[sip ${level}] ${message}`);
-    },
+      if (records.length > 500) records.shift();
+      if (process.env.SIP_TEST_LOG || level === "error")
+        console.error(`[sip ${level}] ${JSON.stringify(record.bindings)} ${message}`);
+    }),
   });
   const issuer = await createDevIssuer({
     issuer: ISSUER,
@@ -166,6 +174,7 @@ export async function startSipLabGateway(
     baseUrl,
     credentialsFile,
     logs,
+    records,
     request,
     async register(phone = ALICE, expireTime) {
       const res = await request("POST", "/webrtc-registration/v0.3/sessions", {
