@@ -9,16 +9,15 @@ import {
 import { EngineError } from "../engine-error.ts";
 import { type MediaAnchor, passThroughMediaAnchor } from "../media-anchor.ts";
 import type { CallLeg, CallLegContext } from "./call/call-leg.ts";
-import { IncomingCall } from "./call/incoming-call.ts";
+import { applyDeviceUpdate } from "./call/device-update.ts";
 import { offerIncomingInvite } from "./call/incoming-invite.ts";
 import { originateCall } from "./call/originate-call.ts";
-import { OutgoingCall } from "./call/outgoing-call.ts";
 import { GatewayUserAgent } from "./gateway-user-agent.ts";
 import type { CredentialLookup } from "./registration/sip-credentials.ts";
 import { SipRegistrations } from "./registration/sip-registrations.ts";
 import { withSdpVersioning } from "./sdp/sdp-versioning.ts";
 import { phoneFromUri } from "./sip-addresses.ts";
-import type { IncomingRequestMessage } from "./sip-core.ts";
+import type { IncomingRequestMessage, UserAgentCore } from "./sip-core.ts";
 import type { SipTransportName } from "./transport/node-transport.ts";
 
 export interface SipEngineOptions {
@@ -86,34 +85,9 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
   };
   const legs = new Map<string, CallLeg>();
   const byDialog = new Map<string, CallLeg>();
-  // RFC 3264 §8 origin versions towards the network, whatever the anchor does with them.
-  const anchor = withSdpVersioning(options.mediaAnchor ?? passThroughMediaAnchor);
   let registrations: SipRegistrations | undefined;
 
-  const ctx: CallLegContext = {
-    get core() {
-      return ua.core;
-    },
-    anchor,
-    sessionExpiresSec: options.sessionExpiresSec ?? 1800,
-    minSeSec: options.minSeSec ?? 90,
-    sessionTimerScale: options.sessionTimerScale ?? 1,
-    inviteTimeoutMs: options.inviteTimeoutMs ?? 60_000,
-    emit: (event, correlator) =>
-      void currentListener()
-        .sessionChanged({ ...event, correlator })
-        .catch((error: unknown) =>
-          logger
-            .child({ correlator, mediaSessionId: event.mediaSessionId })
-            .error(`sessionChanged failed: ${String(error)}`),
-        ),
-    bindDialog: (id, leg) => byDialog.set(id, leg),
-    ended: (leg) => {
-      legs.delete(leg.mediaSessionId);
-      for (const [id, l] of byDialog) if (l === leg) byDialog.delete(id);
-    },
-    logger,
-  };
+  const ctx = callLegContext(options, logger, currentListener, legs, byDialog, () => ua.core);
 
   const ua: GatewayUserAgent = new GatewayUserAgent({
     transport: {
@@ -192,48 +166,6 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
     );
   }
 
-  async function update(request: SessionUpdateRequest): Promise<void> {
-    const call = leg(request.mediaSessionId);
-    if (call instanceof IncomingCall && !call.confirmed && request.offerSdp === undefined) {
-      await call.answer(request.status, request.answerSdp);
-      return;
-    }
-    if (call instanceof IncomingCall && !call.confirmed && request.status !== call.status) {
-      // An offerless incoming INVITE: the device's first SDP is the offer in 183/200. Any other new
-      // offer before the answer travels alone, in an UPDATE (RFC 3311 §5.1) with the current status.
-      // RFC 3261 §13.3.1: once the UAS "has sent or received an answer to the initial offer, it MUST
-      // NOT generate subsequent offers in any responses to the initial INVITE".
-      if (!call.awaitsDeviceOffer)
-        throw new EngineError(
-          "invalid_state",
-          `a new offer before the answer is sent with the current status ${call.status} (UPDATE), not with ${request.status}`,
-        );
-      await call.answer(request.status, request.offerSdp);
-      return;
-    }
-    if (
-      call instanceof OutgoingCall &&
-      request.answerSdp !== undefined &&
-      (await call.deviceAnswer(request.answerSdp))
-    )
-      return;
-    if (request.status === "Hold" || request.status === "Resume") {
-      await call.hold(request.status === "Hold", request.offerSdp);
-      return;
-    }
-    if (request.offerSdp !== undefined) {
-      await call.changeMedia(request.offerSdp, request.status);
-      return;
-    }
-    throw new EngineError("invalid_state", `nothing to send for status ${request.status} without SDP`);
-  }
-
-  async function terminate(request: { mediaSessionId: string }): Promise<void> {
-    const call = legs.get(request.mediaSessionId);
-    if (!call || call.terminated) return;
-    call.terminate();
-  }
-
   return {
     get local() {
       return ua.transport.sentBy;
@@ -243,20 +175,68 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
       listener = l;
       return {
         registrations: regs,
-        calls: { originate, update, terminate },
+        calls: {
+          originate,
+          update: (request: SessionUpdateRequest) => applyDeviceUpdate(leg(request.mediaSessionId), request),
+          terminate: async ({ mediaSessionId }) => terminateLeg(legs.get(mediaSessionId)),
+        },
         ready: () => ua.transport.connected || options.transport !== "udp",
         async close() {
-          for (const call of [...legs.values()]) {
-            try {
-              call.terminate();
-            } catch {
-              // best effort at shutdown
-            }
-          }
+          for (const call of [...legs.values()]) terminateAtShutdown(call);
           regs.close();
           await ua.close();
         },
       };
     },
   };
+}
+
+/** What every call leg shares: the core, the media anchor, the timers, the listener and the logger. */
+function callLegContext(
+  options: SipEngineOptions,
+  logger: EngineLogger,
+  listener: () => EngineListener,
+  legs: Map<string, CallLeg>,
+  byDialog: Map<string, CallLeg>,
+  core: () => UserAgentCore,
+): CallLegContext {
+  return {
+    get core() {
+      return core();
+    },
+    // RFC 3264 §8 origin versions towards the network, whatever the anchor does with them.
+    anchor: withSdpVersioning(options.mediaAnchor ?? passThroughMediaAnchor),
+    sessionExpiresSec: options.sessionExpiresSec ?? 1800,
+    minSeSec: options.minSeSec ?? 90,
+    sessionTimerScale: options.sessionTimerScale ?? 1,
+    inviteTimeoutMs: options.inviteTimeoutMs ?? 60_000,
+    emit: (event, correlator) =>
+      void listener()
+        .sessionChanged({ ...event, correlator })
+        .catch((error: unknown) =>
+          logger
+            .child({ correlator, mediaSessionId: event.mediaSessionId })
+            .error(`sessionChanged failed: ${String(error)}`),
+        ),
+    bindDialog: (id, leg) => byDialog.set(id, leg),
+    ended: (leg) => {
+      legs.delete(leg.mediaSessionId);
+      for (const [id, l] of byDialog) if (l === leg) byDialog.delete(id);
+    },
+    logger,
+  };
+}
+
+/** Ends a call at shutdown, best effort. */
+function terminateAtShutdown(call: CallLeg): void {
+  try {
+    call.terminate();
+  } catch {
+    // best effort at shutdown
+  }
+}
+
+/** DELETE of a session: CANCEL, 603 or BYE by the leg's state; unknown or ended ids resolve. */
+function terminateLeg(call: CallLeg | undefined): void {
+  if (call && !call.terminated) call.terminate();
 }
