@@ -1,4 +1,5 @@
 import { type EngineLogger, silentLogger } from "../engine.ts";
+import type { EngineError } from "../engine-error.ts";
 import type { MediaAnchor, MediaLeg } from "../media-anchor.ts";
 import { type MediaDirection, maySend, sdpDirection } from "../sdp-direction.ts";
 import { validateSdp } from "../sdp-validate.ts";
@@ -112,39 +113,14 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
   const resolveId = (id: string) => bySipCallId.get(id) ?? id;
   // The media sessions this anchor holds in rtpengine (or is about to), by mediaSessionId.
   const calls = new Map<string, AnchoredCall>();
-
-  const enforceDirections = async (mediaSessionId: string) => {
-    const call = calls.get(mediaSessionId);
-    if (!call) return;
-    for (const side of ["device", "network"] as const) {
-      const allowed = maySend(call.direction[side] ?? "sendrecv", call.direction[other(side)] ?? "sendrecv");
-      if (allowed === !call.blocked.has(side)) continue;
-      const command = allowed ? "unblock media" : "block media";
-      await ng
-        .request(command, { "call-id": ngCallId(mediaSessionId), "from-tag": side })
-        .catch((error: unknown) => {
-          throw toEngineError(error, command);
-        });
-      if (allowed) call.blocked.delete(side);
-      else call.blocked.add(side);
-    }
-  };
-
-  /** ng `delete`; never throws. `unknownIsFine`: rtpengine not knowing the call is no failure. */
-  const release = async (mediaSessionId: string, unknownIsFine = false) => {
-    try {
-      // "delete-delay" 0: remove the call at once (the B2BUA sees every teardown itself).
-      await ng.request("delete", {
-        "call-id": ngCallId(mediaSessionId),
-        "from-tag": "device",
-        "delete-delay": 0,
-      });
-    } catch (error) {
-      const mapped = toEngineError(error, "delete");
-      if (!(unknownIsFine && mapped.failure === "unknown_session"))
-        options.onDeleteError?.(mapped, mediaSessionId);
-    }
-  };
+  const enforceDirections = (mediaSessionId: string) =>
+    applyDirections(ng, ngCallId(mediaSessionId), calls.get(mediaSessionId));
+  const release = (mediaSessionId: string, unknownIsFine = false) =>
+    deleteCall(ng, ngCallId(mediaSessionId), (error) => {
+      if (!(unknownIsFine && error.failure === "unknown_session"))
+        options.onDeleteError?.(error, mediaSessionId);
+    });
+  const callIds = (limit = LIST_LIMIT) => listCallIds(ng, limit);
 
   const rewrite = async (
     command: "offer" | "answer",
@@ -209,12 +185,6 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
     return leg.from === "device" ? stripWebrtcAttributes(reply.sdp) : reply.sdp;
   };
 
-  const callIds = async (limit = LIST_LIMIT) => {
-    const reply = await ng.request("list", { limit }).catch((error: unknown) => {
-      throw toEngineError(error, "list");
-    });
-    return Array.isArray(reply.calls) ? reply.calls.filter((c): c is string => typeof c === "string") : [];
-  };
   const list = async (limit = LIST_LIMIT) =>
     (await callIds(limit)).filter((c) => c.startsWith(prefix)).map((c) => c.slice(prefix.length));
 
@@ -229,18 +199,9 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
       else calls.delete(mediaSessionId);
       await release(mediaSessionId);
     },
-    async query(id) {
+    query: (id) => {
       const mediaSessionId = resolveId(id);
-      try {
-        return toMediaStatistics(
-          mediaSessionId,
-          await ng.request("query", { "call-id": ngCallId(mediaSessionId) }),
-        );
-      } catch (error) {
-        const mapped = toEngineError(error, "query");
-        if (mapped.failure === "unknown_session") return undefined;
-        throw mapped;
-      }
+      return queryCall(ng, ngCallId(mediaSessionId), mediaSessionId);
     },
     list,
     callIds,
@@ -255,4 +216,62 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
         () => false,
       ),
   };
+}
+
+/**
+ * RFC 3264 §6.1 ("If a media stream is listed as recvonly ... the answerer MUST NOT send") for each
+ * side of an anchored call: ng `block media` / `unblock media` where the directions changed.
+ */
+async function applyDirections(
+  ng: NgClient,
+  ngCallId: string,
+  call: AnchoredCall | undefined,
+): Promise<void> {
+  if (!call) return;
+  for (const side of ["device", "network"] as const) {
+    const allowed = maySend(call.direction[side] ?? "sendrecv", call.direction[other(side)] ?? "sendrecv");
+    if (allowed === !call.blocked.has(side)) continue;
+    const command = allowed ? "unblock media" : "block media";
+    await ng.request(command, { "call-id": ngCallId, "from-tag": side }).catch((error: unknown) => {
+      throw toEngineError(error, command);
+    });
+    if (allowed) call.blocked.delete(side);
+    else call.blocked.add(side);
+  }
+}
+
+/** ng `delete` at once ("delete-delay" 0: the B2BUA sees every teardown itself); never throws. */
+async function deleteCall(
+  ng: NgClient,
+  ngCallId: string,
+  failed: (error: EngineError) => void,
+): Promise<void> {
+  try {
+    await ng.request("delete", { "call-id": ngCallId, "from-tag": "device", "delete-delay": 0 });
+  } catch (error) {
+    failed(toEngineError(error, "delete"));
+  }
+}
+
+/** Every call-id rtpengine holds (ng `list`, at most `limit`). */
+async function listCallIds(ng: NgClient, limit: number): Promise<string[]> {
+  const reply = await ng.request("list", { limit }).catch((error: unknown) => {
+    throw toEngineError(error, "list");
+  });
+  return Array.isArray(reply.calls) ? reply.calls.filter((c): c is string => typeof c === "string") : [];
+}
+
+/** ng `query`: the call's statistics, undefined when rtpengine does not know it. */
+async function queryCall(
+  ng: NgClient,
+  ngCallId: string,
+  mediaSessionId: string,
+): Promise<MediaStatistics | undefined> {
+  try {
+    return toMediaStatistics(mediaSessionId, await ng.request("query", { "call-id": ngCallId }));
+  } catch (error) {
+    const mapped = toEngineError(error, "query");
+    if (mapped.failure === "unknown_session") return undefined;
+    throw mapped;
+  }
 }
