@@ -72,10 +72,6 @@ function packageJson(): Record<string, unknown> & { version: string; dependencie
     bin: { "camara-conformance": "conformance/bin/camara-conformance.mjs" },
     // Exact versions: the ones the repository's own runs use (and that its npm cache holds).
     dependencies: Object.fromEntries(RUNTIME_DEPENDENCIES.map((name) => [name, installedVersion(name)])),
-    // What the registry's metadata says of a package published with an npm-shrinkwrap.json
-    // (libnpmpublish sets it): npm then takes the dependency tree from that file instead of
-    // resolving it. npm does not look inside a local tarball for it, so the package says it.
-    _hasShrinkwrap: true,
   };
 }
 
