@@ -52,7 +52,7 @@ const program = new Command("camara-conformance")
   .option("--report <kinds>", `reports to write under --report-dir: ${REPORT_KINDS.join(",")}`, reportList, [
     "summary",
   ])
-  .option("--report-dir <dir>", "where reports go", join(repoRoot, "reports"))
+  .option("--report-dir <dir>", "where reports go (default: reports/ in the current folder)", "reports")
   .option("--strict", "count listed upstream defects like any other scenario", false)
   .option("--source <which>", "upstream, project or both", "both")
   .option(

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { expandEnv } from "./config-reader.ts";
 import type { TargetConfig } from "./target-config.ts";
@@ -20,6 +20,10 @@ export function loadTargetConfig(
   overrides: { apiRoot?: string } = {},
   env: NodeJS.ProcessEnv = process.env,
 ): TargetConfig {
+  if (!existsSync(file))
+    throw new TargetConfigError(file, [
+      `the file does not exist (relative to ${process.cwd()}); pass --config <file>, e.g. a copy of conformance/config/local.yaml`,
+    ]);
   const raw = expandEnv(parse(readFileSync(file, "utf8")) as unknown, env);
   return parseTargetConfig(raw, file, overrides);
 }

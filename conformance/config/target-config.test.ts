@@ -39,6 +39,14 @@ describe("target configuration", () => {
     assert.equal(config.supports.events, false);
   });
 
+  it("names a configuration file that does not exist as a configuration error (exit code 2)", () => {
+    assert.throws(
+      () => loadTargetConfig("no-such-gateway.yaml"),
+      (error: unknown) =>
+        error instanceof TargetConfigError && /no-such-gateway.yaml[\s\S]*does not exist/.test(error.message),
+    );
+  });
+
   it("expands $NAME references, with a default after :-, from the environment", () => {
     // The configuration file's own ${NAME} syntax, written without template literals on purpose.
     const [x, y] = ["$" + "{X}", "$" + "{Y:-d}"];
