@@ -190,4 +190,41 @@ describe("the gateway locates its proxy through DNS (RFC 3263)", () => {
     );
     gateway = undefined;
   });
+
+  // Last: it replaces the zone with one of its own.
+  it("moves to the next SRV target when the first answers the REGISTER 503 (RFC 3263 §4.3)", async () => {
+    const busyPort = await freePort();
+    const busy = runSipp({
+      scenario: "uas-register-503.xml",
+      remote: `127.0.0.1:${lab.sipPort}`,
+      transport: "tcp",
+      localPort: busyPort,
+      timeoutMs: 30_000,
+    });
+    await busy.ready;
+    await dns.stop();
+    dns = await startLabDns({
+      srv: [
+        { name: "_sip._tcp.busy.test", target: "edge.busy.test", port: busyPort, priority: 10, weight: 0 },
+        { name: "_sip._tcp.busy.test", target: "edge.busy.test", port: lab.sipPort, priority: 20, weight: 0 },
+      ],
+      hosts: [{ name: "edge.busy.test", addresses: ["127.0.0.1"] }],
+    });
+    const { gw, token } = await startGateway({ SIP_OUTBOUND_PROXY: "sip:busy.test", SIP_TRANSPORT: "tcp" });
+    const registrationId = await register(gw, token);
+    const result = await busy.done;
+    assert.equal(
+      result.code,
+      0,
+      `the first target never saw the REGISTER:\n${result.errors}\n${result.messages.slice(-2000)}`,
+    );
+    const dump = await lab.registrations(ALICE);
+    assert.match(dump, new RegExp(`rid=${registrationId}`));
+    assert.ok(
+      gw.logs.some((l) =>
+        l.includes(`127.0.0.1:${busyPort} answered 503: moving to 127.0.0.1:${lab.sipPort}`),
+      ),
+      "the failover is logged",
+    );
+  });
 });

@@ -163,6 +163,17 @@ export class SipRegistrations implements RegistrationEngine {
    * expiry the registrar granted, in seconds.
    */
   private async send(binding: Binding, expiresSec: number): Promise<number> {
+    try {
+      return await this.sendOnce(binding, expiresSec);
+    } catch (error) {
+      // RFC 3263 §4.3: a 503 from the proxy moves to its next located target, if there is one.
+      if (error instanceof Error && PROXY_UNAVAILABLE.has(error) && this.ua.transport.failover())
+        return this.sendOnce(binding, expiresSec);
+      throw error;
+    }
+  }
+
+  private async sendOnce(binding: Binding, expiresSec: number): Promise<number> {
     // Over TLS and WS the Contact names the port of the connection to the proxy: open it first. A
     // proxy that cannot be reached, or whose certificate does not verify, fails here.
     await this.ua.transport.ensureConnected().catch((error: Error) => {
@@ -198,12 +209,12 @@ export class SipRegistrations implements RegistrationEngine {
         const code = response.message.statusCode ?? 500;
         // Locally generated 408/503 (timeout, transport error) carry no Via (RFC 3261 §8.1.3.1).
         const local = response.message.getHeaders("via").length === 0;
-        reject(
-          new EngineError(
-            engineFailureFromSip(code, local),
-            `REGISTER ${binding.phoneNumber}: ${code} ${response.message.reasonPhrase}`,
-          ),
+        const error = new EngineError(
+          engineFailureFromSip(code, local),
+          `REGISTER ${binding.phoneNumber}: ${code} ${response.message.reasonPhrase}`,
         );
+        if (code === 503 && !local) PROXY_UNAVAILABLE.add(error);
+        reject(error);
       };
       const request = core.register(message, {
         onAccept: (response) => {
@@ -223,6 +234,9 @@ export class SipRegistrations implements RegistrationEngine {
 }
 
 /** RFC 3261 §10.2.4: the registrar's 200 lists every binding with its expires; find ours. */
+/** REGISTERs the proxy itself answered 503 (Service Unavailable), not a local time-out or transport error. */
+const PROXY_UNAVAILABLE = new WeakSet<Error>();
+
 function grantedExpires(contacts: string[], registrationId: string, asked: number): number {
   for (const header of contacts)
     for (const value of header.split(/,(?=\s*<)/)) {

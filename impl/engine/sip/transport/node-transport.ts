@@ -75,6 +75,8 @@ export class NodeTransport {
   private closed = false;
   /** The target of {@link targets} the proxy flow (or UDP) uses now. */
   private current: { readonly host: string; readonly port: number };
+  /** Where the next flow to the proxy starts looking, after a {@link failover}. */
+  private firstTarget = 0;
 
   constructor(private readonly options: NodeTransportOptions) {
     this.protocol = options.transport.toUpperCase() as NodeTransport["protocol"];
@@ -177,6 +179,26 @@ export class NodeTransport {
     if (this.options.transport !== "udp") await this.proxy();
   }
 
+  /**
+   * The proxy answered 503 (RFC 3263 §4.3: "the client SHOULD try the next element in the list"):
+   * later requests go to the target after the current one. Returns false, changing nothing, when
+   * the current target is the last.
+   */
+  failover(): boolean {
+    const targets = this.targets;
+    const index = targets.findIndex((t) => t.host === this.current.host && t.port === this.current.port);
+    const next = targets[index + 1];
+    if (index < 0 || !next) return false;
+    this.options.log?.(
+      "warn",
+      `${this.current.host}:${this.current.port} answered 503: moving to ${next.host}:${next.port}`,
+    );
+    this.firstTarget = index + 1;
+    this.current = next;
+    this.proxyFlow?.close();
+    return true;
+  }
+
   /** Closes the proxy flow as a network fault would (used by fault tests and on shutdown). */
   dropProxyFlow(): void {
     this.proxyFlow?.close();
@@ -257,7 +279,9 @@ export class NodeTransport {
    */
   private async connectProxy(): Promise<SipFlow> {
     let last: unknown;
-    for (const target of this.targets) {
+    const targets = this.targets;
+    // After a failover the targets before it come last; otherwise the preferred one first.
+    for (const target of [...targets.slice(this.firstTarget), ...targets.slice(0, this.firstTarget)]) {
       try {
         const flow = await this.connectTo(target);
         this.current = target;
