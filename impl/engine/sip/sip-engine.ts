@@ -2,6 +2,7 @@ import type { Engine, EngineListener, OriginateRequest, SessionUpdateRequest } f
 import { EngineError } from "../engine-error.ts";
 import { type MediaAnchor, passThroughMediaAnchor } from "../media-anchor.ts";
 import type { CallLeg, CallLegContext } from "./call/call-leg.ts";
+import type { UntrustedPaiPolicy } from "./call/caller-identity.ts";
 import { IncomingCall } from "./call/incoming-call.ts";
 import { offerIncomingInvite } from "./call/incoming-invite.ts";
 import { originateCall } from "./call/originate-call.ts";
@@ -13,6 +14,7 @@ import { withSdpVersioning } from "./sdp/sdp-versioning.ts";
 import { phoneFromUri } from "./sip-addresses.ts";
 import type { IncomingRequestMessage } from "./sip-core.ts";
 import type { SipTransportName } from "./transport/node-transport.ts";
+import { trustedPeers } from "./transport/trusted-peers.ts";
 
 export interface SipEngineOptions {
   readonly transport: SipTransportName;
@@ -51,6 +53,13 @@ export interface SipEngineOptions {
    * only: requests for it come back over its connection to the proxy.
    */
   readonly tls?: { readonly ca?: string; readonly rejectUnauthorized?: boolean };
+  /**
+   * The trust domain (RFC 3325 §2.3): source addresses and CIDR subnets whose P-Asserted-Identity
+   * and Privacy are honoured. Default: the outbound proxy's address and its alternates'.
+   */
+  readonly trustedPeers?: readonly string[];
+  /** A P-Asserted-Identity from any other source: `strip` (default, From names the caller) or `refuse` (403). */
+  readonly untrustedPai?: UntrustedPaiPolicy;
   readonly log?: (level: "debug" | "info" | "warn" | "error", message: string) => void;
 }
 
@@ -102,6 +111,11 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
     log,
   };
 
+  const trusted = trustedPeers(
+    options.trustedPeers ??
+      [options.outboundProxy, ...(options.outboundProxyAlternates ?? [])].map((target) => target.host),
+  );
+
   const ua: GatewayUserAgent = new GatewayUserAgent({
     transport: {
       transport: options.transport,
@@ -131,6 +145,11 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
               : regs.latestFor(phoneFromUri(message.ruri ?? {}) ?? phoneFromUri(message.to.uri) ?? "");
           },
           contactFor: (id) => ua.contactFor(id),
+          fromTrustedPeer: (message) => {
+            const source = ua.transport.sourceOf(message.viaBranch);
+            return source !== undefined && trusted.includes(source.address);
+          },
+          untrustedPai: options.untrustedPai ?? "strip",
         },
         request,
       ),

@@ -72,6 +72,8 @@ export async function startSipLabGateway(
      * digest credentials for their REGISTERs and calls. A trunk is trusted without them.
      */
     subscribers?: boolean;
+    /** A P-Asserted-Identity from outside the trust domain (default: the lab's Kamailio): strip or refuse. */
+    untrustedPai?: "strip" | "refuse";
   } = {},
 ): Promise<SipLabGateway> {
   const credentials = new Map([
@@ -106,6 +108,7 @@ export async function startSipLabGateway(
     ...(options.inviteTimeoutMs ? { inviteTimeoutMs: options.inviteTimeoutMs } : {}),
     ...(options.sessionTimerScale ? { sessionTimerScale: options.sessionTimerScale } : {}),
     ...(options.mediaAnchor ? { mediaAnchor: options.mediaAnchor } : {}),
+    ...(options.untrustedPai ? { untrustedPai: options.untrustedPai } : {}),
     log: (level, message) => {
       logs.push(`${level} ${message}`);
       if (logs.length > 500) logs.shift();

@@ -172,6 +172,16 @@ export class NodeTransport {
     await flow.write(message);
   }
 
+  /**
+   * The address and port a request came from (the socket's peer, not its Via: RFC 3261 §18.2.1),
+   * by its top Via branch, while its responses may still be sent (64 s).
+   */
+  sourceOf(branch: string): { readonly address: string; readonly port: number } | undefined {
+    const source = this.sources.get(branch)?.source;
+    if (!source) return undefined;
+    return "flow" in source ? { address: source.flow.remote.host, port: source.flow.remote.port } : source;
+  }
+
   /** Opens the flow to the outbound proxy if it is down; rejects when the proxy cannot be reached. */
   async ensureConnected(): Promise<void> {
     if (this.options.transport !== "udp") await this.proxy();
