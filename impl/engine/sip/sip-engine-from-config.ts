@@ -37,6 +37,7 @@ export async function startSipEngineFromConfig(
     inviteTimeoutMs: config.inviteTimeoutMs,
     ...(mediaAnchor ? { mediaAnchor } : {}),
     ...(config.tlsCaFile ? { tls: { ca: readFileSync(config.tlsCaFile, "utf8") } } : {}),
+    ...(config.tlsListener ? { tlsListener: tlsListener(config.tlsListener) } : {}),
     trustedPeers,
     untrustedPai: config.trust.untrustedPai,
     log: (level, message) => logger[level](message),
@@ -53,6 +54,16 @@ export async function startSipEngineFromConfig(
     "SIP engine started",
   );
   return engine;
+}
+
+/** The TLS listener's certificate, key and client CA, read from their files at start. */
+function tlsListener(config: NonNullable<SipConfig["tlsListener"]>) {
+  return {
+    cert: readFileSync(config.certFile),
+    key: readFileSync(config.keyFile),
+    port: config.port,
+    ...(config.clientCaFile ? { clientCa: readFileSync(config.clientCaFile) } : {}),
+  };
 }
 
 /**

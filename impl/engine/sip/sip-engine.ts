@@ -13,7 +13,7 @@ import { SipRegistrations } from "./registration/sip-registrations.ts";
 import { withSdpVersioning } from "./sdp/sdp-versioning.ts";
 import { phoneFromUri } from "./sip-addresses.ts";
 import type { IncomingRequestMessage } from "./sip-core.ts";
-import type { SipTransportName } from "./transport/node-transport.ts";
+import type { NodeTransportOptions, SipTransportName } from "./transport/node-transport.ts";
 import { trustedPeers } from "./transport/trusted-peers.ts";
 
 export interface SipEngineOptions {
@@ -53,6 +53,11 @@ export interface SipEngineOptions {
    * only: requests for it come back over its connection to the proxy.
    */
   readonly tls?: { readonly ca?: string; readonly rejectUnauthorized?: boolean };
+  /**
+   * TLS: the gateway's own listener (certificate, key, optional client CA, port; see NodeTransport),
+   * which Via and Contact then name instead of the connection to the proxy.
+   */
+  readonly tlsListener?: NodeTransportOptions["tlsListener"];
   /**
    * The trust domain (RFC 3325 §2.3): source addresses and CIDR subnets whose P-Asserted-Identity
    * and Privacy are honoured. Default: the outbound proxy's address and its alternates'.
@@ -125,6 +130,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
       ...(options.outboundProxyAlternates ? { alternates: options.outboundProxyAlternates } : {}),
       ...(options.tlsServerName ? { tlsServerName: options.tlsServerName } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.tlsListener ? { tlsListener: options.tlsListener } : {}),
     },
     domain: options.domain,
     credentials: options.credentials,

@@ -14,7 +14,7 @@ import type { DomainEvent } from "../../../services/event-publisher.ts";
 import { createSqliteStore } from "../../../store/index.ts";
 import { ALL_SCOPES } from "../../../testing/test-gateway.ts";
 import type { MediaAnchor } from "../../media-anchor.ts";
-import { type StartedSipEngine, startSipEngine } from "../sip-engine.ts";
+import { type SipEngineOptions, type StartedSipEngine, startSipEngine } from "../sip-engine.ts";
 
 /** The media session / registration an event names, if it names one (DomainEvent is a union). */
 export const sid = (e: DomainEvent) => ("mediaSessionId" in e ? e.mediaSessionId : undefined);
@@ -74,6 +74,8 @@ export async function startSipLabGateway(
     subscribers?: boolean;
     /** A P-Asserted-Identity from outside the trust domain (default: the lab's Kamailio): strip or refuse. */
     untrustedPai?: "strip" | "refuse";
+    /** TLS: the gateway's own listener (engine option `tlsListener`). */
+    tlsListener?: SipEngineOptions["tlsListener"];
   } = {},
 ): Promise<SipLabGateway> {
   const credentials = new Map([
@@ -109,6 +111,7 @@ export async function startSipLabGateway(
     ...(options.sessionTimerScale ? { sessionTimerScale: options.sessionTimerScale } : {}),
     ...(options.mediaAnchor ? { mediaAnchor: options.mediaAnchor } : {}),
     ...(options.untrustedPai ? { untrustedPai: options.untrustedPai } : {}),
+    ...(options.tlsListener ? { tlsListener: options.tlsListener } : {}),
     log: (level, message) => {
       logs.push(`${level} ${message}`);
       if (logs.length > 500) logs.shift();
