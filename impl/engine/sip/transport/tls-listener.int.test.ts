@@ -115,3 +115,40 @@ describe("the gateway's TLS listener (SIP_TLS_CERT_FILE, SIP_TLS_KEY_FILE)", () 
     peer.socket.end();
   });
 });
+
+describe("the gateway's TLS listener with SIP_TLS_CLIENT_CA_FILE (mutual TLS)", () => {
+  let gw: SipLabGateway;
+  let dir: string;
+  let caPem: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "sip-tls-mutual-"));
+    const ca = ensureDevCa(join(dir, "gateway-ca"));
+    caPem = ca.caCertPem;
+    gw = await startSipLabGateway({
+      transport: "tls",
+      tlsListener: { cert: ca.serverCertPem, key: ca.serverKeyPem, clientCa: ca.caCertPem, port: 0 },
+    });
+  });
+  after(async () => {
+    await gw?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses a peer that presents no certificate, and logs why", async () => {
+    const { port } = gw.engine.local;
+    await assert.rejects(async () => {
+      const peer = await tlsPeer(port, caPem);
+      // TLS 1.3: the server's refusal arrives after the client considers the handshake done.
+      await new Promise<void>((resolve, reject) => {
+        peer.socket.once("error", reject);
+        peer.socket.once("close", () => reject(new Error("closed by the gateway")));
+        setTimeout(resolve, 2000);
+      });
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(
+      gw.logs.some((line) => /^warn TLS handshake from 127\.0\.0\.1 failed: .*certificate/i.test(line)),
+      gw.logs.join("\n"),
+    );
+  });
+});
