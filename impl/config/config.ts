@@ -1,5 +1,7 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
+import { readSipTlsListenerConfig, type SipTlsListenerConfig } from "./sip-tls-config.ts";
+import { readSipTrustConfig, type SipTrustConfig } from "./sip-trust-config.ts";
 
 /** Gateway configuration, read once from the environment by {@link readConfig}. */
 export interface Config {
@@ -161,6 +163,10 @@ export interface SipConfig {
   /** SIP_INVITE_TIMEOUT_MS: an outgoing INVITE without a final response by then is cancelled (NoAnswer). */
   readonly inviteTimeoutMs: number;
   readonly tlsCaFile: string | undefined;
+  /** SIP_TLS_CERT_FILE, SIP_TLS_KEY_FILE, SIP_TLS_LISTEN_PORT, SIP_TLS_CLIENT_CA_FILE (sip-tls-config.ts). */
+  readonly tlsListener: SipTlsListenerConfig | undefined;
+  /** SIP_TRUSTED_PEERS, SIP_UNTRUSTED_PAI (sip-trust-config.ts). */
+  readonly trust: SipTrustConfig;
 }
 
 export class ConfigError extends Error {
@@ -390,6 +396,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minSeSec: int("SIP_MIN_SE_SEC", 90, 90, 86400),
       inviteTimeoutMs: int("SIP_INVITE_TIMEOUT_MS", 60_000, 1000, 600_000),
       tlsCaFile: env.SIP_TLS_CA_FILE ? resolve(env.SIP_TLS_CA_FILE) : undefined,
+      tlsListener: readSipTlsListenerConfig(env, transport, problems),
+      trust: readSipTrustConfig(env, problems),
     };
   }
   const config: Config = {

@@ -1,4 +1,6 @@
+import { lookup } from "node:dns/promises";
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import type { Logger } from "pino";
 import type { SipConfig } from "../../config/config.ts";
 import type { MediaAnchor } from "../media-anchor.ts";
@@ -16,11 +18,15 @@ export async function startSipEngineFromConfig(
   const credentials = config.credentialsFile ? readCredentialsFile(config.credentialsFile) : new Map();
   const proxy = config.locateProxy ? await locateProxy(config, logger) : undefined;
   const transport = proxy?.transport ?? config.transport;
+  const outboundProxy = proxy?.primary ?? config.outboundProxy;
+  const trustedPeers =
+    config.trust.trustedPeers ??
+    (await addressesOf([outboundProxy, ...(proxy?.alternates ?? [])].map((target) => target.host)));
   const engine = await startSipEngine({
     transport,
     localHost: config.localHost,
     localPort: config.localPort,
-    outboundProxy: proxy?.primary ?? config.outboundProxy,
+    outboundProxy,
     ...(proxy ? { outboundProxyAlternates: proxy.alternates, tlsServerName: proxy.serverName } : {}),
     domain: config.domain,
     registrationMode: config.registrationMode,
@@ -31,6 +37,9 @@ export async function startSipEngineFromConfig(
     inviteTimeoutMs: config.inviteTimeoutMs,
     ...(mediaAnchor ? { mediaAnchor } : {}),
     ...(config.tlsCaFile ? { tls: { ca: readFileSync(config.tlsCaFile, "utf8") } } : {}),
+    ...(config.tlsListener ? { tlsListener: tlsListener(config.tlsListener) } : {}),
+    trustedPeers,
+    untrustedPai: config.trust.untrustedPai,
     logger: logger.child({ component: "sip" }),
   });
   logger.info(
@@ -39,10 +48,35 @@ export async function startSipEngineFromConfig(
       local: engine.local,
       proxy: proxy?.primary ?? config.outboundProxy,
       mode: config.registrationMode,
+      trustedPeers,
+      untrustedPai: config.trust.untrustedPai,
     },
     "SIP engine started",
   );
   return engine;
+}
+
+/** The TLS listener's certificate, key and client CA, read from their files at start. */
+function tlsListener(config: NonNullable<SipConfig["tlsListener"]>) {
+  return {
+    cert: readFileSync(config.certFile),
+    key: readFileSync(config.keyFile),
+    port: config.port,
+    ...(config.clientCaFile ? { clientCa: readFileSync(config.clientCaFile) } : {}),
+  };
+}
+
+/**
+ * The default trust domain: every address the outbound proxy's hosts resolve to now (a name is
+ * looked up once, at start).
+ */
+async function addressesOf(hosts: readonly string[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (const host of hosts) {
+    if (isIP(host)) found.add(host);
+    else for (const { address } of await lookup(host, { all: true })) found.add(address);
+  }
+  return [...found];
 }
 
 /** Thrown at start when RFC 3263 finds no target for SIP_OUTBOUND_PROXY. */

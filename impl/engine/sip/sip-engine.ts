@@ -9,6 +9,7 @@ import {
 import { EngineError } from "../engine-error.ts";
 import { type MediaAnchor, passThroughMediaAnchor } from "../media-anchor.ts";
 import type { CallLeg, CallLegContext } from "./call/call-leg.ts";
+import type { UntrustedPaiPolicy } from "./call/caller-identity.ts";
 import { applyDeviceUpdate } from "./call/device-update.ts";
 import { offerIncomingInvite } from "./call/incoming-invite.ts";
 import { originateCall } from "./call/originate-call.ts";
@@ -18,7 +19,8 @@ import { SipRegistrations } from "./registration/sip-registrations.ts";
 import { withSdpVersioning } from "./sdp/sdp-versioning.ts";
 import { phoneFromUri } from "./sip-addresses.ts";
 import type { IncomingRequestMessage, UserAgentCore } from "./sip-core.ts";
-import type { SipTransportName } from "./transport/node-transport.ts";
+import type { NodeTransportOptions, SipTransportName } from "./transport/node-transport.ts";
+import { trustedPeers } from "./transport/trusted-peers.ts";
 
 export interface SipEngineOptions {
   readonly transport: SipTransportName;
@@ -59,6 +61,18 @@ export interface SipEngineOptions {
   readonly tls?: { readonly ca?: string; readonly rejectUnauthorized?: boolean };
   /** Each registration and call leg logs through a child of it (see EngineLogger); default silent. */
   readonly logger?: EngineLogger;
+  /**
+   * TLS: the gateway's own listener (certificate, key, optional client CA, port; see NodeTransport),
+   * which Via and Contact then name instead of the connection to the proxy.
+   */
+  readonly tlsListener?: NodeTransportOptions["tlsListener"];
+  /**
+   * The trust domain (RFC 3325 §2.3): source addresses and CIDR subnets whose P-Asserted-Identity
+   * and Privacy are honoured. Default: the outbound proxy's address and its alternates'.
+   */
+  readonly trustedPeers?: readonly string[];
+  /** A P-Asserted-Identity from any other source: `strip` (default, From names the caller) or `refuse` (403). */
+  readonly untrustedPai?: UntrustedPaiPolicy;
 }
 
 /** A started SIP engine: its factory for createGateway, and hooks for fault tests. */
@@ -89,6 +103,11 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
 
   const ctx = callLegContext(options, logger, currentListener, legs, byDialog, () => ua.core);
 
+  const trusted = trustedPeers(
+    options.trustedPeers ??
+      [options.outboundProxy, ...(options.outboundProxyAlternates ?? [])].map((target) => target.host),
+  );
+
   const ua: GatewayUserAgent = new GatewayUserAgent({
     transport: {
       transport: options.transport,
@@ -98,6 +117,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
       ...(options.outboundProxyAlternates ? { alternates: options.outboundProxyAlternates } : {}),
       ...(options.tlsServerName ? { tlsServerName: options.tlsServerName } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.tlsListener ? { tlsListener: options.tlsListener } : {}),
     },
     domain: options.domain,
     credentials: options.credentials,
@@ -118,6 +138,11 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
               : regs.latestFor(phoneFromUri(message.ruri ?? {}) ?? phoneFromUri(message.to.uri) ?? "");
           },
           contactFor: (id) => ua.contactFor(id),
+          fromTrustedPeer: (message) => {
+            const source = ua.transport.sourceOf(message.viaBranch);
+            return source !== undefined && trusted.includes(source.address);
+          },
+          untrustedPai: options.untrustedPai ?? "strip",
         },
         request,
       ),

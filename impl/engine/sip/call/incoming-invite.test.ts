@@ -23,6 +23,8 @@ describe("offerIncomingInvite when the caller, the media anchor or the services 
     }),
     bindingFor: () => ({ registrationId: "r-1", phoneNumber: "+34600000001" }),
     contactFor: () => "sip:gw@127.0.0.1",
+    fromTrustedPeer: () => true,
+    untrustedPai: "strip" as const,
   });
   const codes = (invite: ReturnType<typeof fakeInvite>) => invite.responses.map((r) => r.code);
   beforeEach(() => {

@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { EngineListener, SessionEvent } from "../../engine.ts";
 import { addressFromUri } from "../sip-addresses.ts";
 import type { IncomingInviteRequest, IncomingRequestMessage } from "../sip-core.ts";
+import { assertedIdentity, type NameAddr } from "./asserted-identity.ts";
 import type { CallLeg, CallLegContext } from "./call-leg.ts";
+import { callerIdentity, type UntrustedPaiPolicy } from "./caller-identity.ts";
 import { IncomingCall } from "./incoming-call.ts";
 
 /** What offering an incoming INVITE to the services needs from the SIP engine. */
@@ -16,11 +18,16 @@ export interface IncomingInviteHost {
     message: IncomingRequestMessage,
   ): { readonly registrationId: string; readonly phoneNumber: string } | undefined;
   contactFor(registrationId: string): string;
+  /** Whether the INVITE came from a peer inside the trust domain (RFC 3325 §2.3), by its source. */
+  fromTrustedPeer(message: IncomingRequestMessage): boolean;
+  /** What a P-Asserted-Identity from any other peer gets: ignored (`strip`) or 403 (`refuse`). */
+  readonly untrustedPai: UntrustedPaiPolicy;
 }
 
 /**
- * An incoming INVITE (CAMARA call termination): refused when no registration takes it (404) or its
- * Session-Expires is too small (422, RFC 4028 §8); otherwise its offer goes through the media anchor
+ * An incoming INVITE (CAMARA call termination): refused when no registration takes it (404), it
+ * asserts an identity from outside the trust domain and the policy is `refuse` (403, RFC 3325 §9.1)
+ * or its Session-Expires is too small (422, RFC 4028 §8); otherwise its offer goes through the media anchor
  * and the services announce the call (session-invitation). Never rejects. When something goes wrong
  * on the way, the caller gets a final response and the client hears nothing of the call:
  * - the anchor refuses the offer or does not answer: 488, or 500/503 with Retry-After (leg-failure.ts);
@@ -49,6 +56,20 @@ async function offer(host: IncomingInviteHost, request: IncomingInviteRequest): 
   const binding = host.bindingFor(message);
   if (!binding) {
     request.reject({ statusCode: 404, reasonPhrase: "No such registration" });
+    return;
+  }
+  const caller = callerIdentity<NameAddr>(
+    {
+      pai: assertedIdentity(message.getHeaders("p-asserted-identity")),
+      privacy: message.getHeaders("privacy"),
+      from: message.from as NameAddr,
+    },
+    host.fromTrustedPeer(message),
+    host.untrustedPai,
+  );
+  if ("refuse" in caller) {
+    ctx.logger.child({ callId: message.callId }).warn(`refused INVITE: ${caller.refuse.reasonPhrase}`);
+    request.reject(caller.refuse);
     return;
   }
   const timer = IncomingCall.sessionTimer(message, ctx.minSeSec);
@@ -88,17 +109,12 @@ async function offer(host: IncomingInviteHost, request: IncomingInviteRequest): 
     call.releaseMedia();
     return;
   }
-  // RFC 3325 §9.1 / RFC 3323: the asserted identity names the caller unless it asked for privacy.
-  const privacy = (message.getHeader("privacy") ?? "").toLowerCase();
-  const pai = message.parseHeader("p-asserted-identity") as
-    | { uri?: { user?: string; toString(): string }; displayName?: string }
-    | undefined;
-  const identity = pai?.uri && !privacy.includes("id") ? pai : message.from;
+  const identity = caller.identity;
   try {
     await host.listener().incomingCall({
       mediaSessionId,
       registrationId: binding.registrationId,
-      originatorAddress: addressFromUri(identity.uri as { user?: string; toString(): string }),
+      originatorAddress: addressFromUri(identity.uri),
       originatorName: identity.displayName || undefined,
       receiverAddress: `tel:${binding.phoneNumber}`,
       offerSdp,

@@ -30,6 +30,7 @@ export function message(
     statusCode: status?.code,
     reasonPhrase: status?.reason,
     getHeader: (name: string) => all[name.toLowerCase()],
+    hasHeader: (name: string) => all[name.toLowerCase()] !== undefined,
     getHeaders: (name: string) => (all[name.toLowerCase()] ? [all[name.toLowerCase()] as string] : []),
   };
 }

@@ -14,7 +14,7 @@ import type { DomainEvent } from "../../../services/event-publisher.ts";
 import { createSqliteStore } from "../../../store/index.ts";
 import { ALL_SCOPES } from "../../../testing/test-gateway.ts";
 import type { MediaAnchor } from "../../media-anchor.ts";
-import { type StartedSipEngine, startSipEngine } from "../sip-engine.ts";
+import { type SipEngineOptions, type StartedSipEngine, startSipEngine } from "../sip-engine.ts";
 import { type LogRecord, recordingLogger } from "./recording-logger.ts";
 
 /** The media session / registration an event names, if it names one (DomainEvent is a union). */
@@ -75,6 +75,10 @@ export async function startSipLabGateway(
      * digest credentials for their REGISTERs and calls. A trunk is trusted without them.
      */
     subscribers?: boolean;
+    /** A P-Asserted-Identity from outside the trust domain (default: the lab's Kamailio): strip or refuse. */
+    untrustedPai?: "strip" | "refuse";
+    /** TLS: the gateway's own listener (engine option `tlsListener`). */
+    tlsListener?: SipEngineOptions["tlsListener"];
   } = {},
 ): Promise<SipLabGateway> {
   const credentials = new Map([
@@ -110,6 +114,8 @@ export async function startSipLabGateway(
     ...(options.inviteTimeoutMs ? { inviteTimeoutMs: options.inviteTimeoutMs } : {}),
     ...(options.sessionTimerScale ? { sessionTimerScale: options.sessionTimerScale } : {}),
     ...(options.mediaAnchor ? { mediaAnchor: options.mediaAnchor } : {}),
+    ...(options.untrustedPai ? { untrustedPai: options.untrustedPai } : {}),
+    ...(options.tlsListener ? { tlsListener: options.tlsListener } : {}),
     logger: recordingLogger((record) => {
       const { level, message } = record;
       logs.push(`${level} ${message}`);

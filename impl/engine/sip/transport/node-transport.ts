@@ -1,6 +1,6 @@
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer, type Server, connect as tcpConnect } from "node:net";
-import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
+import { type ConnectionOptions, createServer as createTlsServer, connect as tlsConnect } from "node:tls";
 import { WebSocket } from "ws";
 import { type FlowEvents, type SipFlow, streamFlow, webSocketFlow } from "./sip-flow.ts";
 import { messageRouting } from "./sip-message-routing.ts";
@@ -31,6 +31,18 @@ export interface NodeTransportOptions {
    * (PEM); `rejectUnauthorized` defaults to true and stays so outside tests.
    */
   readonly tls?: { readonly ca?: string | Buffer; readonly rejectUnauthorized?: boolean };
+  /**
+   * TLS only: a listener with the gateway's own certificate (PEM `cert`, `key`) on `port` of
+   * `localHost` (0 = chosen by the kernel), so that Via and Contact name it and the proxy or a peer
+   * can open connections to the gateway (RFC 3261 §26.2.1). With `clientCa`, every peer must present
+   * a certificate chaining to it (mutual TLS); without it, none is asked for.
+   */
+  readonly tlsListener?: {
+    readonly cert: string | Buffer;
+    readonly key: string | Buffer;
+    readonly clientCa?: string | Buffer;
+    readonly port: number;
+  };
   /** RFC 3261 T1, ms (default 500): UDP request retransmissions start here. */
   readonly t1Ms?: number;
   /** A complete SIP message arrived. */
@@ -54,10 +66,10 @@ const SOURCE_TTL_MS = 64_000;
  * address, for UDP) the request came from, honouring rport (RFC 3581 §4). sip.js transactions
  * assume a reliable transport, so over UDP this class retransmits requests (Timers A and E).
  *
- * Over TLS and WS the gateway is a client only: it holds no server certificate, so it announces the
- * local address of its connection to the proxy in Via and Contact, and the proxy sends requests for
- * it back over that connection, as proxies do for WebSocket clients (RFC 7118) and for clients
- * behind NAT (RFC 5626). A listener without a certificate could not complete a single handshake.
+ * Over WS, and over TLS without a certificate of its own, the gateway is a client only: it announces
+ * the local address of its connection to the proxy in Via and Contact, and the proxy sends requests
+ * for it back over that connection, as proxies do for WebSocket clients (RFC 7118) and for clients
+ * behind NAT (RFC 5626). With a certificate (`tlsListener`) it also listens, and announces that.
  */
 export class NodeTransport {
   /** As sip.js puts it into Via: "UDP", "TCP", "TLS" or "WS". */
@@ -93,9 +105,9 @@ export class NodeTransport {
     return { host: this.options.localHost, port: this.listeningPort };
   }
 
-  /** TLS and WS: no listener; everything travels on the connection to the proxy. */
+  /** WS, and TLS without a certificate: no listener; everything travels on the connection to the proxy. */
   private get clientOnly(): boolean {
-    return this.options.transport === "tls" || this.options.transport === "ws";
+    return (this.options.transport === "tls" && !this.options.tlsListener) || this.options.transport === "ws";
   }
 
   /** Whether the flow to the outbound proxy is up (always true for UDP once bound). */
@@ -125,21 +137,28 @@ export class NodeTransport {
       });
       this.udp = socket;
       this.listeningPort = socket.address().port;
-    } else if (transport === "tcp") {
-      const server = createServer((s) => this.adopt(s));
+    } else if (transport === "tcp" || this.options.tlsListener) {
+      const server = this.options.tlsListener
+        ? this.tlsServer(this.options.tlsListener)
+        : createServer((s) => this.adopt(s, "TCP"));
+      const port = this.options.tlsListener?.port ?? localPort;
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(localPort, localHost, () => {
+        server.listen(port, localHost, () => {
           server.off("error", reject);
           resolve();
         });
       });
       // net.Server emits accept failures (EMFILE, ENFILE) as "error" events: unheard, they would
       // end the process; the listener keeps accepting once descriptors are free again.
-      server.on("error", (error) => this.options.log?.("warn", `SIP TCP listener error: ${error.message}`));
+      server.on("error", (error) =>
+        this.options.log?.("warn", `SIP ${this.protocol} listener error: ${error.message}`),
+      );
       this.server = server;
       const address = server.address();
-      this.listeningPort = typeof address === "object" && address ? address.port : localPort;
+      this.listeningPort = typeof address === "object" && address ? address.port : port;
+      // TLS: open the proxy flow at once too, so that a certificate problem shows at start-up.
+      if (transport === "tls") this.proxy().catch(() => undefined);
     } else if (transport === "ws") {
       await this.proxy();
     } else {
@@ -172,6 +191,16 @@ export class NodeTransport {
     }
     const flow = await this.proxy();
     await flow.write(message);
+  }
+
+  /**
+   * The address and port a request came from (the socket's peer, not its Via: RFC 3261 §18.2.1),
+   * by its top Via branch, while its responses may still be sent (64 s).
+   */
+  sourceOf(branch: string): { readonly address: string; readonly port: number } | undefined {
+    const source = this.sources.get(branch)?.source;
+    if (!source) return undefined;
+    return "flow" in source ? { address: source.flow.remote.host, port: source.flow.remote.port } : source;
   }
 
   /** Opens the flow to the outbound proxy if it is down; rejects when the proxy cannot be reached. */
@@ -243,9 +272,26 @@ export class NodeTransport {
     },
   };
 
-  private adopt(socket: import("node:net").Socket): void {
-    const flow = streamFlow("TCP", socket, this.flowEvents);
+  private adopt(socket: import("node:net").Socket, protocol: "TCP" | "TLS"): void {
+    const flow = streamFlow(protocol, socket, this.flowEvents);
     this.inbound.add(flow);
+  }
+
+  /** The TLS listener: a peer that fails the handshake (or the client-certificate check) is logged. */
+  private tlsServer(listener: NonNullable<NodeTransportOptions["tlsListener"]>): Server {
+    const verify = listener.clientCa !== undefined;
+    const server = createTlsServer(
+      {
+        cert: listener.cert,
+        key: listener.key,
+        ...(verify ? { ca: listener.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
+      },
+      (socket) => this.adopt(socket, "TLS"),
+    );
+    server.on("tlsClientError", (error, socket) =>
+      this.options.log?.("warn", `TLS handshake from ${socket.remoteAddress} failed: ${error.message}`),
+    );
+    return server;
   }
 
   /** The shared flow to the outbound proxy, connecting (again) when needed. */
