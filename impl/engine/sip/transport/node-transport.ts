@@ -1,8 +1,8 @@
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import { createServer, type Server, connect as tcpConnect } from "node:net";
-import { type ConnectionOptions, createServer as createTlsServer, connect as tlsConnect } from "node:tls";
-import { WebSocket } from "ws";
-import { type FlowEvents, type SipFlow, streamFlow, webSocketFlow } from "./sip-flow.ts";
+import { createServer, type Server } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
+import { openProxyFlow } from "./open-proxy-flow.ts";
+import { type FlowEvents, type SipFlow, streamFlow } from "./sip-flow.ts";
 import { messageRouting } from "./sip-message-routing.ts";
 import { UdpRetransmitter } from "./udp-retransmitter.ts";
 
@@ -345,51 +345,14 @@ export class NodeTransport {
   }
 
   private connectTo(target: { readonly host: string; readonly port: number }): Promise<SipFlow> {
-    const { transport, tls } = this.options;
-    const proxy = { ...target, path: this.options.proxy.path };
-    return new Promise<SipFlow>((resolve, reject) => {
-      if (transport === "ws") {
-        const ws = new WebSocket(`ws://${proxy.host}:${proxy.port}${proxy.path ?? "/"}`, "sip", {
-          handshakeTimeout: 5000,
-        });
-        ws.once("open", () => {
-          const socket = (ws as unknown as { _socket: import("node:net").Socket })._socket;
-          resolve(
-            webSocketFlow(
-              ws,
-              { host: this.options.localHost, port: socket.localPort ?? 0 },
-              { host: proxy.host, port: proxy.port },
-              this.flowEvents,
-            ),
-          );
-        });
-        ws.once("error", reject);
-        return;
-      }
-      // The connection leaves from the announced address: the proxy finds it again by that address
-      // and the port, to send requests for the gateway back over it.
-      const from = { host: proxy.host, port: proxy.port, localAddress: this.options.localHost };
-      // RFC 5922 §7.3: the client checks that the certificate names the server it meant to reach
-      // (Node's checkServerIdentity, against the proxy host); `ca` decides which issuers count.
-      // tls.connect passes localAddress on to net.connect, which its ConnectionOptions type omits.
-      const serverName = this.options.tlsServerName;
-      const tlsOptions: ConnectionOptions & { localAddress: string } = {
-        ...from,
-        ...(serverName ? { servername: serverName } : {}),
-        ...(tls?.ca ? { ca: tls.ca } : {}),
-        rejectUnauthorized: tls?.rejectUnauthorized ?? true,
-      };
-      const socket = transport === "tls" ? tlsConnect(tlsOptions) : tcpConnect(from);
-      const timer = setTimeout(() => socket.destroy(new Error("connect timeout")), 5000);
-      socket.once(transport === "tls" ? "secureConnect" : "connect", () => {
-        clearTimeout(timer);
-        socket.removeListener("error", reject);
-        resolve(streamFlow(transport === "tls" ? "TLS" : "TCP", socket, this.flowEvents));
-      });
-      socket.once("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
+    const { transport, tls, localHost, tlsServerName, proxy } = this.options;
+    return openProxyFlow({
+      transport,
+      target: { ...target, ...(proxy.path ? { path: proxy.path } : {}) },
+      localHost,
+      ...(tls ? { tls } : {}),
+      ...(tlsServerName ? { tlsServerName } : {}),
+      events: this.flowEvents,
     });
   }
 
