@@ -27,13 +27,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { openJanusConnection } from "../../impl/engine/media/janus/janus-connection.ts";
-import { requirePackages } from "../setup/debian-packages.ts";
+import { debianLibDir, requirePackages } from "../setup/debian-packages.ts";
 import { freePort } from "./free-port.ts";
 
 /** Where Debian installs Janus's plugins and transports on this architecture. */
 export function janusLibDir(): string {
-  const arch = process.arch === "arm64" ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
-  return `/usr/lib/${arch}/janus`;
+  return `${debianLibDir()}/janus`;
 }
 
 export interface JanusOptions {

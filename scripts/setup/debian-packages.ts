@@ -13,10 +13,14 @@ export interface DebianPackage {
   readonly usedBy: ReadonlyArray<"lab" | "tests" | "tools">;
 }
 
+/** Debian's multiarch library folder on this architecture (`/usr/lib/<triplet>`). */
+export function debianLibDir(): string {
+  return `/usr/lib/${process.arch === "arm64" ? "aarch64-linux-gnu" : "x86_64-linux-gnu"}`;
+}
+
 /** Where Debian installs Kamailio's modules on this architecture. */
 export function kamailioModulesDir(): string {
-  const arch = process.arch === "arm64" ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
-  return `/usr/lib/${arch}/kamailio/modules`;
+  return `${debianLibDir()}/kamailio/modules`;
 }
 
 const modules = kamailioModulesDir();
