@@ -54,7 +54,47 @@ export interface OriginateRequest {
   /** SDP offer from the device; absent for an offerless INVITE. */
   readonly offerSdp: string | undefined;
   readonly correlator: string;
+  /**
+   * An emergency call (CAMARA r3.1 `callType: EMERGENCY`): the INVITE goes to `urn:service:sos`
+   * (RFC 5031) and carries the device's location, when given, per RFC 6442 (PIDF-LO, RFC 5491).
+   * Absent: a regular call.
+   */
+  readonly emergency?: { readonly location: DeviceLocation | undefined };
+  /**
+   * The caller asked not to be identified (r3.1 `sip:anonymous@anonymous.invalid`): `From` is
+   * anonymous, `Privacy: id` and the asserted identity is kept for the trust domain (RFC 3323,
+   * RFC 3325).
+   */
+  readonly anonymous?: boolean;
 }
+
+/**
+ * A device's position as the network is told it (CAMARA r3.1 `LocationDetails`, carried as an
+ * RFC 5491 PIDF-LO shape). Lengths in metres, angles in degrees, WGS 84.
+ */
+export type DeviceLocation = {
+  readonly method?: "GPS" | "DBH" | "DBH_HELO" | "Other";
+  readonly confidence?: { readonly pdf?: "normal" | "uniform"; readonly percent?: number };
+  /** When the location was calculated; absent: when the call is placed. */
+  readonly timestamp?: string;
+} & (
+  | {
+      readonly shape: "Circle";
+      readonly latitude: number;
+      readonly longitude: number;
+      readonly radiusM: number;
+    }
+  | {
+      readonly shape: "Ellipsoid";
+      readonly latitude: number;
+      readonly longitude: number;
+      readonly altitudeM: number | undefined;
+      readonly semiMajorAxisM: number;
+      readonly semiMinorAxisM: number;
+      readonly verticalAxisM: number;
+      readonly orientationDeg: number;
+    }
+);
 
 /** A PUT on .../status translated for the network: the target status and any SDP it carries. */
 export interface SessionUpdateRequest {
@@ -139,6 +179,11 @@ export interface Engine {
    * nothing for the session, whose call leg died with the previous process.
    */
   recoverSession?(session: UnfinishedSession): Promise<SessionRecovery | undefined>;
+  /**
+   * Whether the engine places emergency calls (operator configuration); when false, an emergency
+   * originate is refused by the services (r3.1: 501 CALLTYPE_EMERGENCY_NOT_SUPPORTED).
+   */
+  readonly emergencyCalls?: boolean;
   /** Whether the engine can serve requests (for /readyz). */
   ready(): boolean;
   close(): Promise<void>;
