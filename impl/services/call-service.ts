@@ -1,12 +1,10 @@
-import type {
-  CreateSessionInput,
-  UpdateSessionStatusInput,
-} from "../../generated/r2.2/webrtc-call-handling/handlers.ts";
+import type { CreateSessionInput } from "../../generated/r2.2/webrtc-call-handling/handlers.ts";
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { CallEngine, IncomingCall, SessionEvent, SessionStatus } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
 import { ApiError } from "../errors/api-error.ts";
-import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
+import type { LocationDetails, MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
+import { toDeviceLocation } from "./device-location.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 import { addressMatchesPhone, requirePhoneNumber, telUri } from "./principal-phone.ts";
 import type { RegistrationService } from "./registration-service.ts";
@@ -21,7 +19,34 @@ export interface CallServiceDeps {
   readonly registrations: RegistrationService;
   readonly clock: Clock;
   readonly newId: IdGenerator;
+  /** Whether the engine places emergency calls (Engine.emergencyCalls); default: it does not. */
+  readonly emergencyCalls?: () => boolean;
 }
+
+/** A call a client asks to place, in any release (r2.2 MediaSessionInformation, r3.1 MediaSessionCreate). */
+export interface NewCall {
+  readonly receiverAddress: string;
+  readonly originatorAddress?: string | undefined;
+  readonly originatorName?: string | undefined;
+  readonly receiverName?: string | undefined;
+  readonly offer?: { readonly sdp?: string | undefined } | undefined;
+  readonly callType?: "REGULAR" | "EMERGENCY" | undefined;
+  readonly locationDetails?: LocationDetails | undefined;
+}
+
+/** A status change a client asks for, in any release. */
+export interface StatusChange {
+  readonly status?: SessionStatus | undefined;
+  readonly offer?: { readonly sdp?: string | undefined } | undefined;
+  readonly answer?: { readonly sdp?: string | undefined } | undefined;
+  readonly locationDetails?: LocationDetails | undefined;
+}
+
+/** r3.1: "sip:anonymous@anonymous.invalid" as originatorAddress asks that the caller not be identified (RFC 3323). */
+export const ANONYMOUS_ADDRESS = "sip:anonymous@anonymous.invalid";
+
+/** RFC 5031 §4.2: "urn:service:sos" and its sub-services designate emergency services. */
+const isEmergencyUrn = (address: string) => /^urn:service:sos(\.|$)/.test(address);
 
 /** 409 CONFLICT for a change asked of a session that has ended; the same words as the transition check. */
 const sessionEnded = (status: SessionStatus) =>
@@ -62,7 +87,8 @@ export function createCallService(deps: CallServiceDeps) {
         updatedAt: clock.now().toISOString(),
       };
       await store.sessions.put(next);
-      const { status, ...rest } = next.info;
+      // The events are r2.2's (webrtc-events v0.2), whose session data has no callType or location.
+      const { status, callType: _callType, locationDetails: _location, ...rest } = next.info;
       await events.publish({
         type: "org.camaraproject.webrtc-events.v0.session-status",
         registrationId: record.registrationId,
@@ -100,7 +126,85 @@ export function createCallService(deps: CallServiceDeps) {
         });
   }
 
+  const noRegistration = () =>
+    ApiError.invalidArgument(
+      "The registrationId header does not identify an active registration of this subscriber.",
+    );
+
+  /** What every release checks before a call is placed: identity, emergency support, registration. */
+  async function admit(ctx: RequestContext, registrationId: string, call: NewCall) {
+    const phone = requirePhoneNumber(ctx);
+    const anonymous = call.originatorAddress === ANONYMOUS_ADDRESS;
+    if (call.originatorAddress && !anonymous && !addressMatchesPhone(call.originatorAddress, phone)) {
+      throw new ApiError("INVALID_TOKEN_CONTEXT", "originatorAddress is not consistent with access token.");
+    }
+    const emergency = call.callType === "EMERGENCY" || isEmergencyUrn(call.receiverAddress);
+    if (emergency && !(deps.emergencyCalls?.() ?? false)) {
+      throw new ApiError(
+        "CALLTYPE_EMERGENCY_NOT_SUPPORTED",
+        "This operator does not place emergency calls through this API; call the emergency services by other means.",
+      );
+    }
+    const location = emergency ? toDeviceLocation(call.locationDetails) : undefined;
+    if (!(await deps.registrations.findOwned(ctx, registrationId))) throw noRegistration();
+    return { phone, anonymous, emergency, location };
+  }
+
+  /** Stores a new originating session and asks the engine to place it. */
+  async function place(
+    ctx: RequestContext,
+    registrationId: string,
+    call: NewCall,
+    admitted: Awaited<ReturnType<typeof admit>>,
+    extra: Partial<MediaSessionInformation>,
+  ): Promise<MediaSessionInformation> {
+    const { phone, anonymous, emergency, location } = admitted;
+    const now = clock.now().toISOString();
+    const mediaSessionId = deps.newId();
+    const info: MediaSessionInformation = {
+      ...extra,
+      ...(call.originatorName !== undefined ? { originatorName: call.originatorName } : {}),
+      ...(call.receiverName !== undefined ? { receiverName: call.receiverName } : {}),
+      ...(call.offer !== undefined ? { offer: call.offer } : {}),
+      ...(call.locationDetails !== undefined ? { locationDetails: call.locationDetails } : {}),
+      ...(call.callType !== undefined || emergency ? { callType: emergency ? "EMERGENCY" : "REGULAR" } : {}),
+      receiverAddress: call.receiverAddress,
+      originatorAddress: call.originatorAddress ?? telUri(phone),
+      mediaSessionId,
+      status: "Initial",
+    };
+    const record: SessionRecord = {
+      mediaSessionId,
+      owner: phone,
+      registrationId,
+      direction: "originating",
+      info,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await store.sessions.put(record);
+    try {
+      await engine.originate({
+        mediaSessionId,
+        registrationId,
+        // The subscriber's own identity: the engine hides it from the callee when anonymous.
+        originatorAddress: anonymous ? telUri(phone) : (info.originatorAddress ?? telUri(phone)),
+        receiverAddress: call.receiverAddress,
+        originatorName: anonymous ? undefined : call.originatorName,
+        offerSdp: call.offer?.sdp,
+        correlator: ctx.correlator,
+        ...(emergency ? { emergency: { location } } : {}),
+        ...(anonymous ? { anonymous: true } : {}),
+      });
+    } catch (error) {
+      await store.sessions.delete(mediaSessionId);
+      throw toApiError(error);
+    }
+    return info;
+  }
+
   return {
+    /** r2.2 createSession: the fields r2.2 forbids on creation, and its clientCorrelator idempotency. */
     async create(
       ctx: RequestContext,
       registrationId: string,
@@ -113,14 +217,9 @@ export function createCallService(deps: CallServiceDeps) {
       }
       if (!body.receiverAddress)
         throw ApiError.invalidArgument("receiverAddress is required to create a session.");
-      if (body.originatorAddress && !addressMatchesPhone(body.originatorAddress, phone)) {
-        throw new ApiError("INVALID_TOKEN_CONTEXT", "originatorAddress is not consistent with access token.");
-      }
-      if (!(await deps.registrations.findOwned(ctx, registrationId))) {
-        throw ApiError.invalidArgument(
-          "The registrationId header does not identify an active registration of this subscriber.",
-        );
-      }
+      const { receiverAddress, ...rest } = body;
+      const call = { ...rest, receiverAddress };
+      const admitted = await admit(ctx, registrationId, call);
       if (body.clientCorrelator) {
         // The clientCorrelator "allows the client to recover from communication failures during
         // resource creation": the same one returns the session already placed, not a second call.
@@ -135,39 +234,21 @@ export function createCallService(deps: CallServiceDeps) {
           return existing.info;
         }
       }
-      const now = clock.now().toISOString();
-      const mediaSessionId = deps.newId();
-      const info: MediaSessionInformation = {
-        ...body,
-        originatorAddress: body.originatorAddress ?? telUri(phone),
-        mediaSessionId,
-        status: "Initial",
-      };
-      const record: SessionRecord = {
-        mediaSessionId,
-        owner: phone,
-        registrationId,
-        direction: "originating",
-        info,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await store.sessions.put(record);
-      try {
-        await engine.originate({
-          mediaSessionId,
-          registrationId,
-          originatorAddress: info.originatorAddress ?? telUri(phone),
-          receiverAddress: body.receiverAddress,
-          originatorName: body.originatorName,
-          offerSdp: body.offer?.sdp,
-          correlator: ctx.correlator,
-        });
-      } catch (error) {
-        await store.sessions.delete(mediaSessionId);
-        throw toApiError(error);
-      }
-      return info;
+      return place(ctx, registrationId, call, admitted, rest);
+    },
+
+    /**
+     * r3.1 createSession (MediaSessionCreate): no clientCorrelator; an anonymous caller
+     * ({@link ANONYMOUS_ADDRESS}); emergency calls (`callType: EMERGENCY` or an `urn:service:sos`
+     * receiver) go out with the device's location when the engine places them, else 501
+     * CALLTYPE_EMERGENCY_NOT_SUPPORTED.
+     */
+    async createCall(
+      ctx: RequestContext,
+      registrationId: string,
+      call: NewCall,
+    ): Promise<MediaSessionInformation> {
+      return place(ctx, registrationId, call, await admit(ctx, registrationId, call), {});
     },
 
     async get(ctx: RequestContext, mediaSessionId: string): Promise<MediaSessionInformation> {
@@ -177,7 +258,7 @@ export function createCallService(deps: CallServiceDeps) {
     async updateStatus(
       ctx: RequestContext,
       mediaSessionId: string,
-      body: UpdateSessionStatusInput["body"],
+      body: StatusChange | undefined,
     ): Promise<MediaSessionInformation> {
       const record = await owned(ctx, mediaSessionId);
       if (!body?.status) throw ApiError.invalidArgument("status is required to update a session.");
@@ -216,6 +297,7 @@ export function createCallService(deps: CallServiceDeps) {
                 reason: `Status set to ${status} by the API client`,
                 ...(body.offer ? { offer: body.offer } : {}),
                 ...(body.answer ? { answer: body.answer } : {}),
+                ...(body.locationDetails ? { locationDetails: body.locationDetails } : {}),
               },
         ctx.correlator,
       );

@@ -13,9 +13,10 @@ export const AUDIENCE = "camara-webrtc-gateway";
 export const ALICE = "+34600000001";
 export const BOB = "+34600000002";
 
-/** Every scope of the three r2.2 APIs. */
+/** Every scope of the three r2.2 APIs, and the one r3.1 adds (reading registrations). */
 export const ALL_SCOPES = [
   "webrtc-registration:sessions:create",
+  "webrtc-registration:sessions:read",
   "webrtc-registration:sessions:write",
   "webrtc-registration:sessions:delete",
   "webrtc-call-handling:sessions:create",
