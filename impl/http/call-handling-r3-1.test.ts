@@ -93,6 +93,19 @@ describe("webrtc-call-handling r3.1", () => {
     assert.equal(request.originatorAddress, `tel:${ALICE}`);
   });
 
+  it("keeps r2.2's rule: an anonymous originatorAddress is not the subscriber's, 403 INVALID_TOKEN_CONTEXT", async () => {
+    const res = await gw.request("POST", R22, {
+      headers: { registrationId },
+      body: { originatorAddress: "sip:anonymous@anonymous.invalid", receiverAddress: "tel:+34600000009" },
+    });
+    assert.equal(res.status, 403);
+    assert.deepEqual(await res.json(), {
+      status: 403,
+      code: "INVALID_TOKEN_CONTEXT",
+      message: "originatorAddress is not consistent with access token.",
+    });
+  });
+
   it("places callType EMERGENCY with the device's location mapped for the network", async () => {
     const res = await create({
       receiverAddress: "urn:service:sos",

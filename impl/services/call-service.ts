@@ -132,9 +132,14 @@ export function createCallService(deps: CallServiceDeps) {
     );
 
   /** What every release checks before a call is placed: identity, emergency support, registration. */
-  async function admit(ctx: RequestContext, registrationId: string, call: NewCall) {
+  async function admit(
+    ctx: RequestContext,
+    registrationId: string,
+    call: NewCall,
+    anonymousAllowed: boolean,
+  ) {
     const phone = requirePhoneNumber(ctx);
-    const anonymous = call.originatorAddress === ANONYMOUS_ADDRESS;
+    const anonymous = anonymousAllowed && call.originatorAddress === ANONYMOUS_ADDRESS;
     if (call.originatorAddress && !anonymous && !addressMatchesPhone(call.originatorAddress, phone)) {
       throw new ApiError("INVALID_TOKEN_CONTEXT", "originatorAddress is not consistent with access token.");
     }
@@ -219,7 +224,8 @@ export function createCallService(deps: CallServiceDeps) {
         throw ApiError.invalidArgument("receiverAddress is required to create a session.");
       const { receiverAddress, ...rest } = body;
       const call = { ...rest, receiverAddress };
-      const admitted = await admit(ctx, registrationId, call);
+      // r2.2 defines no anonymous caller: its originatorAddress must be the subscriber's.
+      const admitted = await admit(ctx, registrationId, call, false);
       if (body.clientCorrelator) {
         // The clientCorrelator "allows the client to recover from communication failures during
         // resource creation": the same one returns the session already placed, not a second call.
@@ -248,7 +254,7 @@ export function createCallService(deps: CallServiceDeps) {
       registrationId: string,
       call: NewCall,
     ): Promise<MediaSessionInformation> {
-      return place(ctx, registrationId, call, await admit(ctx, registrationId, call), {});
+      return place(ctx, registrationId, call, await admit(ctx, registrationId, call, true), {});
     },
 
     async get(ctx: RequestContext, mediaSessionId: string): Promise<MediaSessionInformation> {
