@@ -4,13 +4,27 @@ import type { CallEngine, IncomingCall, SessionEvent, SessionStatus } from "../e
 import { EngineError } from "../engine/engine-error.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { LocationDetails, MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
-import { toDeviceLocation } from "./device-location.ts";
+import { createCallOrigination } from "./call-origination.ts";
 import type { EventPublisher } from "./event-publisher.ts";
-import { addressMatchesPhone, requirePhoneNumber, telUri } from "./principal-phone.ts";
+import { requirePhoneNumber } from "./principal-phone.ts";
 import type { RegistrationService } from "./registration-service.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
 import { checkTransition } from "./session-transitions.ts";
 import { toApiError } from "./to-api-error.ts";
+
+export type { NewCall } from "./call-origination.ts";
+
+import type { NewCall } from "./call-origination.ts";
+
+export { ANONYMOUS_ADDRESS } from "./call-origination.ts";
+
+/** A status change a client asks for, in any release. */
+export interface StatusChange {
+  readonly status?: SessionStatus | undefined;
+  readonly offer?: { readonly sdp?: string | undefined } | undefined;
+  readonly answer?: { readonly sdp?: string | undefined } | undefined;
+  readonly locationDetails?: LocationDetails | undefined;
+}
 
 export interface CallServiceDeps {
   readonly store: Store;
@@ -23,31 +37,6 @@ export interface CallServiceDeps {
   readonly emergencyCalls?: () => boolean;
 }
 
-/** A call a client asks to place, in any release (r2.2 MediaSessionInformation, r3.1 MediaSessionCreate). */
-export interface NewCall {
-  readonly receiverAddress: string;
-  readonly originatorAddress?: string | undefined;
-  readonly originatorName?: string | undefined;
-  readonly receiverName?: string | undefined;
-  readonly offer?: { readonly sdp?: string | undefined } | undefined;
-  readonly callType?: "REGULAR" | "EMERGENCY" | undefined;
-  readonly locationDetails?: LocationDetails | undefined;
-}
-
-/** A status change a client asks for, in any release. */
-export interface StatusChange {
-  readonly status?: SessionStatus | undefined;
-  readonly offer?: { readonly sdp?: string | undefined } | undefined;
-  readonly answer?: { readonly sdp?: string | undefined } | undefined;
-  readonly locationDetails?: LocationDetails | undefined;
-}
-
-/** r3.1: "sip:anonymous@anonymous.invalid" as originatorAddress asks that the caller not be identified (RFC 3323). */
-export const ANONYMOUS_ADDRESS = "sip:anonymous@anonymous.invalid";
-
-/** RFC 5031 §4.2: "urn:service:sos" and its sub-services designate emergency services. */
-const isEmergencyUrn = (address: string) => /^urn:service:sos(\.|$)/.test(address);
-
 /** 409 CONFLICT for a change asked of a session that has ended; the same words as the transition check. */
 const sessionEnded = (status: SessionStatus) =>
   new ApiError("CONFLICT", `The session has ended (${status}); it cannot change any more.`);
@@ -55,6 +44,7 @@ const sessionEnded = (status: SessionStatus) =>
 /** webrtc-call-handling: originate, answer, change and end media sessions; apply network events. */
 export function createCallService(deps: CallServiceDeps) {
   const { store, engine, events, clock } = deps;
+  const origination = createCallOrigination(deps);
 
   async function owned(ctx: RequestContext, mediaSessionId: string): Promise<SessionRecord> {
     const record = await store.sessions.get(mediaSessionId);
@@ -126,88 +116,6 @@ export function createCallService(deps: CallServiceDeps) {
         });
   }
 
-  const noRegistration = () =>
-    ApiError.invalidArgument(
-      "The registrationId header does not identify an active registration of this subscriber.",
-    );
-
-  /** What every release checks before a call is placed: identity, emergency support, registration. */
-  async function admit(
-    ctx: RequestContext,
-    registrationId: string,
-    call: NewCall,
-    anonymousAllowed: boolean,
-  ) {
-    const phone = requirePhoneNumber(ctx);
-    const anonymous = anonymousAllowed && call.originatorAddress === ANONYMOUS_ADDRESS;
-    if (call.originatorAddress && !anonymous && !addressMatchesPhone(call.originatorAddress, phone)) {
-      throw new ApiError("INVALID_TOKEN_CONTEXT", "originatorAddress is not consistent with access token.");
-    }
-    const emergency = call.callType === "EMERGENCY" || isEmergencyUrn(call.receiverAddress);
-    if (emergency && !(deps.emergencyCalls?.() ?? false)) {
-      throw new ApiError(
-        "CALLTYPE_EMERGENCY_NOT_SUPPORTED",
-        "This operator does not place emergency calls through this API; call the emergency services by other means.",
-      );
-    }
-    const location = emergency ? toDeviceLocation(call.locationDetails) : undefined;
-    if (!(await deps.registrations.findOwned(ctx, registrationId))) throw noRegistration();
-    return { phone, anonymous, emergency, location };
-  }
-
-  /** Stores a new originating session and asks the engine to place it. */
-  async function place(
-    ctx: RequestContext,
-    registrationId: string,
-    call: NewCall,
-    admitted: Awaited<ReturnType<typeof admit>>,
-    extra: Partial<MediaSessionInformation>,
-  ): Promise<MediaSessionInformation> {
-    const { phone, anonymous, emergency, location } = admitted;
-    const now = clock.now().toISOString();
-    const mediaSessionId = deps.newId();
-    const info: MediaSessionInformation = {
-      ...extra,
-      ...(call.originatorName !== undefined ? { originatorName: call.originatorName } : {}),
-      ...(call.receiverName !== undefined ? { receiverName: call.receiverName } : {}),
-      ...(call.offer !== undefined ? { offer: call.offer } : {}),
-      ...(call.locationDetails !== undefined ? { locationDetails: call.locationDetails } : {}),
-      ...(call.callType !== undefined || emergency ? { callType: emergency ? "EMERGENCY" : "REGULAR" } : {}),
-      receiverAddress: call.receiverAddress,
-      originatorAddress: call.originatorAddress ?? telUri(phone),
-      mediaSessionId,
-      status: "Initial",
-    };
-    const record: SessionRecord = {
-      mediaSessionId,
-      owner: phone,
-      registrationId,
-      direction: "originating",
-      info,
-      createdAt: now,
-      updatedAt: now,
-    };
-    await store.sessions.put(record);
-    try {
-      await engine.originate({
-        mediaSessionId,
-        registrationId,
-        // The subscriber's own identity: the engine hides it from the callee when anonymous.
-        originatorAddress: anonymous ? telUri(phone) : (info.originatorAddress ?? telUri(phone)),
-        receiverAddress: call.receiverAddress,
-        originatorName: anonymous ? undefined : call.originatorName,
-        offerSdp: call.offer?.sdp,
-        correlator: ctx.correlator,
-        ...(emergency ? { emergency: { location } } : {}),
-        ...(anonymous ? { anonymous: true } : {}),
-      });
-    } catch (error) {
-      await store.sessions.delete(mediaSessionId);
-      throw toApiError(error);
-    }
-    return info;
-  }
-
   return {
     /** r2.2 createSession: the fields r2.2 forbids on creation, and its clientCorrelator idempotency. */
     async create(
@@ -225,7 +133,7 @@ export function createCallService(deps: CallServiceDeps) {
       const { receiverAddress, ...rest } = body;
       const call = { ...rest, receiverAddress };
       // r2.2 defines no anonymous caller: its originatorAddress must be the subscriber's.
-      const admitted = await admit(ctx, registrationId, call, false);
+      const admitted = await origination.admit(ctx, registrationId, call, false);
       if (body.clientCorrelator) {
         // The clientCorrelator "allows the client to recover from communication failures during
         // resource creation": the same one returns the session already placed, not a second call.
@@ -240,7 +148,7 @@ export function createCallService(deps: CallServiceDeps) {
           return existing.info;
         }
       }
-      return place(ctx, registrationId, call, admitted, rest);
+      return origination.place(ctx, registrationId, call, admitted, rest);
     },
 
     /**
@@ -254,7 +162,13 @@ export function createCallService(deps: CallServiceDeps) {
       registrationId: string,
       call: NewCall,
     ): Promise<MediaSessionInformation> {
-      return place(ctx, registrationId, call, await admit(ctx, registrationId, call, true), {});
+      return origination.place(
+        ctx,
+        registrationId,
+        call,
+        await origination.admit(ctx, registrationId, call, true),
+        {},
+      );
     },
 
     async get(ctx: RequestContext, mediaSessionId: string): Promise<MediaSessionInformation> {
