@@ -7,15 +7,13 @@ export interface InviteIdentity {
   readonly headers: readonly string[];
 }
 
-/** RFC 3323 §4.1.1.3: "the display-name 'Anonymous' and ... the URI sip:anonymous@anonymous.invalid". */
-export const ANONYMOUS_URI = "sip:anonymous@anonymous.invalid";
-
 /**
  * The caller's identity in an INVITE. The gateway, inside the trust domain, asserts the caller it
- * authenticated (RFC 3325 §9.1, P-Asserted-Identity) in either case. An anonymous caller gets an
- * anonymous From (RFC 3323 §4.1.1.3) and `Privacy: id`, "the user requests that the Network
- * Asserted Identity be kept private with respect to SIP entities outside the Trust Domain"
- * (RFC 3325 §9.3); otherwise From names the caller and `Privacy: none` (RFC 3323 §4.2).
+ * authenticated (RFC 3325 §9.1, P-Asserted-Identity) in either case. An anonymous caller gets the
+ * anonymous From of RFC 3323 §4.1.1.3 (`"Anonymous" <sip:anonymous@anonymous.invalid>`) and
+ * `Privacy: id`, "the user requests that the Network Asserted Identity be kept private with respect
+ * to SIP entities outside the Trust Domain" (RFC 3325 §9.3); otherwise From names the caller and
+ * `Privacy: none` (RFC 3323 §4.2).
  */
 export function inviteIdentity(caller: URI, name: string | undefined, anonymous: boolean): InviteIdentity {
   const quoted = name ? `"${name.replace(/["\\]/g, "")}" ` : "";
