@@ -51,7 +51,7 @@ const UNDELIVERED: SubscriptionDelivery = {
   endedRetentionMs: 0,
 };
 
-interface Owner extends Required<SubscriptionLifecycleDeps> {}
+type Owner = Required<SubscriptionLifecycleDeps>;
 
 /** Marks a subscription ended and keeps it readable until the retention passes. */
 async function settleEnded(
