@@ -41,7 +41,7 @@ async function createVerifier(config: Config, logger: Logger) {
   let verifier: TokenVerifier;
   const auth = config.auth;
   if (auth.mode === "dev") {
-    const issuerUrl = `http://127.0.0.1:${config.port}${DEV_ISSUER_PATH}`;
+    const issuerUrl = auth.issuerUrl || `http://127.0.0.1:${config.port}${DEV_ISSUER_PATH}`;
     const issuer = await createDevIssuer({
       issuer: issuerUrl,
       audience: auth.audience,
@@ -251,6 +251,8 @@ async function start(config: Config) {
     logger.info({ signal }, "shutting down");
     clearInterval(sweep);
     reconciliation.stop();
+    // A cluster node gives its lease up first: the others take its registrations and calls over at once.
+    await cluster?.node.resign();
     const forced = setTimeout(() => {
       logger.error("shutdown timed out; exiting");
       process.exit(1);
@@ -262,8 +264,7 @@ async function start(config: Config) {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
-    // A cluster node gives its lease up: the others take its registrations and calls over at once.
-    await cluster?.node.stop({ resign: true });
+    await cluster?.node.stop();
     await delivery.close();
     await gateway.close();
     await media?.close();

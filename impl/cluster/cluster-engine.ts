@@ -1,5 +1,6 @@
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { Engine, EngineListener, RegisterRequest } from "../engine/engine.ts";
+import { EngineError } from "../engine/engine-error.ts";
 import type { ForwardedOperation, InternalClient, InternalHandler } from "./internal-channel.ts";
 import type { NodeRegistry, ResourceKind } from "./node-registry.ts";
 
@@ -43,7 +44,16 @@ export function clusterEngine(
   ): Promise<void> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const owner = await registry.owner(resourceId);
-      if (owner.kind === "alive") return client.forward(owner.internalUrl, operation, request);
+      if (owner.kind === "alive") {
+        try {
+          return await client.forward(owner.internalUrl, operation, request);
+        } catch (error) {
+          // A node that stopped or died since the lookup: its lease tells, the next turn claims.
+          if (attempt > 0 || !(error instanceof EngineError) || error.failure !== "network_unreachable")
+            throw error;
+          continue;
+        }
+      }
       if (owner.kind === "self" || (await registry.claim(resourceId, kind))) return here();
       // Another live node claimed it between the two queries: ask again, then forward to it.
     }

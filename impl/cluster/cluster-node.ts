@@ -31,8 +31,13 @@ export interface ClusterNode {
   leaseCurrent(): boolean;
   /** Serves forwarded requests, takes the lease and starts the heartbeat and the failover sweep. */
   start(handle: InternalHandler, takeOver: (resource: ClaimedResource) => Promise<unknown>): Promise<void>;
-  /** Stops; `resign` gives the lease up so that the others take over at once (graceful stop). */
-  stop(options: { resign: boolean }): Promise<void>;
+  /**
+   * Gives the lease up (graceful stop, first thing): the others stop handing requests to this node
+   * and take its registrations and calls over at once. It still serves what reaches it meanwhile.
+   */
+  resign(): Promise<void>;
+  /** Stops the heartbeat, the sweep and the internal channel. */
+  stop(): Promise<void>;
 }
 
 export async function openClusterNode(
@@ -99,11 +104,15 @@ export async function openClusterNode(
         "cluster node started",
       );
     },
-    async stop({ resign }) {
+    async resign() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await sweeping;
+      await registry.resign().catch((err: unknown) => log.warn({ err }, "could not give the lease up"));
+    },
+    async stop() {
       if (timer) clearInterval(timer);
       await sweeping;
-      if (resign)
-        await registry.resign().catch((err: unknown) => log.warn({ err }, "could not give the lease up"));
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },
   };
