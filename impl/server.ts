@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
+import type { Pool } from "pg";
 import pino, { type Logger } from "pino";
 import { withVerificationCache } from "./auth/cached-verifier.ts";
 import { createDevIssuer } from "./auth/dev-issuer.ts";
@@ -14,6 +15,7 @@ import type { TokenVerifier } from "./auth/principal.ts";
 import { type ClusterConfig, readClusterConfig } from "./cluster/cluster-config.ts";
 import { clusterEngine } from "./cluster/cluster-engine.ts";
 import { type ClusterNode, openClusterNode } from "./cluster/cluster-node.ts";
+import { runOnceInCluster } from "./cluster/cluster-once.ts";
 import { type Config, ConfigError, readConfig } from "./config/config.ts";
 import { checkConfigFiles } from "./config/config-files.ts";
 import { readStoreConfig, redactDatabaseUrl } from "./config/store-config.ts";
@@ -95,7 +97,7 @@ async function joinCluster(
 ) {
   if (!("reads" in store)) throw new ConfigError(["NODE_ID needs STORE=postgres."]);
   const log = logger.child({ component: "cluster" });
-  const node = await openClusterNode(store.reads as import("pg").Pool, config, log);
+  const node = await openClusterNode(store.reads as Pool, config, log);
   const parts = clusterEngine(engine, {
     registry: node.registry,
     client: node.client,
@@ -238,10 +240,14 @@ async function start(config: Config) {
     "gateway listening",
   );
 
+  const sweepExpired = () => gateway.services.registrations.sweepExpired(randomUUID());
   const sweep = setInterval(() => {
-    gateway.services.registrations
-      .sweepExpired(randomUUID())
-      .catch((err: unknown) => logger.error({ err }, "registration sweep failed"));
+    // In a cluster, one node at a time: each expiry ends once, with one registration-ends.
+    const once =
+      cluster && "reads" in store
+        ? runOnceInCluster(store.reads as Pool, "registration-sweep", sweepExpired)
+        : sweepExpired();
+    once.catch((err: unknown) => logger.error({ err }, "registration sweep failed"));
   }, config.registrationSweepIntervalMs);
 
   let stopping = false;
