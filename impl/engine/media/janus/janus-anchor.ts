@@ -230,6 +230,13 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
   return {
     offer: (leg, sdp) => exchange("offer", leg, sdp),
     answer: (leg, sdp) => exchange("answer", leg, sdp),
+    async restartDevice(leg, offerSdp, networkSdp) {
+      // The browser's JSEP offer with new credentials restarts ICE in the Janus core (janus.c: a
+      // remote offer whose ice-ufrag changed); NoSIP's `generate` keeps the handle's RTP ports, and
+      // `process` with the network's last SDP gives the browser its answer. Nothing is sent to SIP.
+      await exchange("offer", { ...leg, from: "device" }, offerSdp);
+      return exchange("answer", { ...leg, from: "network" }, networkSdp);
+    },
     async delete(id) {
       const mediaSessionId = resolveId(id);
       for (const [sip, media] of bySipCallId) if (media === mediaSessionId) bySipCallId.delete(sip);
