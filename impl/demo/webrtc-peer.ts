@@ -150,11 +150,15 @@ export class WebrtcPeer {
 
   private async gathered(): Promise<string> {
     const pc = this.pc;
-    if (pc.iceGatheringState !== "complete") {
+    // After restartIce() the state may still read "complete" from the last gathering, with a new
+    // description that has no candidates yet (c=IN IP4 0.0.0.0): wait for candidates too.
+    const done = () =>
+      pc.iceGatheringState === "complete" && /\na=candidate:/.test(pc.localDescription?.sdp ?? "");
+    if (!done()) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.gatheringTimeoutMs ?? 5000);
         pc.addEventListener("icegatheringstatechange", () => {
-          if (pc.iceGatheringState === "complete") {
+          if (done()) {
             clearTimeout(timer);
             resolve();
           }

@@ -19,7 +19,6 @@ import { type SoftphoneDriver, sleep, softphoneDriver } from "./support/softphon
 interface SoftphoneWindow {
   softphone: Softphone;
 }
-const phoneOf = () => (globalThis as unknown as SoftphoneWindow).softphone;
 
 const ANCHORS: readonly E2eAnchor[] = ["rtpengine", "janus"];
 
@@ -56,9 +55,13 @@ for (const anchor of ANCHORS) {
 
     const localUfrag = (page: Page) =>
       page.evaluate(
-        () => /a=ice-ufrag:(\S+)/.exec(phoneOf().call?.peer?.pc.localDescription?.sdp ?? "")?.[1],
+        () =>
+          /a=ice-ufrag:(\S+)/.exec(
+            (globalThis as unknown as SoftphoneWindow).softphone.call?.peer?.pc.localDescription?.sdp ?? "",
+          )?.[1],
       );
-    const signaling = (page: Page) => page.evaluate(() => phoneOf().call?.peer?.pc.signalingState);
+    const signaling = (page: Page) =>
+      page.evaluate(() => (globalThis as unknown as SoftphoneWindow).softphone.call?.peer?.pc.signalingState);
     const requestsTo = (messages: string, method: string) =>
       messages.match(new RegExp(`^${method} sip:`, "gm"))?.length ?? 0;
 
@@ -73,18 +76,29 @@ for (const anchor of ANCHORS) {
     it("the browser restarts ICE in a connected call: the anchor answers, no re-INVITE, media keeps flowing", async () => {
       const { sipp, page, id } = await connect("uas-echo.xml", 1);
       const before = await localUfrag(page);
-      await page.click("#restart-ice");
+      const remoteSdp = () =>
+        page.evaluate(
+          () => (globalThis as unknown as SoftphoneWindow).softphone.call?.peer?.pc.remoteDescription?.sdp,
+        );
+      const remoteBefore = await remoteSdp();
+      // What the demo's "Restart ICE" button runs; resolves once the PUT is answered.
+      await page.evaluate(() => (globalThis as unknown as SoftphoneWindow).softphone.restartIce());
       // The answer arrives in a session status; the browser applies it and is stable again.
       for (let i = 0; i < 40 && (await signaling(page)) !== "stable"; i++) await sleep(250);
+      const diagnosis = async () =>
+        `${await page.textContent("#log")}\nbefore:\n${remoteBefore}\nafter:\n${await remoteSdp()}\n${stack.rtpengine?.readLog().slice(-6000) ?? ""}`;
       assert.equal(
         await signaling(page),
         "stable",
-        `the browser took the anchor's answer\n${await page.textContent("#log")}`,
+        `the browser took the anchor's answer\n${await diagnosis()}`,
       );
       assert.notEqual(await localUfrag(page), before, "the browser's ICE credentials changed");
       assert.equal(await page.getAttribute("#call-status", "data-status"), "Connected");
       const flowing = await d.inboundOver(page, 2000);
-      assert.ok(flowing > 30, `media flows after the ICE restart (${flowing} packets in 2 s)`);
+      assert.ok(
+        flowing > 30,
+        `media flows after the ICE restart (${flowing} packets in 2 s): ${JSON.stringify(await d.stats(page))}\n${await diagnosis()}`,
+      );
       const more = await d.inboundOver(page, 2000);
       assert.ok(more > 30, `and keeps flowing (${more} packets in the next 2 s)`);
       await d.assertAnchoredBothWays(id);
@@ -105,7 +119,9 @@ for (const anchor of ANCHORS) {
 
     it("the far end moves its media in a re-INVITE: the gateway answers it, the browser keeps its session and receives media", async () => {
       const { sipp, page, id } = await connect("uas-echo-move.xml", 2, { move_after_ms: 2000 });
-      const remoteBefore = await page.evaluate(() => phoneOf().call?.peer?.pc.remoteDescription?.sdp);
+      const remoteBefore = await page.evaluate(
+        () => (globalThis as unknown as SoftphoneWindow).softphone.call?.peer?.pc.remoteDescription?.sdp,
+      );
       const moved = () => stack.gateway.logs.some((l) => /re-INVITE from the network/.test(l));
       for (let i = 0; i < 40 && !moved(); i++) await sleep(250);
       // Packets still arrive once the anchor sends to (and hears from) the far end's new port.
@@ -114,7 +130,9 @@ for (const anchor of ANCHORS) {
       assert.ok(flowing > 30, `media flows after the move (${flowing} packets in 2 s)`);
       assert.equal(await signaling(page), "stable");
       assert.equal(
-        await page.evaluate(() => phoneOf().call?.peer?.pc.remoteDescription?.sdp),
+        await page.evaluate(
+          () => (globalThis as unknown as SoftphoneWindow).softphone.call?.peer?.pc.remoteDescription?.sdp,
+        ),
         remoteBefore,
         "the browser did not renegotiate",
       );
@@ -143,7 +161,11 @@ for (const anchor of ANCHORS) {
         assert.ok(pt !== undefined, "the telephone-event payload type was negotiated");
         await rtp.sendDigits("9#05", pt, 160, 120);
         const heard = async () =>
-          page.evaluate(() => (phoneOf().call?.peer?.heardTones ?? []).map((t) => ({ ...t })));
+          page.evaluate(() =>
+            ((globalThis as unknown as SoftphoneWindow).softphone.call?.peer?.heardTones ?? []).map((t) => ({
+              ...t,
+            })),
+          );
         for (let i = 0; i < 20 && (await heard()).length < 4; i++) await sleep(250);
         const tones = await heard();
         assert.deepEqual(
