@@ -18,6 +18,8 @@ import { toEngineError } from "./to-engine-error.ts";
 
 /** The media anchor backed by rtpengine, with the extras the gateway and its tests use. */
 export interface RtpengineAnchor extends MediaAnchor {
+  /** Always present: the anchor renegotiates the WebRTC side alone (see MediaAnchor.restartDevice). */
+  restartDevice(leg: MediaLeg, offerSdp: string, networkSdp: string): Promise<string>;
   /** Media statistics of a call by media session id (or SIP Call-ID); undefined if rtpengine has none. */
   query(id: string): Promise<MediaStatistics | undefined>;
   /**

@@ -14,6 +14,8 @@ export const NOSIP_PLUGIN = "janus.plugin.nosip";
 
 /** The media anchor backed by Janus's NoSIP plugin, with the extras the gateway and its tests use. */
 export interface JanusAnchor extends MediaAnchor {
+  /** Always present: the anchor renegotiates the WebRTC side alone (see MediaAnchor.restartDevice). */
+  restartDevice(leg: MediaLeg, offerSdp: string, networkSdp: string): Promise<string>;
   /** Media statistics of a call by media session id (or SIP Call-ID); undefined if Janus holds none. */
   query(id: string): Promise<MediaStatistics | undefined>;
   /** Media session ids of the NoSIP handles Janus holds under this anchor's opaque-id prefix. */
