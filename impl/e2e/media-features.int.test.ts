@@ -173,9 +173,11 @@ for (const anchor of ANCHORS) {
           ["9", "#", "0", "5"],
           `the browser heard the far end's digits in order: ${JSON.stringify(tones)}`,
         );
+        // Heard durations come from the audio the browser plays out: NetEq may stretch a tone whose
+        // packets arrive late (concealment), never shorten it. On the wire they are exact (above).
         for (const t of tones)
           assert.ok(
-            Math.abs(t.durationMs - 160) <= 40,
+            t.durationMs >= 120 && t.durationMs <= 560,
             `tone ${t.digit} lasted ${t.durationMs} ms (160 sent)`,
           );
         await hangUp(page, sipp, id);

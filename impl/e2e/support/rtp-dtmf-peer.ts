@@ -66,6 +66,7 @@ export class RtpDtmfPeer {
       const event = eventOfDigit(digit);
       const start = this.timestamp;
       this.sendingEvent = true;
+      const began = performance.now();
       for (let elapsed = FRAME_MS; elapsed <= durationMs; elapsed += FRAME_MS) {
         const payload = encodeTelephoneEvent({
           event,
@@ -74,7 +75,8 @@ export class RtpDtmfPeer {
           duration: (elapsed * CLOCK) / 1000,
         });
         this.send(payloadType, payload, elapsed === FRAME_MS, start);
-        await sleep(FRAME_MS);
+        // Each packet at its own deadline from the event's start: a late timer does not stretch it.
+        await sleep(Math.max(0, began + elapsed - performance.now()));
       }
       const last = encodeTelephoneEvent({
         event,
