@@ -64,6 +64,24 @@ describe("DtmfDetector (Goertzel, ITU-T Q.23 tone pairs)", () => {
     );
   });
 
+  it("keeps one tone across a 20 ms dropout (a concealed packet), and tells two presses 40 ms apart", () => {
+    const one = PAIRS["1"] as [number, number];
+    const audio = [
+      ...tone(one, 100),
+      ...silence(20),
+      ...tone(one, 100),
+      ...silence(60),
+      ...tone(one, 100),
+      ...silence(60),
+    ];
+    const heard = hear(audio);
+    assert.deepEqual(
+      heard.map((t) => t.digit),
+      ["1", "1"],
+    );
+    assert.ok(Math.abs((heard[0]?.durationMs ?? 0) - 220) <= 20, `${heard[0]?.durationMs} ms for 220 ms`);
+  });
+
   const nothing: [string, number[]][] = [
     ["silence", silence(500)],
     ["a single 1 kHz tone (a beep)", tone([1000], 500)],

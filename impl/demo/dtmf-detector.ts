@@ -20,12 +20,13 @@ const BLOCK_MS = 20;
  * RFC 4733 telephone-events) with the Goertzel algorithm, one {@link BLOCK_MS} block at a time. A
  * block holds a digit when its strongest row and column frequencies together carry most of the
  * block's energy and each stands well above the other candidates of its group; consecutive blocks of
- * the same digit make one tone, reported when it ends.
+ * the same digit make one tone (one block without it in between included), reported when it ends.
  */
 export class DtmfDetector {
   private readonly blockSize: number;
   private readonly block: number[] = [];
-  private current: { digit: string; blocks: number } | undefined;
+  /** The tone under way: its blocks so far, and whether the last block lacked it (0 or 1). */
+  private current: { digit: string; blocks: number; gap: number } | undefined;
 
   constructor(
     readonly sampleRate: number,
@@ -46,14 +47,22 @@ export class DtmfDetector {
   }
 
   private step(digit: string | undefined): void {
-    if (digit !== undefined && digit === this.current?.digit) {
-      this.current.blocks += 1;
+    const current = this.current;
+    if (current && digit === current.digit) {
+      // A lone dropout inside a tone (a concealed packet) belongs to it.
+      current.blocks += 1 + current.gap;
+      current.gap = 0;
       return;
     }
-    const ended = this.current;
-    this.current = digit === undefined ? undefined : { digit, blocks: 1 };
+    if (current && digit === undefined && current.gap === 0) {
+      current.gap = 1;
+      return;
+    }
+    // Q.24 pauses last at least 40 ms: two blocks without the tone, or another digit, end it.
     // A lone block is a transition or noise rather than a key press.
-    if (ended && ended.blocks >= 2) this.onTone({ digit: ended.digit, durationMs: ended.blocks * BLOCK_MS });
+    if (current && current.blocks >= 2)
+      this.onTone({ digit: current.digit, durationMs: current.blocks * BLOCK_MS });
+    this.current = digit === undefined ? undefined : { digit, blocks: 1, gap: 0 };
   }
 }
 

@@ -14,6 +14,7 @@ import type { Softphone } from "../demo/softphone.ts";
 import { launchChromium, type TestBrowser } from "./support/chromium.ts";
 import { ALICE, type E2eAnchor, type E2eStack, startE2eStack } from "./support/e2e-stack.ts";
 import { RtpDtmfPeer } from "./support/rtp-dtmf-peer.ts";
+import { RtpEcho } from "./support/rtp-echo.ts";
 import { type SoftphoneDriver, sleep, softphoneDriver } from "./support/softphone-driver.ts";
 
 interface SoftphoneWindow {
@@ -117,26 +118,41 @@ for (const anchor of ANCHORS) {
       await d.signOut(page);
     });
 
-    it("the far end moves its media in a re-INVITE: the gateway answers it, the browser keeps its session and receives media", async () => {
-      const { sipp, page, id } = await connect("uas-echo-move.xml", 2, { move_after_ms: 2000 });
-      const remoteBefore = await page.evaluate(
-        () => (globalThis as unknown as SoftphoneWindow).softphone.call?.peer?.pc.remoteDescription?.sdp,
-      );
-      const moved = () => stack.gateway.logs.some((l) => /re-INVITE from the network/.test(l));
-      for (let i = 0; i < 40 && !moved(); i++) await sleep(250);
-      // Packets still arrive once the anchor sends to (and hears from) the far end's new port.
-      await sleep(1000);
-      const flowing = await d.inboundOver(page, 2000);
-      assert.ok(flowing > 30, `media flows after the move (${flowing} packets in 2 s)`);
-      assert.equal(await signaling(page), "stable");
-      assert.equal(
-        await page.evaluate(
+    it("the far end moves its media in a re-INVITE: the gateway answers it, media follows the new port, the browser keeps its session", async () => {
+      const first = await RtpEcho.start(["audio"]);
+      const second = await RtpEcho.start(["audio"]);
+      try {
+        const { sipp, page, id } = await connect("uas-echo-move.xml", 2, {
+          move_after_ms: 3000,
+          rtp_port: first.port("audio"),
+          rtp_port2: second.port("audio"),
+        });
+        const remoteBefore = await page.evaluate(
           () => (globalThis as unknown as SoftphoneWindow).softphone.call?.peer?.pc.remoteDescription?.sdp,
-        ),
-        remoteBefore,
-        "the browser did not renegotiate",
-      );
-      await hangUp(page, sipp, id);
+        );
+        assert.ok(first.counters.received.audio > 50, "the first port gets the browser's audio");
+        for (let i = 0; i < 40 && second.counters.received.audio < 50; i++) await sleep(250);
+        assert.ok(
+          second.counters.received.audio >= 50,
+          "the anchor sends to the new port after the re-INVITE",
+        );
+        const left = first.counters.received.audio;
+        const flowing = await d.inboundOver(page, 2000);
+        assert.ok(flowing > 30, `media reaches the browser from the new port (${flowing} packets in 2 s)`);
+        assert.ok(first.counters.received.audio - left <= 3, "nothing goes to the old port any more");
+        assert.equal(await signaling(page), "stable");
+        assert.equal(
+          await page.evaluate(
+            () => (globalThis as unknown as SoftphoneWindow).softphone.call?.peer?.pc.remoteDescription?.sdp,
+          ),
+          remoteBefore,
+          "the browser did not renegotiate",
+        );
+        await hangUp(page, sipp, id);
+      } finally {
+        await first.close();
+        await second.close();
+      }
     });
 
     it("DTMF both ways: four digits from the browser arrive as RFC 4733 events, four from the far end are heard in the browser", async () => {
