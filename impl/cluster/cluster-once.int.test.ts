@@ -19,7 +19,7 @@ after(async () => {
 describe("periodic work once across the cluster", () => {
   it("runs a job on one node while another node's turn at it is skipped, and again once it is done", async () => {
     const [a, b] = pools as [pg.Pool, pg.Pool];
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
