@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { afterEach, beforeEach, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import type { DialogStateStore, PersistedDialog } from "../../dialog-state-store.ts";
 import type { UnfinishedSession } from "../../engine.ts";
 import { GatewayUserAgent } from "../gateway-user-agent.ts";
@@ -215,5 +215,24 @@ describe("recoverDialog: an unfinished session and its persisted dialog at start
     assert.match(response, /\r\nReason: SIP;cause=480;text="Gateway restarted"\r\n/);
     assert.deepEqual(anchor.requests, ["delete m-1"]);
     assert.equal(rows.has("m-1"), false);
+  });
+
+  it("runs the session timer on: the gateway, the refresher, sends its refresh UPDATE in the rebuilt dialog at half the interval", async () => {
+    mock.timers.enable({ apis: ["setTimeout"] });
+    try {
+      rows.set("m-1", row({ ...CONFIRMED, sessionTimer: { deltaSec: 90, weRefresh: true } }));
+      assert.deepEqual(await recover(), { kind: "resumed" });
+      mock.timers.tick(44_999);
+      assert.deepEqual(sent, []);
+      mock.timers.tick(1);
+      await new Promise((r) => setImmediate(r));
+      const update = sent[0] ?? "";
+      assert.match(update, /^UPDATE sip:remote@127\.0\.0\.1:5099;transport=tcp SIP\/2\.0\r\n/);
+      assert.match(update, new RegExp(`\\r\\ncseq: ${6 + CSEQ_GAP + 1} UPDATE\\r\\n`, "i"));
+      assert.match(update, /\r\nroute: <sip:127\.0\.0\.1:5060;transport=tcp;lr>\r\n/i);
+      assert.match(update, /\r\nSession-Expires: 90;refresher=uac\r\n/);
+    } finally {
+      mock.timers.reset();
+    }
   });
 });
