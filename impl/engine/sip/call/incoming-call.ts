@@ -59,6 +59,8 @@ export class IncomingCall extends CallLeg {
         this.finish("SessionCancelled", `CANCEL${reason ? ` (Reason: ${reason})` : ""}`);
       },
     };
+    // Persisted from the start: a restarted gateway answers the INVITE 480 (recover-dialog.ts).
+    this.changed();
   }
 
   protected override unansweredInvite(): UnansweredInvite | undefined {
