@@ -30,6 +30,8 @@ const REGISTRATIONS = "/webrtc-registration/v0.3/sessions";
 const SESSIONS = "/webrtc-call-handling/v0.3/sessions";
 const SUBSCRIPTIONS = "/webrtc-events/v0.2/subscriptions";
 const EVENTS = "org.camaraproject.webrtc-events.v0";
+/** The callee of the ringing incoming call, a subscriber of its own (no other test's bindings). */
+const CAROL = "+34600000003";
 const scenario = (name: string) => fileURLToPath(new URL(`./testing/scenarios/${name}`, import.meta.url));
 
 describe("calls across a gateway restart (SIGKILL, same store and SIP port; Kamailio, rtpengine, SIPp)", {
@@ -52,12 +54,16 @@ describe("calls across a gateway restart (SIGKILL, same store and SIP port; Kama
       credentials: new Map([
         [ALICE, "alice-secret"],
         [BOB, "bob-secret"],
+        [CAROL, "carol-secret"],
       ]),
     });
     rtpengine = await startRtpengine();
     ng = createNgClient({ host: rtpengine.ngHost, port: rtpengine.ngPort });
     const credentialsFile = join(dir, "credentials.json");
-    writeFileSync(credentialsFile, JSON.stringify({ [ALICE]: "alice-secret", [BOB]: "bob-secret" }));
+    writeFileSync(
+      credentialsFile,
+      JSON.stringify({ [ALICE]: "alice-secret", [BOB]: "bob-secret", [CAROL]: "carol-secret" }),
+    );
     const ca = ensureDevCa(fromRoot("data", "dev-ca"));
     sink = await startSinkReceiver({ tls: { cert: ca.serverCertPem, key: ca.serverKeyPem } });
     env = {
@@ -66,7 +72,7 @@ describe("calls across a gateway restart (SIGKILL, same store and SIP port; Kama
       RTPENGINE_NG: `${rtpengine.ngHost}:${rtpengine.ngPort}`,
       DATA_DIR: join(dir, "data"),
       DEV_CA_DIR: ca.dir,
-      DEV_PHONE_NUMBERS: `${ALICE},${BOB}`,
+      DEV_PHONE_NUMBERS: `${ALICE},${BOB},${CAROL}`,
       EVENT_SINK_ALLOWLIST: `127.0.0.1:${sink.port}`,
       EVENT_RETRY_BASE_MS: "100",
       EVENT_RETRY_MAX_MS: "1000",
@@ -131,7 +137,15 @@ describe("calls across a gateway restart (SIGKILL, same store and SIP port; Kama
     assert.equal(carried.body.status, "Connected");
     assert.deepEqual(await anchored(), [id], "rtpengine still anchors the carried call");
     await put(api, phone, id, { status: "Hold" });
-    await until("Hold", Date.now() + 10_000, statusIs(api, phone, id, "Hold"));
+    // The callee's 200 to the hold re-INVITE: until then a Resume would cross it (409, RFC 3261 §14.1).
+    await sink.waitFor(
+      (r) =>
+        r.event?.type === `${EVENTS}.session-status` &&
+        r.event.data?.mediaSessionId === id &&
+        r.event.data?.status === "Hold" &&
+        /^200 OK \(re-INVITE\)/.test(String(r.event.data?.reason)),
+      10_000,
+    );
     await put(api, phone, id, { status: "Resume" });
     const terminated = await sink.waitFor(
       (r) =>
@@ -244,6 +258,53 @@ describe("calls across a gateway restart (SIGKILL, same store and SIP port; Kama
     assert.equal(
       ended.body.reason,
       "The gateway restarted before the call was answered; the call attempt was cancelled",
+    );
+    await until(
+      "rtpengine to release the call",
+      Date.now() + 5000,
+      async () => (await anchored()).length === 0,
+    );
+    await kill(gw);
+  });
+
+  it("refuses a ringing incoming call toward the network with 480 after the restart and ends it Failed", async () => {
+    let { gw, api } = await start();
+    const carol = await register(api, CAROL);
+    await subscribe(api, CAROL, "session-invitation", { registrationId: carol });
+    const earlier = new Set(sink.requests().map((r) => r.event?.id));
+    const sipp = runSipp({
+      scenario: scenario("uac-refused-after-restart.xml"),
+      remote: `127.0.0.1:${lab.sipPort}`,
+      transport: "tcp",
+      localPort: await freePort(),
+      service: CAROL,
+      timeoutMs: 60_000,
+    });
+    sipps.push(sipp);
+    const invitation = await sink
+      .waitFor(
+        (r) =>
+          r.event?.type === `${EVENTS}.session-invitation` &&
+          r.event.data?.receiverAddress === `tel:${CAROL}` &&
+          !earlier.has(r.event.id),
+        15_000,
+      )
+      .catch(async (error: Error) => {
+        sipp.stop();
+        const r = await sipp.done;
+        throw new Error(`${error.message}\nSIPp:\n${r.errors}\n${r.messages.slice(-3000)}`);
+      });
+    const id = String(invitation.event?.data?.mediaSessionId);
+    await put(api, CAROL, id, { status: "Ringing" });
+
+    ({ gw, api } = await restart(gw));
+    const r = await sipp.done;
+    assert.equal(r.code, 0, `SIPp saw no 480:\n${r.errors}\n${r.messages.slice(-6000)}`);
+    const ended = await api("GET", `${SESSIONS}/${id}`, CAROL);
+    assert.equal(ended.body.status, "Failed");
+    assert.equal(
+      ended.body.reason,
+      "The gateway restarted before the call was answered; the call attempt was refused (480)",
     );
     await until(
       "rtpengine to release the call",
