@@ -165,4 +165,6 @@ export interface SipConfig {
   readonly tlsListener: SipTlsListenerConfig | undefined;
   /** SIP_TRUSTED_PEERS, SIP_UNTRUSTED_PAI (sip-trust-config.ts). */
   readonly trust: SipTrustConfig;
+  /** EMERGENCY_CALLS (emergency-calls-config.ts): whether emergency originates are placed. */
+  readonly emergencyCalls: boolean;
 }

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
+import { readEmergencyCallsConfig } from "./emergency-calls-config.ts";
 import { readSipTlsListenerConfig } from "./sip-tls-config.ts";
 import { readSipTrustConfig } from "./sip-trust-config.ts";
 
@@ -236,6 +237,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tlsCaFile: env.SIP_TLS_CA_FILE ? resolve(env.SIP_TLS_CA_FILE) : undefined,
       tlsListener: readSipTlsListenerConfig(env, transport, problems),
       trust: readSipTrustConfig(env, problems),
+      emergencyCalls: readEmergencyCallsConfig(env, problems),
     };
   }
   const config: Config = {

@@ -46,6 +46,7 @@ export async function startSipEngineFromConfig(
     ...(config.tlsListener ? { tlsListener: tlsListener(config.tlsListener) } : {}),
     trustedPeers,
     untrustedPai: config.trust.untrustedPai,
+    emergencyCalls: config.emergencyCalls,
     logger: logger.child({ component: "sip" }),
   });
   logger.info(
@@ -56,6 +57,7 @@ export async function startSipEngineFromConfig(
       mode: config.registrationMode,
       trustedPeers,
       untrustedPai: config.trust.untrustedPai,
+      emergencyCalls: config.emergencyCalls,
     },
     "SIP engine started",
   );

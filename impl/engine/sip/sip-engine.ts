@@ -82,6 +82,11 @@ export interface SipEngineOptions {
    * carries answered calls on (Engine.recoverSession). Absent: calls die with the process.
    */
   readonly dialogs?: DialogStateStore;
+  /**
+   * Whether emergency originates are placed (default true; EMERGENCY_CALLS): when false they are
+   * refused with EngineError `not_supported` and `Engine.emergencyCalls` is false.
+   */
+  readonly emergencyCalls?: boolean;
 }
 
 /** A started SIP engine: its factory for createGateway, and hooks for fault tests. */
@@ -109,6 +114,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
   const legs = new Map<string, CallLeg>();
   const byDialog = new Map<string, CallLeg>();
   let registrations: SipRegistrations | undefined;
+  const emergencyCalls = options.emergencyCalls ?? true;
 
   const persistence = options.dialogs ? persistDialogs(options.dialogs, logger) : undefined;
   const anchor = withSdpVersioning(options.mediaAnchor ?? passThroughMediaAnchor);
@@ -203,6 +209,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
         domain: options.domain,
         ensureConnected: () => ua.transport.ensureConnected(),
         contactFor: (id) => ua.contactFor(id),
+        emergencyCalls,
       },
       request,
     );
@@ -217,6 +224,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
       listener = l;
       return {
         registrations: regs,
+        emergencyCalls,
         calls: {
           originate,
           update: (request: SessionUpdateRequest) => applyDeviceUpdate(leg(request.mediaSessionId), request),
