@@ -24,6 +24,8 @@ export interface Config {
         readonly clientId: string;
         readonly clientSecret: string;
         readonly keyFile: string;
+        /** DEV_ISSUER_URL: the issuer identifier; "" for this process's own `/dev-issuer` URL. */
+        readonly issuerUrl: string;
         readonly phoneClaim: string;
         readonly clockToleranceSec: number;
       }
