@@ -190,10 +190,18 @@ async function start(config: Config) {
   });
 
   // Media anchored by Janus (MEDIA_ANCHOR=janus) or rtpengine (RTPENGINE_NG) (impl/engine/media); SDP passes through otherwise.
-  const media = createMediaAnchorFromConfig(readMediaConfig(), logger.child({ component: "media" }));
+  // The calls with a persisted dialog are carried on by this process: their anchor calls are spared.
+  const media = createMediaAnchorFromConfig(readMediaConfig(), logger.child({ component: "media" }), {
+    spare: async () => new Set((await store.dialogs.list()).map((d) => d.mediaSessionId)),
+  });
   const sipEngine =
     config.engine === "sip" && config.sip
-      ? await startSipEngineFromConfig(config.sip, logger.child({ component: "sip" }), media?.anchor)
+      ? await startSipEngineFromConfig(
+          config.sip,
+          logger.child({ component: "sip" }),
+          media?.anchor,
+          store.dialogs,
+        )
       : undefined;
   const localEngine = sipEngine?.factory ?? createOfflineEngine;
   const cluster = clusterConfig ? await joinCluster(clusterConfig, store, localEngine, logger) : undefined;

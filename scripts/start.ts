@@ -77,9 +77,16 @@ const databaseUrl = await postgres?.createDatabase("camara");
 if (gatewayLab) console.error(`[lab] Kamailio up: ${gatewayLab.env.SIP_OUTBOUND_PROXY ?? ""}`);
 if (rtpengine) console.error(`[lab] rtpengine up: ng ${rtpengine.ngHost}:${rtpengine.ngPort}`);
 if (janus) console.error(`[lab] Janus up: ${janus.wsUrl}, log ${janus.logFile}`);
+/**
+ * The gateway's SIP port with the lab: fixed, so that the network's in-dialog requests (a BYE, a
+ * re-INVITE) still reach a gateway restarted mid-call (its Contact names this port). SIP_LOCAL_PORT
+ * overrides it; 0 picks a free port (calls then do not survive a restart).
+ */
+const LAB_GATEWAY_SIP_PORT = "5070";
 const labEnv = {
   DEV_CA_DIR: devCa.dir,
   ...(gatewayLab?.env ?? {}),
+  ...(gatewayLab ? { SIP_LOCAL_PORT: process.env.SIP_LOCAL_PORT ?? LAB_GATEWAY_SIP_PORT } : {}),
   ...(rtpengine ? { RTPENGINE_NG: `${rtpengine.ngHost}:${rtpengine.ngPort}` } : {}),
   ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   ...(janus ? janus.gatewayEnv() : {}),

@@ -136,8 +136,11 @@ export interface InspectableMediaAnchor extends MediaAnchor {
   list(): Promise<string[]>;
   /** Every call the anchor holds, whoever created it. */
   callIds(): Promise<string[]>;
-  /** Deletes the calls under the prefix that this process does not anchor; resolves with their ids. */
-  reclaim(): Promise<string[]>;
+  /**
+   * Deletes the calls under the prefix that this process does not anchor, except `spare` (calls a
+   * restarted gateway carries on); resolves with their ids.
+   */
+  reclaim(spare?: ReadonlySet<string>): Promise<string[]>;
   ping(): Promise<boolean>;
 }
 
@@ -163,14 +166,19 @@ export interface ConfiguredMediaAnchor {
 export function createMediaAnchorFromConfig(
   config: MediaConfig,
   logger: Logger,
+  options: {
+    /** The media session ids the reclaim at start leaves alone: calls this process carries on. */
+    readonly spare?: () => Promise<ReadonlySet<string>>;
+  } = {},
 ): ConfiguredMediaAnchor | undefined {
+  const reclaim = (anchor: InspectableMediaAnchor) => reclaimAtStart(config, anchor, logger, options.spare);
   if (config.anchor === "janus" && config.janus) {
     const janus = createJanusAnchorFromConfig(config.janus, config, logger);
     logger.info(
       { janus: config.janus.url, policy: config.policy, opaqueIdPrefix: config.callIdPrefix },
       "media anchored by Janus (NoSIP)",
     );
-    return { kind: "janus", anchor: janus, reclaimed: reclaim(config, janus, logger), close: janus.close };
+    return { kind: "janus", anchor: janus, reclaimed: reclaim(janus), close: janus.close };
   }
   if (!config.ng) return undefined;
   const ng = createNgClient({ ...config.ng, timeoutMs: config.timeoutMs, retries: config.retries });
@@ -187,21 +195,28 @@ export function createMediaAnchorFromConfig(
   );
   // Debian's rtpengine 10.5 cannot bundle: offers that need BUNDLE are refused with the reason.
   const anchor = { ...rtpengine, ...refuseUnbundlable(rtpengine) };
-  return { kind: "rtpengine", anchor, reclaimed: reclaim(config, anchor, logger), close: () => ng.close() };
+  return { kind: "rtpengine", anchor, reclaimed: reclaim(anchor), close: () => ng.close() };
 }
 
-function reclaim(config: MediaConfig, anchor: InspectableMediaAnchor, logger: Logger): Promise<string[]> {
+function reclaimAtStart(
+  config: MediaConfig,
+  anchor: InspectableMediaAnchor,
+  logger: Logger,
+  spare: (() => Promise<ReadonlySet<string>>) | undefined,
+): Promise<string[]> {
   const name = config.anchor;
   if (!config.reclaimOnStart) return Promise.resolve([]);
-  return anchor.reclaim().then(
-    (ids) => {
-      if (ids.length > 0)
-        logger.info({ mediaSessionIds: ids }, `deleted ${name} calls left by an earlier run`);
-      return ids;
-    },
-    (error: unknown) => {
-      logger.warn({ err: error }, `could not reclaim ${name} calls left by an earlier run`);
-      return [];
-    },
-  );
+  return (spare ? spare() : Promise.resolve(undefined))
+    .then((kept) => anchor.reclaim(kept))
+    .then(
+      (ids) => {
+        if (ids.length > 0)
+          logger.info({ mediaSessionIds: ids }, `deleted ${name} calls left by an earlier run`);
+        return ids;
+      },
+      (error: unknown) => {
+        logger.warn({ err: error }, `could not reclaim ${name} calls left by an earlier run`);
+        return [];
+      },
+    );
 }

@@ -197,6 +197,20 @@ describe("rtpengine anchor (fake ng server)", () => {
     );
   });
 
+  it("spares the calls a restarted gateway carries on when it reclaims", async () => {
+    const anchor = make();
+    const listed: BencodeDict = { result: "ok", calls: ["camara-gw-kept-1", "camara-gw-old-1"] };
+    reply = (r) => (r.command === "list" ? listed : { result: "ok" });
+    assert.deepEqual(await anchor.reclaim(new Set(["kept-1"])), ["old-1"]);
+    assert.deepEqual(
+      requests.map((r) => [r.command, r["call-id"]]),
+      [
+        ["list", undefined],
+        ["delete", "camara-gw-old-1"],
+      ],
+    );
+  });
+
   it("keeps a call whose offer is still on its way to rtpengine when it reclaims", async () => {
     const anchor = make(undefined, 2000);
     let releaseOffer: () => void = () => undefined;

@@ -33,9 +33,10 @@ export interface RtpengineAnchor extends MediaAnchor {
    * Deletes the calls under this anchor's prefix that it does not anchor itself: those an earlier
    * run of the gateway left behind (its sessions lived in memory and died with it). Resolves with
    * their media session ids. Calls this anchor created, including those whose offer is still on its
-   * way to rtpengine, are kept; so are calls under other prefixes.
+   * way to rtpengine, are kept; so are calls under other prefixes and those in `spare` (calls a
+   * restarted gateway carries on).
    */
-  reclaim(limit?: number): Promise<string[]>;
+  reclaim(spare?: ReadonlySet<string>, limit?: number): Promise<string[]>;
   /** Whether rtpengine answers `ping`. */
   ping(): Promise<boolean>;
 }
@@ -213,8 +214,8 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
     },
     list,
     callIds,
-    async reclaim(limit = LIST_LIMIT) {
-      const orphans = (await list(limit)).filter((id) => !calls.has(id));
+    async reclaim(spare, limit = LIST_LIMIT) {
+      const orphans = (await list(limit)).filter((id) => !calls.has(id) && !spare?.has(id));
       for (const id of orphans) await release(id);
       return orphans;
     },

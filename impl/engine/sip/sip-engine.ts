@@ -1,3 +1,4 @@
+import type { DialogStateStore } from "../dialog-state-store.ts";
 import {
   type Engine,
   type EngineListener,
@@ -5,14 +6,17 @@ import {
   type OriginateRequest,
   type SessionUpdateRequest,
   silentLogger,
+  type UnfinishedSession,
 } from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
 import { type MediaAnchor, passThroughMediaAnchor } from "../media-anchor.ts";
 import type { CallLeg, CallLegContext } from "./call/call-leg.ts";
 import type { UntrustedPaiPolicy } from "./call/caller-identity.ts";
 import { applyDeviceUpdate } from "./call/device-update.ts";
+import { type DialogPersistence, persistDialogs } from "./call/dialog-persistence.ts";
 import { offerIncomingInvite } from "./call/incoming-invite.ts";
 import { originateCall } from "./call/originate-call.ts";
+import { recoverDialog } from "./call/recover-dialog.ts";
 import { GatewayUserAgent } from "./gateway-user-agent.ts";
 import type { CredentialLookup } from "./registration/sip-credentials.ts";
 import { SipRegistrations } from "./registration/sip-registrations.ts";
@@ -74,6 +78,11 @@ export interface SipEngineOptions {
   /** A P-Asserted-Identity from any other source: `strip` (default, From names the caller) or `refuse` (403). */
   readonly untrustedPai?: UntrustedPaiPolicy;
   /**
+   * Where each call leg's dialog state is written on every change, so that a restarted gateway
+   * carries answered calls on (Engine.recoverSession). Absent: calls die with the process.
+   */
+  readonly dialogs?: DialogStateStore;
+  /**
    * Whether emergency originates are placed (default true; EMERGENCY_CALLS): when false they are
    * refused with EngineError `not_supported` and `Engine.emergencyCalls` is false.
    */
@@ -107,7 +116,15 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
   let registrations: SipRegistrations | undefined;
   const emergencyCalls = options.emergencyCalls ?? true;
 
-  const ctx = callLegContext(options, logger, currentListener, legs, byDialog, () => ua.core);
+  const persistence = options.dialogs ? persistDialogs(options.dialogs, logger) : undefined;
+  const anchor = withSdpVersioning(options.mediaAnchor ?? passThroughMediaAnchor);
+  const ctx = callLegContext(
+    options,
+    logger,
+    currentListener,
+    { legs, byDialog, persistence, anchor },
+    () => ua.core,
+  );
 
   const trusted = trustedPeers(
     options.trustedPeers ??
@@ -213,6 +230,22 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
           update: (request: SessionUpdateRequest) => applyDeviceUpdate(leg(request.mediaSessionId), request),
           terminate: async ({ mediaSessionId }) => terminateLeg(legs.get(mediaSessionId)),
         },
+        ...(options.dialogs
+          ? {
+              recoverSession: (session: UnfinishedSession) =>
+                recoverDialog(
+                  {
+                    ctx,
+                    loggerFactory: ua.loggerFactory,
+                    store: options.dialogs as DialogStateStore,
+                    persistence: persistence as DialogPersistence,
+                    legs,
+                    rememberSentSdp: (callId, sdp) => anchor.remember(callId, sdp),
+                  },
+                  session,
+                ),
+            }
+          : {}),
         ready: () => ua.transport.connected || options.transport !== "udp",
         async close() {
           for (const call of [...legs.values()]) terminateAtShutdown(call);
@@ -229,16 +262,21 @@ function callLegContext(
   options: SipEngineOptions,
   logger: EngineLogger,
   listener: () => EngineListener,
-  legs: Map<string, CallLeg>,
-  byDialog: Map<string, CallLeg>,
+  state: {
+    readonly legs: Map<string, CallLeg>;
+    readonly byDialog: Map<string, CallLeg>;
+    readonly persistence: DialogPersistence | undefined;
+    readonly anchor: CallLegContext["anchor"];
+  },
   core: () => UserAgentCore,
 ): CallLegContext {
+  const { legs, byDialog, persistence } = state;
   return {
     get core() {
       return core();
     },
     // RFC 3264 §8 origin versions towards the network, whatever the anchor does with them.
-    anchor: withSdpVersioning(options.mediaAnchor ?? passThroughMediaAnchor),
+    anchor: state.anchor,
     sessionExpiresSec: options.sessionExpiresSec ?? 1800,
     minSeSec: options.minSeSec ?? 90,
     sessionTimerScale: options.sessionTimerScale ?? 1,
@@ -252,7 +290,9 @@ function callLegContext(
             .error(`sessionChanged failed: ${String(error)}`),
         ),
     bindDialog: (id, leg) => byDialog.set(id, leg),
+    ...(persistence ? { dialogChanged: (leg: CallLeg) => persistence.changed(leg) } : {}),
     ended: (leg) => {
+      persistence?.ended(leg);
       legs.delete(leg.mediaSessionId);
       for (const [id, l] of byDialog) if (l === leg) byDialog.delete(id);
     },

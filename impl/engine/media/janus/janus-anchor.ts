@@ -26,9 +26,9 @@ export interface JanusAnchor extends MediaAnchor {
   sessions(): Promise<number[]>;
   /**
    * Destroys the Janus sessions whose NoSIP handle carries this anchor's prefix and that it does not
-   * anchor itself (an earlier run's); resolves with their media session ids.
+   * anchor itself (an earlier run's), except `spare`; resolves with their media session ids.
    */
-  reclaim(): Promise<string[]>;
+  reclaim(spare?: ReadonlySet<string>): Promise<string[]>;
   /** Whether the Janus API answers `info`. */
   ping(): Promise<boolean>;
   /** Closes the connections (Janus then destroys the sessions created on them). */
@@ -261,9 +261,11 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
       if (!admin) return [];
       return admin.sessions();
     },
-    async reclaim() {
+    async reclaim(spare) {
       if (!admin) return [];
-      const orphans = (await ours()).filter((h) => !calls.has(h.mediaSessionId));
+      const orphans = (await ours()).filter(
+        (h) => !calls.has(h.mediaSessionId) && !spare?.has(h.mediaSessionId),
+      );
       for (const orphan of orphans)
         await admin.destroySession(orphan.sessionId).catch((error: unknown) => {
           options.onDeleteError?.(janusEngineError(error, "reclaim"), orphan.mediaSessionId);
