@@ -76,7 +76,7 @@ export class GatewayUserAgent {
     const loggerFactory = this.loggerFactory;
     const contactUri = () => {
       const { host, port } = this.transport.sentBy;
-      return new URI("sip", CONTACT_USER, host, port, { transport: options.transport.transport });
+      return new URI("sip", CONTACT_USER, host, port, { transport: this.transport.uriTransport });
     };
     const configuration: UserAgentCoreConfiguration = {
       // The core accepts out-of-dialog requests whose R-URI user is the AOR's or the Contact's; the
@@ -112,7 +112,7 @@ export class GatewayUserAgent {
   /** The Contact URI string for a registration. */
   contactFor(registrationId: string): string {
     const { host, port } = this.transport.sentBy;
-    return `sip:${CONTACT_USER}@${host}:${port};transport=${this.options.transport.transport};rid=${registrationId}`;
+    return `sip:${CONTACT_USER}@${host}:${port};transport=${this.transport.uriTransport};rid=${registrationId}`;
   }
 
   async start(): Promise<void> {

@@ -6,7 +6,7 @@ import { type FlowEvents, type SipFlow, streamFlow } from "./sip-flow.ts";
 import { messageRouting } from "./sip-message-routing.ts";
 import { UdpRetransmitter } from "./udp-retransmitter.ts";
 
-export type SipTransportName = "udp" | "tcp" | "tls" | "ws";
+export type SipTransportName = "udp" | "tcp" | "tls" | "ws" | "wss";
 
 export interface NodeTransportOptions {
   readonly transport: SipTransportName;
@@ -61,19 +61,21 @@ const SOURCE_TTL_MS = 64_000;
 
 /**
  * The sip.js core's Transport for Node: `send(string)` and a callback for received messages, over
- * UDP, TCP, TLS or WebSocket (RFC 7118). Every request travels on one shared flow to the outbound
+ * UDP, TCP, TLS or WebSocket, plain or secure (RFC 7118). Every request travels on one shared flow to the outbound
  * proxy, so thousands of registrations use one socket; responses go back on the flow (or to the
  * address, for UDP) the request came from, honouring rport (RFC 3581 §4). sip.js transactions
  * assume a reliable transport, so over UDP this class retransmits requests (Timers A and E).
  *
- * Over WS, and over TLS without a certificate of its own, the gateway is a client only: it announces
+ * Over WS and WSS, and over TLS without a certificate of its own, the gateway is a client only: it announces
  * the local address of its connection to the proxy in Via and Contact, and the proxy sends requests
  * for it back over that connection, as proxies do for WebSocket clients (RFC 7118) and for clients
  * behind NAT (RFC 5626). With a certificate (`tlsListener`) it also listens, and announces that.
  */
 export class NodeTransport {
-  /** As sip.js puts it into Via: "UDP", "TCP", "TLS" or "WS". */
-  readonly protocol: "UDP" | "TCP" | "TLS" | "WS";
+  /** As sip.js puts it into Via: "UDP", "TCP", "TLS", "WS" or "WSS" (RFC 7118 §5.3). */
+  readonly protocol: "UDP" | "TCP" | "TLS" | "WS" | "WSS";
+  /** The SIP URI `transport` parameter: RFC 7118 §5.2 defines "ws" for WebSocket, secure or not. */
+  readonly uriTransport: "udp" | "tcp" | "tls" | "ws";
   private udp: UdpSocket | undefined;
   private server: Server | undefined;
   private proxyFlow: SipFlow | undefined;
@@ -92,6 +94,7 @@ export class NodeTransport {
 
   constructor(private readonly options: NodeTransportOptions) {
     this.protocol = options.transport.toUpperCase() as NodeTransport["protocol"];
+    this.uriTransport = options.transport === "wss" ? "ws" : options.transport;
     this.current = options.proxy;
     this.retransmitter = new UdpRetransmitter(options.t1Ms ?? 500, (raw) => this.sendUdp(raw));
   }
@@ -105,9 +108,10 @@ export class NodeTransport {
     return { host: this.options.localHost, port: this.listeningPort };
   }
 
-  /** WS, and TLS without a certificate: no listener; everything travels on the connection to the proxy. */
+  /** WS, WSS, and TLS without a certificate: no listener; everything travels on the connection to the proxy. */
   private get clientOnly(): boolean {
-    return (this.options.transport === "tls" && !this.options.tlsListener) || this.options.transport === "ws";
+    const { transport, tlsListener } = this.options;
+    return (transport === "tls" && !tlsListener) || transport === "ws" || transport === "wss";
   }
 
   /** Whether the flow to the outbound proxy is up (always true for UDP once bound). */
@@ -116,7 +120,7 @@ export class NodeTransport {
   }
 
   /**
-   * Binds the listener (UDP socket, TCP server); for WS opens the proxy flow. For TLS it starts
+   * Binds the listener (UDP socket, TCP server); for WS opens the proxy flow. For TLS and WSS it starts
    * opening the flow without waiting for it: a proxy whose certificate cannot be verified fails the
    * requests that need it (with the reason logged), not the gateway's start.
    */
@@ -162,7 +166,7 @@ export class NodeTransport {
     } else if (transport === "ws") {
       await this.proxy();
     } else {
-      // TLS: try at once so that a certificate problem shows in the log at start-up (proxy() logs it).
+      // TLS, WSS: try at once so that a certificate problem shows in the log at start-up (proxy() logs it).
       this.proxy().catch(() => undefined);
     }
     this.sweep = setInterval(() => this.sweepSources(), 10_000);

@@ -7,7 +7,7 @@ import { SipStreamFramer } from "./stream-framer.ts";
  * Content-Length, or a WebSocket carrying one SIP message per frame (RFC 7118 §5).
  */
 export interface SipFlow {
-  readonly protocol: "TCP" | "TLS" | "WS";
+  readonly protocol: "TCP" | "TLS" | "WS" | "WSS";
   /** Local address of the socket, for Via sent-by and Contact. */
   readonly local: { readonly host: string; readonly port: number };
   readonly remote: { readonly host: string; readonly port: number };
@@ -70,8 +70,9 @@ export function streamFlow(protocol: "TCP" | "TLS", socket: Socket, events: Flow
   return flow;
 }
 
-/** A WebSocket (subprotocol "sip") as a SIP flow. */
+/** A WebSocket (subprotocol "sip"), plain or over TLS, as a SIP flow. */
 export function webSocketFlow(
+  protocol: "WS" | "WSS",
   ws: WebSocket,
   local: { host: string; port: number },
   remote: { host: string; port: number },
@@ -79,7 +80,7 @@ export function webSocketFlow(
 ): SipFlow {
   let open = true;
   const flow: SipFlow = {
-    protocol: "WS",
+    protocol,
     local,
     remote,
     get open() {
@@ -88,7 +89,7 @@ export function webSocketFlow(
     write(message) {
       return new Promise((resolve, reject) => {
         if (!flow.open) {
-          reject(new Error(`WS flow to ${remote.host}:${remote.port} is closed`));
+          reject(new Error(`${protocol} flow to ${remote.host}:${remote.port} is closed`));
           return;
         }
         ws.send(message, (error) => (error ? reject(error) : resolve()));
