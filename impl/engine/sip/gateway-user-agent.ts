@@ -10,7 +10,6 @@ import {
   Levels,
   LoggerFactory,
   type OutgoingRequestMessage,
-  Parser,
   URI,
   type UserAgentCore,
   type UserAgentCoreConfiguration,
@@ -24,7 +23,7 @@ export const CONTACT_USER = "gw";
 export interface GatewayUserAgentOptions {
   readonly transport: Omit<
     NodeTransportOptions,
-    "onMessage" | "onProxyFlowLost" | "onProxyFlowRestored" | "log"
+    "onMessage" | "onProxyFlowLost" | "onProxyFlowRestored" | "log" | "loggerFactory"
   >;
   readonly domain: string;
   readonly credentials: CredentialLookup;
@@ -65,7 +64,8 @@ export class GatewayUserAgent {
       );
     this.transport = new NodeTransport({
       ...options.transport,
-      onMessage: (raw) => this.receive(raw),
+      onMessage: (raw, message) => this.receive(raw, message),
+      loggerFactory: this.loggerFactory,
       onProxyFlowLost: (error) =>
         options.log("warn", `flow to the outbound proxy lost${error ? `: ${error.message}` : ""}`),
       onProxyFlowRestored: () => options.onProxyFlowRestored(),
@@ -124,12 +124,8 @@ export class GatewayUserAgent {
     await this.transport.close();
   }
 
-  private receive(raw: string): void {
-    const message = Parser.parseMessage(raw, this.loggerFactory.getLogger("sip.parser"));
-    if (!message) {
-      this.options.log("warn", "dropped an unparsable SIP message");
-      return;
-    }
+  /** A message the transport parsed (once: its routing, these checks and the core share the parse). */
+  private receive(raw: string, message: IncomingRequestMessage | IncomingResponseMessage): void {
     const { transport, log, userAgent } = this.options;
     if (refuseIncoming(message, raw, transport.transport, this.transport, log, userAgent)) return;
     if (message instanceof IncomingResponseMessage) {

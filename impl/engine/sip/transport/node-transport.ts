@@ -1,7 +1,15 @@
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer, type Server } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import {
+  IncomingRequestMessage,
+  type IncomingResponseMessage,
+  type Logger,
+  LoggerFactory,
+  Parser,
+} from "../sip-core.ts";
 import { openProxyFlow } from "./open-proxy-flow.ts";
+import { type RequestSource, RequestSources } from "./request-sources.ts";
 import { type FlowEvents, type SipFlow, streamFlow } from "./sip-flow.ts";
 import { messageRouting } from "./sip-message-routing.ts";
 import { UdpRetransmitter } from "./udp-retransmitter.ts";
@@ -45,19 +53,16 @@ export interface NodeTransportOptions {
   };
   /** RFC 3261 T1, ms (default 500): UDP request retransmissions start here. */
   readonly t1Ms?: number;
-  /** A complete SIP message arrived. */
-  onMessage(raw: string): void;
+  /** A complete SIP message arrived, parsed once here (sip.js's parser) for routing and the core alike. */
+  onMessage(raw: string, message: IncomingRequestMessage | IncomingResponseMessage): void;
+  /** Where sip.js's parser reports header fields it could not parse; default: nowhere. */
+  readonly loggerFactory?: LoggerFactory;
   /** The shared flow to the outbound proxy came up again after a loss (re-register on it). */
   onProxyFlowRestored?(): void;
   /** The shared flow to the outbound proxy was lost. */
   onProxyFlowLost?(error: Error | undefined): void;
   log?(level: "debug" | "warn", message: string): void;
 }
-
-/** Where a received request came from, to send its responses back the same way (RFC 3261 §18.2.2). */
-type Source = { readonly flow: SipFlow } | { readonly address: string; readonly port: number };
-
-const SOURCE_TTL_MS = 64_000;
 
 /**
  * The sip.js core's Transport for Node: `send(string)` and a callback for received messages, over
@@ -81,9 +86,9 @@ export class NodeTransport {
   private proxyFlow: SipFlow | undefined;
   private connecting: Promise<SipFlow> | undefined;
   private readonly inbound = new Set<SipFlow>();
-  private readonly sources = new Map<string, { source: Source; at: number }>();
+  private readonly sources = new RequestSources();
   private readonly retransmitter: UdpRetransmitter;
-  private sweep: NodeJS.Timeout | undefined;
+  private readonly parserLogger: Logger;
   private listeningPort = 0;
   private hadProxyFlow = false;
   private closed = false;
@@ -97,6 +102,7 @@ export class NodeTransport {
     this.uriTransport = options.transport === "wss" ? "ws" : options.transport;
     this.current = options.proxy;
     this.retransmitter = new UdpRetransmitter(options.t1Ms ?? 500, (raw) => this.sendUdp(raw));
+    this.parserLogger = (options.loggerFactory ?? quietLoggerFactory()).getLogger("sip.parser");
   }
 
   /**
@@ -169,8 +175,7 @@ export class NodeTransport {
       // TLS, WSS: try at once so that a certificate problem shows in the log at start-up (proxy() logs it).
       this.proxy().catch(() => undefined);
     }
-    this.sweep = setInterval(() => this.sweepSources(), 10_000);
-    this.sweep.unref();
+    this.sources.start();
   }
 
   /** sip.js Transport.send: requests to the outbound proxy, responses back where the request came from. */
@@ -184,13 +189,13 @@ export class NodeTransport {
           this.retransmitter.track(routing.branch, routing.method, message);
         return;
       }
-      const source = routing.branch ? this.sources.get(routing.branch)?.source : undefined;
+      const source = this.sources.get(routing.branch);
       if (source && "address" in source) this.sendUdp(message, source.address, source.port);
       else this.sendUdp(message);
       return;
     }
     if (!routing.isRequest && routing.branch) {
-      const source = this.sources.get(routing.branch)?.source;
+      const source = this.sources.get(routing.branch);
       if (source && "flow" in source && source.flow.open) return source.flow.write(message);
     }
     const flow = await this.proxy();
@@ -202,7 +207,7 @@ export class NodeTransport {
    * by its top Via branch, while its responses may still be sent (64 s).
    */
   sourceOf(branch: string): { readonly address: string; readonly port: number } | undefined {
-    const source = this.sources.get(branch)?.source;
+    const source = this.sources.get(branch);
     if (!source) return undefined;
     return "flow" in source ? { address: source.flow.remote.host, port: source.flow.remote.port } : source;
   }
@@ -239,7 +244,7 @@ export class NodeTransport {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.sweep) clearInterval(this.sweep);
+    this.sources.stop();
     this.retransmitter.clear();
     this.proxyFlow?.close();
     for (const flow of this.inbound) flow.close();
@@ -248,15 +253,24 @@ export class NodeTransport {
     await new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve()));
   }
 
-  private receive(raw: string, source: Source): void {
-    const routing = messageRouting(raw);
-    if (routing.isRequest) {
-      if (routing.branch) this.sources.set(routing.branch, { source, at: Date.now() });
-    } else if (routing.branch) {
-      this.retransmitter.response(routing.branch, routing.method, routing.statusCode ?? 0);
-    }
+  /**
+   * The one parse of a received message: its top Via branch (sip.js's `viaBranch`) records where a
+   * request came from and stops the retransmissions a response answers; the core gets the same object.
+   */
+  private receive(raw: string, source: RequestSource): void {
     try {
-      this.options.onMessage(raw);
+      const message = Parser.parseMessage(raw, this.parserLogger);
+      if (!message) {
+        this.options.log?.("warn", "dropped an unparsable SIP message");
+        return;
+      }
+      const branch = message.viaBranch as string | undefined;
+      if (message instanceof IncomingRequestMessage) {
+        if (branch) this.sources.set(branch, source);
+      } else if (branch) {
+        this.retransmitter.response(branch, message.method, message.statusCode ?? 0);
+      }
+      this.options.onMessage(raw, message);
     } catch (error) {
       this.options.log?.("warn", `dropped a message the core could not process: ${(error as Error).message}`);
     }
@@ -374,9 +388,11 @@ export class NodeTransport {
       if (error) this.options.log?.("warn", `UDP send to ${host}:${port} failed: ${error.message}`);
     });
   }
+}
 
-  private sweepSources(): void {
-    const limit = Date.now() - SOURCE_TTL_MS;
-    for (const [branch, entry] of this.sources) if (entry.at < limit) this.sources.delete(branch);
-  }
+/** sip.js's logger factory with its console output off, for a transport given none. */
+function quietLoggerFactory(): LoggerFactory {
+  const factory = new LoggerFactory();
+  factory.builtinEnabled = false;
+  return factory;
 }
