@@ -77,6 +77,8 @@ export async function startSipLabGateway(
     subscribers?: boolean;
     /** A P-Asserted-Identity from outside the trust domain (default: the lab's Kamailio): strip or refuse. */
     untrustedPai?: "strip" | "refuse";
+    /** SIP_TRUSTED_PEERS (engine option `trustedPeers`); default: the lab's Kamailio. */
+    trustedPeers?: readonly string[];
     /** TLS: the gateway's own listener (engine option `tlsListener`). */
     tlsListener?: SipEngineOptions["tlsListener"];
   } = {},
@@ -122,6 +124,7 @@ export async function startSipLabGateway(
     ...(options.sessionTimerScale ? { sessionTimerScale: options.sessionTimerScale } : {}),
     ...(options.mediaAnchor ? { mediaAnchor: options.mediaAnchor } : {}),
     ...(options.untrustedPai ? { untrustedPai: options.untrustedPai } : {}),
+    ...(options.trustedPeers ? { trustedPeers: options.trustedPeers } : {}),
     ...(options.tlsListener ? { tlsListener: options.tlsListener } : {}),
     logger: recordingLogger((record) => {
       const { level, message } = record;

@@ -9,7 +9,7 @@ import {
   Parser,
 } from "../sip-core.ts";
 import { openProxyFlow } from "./open-proxy-flow.ts";
-import { type RequestSource, RequestSources } from "./request-sources.ts";
+import { type RequestSource, RequestSources, type SourceAddress } from "./request-sources.ts";
 import { type FlowEvents, type SipFlow, streamFlow } from "./sip-flow.ts";
 import { messageRouting } from "./sip-message-routing.ts";
 import { UdpRetransmitter } from "./udp-retransmitter.ts";
@@ -206,10 +206,12 @@ export class NodeTransport {
    * The address and port a request came from (the socket's peer, not its Via: RFC 3261 §18.2.1),
    * by its top Via branch, while its responses may still be sent (64 s).
    */
-  sourceOf(branch: string): { readonly address: string; readonly port: number } | undefined {
+  sourceOf(branch: string): SourceAddress | undefined {
     const source = this.sources.get(branch);
     if (!source) return undefined;
-    return "flow" in source ? { address: source.flow.remote.host, port: source.flow.remote.port } : source;
+    if (!("flow" in source)) return source;
+    const { remote, peerNames } = source.flow;
+    return { address: remote.host, port: remote.port, tlsNames: peerNames };
   }
 
   /** Opens the flow to the outbound proxy if it is down; rejects when the proxy cannot be reached. */

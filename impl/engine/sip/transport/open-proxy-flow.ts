@@ -1,7 +1,7 @@
 import { connect as tcpConnect } from "node:net";
 import { type ConnectionOptions, connect as tlsConnect } from "node:tls";
 import { WebSocket } from "ws";
-import { type FlowEvents, type SipFlow, streamFlow, webSocketFlow } from "./sip-flow.ts";
+import { type FlowEvents, type SipFlow, streamFlow, verifiedPeerNames, webSocketFlow } from "./sip-flow.ts";
 
 /**
  * Opens one flow to a target of the outbound proxy over TCP, TLS or WebSocket, plain or secure
@@ -36,6 +36,7 @@ export function openProxyFlow(o: {
             { host: o.localHost, port: socket.localPort ?? 0 },
             { host: proxy.host, port: proxy.port },
             o.events,
+            verifiedPeerNames(socket),
           ),
         );
       });

@@ -3,6 +3,14 @@ import type { SipFlow } from "./sip-flow.ts";
 /** Where a received request came from, to send its responses back the same way (RFC 3261 §18.2.2). */
 export type RequestSource = { readonly flow: SipFlow } | { readonly address: string; readonly port: number };
 
+/** A request's source as the trust domain reads it: the peer's address, and its verified TLS names. */
+export interface SourceAddress {
+  readonly address: string;
+  readonly port: number;
+  /** The DNS names of the peer's certificate when a TLS or WSS handshake verified it. */
+  readonly tlsNames?: readonly string[];
+}
+
 /** How long a request's source is kept: 64·T1, the longest a server transaction lives (RFC 3261 §17.2). */
 const SOURCE_TTL_MS = 64_000;
 
