@@ -1,12 +1,12 @@
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer, type Server } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { parseWithServiceUrns } from "../emergency/parse-with-service-urns.ts";
 import {
   IncomingRequestMessage,
   type IncomingResponseMessage,
   type Logger,
   LoggerFactory,
-  Parser,
 } from "../sip-core.ts";
 import { openProxyFlow } from "./open-proxy-flow.ts";
 import { type RequestSource, RequestSources, type SourceAddress } from "./request-sources.ts";
@@ -261,7 +261,7 @@ export class NodeTransport {
    */
   private receive(raw: string, source: RequestSource): void {
     try {
-      const message = Parser.parseMessage(raw, this.parserLogger);
+      const message = parseWithServiceUrns(raw, this.parserLogger);
       if (!message) {
         this.options.log?.("warn", "dropped an unparsable SIP message");
         return;
