@@ -33,9 +33,9 @@ if (runSetup(withLab || withPostgres ? "lab" : "tools", (line) => console.error(
   process.exit(1);
 const devCa = ensureDevCa(process.env.DEV_CA_DIR ?? `${dataDir}/dev-ca`);
 
-const transport = (process.env.SIP_TRANSPORT as "udp" | "tcp" | "tls" | "ws" | undefined) ?? "tcp";
+const transport = (process.env.SIP_TRANSPORT as "udp" | "tcp" | "tls" | "ws" | "wss" | undefined) ?? "tcp";
 const withEdge = process.env.SIP_EDGE === "on";
-if (withEdge && transport === "ws") {
+if (withEdge && (transport === "ws" || transport === "wss")) {
   console.error(
     "SIP_EDGE=on serves browsers over wss:// only: run the gateway with SIP_TRANSPORT udp, tcp or tls",
   );
@@ -52,7 +52,7 @@ const janus =
   withLab && withJanus ? await startJanus({ dir: `${dataDir}/lab/janus`, keepDir: true }) : undefined;
 // SIP_EDGE=on: the SIP edge (deploy/kamailio) instead of the lab's Kamailio, on the service's ports.
 const gatewayLab =
-  withLab && rtpengine && withEdge && transport !== "ws"
+  withLab && rtpengine && withEdge && transport !== "ws" && transport !== "wss"
     ? await startGatewayEdge({
         ca: devCa,
         phoneNumbers,

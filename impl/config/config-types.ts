@@ -131,8 +131,8 @@ export interface RelayConfig {
 
 /** The SIP side of the gateway (impl/engine/sip), from the SIP_* variables. */
 export interface SipConfig {
-  readonly transport: "udp" | "tcp" | "tls" | "ws";
-  /** SIP_OUTBOUND_PROXY: `sip:host:port[;transport=…]` or `ws://host:port[/path]`; port 0 while {@link locateProxy} holds. */
+  readonly transport: "udp" | "tcp" | "tls" | "ws" | "wss";
+  /** SIP_OUTBOUND_PROXY: `sip:host:port[;transport=…]` or `ws(s)://host:port[/path]`; port 0 while {@link locateProxy} holds. */
   readonly outboundProxy: { readonly host: string; readonly port: number; readonly path?: string };
   /**
    * SIP_OUTBOUND_PROXY with a host name and no port (`sip:ims.example`, `sips:…`, `;transport=`): the
@@ -150,9 +150,9 @@ export interface SipConfig {
   /** SIP_DNS_SERVERS: resolvers for RFC 3263 (`host[:port]`, comma-separated); default the system's. */
   readonly dnsServers: readonly string[];
   readonly domain: string;
-  /** SIP_LOCAL_HOST: the address the gateway binds and announces (with tls and ws, its end of the proxy connection). */
+  /** SIP_LOCAL_HOST: the address the gateway binds and announces (with tls, ws and wss, its end of the proxy connection). */
   readonly localHost: string;
-  /** SIP_LOCAL_PORT: the UDP/TCP listener's port, 0 = a free port chosen at start; unused with tls and ws (client connections only). */
+  /** SIP_LOCAL_PORT: the UDP/TCP listener's port, 0 = a free port chosen at start; unused with tls, ws and wss (client connections only). */
   readonly localPort: number;
   /** JSON file: {"+34600000001": "password", …} (impl/engine/sip/sip-credentials.ts). */
   readonly credentialsFile: string | undefined;

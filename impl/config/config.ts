@@ -178,7 +178,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const engine = oneOf("ENGINE", "offline", ["offline", "sip"] as const);
   let sip: SipConfig | undefined;
   if (engine === "sip") {
-    const transport = oneOf("SIP_TRANSPORT", "tcp", ["udp", "tcp", "tls", "ws"] as const);
+    const transport = oneOf("SIP_TRANSPORT", "tcp", ["udp", "tcp", "tls", "ws", "wss"] as const);
     const rawProxy = env.SIP_OUTBOUND_PROXY ?? "";
     const proxy =
       /^wss?:\/\/([^/:]+):(\d+)(\/.*)?$/.exec(rawProxy) ??
@@ -190,11 +190,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : /^(sips?):([A-Za-z0-9.-]+)(;transport=(udp|tcp|tls))?$/i.exec(rawProxy);
     if ((!proxy?.[1] || !proxy[2]) && !located)
       problems.push(
-        `SIP_OUTBOUND_PROXY=${rawProxy} must be sip:host:port[;transport=udp|tcp|tls], sip:domain (located through DNS, RFC 3263) or ws://host:port for SIP_TRANSPORT=ws.`,
+        `SIP_OUTBOUND_PROXY=${rawProxy} must be sip:host:port[;transport=udp|tcp|tls], sip:domain (located through DNS, RFC 3263) or ws(s)://host:port for SIP_TRANSPORT=ws(s).`,
       );
-    if (located && transport === "ws")
+    if (located && (transport === "ws" || transport === "wss"))
       problems.push(
-        "SIP_TRANSPORT=ws needs SIP_OUTBOUND_PROXY=ws://host:port[/path] (RFC 3263 location is for udp, tcp and tls).",
+        `SIP_TRANSPORT=${transport} needs SIP_OUTBOUND_PROXY=${transport}://host:port[/path] (RFC 3263 location is for udp, tcp and tls).`,
       );
     for (const server of str("SIP_DNS_SERVERS", "")
       .split(",")

@@ -45,6 +45,20 @@ describe("SIP_OUTBOUND_PROXY located through DNS (RFC 3263)", () => {
     );
   });
 
+  it("reads SIP_TRANSPORT=wss with a wss:// proxy and its path, and refuses a domain to locate with it", () => {
+    const config = sip({ SIP_TRANSPORT: "wss", SIP_OUTBOUND_PROXY: "wss://edge.example:7443/sip" });
+    assert.equal(config?.transport, "wss");
+    assert.deepEqual(config?.outboundProxy, { host: "edge.example", port: 7443, path: "/sip" });
+    assert.throws(
+      () => sip({ SIP_OUTBOUND_PROXY: "sip:ims.example", SIP_TRANSPORT: "wss" }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.problems.includes(
+          "SIP_TRANSPORT=wss needs SIP_OUTBOUND_PROXY=wss://host:port[/path] (RFC 3263 location is for udp, tcp and tls).",
+        ),
+    );
+  });
+
   it("refuses a domain to locate with SIP_TRANSPORT=ws", () => {
     assert.throws(
       () => sip({ SIP_OUTBOUND_PROXY: "sip:ims.example", SIP_TRANSPORT: "ws" }),

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { assertedIdentity } from "./call/asserted-identity.ts";
-import { parseWithServiceUrns } from "./emergency/parse-with-service-urns.ts";
 import { GatewayUserAgentCore } from "./gateway-user-agent-core.ts";
 import type { CredentialLookup } from "./registration/sip-credentials.ts";
 import {
@@ -25,7 +24,7 @@ export const CONTACT_USER = "gw";
 export interface GatewayUserAgentOptions {
   readonly transport: Omit<
     NodeTransportOptions,
-    "onMessage" | "onProxyFlowLost" | "onProxyFlowRestored" | "log"
+    "onMessage" | "onProxyFlowLost" | "onProxyFlowRestored" | "log" | "loggerFactory"
   >;
   readonly domain: string;
   readonly credentials: CredentialLookup;
@@ -66,7 +65,8 @@ export class GatewayUserAgent {
       );
     this.transport = new NodeTransport({
       ...options.transport,
-      onMessage: (raw) => this.receive(raw),
+      onMessage: (raw, message) => this.receive(raw, message),
+      loggerFactory: this.loggerFactory,
       onProxyFlowLost: (error) =>
         options.log("warn", `flow to the outbound proxy lost${error ? `: ${error.message}` : ""}`),
       onProxyFlowRestored: () => options.onProxyFlowRestored(),
@@ -77,7 +77,7 @@ export class GatewayUserAgent {
     const loggerFactory = this.loggerFactory;
     const contactUri = () => {
       const { host, port } = this.transport.sentBy;
-      return new URI("sip", CONTACT_USER, host, port, { transport: options.transport.transport });
+      return new URI("sip", CONTACT_USER, host, port, { transport: this.transport.uriTransport });
     };
     const configuration: UserAgentCoreConfiguration = {
       // The core accepts out-of-dialog requests whose R-URI user is the AOR's or the Contact's; the
@@ -113,7 +113,7 @@ export class GatewayUserAgent {
   /** The Contact URI string for a registration. */
   contactFor(registrationId: string): string {
     const { host, port } = this.transport.sentBy;
-    return `sip:${CONTACT_USER}@${host}:${port};transport=${this.options.transport.transport};rid=${registrationId}`;
+    return `sip:${CONTACT_USER}@${host}:${port};transport=${this.transport.uriTransport};rid=${registrationId}`;
   }
 
   async start(): Promise<void> {
@@ -125,12 +125,8 @@ export class GatewayUserAgent {
     await this.transport.close();
   }
 
-  private receive(raw: string): void {
-    const message = parseWithServiceUrns(raw, this.loggerFactory.getLogger("sip.parser"));
-    if (!message) {
-      this.options.log("warn", "dropped an unparsable SIP message");
-      return;
-    }
+  /** A message the transport parsed (once: its routing, these checks and the core share the parse). */
+  private receive(raw: string, message: IncomingRequestMessage | IncomingResponseMessage): void {
     const { transport, log, userAgent } = this.options;
     if (refuseIncoming(message, raw, transport.transport, this.transport, log, userAgent)) return;
     if (message instanceof IncomingResponseMessage) {

@@ -163,7 +163,11 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
           contactFor: (id) => ua.contactFor(id),
           fromTrustedPeer: (message) => {
             const source = ua.transport.sourceOf(message.viaBranch);
-            return source !== undefined && trusted.includes(source.address);
+            if (source === undefined) return false;
+            return (
+              trusted.includes(source.address) ||
+              (source.tlsNames ?? []).some((n) => trusted.includesTlsName(n))
+            );
           },
           untrustedPai: options.untrustedPai ?? "strip",
         },
