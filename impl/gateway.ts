@@ -5,13 +5,13 @@ import type { WebrtcCallHandlingHandlers } from "../generated/r2.2/webrtc-call-h
 import type { WebrtcEventsHandlers } from "../generated/r2.2/webrtc-events/handlers.ts";
 import type { WebrtcRegistrationHandlers } from "../generated/r2.2/webrtc-registration/handlers.ts";
 import type { TokenVerifier } from "./auth/principal.ts";
-import type { HttpConfig } from "./config/config.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
 import { type AppDeps, createApp } from "./http/create-app.ts";
 import { operationHandlers } from "./http/dispatch.ts";
 import { callHandlingHandlers } from "./http/handlers/call-handling-handlers.ts";
 import { eventsHandlers } from "./http/handlers/events-handlers.ts";
 import { registrationHandlers } from "./http/handlers/registration-handlers.ts";
+import type { HttpConfig } from "./http/http-config.ts";
 import { loadContract } from "./load-contract.ts";
 import { createCallService } from "./services/call-service.ts";
 import type { EventPublisher } from "./services/event-publisher.ts";

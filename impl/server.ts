@@ -13,9 +13,8 @@ import { createJwtVerifier } from "./auth/jwt-verifier.ts";
 import type { TokenVerifier } from "./auth/principal.ts";
 import { type Config, ConfigError, readConfig } from "./config/config.ts";
 import { checkConfigFiles } from "./config/config-files.ts";
-import { readStoreConfig, redactDatabaseUrl } from "./config/store-config.ts";
 import { mountDemo } from "./demo/mount-demo.ts";
-import { createMediaAnchorFromConfig, readMediaConfig } from "./engine/media/media-config.ts";
+import { createMediaAnchorFromConfig } from "./engine/media/media-config.ts";
 import { createOfflineEngine } from "./engine/offline/offline-engine.ts";
 import { startSipEngineFromConfig } from "./engine/sip/sip-engine-from-config.ts";
 import { createEventDelivery } from "./events/event-delivery.ts";
@@ -27,6 +26,7 @@ import { startNotificationRelay } from "./relay/notification-relay.ts";
 import { systemClock } from "./services/request-context.ts";
 import { startRestartReconciliation } from "./services/restart-reconciliation.ts";
 import { createSqliteStore, openPostgresStore, type Store, StoreUnavailableError } from "./store/index.ts";
+import { redactDatabaseUrl } from "./store/store-config.ts";
 
 const DEV_ISSUER_PATH = "/dev-issuer";
 
@@ -104,7 +104,7 @@ async function start(config: Config) {
   const { verifier, mountIssuer } = await createVerifier(config, logger);
 
   const cachedVerifier = withVerificationCache(verifier, { maxAgeMs: config.tokenCacheMs });
-  const storeConfig = readStoreConfig();
+  const storeConfig = config.store;
   // With PostgreSQL, the events outbox and the relay keep their SQLite connections on STORE_FILE.
   const store =
     storeConfig.kind === "postgres"
@@ -132,7 +132,7 @@ async function start(config: Config) {
   });
 
   // Media anchored by Janus (MEDIA_ANCHOR=janus) or rtpengine (RTPENGINE_NG) (impl/engine/media); SDP passes through otherwise.
-  const media = createMediaAnchorFromConfig(readMediaConfig(), logger.child({ component: "media" }));
+  const media = createMediaAnchorFromConfig(config.media, logger.child({ component: "media" }));
   const sipEngine =
     config.engine === "sip" && config.sip
       ? await startSipEngineFromConfig(config.sip, logger.child({ component: "sip" }), media?.anchor)

@@ -2,11 +2,11 @@ import { lookup } from "node:dns/promises";
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import type { Logger } from "pino";
-import type { SipConfig } from "../../config/config.ts";
 import type { MediaAnchor } from "../media-anchor.ts";
 import { type SipTransportName as LocatedTransport, locateSipServer } from "./locate/locate-sip-server.ts";
 import { createSipDns } from "./locate/sip-dns.ts";
 import { readCredentialsFile } from "./registration/sip-credentials.ts";
+import type { SipConfig } from "./sip-config.ts";
 import { type StartedSipEngine, startSipEngine } from "./sip-engine.ts";
 
 /** Starts the SIP engine from the validated SIP_* configuration (used by impl/server.ts). */
