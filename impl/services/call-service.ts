@@ -8,9 +8,11 @@ import { EngineError } from "../engine/engine-error.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
 import type { EventPublisher } from "./event-publisher.ts";
-import { addressMatchesPhone, requirePhoneNumber, telUri } from "./principal-phone.ts";
+import { acceptIncomingCall } from "./incoming-session.ts";
+import { originateSession } from "./originate-session.ts";
 import type { RegistrationService } from "./registration-service.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
+import { createSessionChanges, type SessionChanges } from "./session-changes.ts";
 import { checkTransition } from "./session-transitions.ts";
 import { toApiError } from "./to-api-error.ts";
 
@@ -29,7 +31,8 @@ const sessionEnded = (status: SessionStatus) =>
 
 /** webrtc-call-handling: originate, answer, change and end media sessions; apply network events. */
 export function createCallService(deps: CallServiceDeps) {
-  const { store, engine, events, clock } = deps;
+  const { store } = deps;
+  const changes = createSessionChanges(deps);
 
   async function owned(ctx: RequestContext, mediaSessionId: string): Promise<SessionRecord> {
     const record = await store.sessions.get(mediaSessionId);
@@ -37,138 +40,9 @@ export function createCallService(deps: CallServiceDeps) {
     return record;
   }
 
-  /** Per-session chains, so that concurrent changes to one session apply one after the other. */
-  const chains = new Map<string, Promise<unknown>>();
-
-  /**
-   * Applies `change` to the session's latest stored representation, bumps its sequenceNumber and
-   * announces it as session-status. Changes to one session are serialised: a network event arriving
-   * while a client PUT waits for the engine can neither reuse a sequenceNumber nor be overwritten.
-   * A `change` returning undefined leaves the session as it is (the stored record is returned).
-   */
-  function publishChange(
-    mediaSessionId: string,
-    change: (info: MediaSessionInformation) => MediaSessionInformation | undefined,
-    correlator: string,
-  ): Promise<SessionRecord | undefined> {
-    const run = async () => {
-      const record = await store.sessions.get(mediaSessionId);
-      if (!record) return undefined;
-      const changed = change(record.info);
-      if (!changed) return record;
-      const next: SessionRecord = {
-        ...record,
-        info: { ...changed, sequenceNumber: (record.info.sequenceNumber ?? 0) + 1 },
-        updatedAt: clock.now().toISOString(),
-      };
-      await store.sessions.put(next);
-      const { status, ...rest } = next.info;
-      await events.publish({
-        type: "org.camaraproject.webrtc-events.v0.session-status",
-        registrationId: record.registrationId,
-        mediaSessionId,
-        correlator,
-        data: { ...rest, mediaSessionId, status: status ?? "Initial" },
-      });
-      return next;
-    };
-    const result = (chains.get(mediaSessionId) ?? Promise.resolve()).then(run, run);
-    const tail = result.catch(() => undefined);
-    chains.set(mediaSessionId, tail);
-    void tail.then(() => {
-      if (chains.get(mediaSessionId) === tail) chains.delete(mediaSessionId);
-    });
-    return result;
-  }
-
-  /**
-   * The error for a failed engine update. A session the store still holds but whose call leg is gone
-   * has ended in the network (its terminal status may still be on its way to the store): that is a
-   * state conflict, never 404 for a session GET shows.
-   */
-  async function endedMeanwhile(mediaSessionId: string, error: unknown): Promise<unknown> {
-    if (!(error instanceof EngineError) || error.failure !== "unknown_session") return toApiError(error);
-    const record = await (chains.get(mediaSessionId) ?? Promise.resolve()).then(() =>
-      store.sessions.get(mediaSessionId),
-    );
-    if (!record) return ApiError.notFound("The media session");
-    const status = record.info.status ?? "Initial";
-    return TERMINAL_STATUSES.has(status)
-      ? sessionEnded(status)
-      : new ApiError("CONFLICT", "The session has ended in the network; it cannot change any more.", {
-          cause: error,
-        });
-  }
-
   return {
-    async create(
-      ctx: RequestContext,
-      registrationId: string,
-      body: CreateSessionInput["body"],
-    ): Promise<MediaSessionInformation> {
-      const phone = requirePhoneNumber(ctx);
-      for (const field of ["status", "answer", "mediaSessionId"] as const) {
-        if (body[field] !== undefined)
-          throw ApiError.invalidArgument(`${field} must not be included when creating a session.`);
-      }
-      if (!body.receiverAddress)
-        throw ApiError.invalidArgument("receiverAddress is required to create a session.");
-      if (body.originatorAddress && !addressMatchesPhone(body.originatorAddress, phone)) {
-        throw new ApiError("INVALID_TOKEN_CONTEXT", "originatorAddress is not consistent with access token.");
-      }
-      if (!(await deps.registrations.findOwned(ctx, registrationId))) {
-        throw ApiError.invalidArgument(
-          "The registrationId header does not identify an active registration of this subscriber.",
-        );
-      }
-      if (body.clientCorrelator) {
-        // The clientCorrelator "allows the client to recover from communication failures during
-        // resource creation": the same one returns the session already placed, not a second call.
-        const existing = await store.sessions.findByClientCorrelator(phone, body.clientCorrelator);
-        if (existing) {
-          if (existing.info.receiverAddress !== body.receiverAddress) {
-            throw new ApiError(
-              "ALREADY_EXISTS",
-              "clientCorrelator is already used by a session to another receiver.",
-            );
-          }
-          return existing.info;
-        }
-      }
-      const now = clock.now().toISOString();
-      const mediaSessionId = deps.newId();
-      const info: MediaSessionInformation = {
-        ...body,
-        originatorAddress: body.originatorAddress ?? telUri(phone),
-        mediaSessionId,
-        status: "Initial",
-      };
-      const record: SessionRecord = {
-        mediaSessionId,
-        owner: phone,
-        registrationId,
-        direction: "originating",
-        info,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await store.sessions.put(record);
-      try {
-        await engine.originate({
-          mediaSessionId,
-          registrationId,
-          originatorAddress: info.originatorAddress ?? telUri(phone),
-          receiverAddress: body.receiverAddress,
-          originatorName: body.originatorName,
-          offerSdp: body.offer?.sdp,
-          correlator: ctx.correlator,
-        });
-      } catch (error) {
-        await store.sessions.delete(mediaSessionId);
-        throw toApiError(error);
-      }
-      return info;
-    },
+    create: (ctx: RequestContext, registrationId: string, body: CreateSessionInput["body"]) =>
+      originateSession(deps, ctx, registrationId, body),
 
     async get(ctx: RequestContext, mediaSessionId: string): Promise<MediaSessionInformation> {
       return (await owned(ctx, mediaSessionId)).info;
@@ -179,50 +53,7 @@ export function createCallService(deps: CallServiceDeps) {
       mediaSessionId: string,
       body: UpdateSessionStatusInput["body"],
     ): Promise<MediaSessionInformation> {
-      const record = await owned(ctx, mediaSessionId);
-      if (!body?.status) throw ApiError.invalidArgument("status is required to update a session.");
-      const from = record.info.status ?? "Initial";
-      const check = checkTransition(
-        record.direction,
-        from,
-        body.status,
-        body.offer?.sdp !== undefined,
-        body.answer?.sdp !== undefined,
-      );
-      if (!check.ok)
-        throw new ApiError(check.kind === "invalid" ? "INVALID_ARGUMENT" : "CONFLICT", check.message);
-      try {
-        await engine.update({
-          mediaSessionId,
-          status: body.status,
-          offerSdp: body.offer?.sdp,
-          answerSdp: body.answer?.sdp,
-          correlator: ctx.correlator,
-        });
-      } catch (error) {
-        throw await endedMeanwhile(mediaSessionId, error);
-      }
-      const status = body.status;
-      const next = await publishChange(
-        mediaSessionId,
-        // The network may have ended the session while the engine worked (a CANCEL racing the
-        // answer): its terminal status stands, and the client hears the conflict.
-        (info) =>
-          TERMINAL_STATUSES.has(info.status ?? "Initial")
-            ? undefined
-            : {
-                ...info,
-                status,
-                reason: `Status set to ${status} by the API client`,
-                ...(body.offer ? { offer: body.offer } : {}),
-                ...(body.answer ? { answer: body.answer } : {}),
-              },
-        ctx.correlator,
-      );
-      if (!next) throw ApiError.notFound("The media session");
-      const now = next.info.status ?? "Initial";
-      if (TERMINAL_STATUSES.has(now)) throw sessionEnded(now);
-      return next.info;
+      return updateStatus(deps, changes, ctx, await owned(ctx, mediaSessionId), body);
     },
 
     async delete(ctx: RequestContext, mediaSessionId: string): Promise<void> {
@@ -230,7 +61,7 @@ export function createCallService(deps: CallServiceDeps) {
       const from = record.info.status ?? "Initial";
       if (!TERMINAL_STATUSES.has(from)) {
         try {
-          await engine.terminate({ mediaSessionId, correlator: ctx.correlator });
+          await deps.engine.terminate({ mediaSessionId, correlator: ctx.correlator });
         } catch (error) {
           throw toApiError(error);
         }
@@ -240,7 +71,7 @@ export function createCallService(deps: CallServiceDeps) {
           : record.direction === "originating"
             ? "SessionCancelled"
             : "Declined";
-        await publishChange(
+        await changes.publish(
           mediaSessionId,
           (info) => ({ ...info, status, reason: "Ended by the API client" }),
           ctx.correlator,
@@ -253,7 +84,7 @@ export function createCallService(deps: CallServiceDeps) {
     async sessionChanged(event: SessionEvent, correlator: string): Promise<void> {
       const record = await store.sessions.get(event.mediaSessionId);
       if (!record || TERMINAL_STATUSES.has(record.info.status ?? "Initial")) return;
-      await publishChange(
+      await changes.publish(
         event.mediaSessionId,
         (info) => ({
           ...info,
@@ -268,43 +99,84 @@ export function createCallService(deps: CallServiceDeps) {
     },
 
     /** An incoming call for a registration: stored as a terminating session and announced. */
-    async incomingCall(call: IncomingCall, correlator: string): Promise<boolean> {
-      const registration = await store.registrations.get(call.registrationId);
-      if (!registration) return false;
-      const now = clock.now().toISOString();
-      const info: MediaSessionInformation = {
-        mediaSessionId: call.mediaSessionId,
-        originatorAddress: call.originatorAddress,
-        ...(call.originatorName !== undefined ? { originatorName: call.originatorName } : {}),
-        receiverAddress: call.receiverAddress,
-        status: "Initial",
-        ...(call.offerSdp !== undefined ? { offer: { sdp: call.offerSdp } } : { offerRequired: true }),
-        sequenceNumber: 1,
-      };
-      await store.sessions.put({
-        mediaSessionId: call.mediaSessionId,
-        owner: registration.owner,
-        registrationId: call.registrationId,
-        direction: "terminating",
-        info,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await events.publish({
-        type: "org.camaraproject.webrtc-events.v0.session-invitation",
-        registrationId: call.registrationId,
-        correlator,
-        data: {
-          ...info,
-          mediaSessionId: call.mediaSessionId,
-          originatorAddress: call.originatorAddress,
-          receiverAddress: call.receiverAddress,
-          status: "Initial",
-        },
-      });
-      return true;
-    },
+    incomingCall: (call: IncomingCall, correlator: string): Promise<boolean> =>
+      acceptIncomingCall(deps, call, correlator),
   };
+}
+
+/** updateSessionStatus: the transition checked, the engine asked, then the change published. */
+async function updateStatus(
+  deps: CallServiceDeps,
+  changes: SessionChanges,
+  ctx: RequestContext,
+  record: SessionRecord,
+  body: UpdateSessionStatusInput["body"],
+): Promise<MediaSessionInformation> {
+  const { mediaSessionId } = record;
+  if (!body?.status) throw ApiError.invalidArgument("status is required to update a session.");
+  const from = record.info.status ?? "Initial";
+  const check = checkTransition(
+    record.direction,
+    from,
+    body.status,
+    body.offer?.sdp !== undefined,
+    body.answer?.sdp !== undefined,
+  );
+  if (!check.ok)
+    throw new ApiError(check.kind === "invalid" ? "INVALID_ARGUMENT" : "CONFLICT", check.message);
+  try {
+    await deps.engine.update({
+      mediaSessionId,
+      status: body.status,
+      offerSdp: body.offer?.sdp,
+      answerSdp: body.answer?.sdp,
+      correlator: ctx.correlator,
+    });
+  } catch (error) {
+    throw await endedMeanwhile(changes, mediaSessionId, error);
+  }
+  const status = body.status;
+  const next = await changes.publish(
+    mediaSessionId,
+    // The network may have ended the session while the engine worked (a CANCEL racing the
+    // answer): its terminal status stands, and the client hears the conflict.
+    (info) =>
+      TERMINAL_STATUSES.has(info.status ?? "Initial")
+        ? undefined
+        : {
+            ...info,
+            status,
+            reason: `Status set to ${status} by the API client`,
+            ...(body.offer ? { offer: body.offer } : {}),
+            ...(body.answer ? { answer: body.answer } : {}),
+          },
+    ctx.correlator,
+  );
+  if (!next) throw ApiError.notFound("The media session");
+  const now = next.info.status ?? "Initial";
+  if (TERMINAL_STATUSES.has(now)) throw sessionEnded(now);
+  return next.info;
+}
+
+/**
+ * The error for a failed engine update. A session the store still holds but whose call leg is gone
+ * has ended in the network (its terminal status may still be on its way to the store): that is a
+ * state conflict, never 404 for a session GET shows.
+ */
+async function endedMeanwhile(
+  changes: SessionChanges,
+  mediaSessionId: string,
+  error: unknown,
+): Promise<unknown> {
+  if (!(error instanceof EngineError) || error.failure !== "unknown_session") return toApiError(error);
+  const record = await changes.settled(mediaSessionId);
+  if (!record) return ApiError.notFound("The media session");
+  const status = record.info.status ?? "Initial";
+  return TERMINAL_STATUSES.has(status)
+    ? sessionEnded(status)
+    : new ApiError("CONFLICT", "The session has ended in the network; it cannot change any more.", {
+        cause: error,
+      });
 }
 
 export type CallService = ReturnType<typeof createCallService>;
