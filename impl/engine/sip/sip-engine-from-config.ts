@@ -9,7 +9,7 @@ import { readCredentialsFile } from "./registration/sip-credentials.ts";
 import type { SipConfig } from "./sip-config.ts";
 import { type StartedSipEngine, startSipEngine } from "./sip-engine.ts";
 
-/** Starts the SIP engine from the validated SIP_* configuration (used by impl/server.ts). */
+/** Starts the SIP engine from the validated SIP_* configuration (used by impl/server.ts); `logger` is the engine's, bound to its component. */
 export async function startSipEngineFromConfig(
   config: SipConfig,
   logger: Logger,
@@ -40,7 +40,7 @@ export async function startSipEngineFromConfig(
     ...(config.tlsListener ? { tlsListener: tlsListener(config.tlsListener) } : {}),
     trustedPeers,
     untrustedPai: config.trust.untrustedPai,
-    logger: logger.child({ component: "sip" }),
+    logger,
   });
   logger.info(
     {
