@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { EnvReader } from "../config/env-reader.ts";
+import type { EnvReader } from "../env/env-reader.ts";
 
 /** How access tokens are verified: AUTH_MODE and its variables. */
 export type AuthConfig =

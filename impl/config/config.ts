@@ -2,16 +2,16 @@ import { resolve } from "node:path";
 import { readAuthConfig } from "../auth/auth-config.ts";
 import { readMediaSettings } from "../engine/media/media-config.ts";
 import { readSipConfig } from "../engine/sip/sip-config.ts";
+import { EnvReader } from "../env/env-reader.ts";
 import { readEventsConfig } from "../events/events-config.ts";
 import { readHttpConfig } from "../http/http-config.ts";
 import { readRelayConfig } from "../relay/relay-config.ts";
 import { readRegistrationConfig } from "../services/registration-config.ts";
 import { readStoreSettings } from "../store/store-config.ts";
 import type { Config } from "./config-types.ts";
-import { EnvReader } from "./env-reader.ts";
 
+export { ConfigError } from "../env/env-reader.ts";
 export type { Config, EventsConfig, HttpConfig, RelayConfig, SipConfig } from "./config-types.ts";
-export { ConfigError } from "./env-reader.ts";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 

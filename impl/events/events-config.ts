@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { EnvReader } from "../config/env-reader.ts";
+import type { EnvReader } from "../env/env-reader.ts";
 
 /** webrtc-events delivery (impl/events), from the EVENT_* variables. */
 export interface EventsConfig {

@@ -1,4 +1,4 @@
-import type { EnvReader } from "../config/env-reader.ts";
+import type { EnvReader } from "../env/env-reader.ts";
 import { readTrustProxy, type TrustProxy } from "./trust-proxy-config.ts";
 
 /** The HTTP server and request limits (impl/http), from the HTTP_* variables and TRUST_PROXY. */

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import type { EnvReader } from "../config/env-reader.ts";
+import type { EnvReader } from "../env/env-reader.ts";
 
 /** express's "trust proxy": off, a number of proxy hops, or proxy addresses and subnets. */
 export type TrustProxy = false | number | readonly string[];

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { EnvReader } from "../config/env-reader.ts";
+import type { EnvReader } from "../env/env-reader.ts";
 
 /** The notification relay for browsers (impl/relay), from the RELAY_* variables. */
 export interface RelayConfig {

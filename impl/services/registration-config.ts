@@ -1,4 +1,4 @@
-import type { EnvReader } from "../config/env-reader.ts";
+import type { EnvReader } from "../env/env-reader.ts";
 
 /** Registration lifetimes and the timers of the registration service (REGISTRATION_*). */
 export interface RegistrationConfig {

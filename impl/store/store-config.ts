@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { type EnvReader, readAlone } from "../config/env-reader.ts";
+import { type EnvReader, readAlone } from "../env/env-reader.ts";
 
 /**
  * Which store the gateway writes its registrations, sessions and subscriptions to. SQLite's file and

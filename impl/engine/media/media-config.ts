@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { type EnvReader, readAlone } from "../../config/env-reader.ts";
+import { type EnvReader, readAlone } from "../../env/env-reader.ts";
 import type { MediaAnchor } from "../media-anchor.ts";
 import { createJanusAnchorFromConfig, type JanusConfig, readJanusConfig } from "./janus/janus-config.ts";
 import { DEFAULT_MEDIA_POLICY, type MediaPolicy } from "./media-policy.ts";

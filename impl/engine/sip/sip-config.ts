@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { EnvReader } from "../../config/env-reader.ts";
+import type { EnvReader } from "../../env/env-reader.ts";
 import { readSipProxyConfig, type SipProxyConfig } from "./locate/sip-proxy-config.ts";
 import { readSipTlsListenerConfig, type SipTlsListenerConfig } from "./transport/sip-tls-config.ts";
 import { readSipTrustConfig, type SipTrustConfig } from "./transport/sip-trust-config.ts";

@@ -1,4 +1,4 @@
-import type { EnvReader } from "../../../config/env-reader.ts";
+import type { EnvReader } from "../../../env/env-reader.ts";
 
 /** SIP_OUTBOUND_PROXY: a proxy with a port, or (RFC 3263) a domain to locate through DNS at start. */
 export interface SipProxyConfig {
