@@ -28,6 +28,7 @@ export const silentLogger: EngineLogger = {
   info: () => undefined,
   warn: () => undefined,
   error: () => undefined,
+  isLevelEnabled: () => false,
 };
 
 export interface RegisterRequest {

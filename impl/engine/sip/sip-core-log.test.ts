@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { EngineLogger } from "../engine.ts";
+import { type EngineLogger, silentLogger } from "../engine.ts";
 import { LoggerFactory, type UserAgentCore } from "./sip-core.ts";
 import { connectSipCoreLog, sipCoreLogLevel, sipCoreSubject } from "./sip-core-log.ts";
 import { type LogRecord, recordingLogger } from "./testing/recording-logger.ts";
@@ -118,5 +118,21 @@ describe("sip.js core log lines", () => {
       lines.map((l) => [l.level, l.message]),
       [["warn", "Transport error"]],
     );
+  });
+});
+
+describe("sip.js core log lines to the silent logger", () => {
+  it("are dropped before the core is looked at", () => {
+    let looked = 0;
+    const factory = new LoggerFactory();
+    connectSipCoreLog(factory, {
+      logger: silentLogger,
+      core: () => {
+        looked++;
+        return core;
+      },
+    });
+    factory.getLogger("sip.transaction.ict", "z9hG4bKclient").warn("Transport error");
+    assert.equal(looked, 0);
   });
 });
