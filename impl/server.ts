@@ -97,6 +97,16 @@ async function reconcileAtStart(config: Config, store: Store, gateway: Gateway, 
   return reconciliation;
 }
 
+/** The store STORE names; with PostgreSQL, the events outbox and the relay keep SQLite on STORE_FILE. */
+async function openStore(config: Config, logger: Logger) {
+  return config.store.kind === "postgres"
+    ? await openPostgresStore({
+        ...config.store,
+        onError: (err) => logger.warn({ err }, "PostgreSQL connection lost; it is replaced on next use"),
+      })
+    : createSqliteStore({ file: config.storeFile, synchronous: config.storeSynchronous });
+}
+
 async function start(config: Config) {
   const fileProblems = checkConfigFiles(config);
   if (fileProblems.length > 0) throw new ConfigError(fileProblems);
@@ -105,14 +115,7 @@ async function start(config: Config) {
 
   const cachedVerifier = withVerificationCache(verifier, { maxAgeMs: config.tokenCacheMs });
   const storeConfig = config.store;
-  // With PostgreSQL, the events outbox and the relay keep their SQLite connections on STORE_FILE.
-  const store =
-    storeConfig.kind === "postgres"
-      ? await openPostgresStore({
-          ...storeConfig,
-          onError: (err) => logger.warn({ err }, "PostgreSQL connection lost; it is replaced on next use"),
-        })
-      : createSqliteStore({ file: config.storeFile, synchronous: config.storeSynchronous });
+  const store = await openStore(config, logger);
   // webrtc-events: the notification relay's sinks (HTTPS) and the dispatcher with its durable outbox.
   const relay = config.relay.enabled
     ? await startNotificationRelay({
@@ -141,8 +144,13 @@ async function start(config: Config) {
     store,
     engine: sipEngine?.factory ?? createOfflineEngine,
     verifier: cachedVerifier,
-    events: delivery.dispatcher,
-    subscriptionHooks: delivery.dispatcher.hooks,
+    delivery: {
+      outbox: delivery.dispatcher,
+      deadlines: delivery.deadlines,
+      sweepIntervalMs: config.events.sweepIntervalMs,
+      tokenExpiryLeadMs: config.events.tokenExpiryLeadMs,
+      endedRetentionMs: config.events.endedRetentionMs,
+    },
     logger,
     ttl: config.registrationTtl,
     validateResponses: config.validateResponses,
@@ -163,7 +171,9 @@ async function start(config: Config) {
     s.listen(config.port, config.host, () => resolve(s));
   });
   relay?.attach(server);
-  delivery.dispatcher.start();
+  const { subscriptionLifecycle } = gateway.services;
+  delivery.dispatcher.start(subscriptionLifecycle);
+  subscriptionLifecycle.start();
   // The store outlived the previous process; its SIP state did not (impl/services/restart-reconciliation.ts).
   const reconciliation = await reconcileAtStart(config, store, gateway, logger);
   const address = server.address();
@@ -204,6 +214,7 @@ async function start(config: Config) {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    await subscriptionLifecycle.close();
     await delivery.close();
     await gateway.close();
     await media?.close();
