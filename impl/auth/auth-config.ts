@@ -10,6 +10,8 @@ export type AuthConfig =
       readonly clientId: string;
       readonly clientSecret: string;
       readonly keyFile: string;
+      /** DEV_ISSUER_URL: the issuer identifier; "" for this process's own `/dev-issuer` URL. */
+      readonly issuerUrl: string;
       readonly phoneClaim: string;
       readonly clockToleranceSec: number;
     }
@@ -60,7 +62,9 @@ export function readAuthConfig(
       phoneNumbers,
       clientId: r.str("DEV_CLIENT_ID", "dev-client"),
       clientSecret: r.str("DEV_CLIENT_SECRET", "dev-secret"),
-      keyFile: resolve(context.dataDir, "dev-issuer-key.json"),
+      // Nodes of a cluster share one key file and one issuer name (the balancer's), so a token of any node's issuer passes on all.
+      keyFile: resolve(context.dataDir, r.str("DEV_ISSUER_KEY_FILE", "dev-issuer-key.json")),
+      issuerUrl: r.str("DEV_ISSUER_URL", ""),
       phoneClaim,
       clockToleranceSec: r.int("AUTH_CLOCK_TOLERANCE_SEC", 30, 0, 300),
     };

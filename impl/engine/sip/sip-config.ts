@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { EnvReader } from "../../env/env-reader.ts";
+import { readEmergencyCallsConfig } from "./emergency/emergency-calls-config.ts";
 import { readSipProxyConfig, type SipProxyConfig } from "./locate/sip-proxy-config.ts";
 import { readSipTlsListenerConfig, type SipTlsListenerConfig } from "./transport/sip-tls-config.ts";
 import { readSipTrustConfig, type SipTrustConfig } from "./transport/sip-trust-config.ts";
@@ -25,6 +26,8 @@ export interface SipConfig extends SipProxyConfig {
   readonly tlsListener: SipTlsListenerConfig | undefined;
   /** SIP_TRUSTED_PEERS, SIP_UNTRUSTED_PAI (transport/sip-trust-config.ts). */
   readonly trust: SipTrustConfig;
+  /** EMERGENCY_CALLS (emergency/emergency-calls-config.ts): whether emergency originates are placed. */
+  readonly emergencyCalls: boolean;
 }
 
 /** The SIP_* variables (ENGINE=sip); per-number registration needs SIP_CREDENTIALS_FILE. */
@@ -49,5 +52,6 @@ export function readSipConfig(r: EnvReader): SipConfig {
     tlsCaFile: r.env.SIP_TLS_CA_FILE ? resolve(r.env.SIP_TLS_CA_FILE) : undefined,
     tlsListener: readSipTlsListenerConfig(r.env, transport, r.problems),
     trust: readSipTrustConfig(r.env, r.problems),
+    emergencyCalls: readEmergencyCallsConfig(r.env, r.problems),
   };
 }
