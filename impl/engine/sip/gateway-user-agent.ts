@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { EngineLogger } from "../engine.ts";
 import { assertedIdentity } from "./call/asserted-identity.ts";
 import { GatewayUserAgentCore } from "./gateway-user-agent-core.ts";
 import type { CredentialLookup } from "./registration/sip-credentials.ts";
@@ -8,13 +9,13 @@ import {
   type IncomingInviteRequest,
   IncomingRequestMessage,
   IncomingResponseMessage,
-  Levels,
   LoggerFactory,
   type OutgoingRequestMessage,
   URI,
   type UserAgentCore,
   type UserAgentCoreConfiguration,
 } from "./sip-core.ts";
+import { connectSipCoreLog } from "./sip-core-log.ts";
 import { refuseIncoming } from "./sip-request-checks.ts";
 import { NodeTransport, type NodeTransportOptions } from "./transport/node-transport.ts";
 
@@ -32,6 +33,10 @@ export interface GatewayUserAgentOptions {
   readonly acceptsUser: (user: string) => boolean;
   readonly userAgent: string;
   readonly log: (level: "debug" | "info" | "warn" | "error", message: string) => void;
+  /** The engine's logger, for sip.js core's own lines (sip-core-log.ts). */
+  readonly logger: EngineLogger;
+  /** The logger of the call leg or registration using a Call-ID, for the core's lines about it. */
+  readonly loggerForCall?: (callId: string) => EngineLogger | undefined;
   onInvite(request: IncomingInviteRequest): void;
   /** An UPDATE (RFC 3311) inside a dialog, which the sip.js core does not know. */
   onUpdate(message: IncomingRequestMessage): void;
@@ -54,15 +59,11 @@ export class GatewayUserAgent {
 
   constructor(private readonly options: GatewayUserAgentOptions) {
     this.loggerFactory = new LoggerFactory();
-    this.loggerFactory.builtinEnabled = false;
-    this.loggerFactory.level = Levels.warn;
-    this.loggerFactory.connector = (level, category, _label, content) =>
-      options.log(
-        // sip.js reports at error what the network or a peer did (malformed or dropped messages,
-        // transport failures), never a fault of ours: warn at most (our own faults throw).
-        level === "error" || level === "warn" ? "warn" : "debug",
-        `${category}: ${String(content)}`,
-      );
+    connectSipCoreLog(this.loggerFactory, {
+      logger: options.logger,
+      core: () => this.core as UserAgentCore | undefined,
+      ...(options.loggerForCall ? { loggerForCall: options.loggerForCall } : {}),
+    });
     this.transport = new NodeTransport({
       ...options.transport,
       onMessage: (raw, message) => this.receive(raw, message),

@@ -17,7 +17,7 @@ import { type DialogPersistence, persistDialogs } from "./call/dialog-persistenc
 import { offerIncomingInvite } from "./call/incoming-invite.ts";
 import { originateCall } from "./call/originate-call.ts";
 import { recoverDialog } from "./call/recover-dialog.ts";
-import { GatewayUserAgent } from "./gateway-user-agent.ts";
+import { GatewayUserAgent, type GatewayUserAgentOptions } from "./gateway-user-agent.ts";
 import type { CredentialLookup } from "./registration/sip-credentials.ts";
 import { SipRegistrations } from "./registration/sip-registrations.ts";
 import { withSdpVersioning } from "./sdp/sdp-versioning.ts";
@@ -132,22 +132,15 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
   );
 
   const ua: GatewayUserAgent = new GatewayUserAgent({
-    transport: {
-      transport: options.transport,
-      localHost: options.localHost,
-      localPort: options.localPort,
-      proxy: options.outboundProxy,
-      ...(options.outboundProxyAlternates ? { alternates: options.outboundProxyAlternates } : {}),
-      ...(options.tlsServerName ? { tlsServerName: options.tlsServerName } : {}),
-      ...(options.tls ? { tls: options.tls } : {}),
-      ...(options.tlsListener ? { tlsListener: options.tlsListener } : {}),
-    },
+    transport: transportOptions(options),
     domain: options.domain,
     credentials: options.credentials,
     acceptsUser: (user) =>
       options.registrationMode === "trunk" && registrations?.latestFor(user) !== undefined,
     userAgent: "camara-webrtc-gateway",
     log,
+    logger,
+    loggerForCall: (callId) => loggerForCall(callId, legs, registrations),
     onInvite: (request) =>
       void offerIncomingInvite(
         {
@@ -198,13 +191,6 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
     leg.onUpdate(message);
   }
 
-  function leg(mediaSessionId: string): CallLeg {
-    const found = legs.get(mediaSessionId);
-    if (!found || found.terminated)
-      throw new EngineError("unknown_session", `no call leg for ${mediaSessionId}`);
-    return found;
-  }
-
   function originate(request: OriginateRequest): Promise<void> {
     return originateCall(
       {
@@ -231,7 +217,8 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
         emergencyCalls,
         calls: {
           originate,
-          update: (request: SessionUpdateRequest) => applyDeviceUpdate(leg(request.mediaSessionId), request),
+          update: (request: SessionUpdateRequest) =>
+            applyDeviceUpdate(liveLeg(legs, request.mediaSessionId), request),
           terminate: async ({ mediaSessionId }) => terminateLeg(legs.get(mediaSessionId)),
         },
         ...(options.dialogs
@@ -259,6 +246,28 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
       };
     },
   };
+}
+
+/** The transport's options: the engine's, less what the user agent adds. */
+function transportOptions(options: SipEngineOptions): GatewayUserAgentOptions["transport"] {
+  return {
+    transport: options.transport,
+    localHost: options.localHost,
+    localPort: options.localPort,
+    proxy: options.outboundProxy,
+    ...(options.outboundProxyAlternates ? { alternates: options.outboundProxyAlternates } : {}),
+    ...(options.tlsServerName ? { tlsServerName: options.tlsServerName } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.tlsListener ? { tlsListener: options.tlsListener } : {}),
+  };
+}
+
+/** The call leg of a media session the device changes; an unknown or ended one is unknown_session. */
+function liveLeg(legs: ReadonlyMap<string, CallLeg>, mediaSessionId: string): CallLeg {
+  const found = legs.get(mediaSessionId);
+  if (!found || found.terminated)
+    throw new EngineError("unknown_session", `no call leg for ${mediaSessionId}`);
+  return found;
 }
 
 /** What every call leg shares: the core, the media anchor, the timers, the listener and the logger. */
@@ -302,6 +311,18 @@ function callLegContext(
     },
     logger,
   };
+}
+
+/** The logger of the call leg, else the registration, whose requests carry this Call-ID. */
+function loggerForCall(
+  callId: string,
+  legs: ReadonlyMap<string, CallLeg>,
+  registrations: SipRegistrations | undefined,
+): EngineLogger | undefined {
+  for (const leg of legs.values()) if (leg.callId === callId) return leg.logger;
+  for (const binding of registrations?.bindings.values() ?? [])
+    if (binding.callId === callId) return binding.logger;
+  return undefined;
 }
 
 /** Ends a call at shutdown, best effort. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import type { DialogStateStore, PersistedDialog } from "../../dialog-state-store.ts";
-import type { UnfinishedSession } from "../../engine.ts";
+import { silentLogger, type UnfinishedSession } from "../../engine.ts";
 import { GatewayUserAgent } from "../gateway-user-agent.ts";
 import type { SessionDialog } from "../sip-core.ts";
 import { type FakeMediaAnchor, fakeMediaAnchor } from "../testing/fake-media-anchor.ts";
@@ -79,6 +79,7 @@ describe("recoverDialog: an unfinished session and its persisted dialog at start
       acceptsUser: () => false,
       userAgent: "test",
       log: () => undefined,
+      logger: silentLogger,
       onInvite: () => undefined,
       onUpdate: () => undefined,
       onProxyFlowRestored: () => undefined,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, readConfig } from "./config.ts";
+import { ConfigError, readConfig } from "../../../config/config.ts";
 
 const sip = (env: Record<string, string>) =>
   readConfig({

@@ -1,4 +1,4 @@
-import { trustedPeers } from "../engine/sip/transport/trusted-peers.ts";
+import { trustedPeers } from "./trusted-peers.ts";
 
 /** The SIP trust domain (RFC 3325 §2.3) from SIP_TRUSTED_PEERS and SIP_UNTRUSTED_PAI. */
 export interface SipTrustConfig {
