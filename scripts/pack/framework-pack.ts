@@ -112,5 +112,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     .option("--out <dir>", "where the tarballs go", fromRoot(".tmp", "framework-pack"))
     .parse()
     .opts<{ out: string }>();
-  for (const tarball of Object.values(packFramework(options.out))) console.log(tarball);
+  for (const tarball of Object.values(packFramework(resolve(options.out)))) console.log(tarball);
 }

@@ -28,8 +28,13 @@ export function importClosure(root: string, entries: readonly string[]): ImportC
     if (!existsSync(file)) throw new Error(`${relative(root, file)} is imported but does not exist`);
     seen.add(file);
     // TypeScript's own scanner: imports, re-exports and import() calls, not strings that look alike.
-    const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
-    for (const { fileName } of importedFiles) {
+    const text = readFileSync(file, "utf8");
+    const { importedFiles } = ts.preProcessFile(text, true, true);
+    // preProcessFile (TypeScript 5.9) misses `export type * as X from "…"` (TypeScript 5.0 syntax).
+    const typeStars = [...text.matchAll(/^export type \* as \w+ from "([^"]+)";$/gm)].map((m) => ({
+      fileName: m[1] as string,
+    }));
+    for (const { fileName } of [...importedFiles, ...typeStars]) {
       if (fileName.startsWith("./") || fileName.startsWith("../"))
         pending.push(resolve(dirname(file), fileName));
       else if (!fileName.startsWith("node:")) packages.add(packageName(fileName));
