@@ -1,3 +1,5 @@
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { tsBanner } from "../../codegen/banner.ts";
 import { type GenerateResult, generateAll } from "../../codegen/generate-all.ts";
 import { readReleaseConfig } from "../../codegen/release-config.ts";
@@ -30,5 +32,11 @@ export async function generateProject(layout: ProjectLayout): Promise<GenerateRe
   const result = await generateAll(layout.definitions, release, config);
   result.files.set("current.ts", currentEntry(release));
   writeFiles(layout.generated, result.files);
+  // writeFiles deletes stale files; the folders of a release the project left go with them.
+  for (const entry of readdirSync(layout.generated, { withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name !== release) {
+      rmSync(join(layout.generated, entry.name), { recursive: true, force: true });
+    }
+  }
   return result;
 }
