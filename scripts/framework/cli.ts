@@ -10,6 +10,8 @@
  * Exit codes: 0 done; 1 the work failed (a release that does not generate, a breaking diff, a lint
  * error); 2 a usage error. Errors are one sentence, never a stack trace.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { Command } from "commander";
 import { runDiffCli } from "../spec/diff/diff-cli.ts";
 import { runLintCli } from "../spec/lint/lint-cli.ts";
@@ -103,7 +105,10 @@ program
   .allowUnknownOption()
   .argument("[args...]")
   .action(async (args: string[]) => {
-    process.exitCode = await runLintCli(args);
+    // In a project, the default files are its own release's; elsewhere the framework's.
+    const project = projectLayout(".");
+    const definitions = existsSync(join(project.definitions, "apis.json")) ? project.definitions : undefined;
+    process.exitCode = await runLintCli(args, undefined, definitions);
   });
 
 try {
