@@ -1,14 +1,18 @@
 import { randomUUID } from "node:crypto";
+import {
+  type AppDeps,
+  createApp,
+  createSchemaValidator,
+  operationHandlers,
+  type TokenVerifier,
+} from "camara-webrtc-runtime";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { WebrtcCallHandlingHandlers } from "../generated/r2.2/webrtc-call-handling/handlers.ts";
 import type { WebrtcEventsHandlers } from "../generated/r2.2/webrtc-events/handlers.ts";
 import type { WebrtcRegistrationHandlers } from "../generated/r2.2/webrtc-registration/handlers.ts";
-import type { TokenVerifier } from "./auth/principal.ts";
 import type { HttpConfig } from "./config/config.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
-import { type AppDeps, createApp } from "./http/create-app.ts";
-import { operationHandlers } from "./http/dispatch.ts";
 import { callHandlingHandlers } from "./http/handlers/call-handling-handlers.ts";
 import { eventsHandlers } from "./http/handlers/events-handlers.ts";
 import { registrationHandlers } from "./http/handlers/registration-handlers.ts";
@@ -20,7 +24,6 @@ import type { RegistrationTtlPolicy } from "./services/registration-ttl.ts";
 import { type Clock, type RequestContext, systemClock } from "./services/request-context.ts";
 import { createSubscriptionService, type SubscriptionHooks } from "./services/subscription-service.ts";
 import type { Store } from "./store/index.ts";
-import { createSchemaValidator } from "./validation/ajv-core.ts";
 
 export interface GatewayDeps {
   readonly store: Store;
