@@ -13,7 +13,7 @@ function closureOf(name: string) {
 describe("the framework packages", () => {
   it("camara-webrtc-runtime holds the HTTP runtime and nothing of the gateway's services, engines, store or handlers", () => {
     const { files, packages } = closureOf("camara-webrtc-runtime");
-    // Two small generic types still live beside the gateway's code (README, "Build your own gateway").
+    // Three small generic files still live beside the gateway's code (README, "Build your own gateway").
     const generic = new Set([
       "impl/services/request-context.ts",
       "impl/services/principal-phone.ts",
