@@ -22,7 +22,8 @@ import type { EventPublisher } from "./services/event-publisher.ts";
 import { createRegistrationService } from "./services/registration-service.ts";
 import type { RegistrationTtlPolicy } from "./services/registration-ttl.ts";
 import { type Clock, type RequestContext, systemClock } from "./services/request-context.ts";
-import { createSubscriptionService, type SubscriptionHooks } from "./services/subscription-service.ts";
+import { createSubscriptionLifecycle, type SubscriptionDelivery } from "./services/subscription-lifecycle.ts";
+import { createSubscriptionService } from "./services/subscription-service.ts";
 import type { Store } from "./store/index.ts";
 
 export interface GatewayDeps {
@@ -30,9 +31,10 @@ export interface GatewayDeps {
   /** Builds the engine once the services exist, so that it can report to them. */
   readonly engine: (listener: EngineListener) => Engine;
   readonly verifier: TokenVerifier;
-  readonly events: EventPublisher;
-  /** Event delivery's part in the subscription lifecycle (sink admission, deadlines, initialEvent). */
-  readonly subscriptionHooks?: SubscriptionHooks;
+  /** webrtc-events delivery; without it, subscriptions are kept and nothing is delivered (tests). */
+  readonly delivery?: SubscriptionDelivery;
+  /** Also hears every event the services publish (tests record them). */
+  readonly events?: EventPublisher;
   readonly logger: Logger;
   readonly ttl: RegistrationTtlPolicy;
   readonly validateResponses: boolean;
@@ -57,6 +59,16 @@ export function createGateway(deps: GatewayDeps) {
     if (!engine) throw new Error("engine not started");
     return engine;
   };
+  const subscriptionLifecycle = createSubscriptionLifecycle({
+    store: deps.store,
+    clock,
+    logger: deps.logger.child({ component: "subscriptions" }),
+    ...(deps.delivery ? { delivery: deps.delivery } : {}),
+  });
+  const tap = deps.events;
+  const events: EventPublisher = tap
+    ? { publish: async (e) => void (await Promise.all([subscriptionLifecycle.publish(e), tap.publish(e)])) }
+    : subscriptionLifecycle;
   const registrations = createRegistrationService({
     store: deps.store,
     engine: {
@@ -64,11 +76,11 @@ export function createGateway(deps: GatewayDeps) {
       refresh: (r) => lazyEngine().registrations.refresh(r),
       unregister: (r) => lazyEngine().registrations.unregister(r),
     },
-    events: deps.events,
+    events,
     clock,
     newId,
     ttl: deps.ttl,
-    ...(deps.subscriptionHooks ? { onDeleted: deps.subscriptionHooks.registrationDeleted } : {}),
+    subscriptions: subscriptionLifecycle,
   });
   const calls = createCallService({
     store: deps.store,
@@ -77,18 +89,17 @@ export function createGateway(deps: GatewayDeps) {
       update: (r) => lazyEngine().calls.update(r),
       terminate: (r) => lazyEngine().calls.terminate(r),
     },
-    events: deps.events,
+    events,
     registrations,
     clock,
     newId,
   });
   const subscriptions = createSubscriptionService({
     store: deps.store,
-    events: deps.events,
+    lifecycle: subscriptionLifecycle,
     registrations,
     clock,
     newId,
-    ...(deps.subscriptionHooks ? { hooks: deps.subscriptionHooks } : {}),
   });
   engine = deps.engine({
     // What the network causes for a session or registration carries the correlator it began with.
@@ -130,11 +141,12 @@ export function createGateway(deps: GatewayDeps) {
 
   return {
     app,
-    services: { registrations, calls, subscriptions },
+    services: { registrations, calls, subscriptions, subscriptionLifecycle },
     engine: lazyEngine(),
     contract,
     async close() {
       await lazyEngine().close();
+      await subscriptionLifecycle.close();
       await deps.store.close();
     },
   };

@@ -143,8 +143,13 @@ async function start(config: Config) {
     store,
     engine: sipEngine?.factory ?? createOfflineEngine,
     verifier: cachedVerifier,
-    events: delivery.dispatcher,
-    subscriptionHooks: delivery.dispatcher.hooks,
+    delivery: {
+      outbox: delivery.dispatcher,
+      deadlines: delivery.deadlines,
+      sweepIntervalMs: config.events.sweepIntervalMs,
+      tokenExpiryLeadMs: config.events.tokenExpiryLeadMs,
+      endedRetentionMs: config.events.endedRetentionMs,
+    },
     logger,
     ttl: config.registrationTtl,
     validateResponses: config.validateResponses,
@@ -165,7 +170,9 @@ async function start(config: Config) {
     s.listen(config.port, config.host, () => resolve(s));
   });
   relay?.attach(server);
-  delivery.dispatcher.start();
+  const { subscriptionLifecycle } = gateway.services;
+  delivery.dispatcher.start(subscriptionLifecycle);
+  subscriptionLifecycle.start();
   // The store outlived the previous process; its SIP state did not (impl/services/restart-reconciliation.ts).
   const reconciliation = await reconcileAtStart(config, store, gateway, logger);
   const address = server.address();
@@ -206,6 +213,7 @@ async function start(config: Config) {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    await subscriptionLifecycle.close();
     await delivery.close();
     await gateway.close();
     await media?.close();

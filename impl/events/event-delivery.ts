@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { EventsConfig } from "../config/config.ts";
-import type { SqliteStore, Store } from "../store/index.ts";
+import { openSubscriptionDeadlines, type SqliteStore, type Store, shareOrOpen } from "../store/index.ts";
 import { createEventDispatcher } from "./event-dispatcher.ts";
 import { createHttpSender } from "./http-sender.ts";
 import { openOutbox } from "./outbox.ts";
@@ -22,7 +22,7 @@ export interface EventDeliveryOptions {
 
 /**
  * Composition of webrtc-events delivery for the gateway: sink policy, outbox, HTTPS sender and
- * dispatcher. EVENT_SINK_CA_FILE (outside production the development CA by default) is trusted for
+ * dispatcher, and the subscriptions' deadlines on the outbox's connection. EVENT_SINK_CA_FILE (outside production the development CA by default) is trusted for
  * allow-listed loopback sinks only; the gateway reads it, the tools make it.
  */
 export function createEventDelivery(options: EventDeliveryOptions) {
@@ -33,20 +33,18 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     allowlist: [...config.sinkAllowlist, ...(options.ownSinks ?? [])],
   });
   const shared = "database" in options.store ? options.store.database : undefined;
-  const outbox = openOutbox(shared?.file === options.storeFile ? shared : options.storeFile);
+  const connection = shareOrOpen(shared?.file === options.storeFile ? shared : options.storeFile);
+  const outbox = openOutbox(connection.database);
+  const deadlines = openSubscriptionDeadlines(connection.database);
   const sender = createHttpSender({ timeoutMs: config.deliveryTimeoutMs, devCaPem });
   const logger = options.logger.child({ component: "events" });
   const dispatcher = createEventDispatcher({
-    store: options.store,
     outbox,
     policy,
     send: sender.send,
     source: config.source,
     retry: { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs, retryAfterMaxMs: config.retryAfterMaxMs },
     maxAgeMs: config.maxAgeMs,
-    sweepIntervalMs: config.sweepIntervalMs,
-    tokenExpiryLeadMs: config.tokenExpiryLeadMs,
-    endedRetentionMs: config.endedRetentionMs,
     logger,
   });
   /** Outbox retention: rows that can no longer be delivered do not stay forever. */
@@ -62,6 +60,8 @@ export function createEventDelivery(options: EventDeliveryOptions) {
   return {
     dispatcher,
     outbox,
+    /** The subscriptions' deadlines, on the outbox's connection (see impl/services/subscription-lifecycle.ts). */
+    deadlines,
     /** Applies the outbox retention now (it also runs every EVENT_OUTBOX_PRUNE_INTERVAL_MS). */
     prune,
     /** GET handler for the delivery metrics (Prometheus text). */
@@ -75,6 +75,8 @@ export function createEventDelivery(options: EventDeliveryOptions) {
       await dispatcher.close();
       await sender.close();
       outbox.close();
+      deadlines.close();
+      connection.release();
     },
   };
 }

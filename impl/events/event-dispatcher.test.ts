@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
-import type { DomainEvent } from "../services/event-publisher.ts";
+import type { PublishedEvent } from "../services/event-publisher.ts";
 import type { SubscriptionRecord } from "../store/index.ts";
 import {
   assertConforms,
@@ -165,7 +165,7 @@ describe("webrtc-events on the store's group commit", () => {
       eventCount: 0,
     };
   }
-  const invitation = (registrationId: string): DomainEvent => ({
+  const invitation = (registrationId: string): PublishedEvent => ({
     type: SESSION_INVITATION,
     registrationId,
     correlator: randomUUID(),
@@ -188,15 +188,11 @@ describe("webrtc-events on the store's group commit", () => {
     const registrationId = await gw.register();
     const earlier = subscriptionRecord(registrationId);
     const later = subscriptionRecord(registrationId);
-    const steps = (record: SubscriptionRecord) => ({
-      store: () => gw.store.subscriptions.put(record),
-      initialEvents: async () => [],
-    });
     // No await in between: the three steps enter the publication queue in this order in one turn.
     await Promise.all([
-      gw.dispatcher.hooks.created(earlier, steps(earlier), randomUUID()),
-      gw.dispatcher.publish(invitation(registrationId)),
-      gw.dispatcher.hooks.created(later, steps(later), randomUUID()),
+      gw.lifecycle.create(earlier, randomUUID()),
+      gw.lifecycle.publish(invitation(registrationId)),
+      gw.lifecycle.create(later, randomUUID()),
     ]);
     assert.equal(committedRows(earlier.id).length, 1);
     assert.equal(committedRows(later.id).length, 0);

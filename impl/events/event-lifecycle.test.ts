@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import type { SubscriptionRecord } from "../store/index.ts";
 import { BOB } from "../testing/test-gateway.ts";
 import {
   assertConforms,
@@ -224,24 +225,24 @@ describe("webrtc-events lifecycle", () => {
     const hold = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const holder = gw.dispatcher.hooks.created(
-      {
-        id: randomUUID(),
-        owner: "tel:+0",
-        request: body(url, SESSION_INVITATION, { registrationId }),
-        status: "ACTIVE",
-      } as never,
-      { store: () => hold, initialEvents: async () => [] },
-      "hold",
-    );
+    const held = {
+      id: randomUUID(),
+      owner: "tel:+0",
+      request: body(url, SESSION_INVITATION, { registrationId }),
+      status: "ACTIVE",
+    } as never as SubscriptionRecord;
+    const put = gw.store.subscriptions.put;
+    gw.store.subscriptions.put = (record) =>
+      record.id === held.id ? hold : put.call(gw.store.subscriptions, record);
+    const holder = gw.lifecycle.create(held, "hold");
     const changed = gw.engine.listener.sessionChanged({ mediaSessionId, status: "Busy", reason: "486" });
-    // The subscription request reaches the dispatcher after the status change was published.
-    const original = gw.dispatcher.hooks.created;
+    // The subscription request reaches the lifecycle after the status change was published.
+    const original = gw.lifecycle.create;
     let reached!: () => void;
     const reachedHook = new Promise<void>((resolve) => {
       reached = resolve;
     });
-    gw.dispatcher.hooks.created = (...args) => {
+    gw.lifecycle.create = (...args) => {
       reached();
       return original(...args);
     };
@@ -257,7 +258,8 @@ describe("webrtc-events lifecycle", () => {
       assert.deepEqual(received(url), []);
       assert.equal(((await (await getSubscription(sub.id)).json()) as { status: string }).status, "ACTIVE");
     } finally {
-      gw.dispatcher.hooks.created = original;
+      gw.lifecycle.create = original;
+      gw.store.subscriptions.put = put;
       release();
     }
   });

@@ -63,20 +63,6 @@ describe("the event outbox", () => {
     outbox.close();
   });
 
-  it("returns due deadlines only, and forgets them when cleared", async () => {
-    const outbox = openOutbox(join(dir, "d.db"));
-    await outbox.setDeadline("sub-1", "expire", 100);
-    await outbox.setDeadline("sub-1", "token", 300);
-    await outbox.setDeadline("sub-2", "purge", 200);
-    assert.deepEqual(outbox.dueDeadlines(250), [
-      { subscriptionId: "sub-1", kind: "expire" },
-      { subscriptionId: "sub-2", kind: "purge" },
-    ]);
-    await outbox.clearDeadlines("sub-1");
-    assert.deepEqual(outbox.dueDeadlines(1000), [{ subscriptionId: "sub-2", kind: "purge" }]);
-    outbox.close();
-  });
-
   it("prunes: held rows past the maximum age expire, undeliverable rows go once older than the retention", async () => {
     let now = 1_000_000;
     const outbox = openOutbox(join(dir, "e.db"), { now: () => now });

@@ -1,4 +1,5 @@
 import { type SqliteDatabase, shareOrOpen } from "../store/index.ts";
+import { createOutboxSchema } from "./outbox-schema.ts";
 
 /**
  * The durable event outbox: every CloudEvent the gateway owes a sink is a row here, written in the
@@ -53,9 +54,6 @@ export interface PruneResult {
   readonly removed: number;
 }
 
-/** Timed lifecycle steps of a subscription (see the dispatcher's sweep). */
-export type DeadlineKind = "expire" | "token" | "purge";
-
 interface Row {
   seq: number;
   event_id: string;
@@ -92,35 +90,7 @@ export function openOutbox(target: SqliteDatabase | string, options: { now?: () 
   const now = options.now ?? Date.now;
   const { database, release: releaseConnection } = shareOrOpen(target);
   const { db } = database;
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS event_outbox (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      event_id TEXT NOT NULL UNIQUE,
-      subscription_id TEXT NOT NULL,
-      sink TEXT NOT NULL,
-      authorization TEXT,
-      correlator TEXT NOT NULL,
-      body TEXT NOT NULL,
-      status TEXT NOT NULL,
-      attempts INTEGER NOT NULL DEFAULT 0,
-      next_attempt_at INTEGER NOT NULL DEFAULT 0,
-      created_at INTEGER NOT NULL,
-      last_error TEXT
-    );
-    CREATE INDEX IF NOT EXISTS event_outbox_status ON event_outbox (status, seq);
-    CREATE INDEX IF NOT EXISTS event_outbox_subscription ON event_outbox (subscription_id);
-    CREATE TABLE IF NOT EXISTS event_deadlines (
-      subscription_id TEXT NOT NULL,
-      kind TEXT NOT NULL,
-      due_at INTEGER NOT NULL,
-      PRIMARY KEY (subscription_id, kind)
-    );
-    CREATE INDEX IF NOT EXISTS event_deadlines_due ON event_deadlines (due_at);
-  `);
-  // When a row became undeliverable (epoch ms), for retention; added to outboxes created before it.
-  const columns = db.prepare<[], { name: string }>("PRAGMA table_info(event_outbox)").all();
-  if (!columns.some((c) => c.name === "settled_at"))
-    db.exec("ALTER TABLE event_outbox ADD COLUMN settled_at INTEGER");
+  createOutboxSchema(db);
   const insert = db.prepare(
     `INSERT INTO event_outbox (event_id, subscription_id, sink, authorization, correlator, body, status, created_at)
      VALUES (@eventId, @subscriptionId, @sink, @authorization, @correlator, @body, @status, @createdAt)`,
@@ -158,16 +128,6 @@ export function openOutbox(target: SqliteDatabase | string, options: { now?: () 
   );
   const counts = db.prepare<[], { status: string; n: number }>(
     "SELECT status, COUNT(*) AS n FROM event_outbox GROUP BY status",
-  );
-  const setDeadline = db.prepare<[string, string, number]>(
-    "INSERT OR REPLACE INTO event_deadlines (subscription_id, kind, due_at) VALUES (?, ?, ?)",
-  );
-  const dueDeadlines = db.prepare<[number], { subscription_id: string; kind: DeadlineKind; due_at: number }>(
-    "SELECT * FROM event_deadlines WHERE due_at <= ? ORDER BY due_at",
-  );
-  const clearDeadlines = db.prepare<[string]>("DELETE FROM event_deadlines WHERE subscription_id = ?");
-  const clearDeadline = db.prepare<[string, string]>(
-    "DELETE FROM event_deadlines WHERE subscription_id = ? AND kind = ?",
   );
 
   return {
@@ -228,19 +188,6 @@ export function openOutbox(target: SqliteDatabase | string, options: { now?: () 
     heldSinks: (): string[] => read(() => heldSinks.all().map((r) => r.sink)),
     counts: (): Partial<Record<OutboxStatus, number>> =>
       read(() => Object.fromEntries(counts.all().map((r) => [r.status, r.n]))),
-    setDeadline(subscriptionId: string, kind: DeadlineKind, dueAt: number): Promise<void> {
-      return database.write(() => {
-        setDeadline.run(subscriptionId, kind, dueAt);
-      });
-    },
-    dueDeadlines: (nowMs: number): { subscriptionId: string; kind: DeadlineKind }[] =>
-      read(() => dueDeadlines.all(nowMs).map((r) => ({ subscriptionId: r.subscription_id, kind: r.kind }))),
-    clearDeadlines(subscriptionId: string, kind?: DeadlineKind): Promise<void> {
-      return database.write(() => {
-        if (kind) clearDeadline.run(subscriptionId, kind);
-        else clearDeadlines.run(subscriptionId);
-      });
-    },
     /** Commits what is queued; closes the connection if the outbox opened it. */
     close(): void {
       if (database.db.open) database.flush();

@@ -1,29 +1,11 @@
-import type { Logger } from "pino";
-import type { EventMetrics } from "./event-metrics.ts";
-import type { Delivery, SendOutcome } from "./http-sender.ts";
-import type { Outbox, OutboxRow } from "./outbox.ts";
-import { nextAttemptDelayMs, type RetryPolicy } from "./retry-delay.ts";
-import type { SinkVerdict } from "./sink-policy.ts";
+import { attemptHead, type LaneDeps, type LaneItem } from "./lane-attempt.ts";
+import type { OutboxRow } from "./outbox.ts";
 
-export interface SinkLanesDeps {
-  readonly outbox: Outbox;
-  readonly send: (delivery: Delivery) => Promise<SendOutcome>;
-  readonly mode: (sink: string) => SinkVerdict;
-  readonly retry: RetryPolicy;
-  /** An event not accepted this long after publication is given up (status `expired`), ms. */
-  readonly maxAgeMs: number;
-  readonly now: () => number;
-  readonly logger: Logger;
-  readonly metrics: EventMetrics;
-  /** The sink answered 410 Gone for an event of this subscription. */
-  readonly onGone: (subscriptionId: string) => Promise<void>;
-  /** The sink answered 401 to the subscription's access token. */
-  readonly onUnauthorized: (subscriptionId: string) => Promise<void>;
-}
+export type SinkLanesDeps = LaneDeps;
 
 interface Lane {
   readonly sink: string;
-  readonly queue: { row: OutboxRow; attempts: number; nextAttemptAt: number }[];
+  readonly queue: LaneItem[];
   running: boolean;
   timer: NodeJS.Timeout | undefined;
 }
@@ -70,78 +52,10 @@ export function createSinkLanes(deps: SinkLanesDeps) {
       return;
     }
     lane.running = true;
-    void attempt(lane).finally(() => {
+    void attemptHead(lane.queue, deps, record, () => closed).finally(() => {
       lane.running = false;
       schedule(lane);
     });
-  }
-
-  async function attempt(lane: Lane): Promise<void> {
-    const item = lane.queue[0];
-    if (!item) return;
-    const { row } = item;
-    if (deps.now() - row.createdAt > deps.maxAgeMs) {
-      record(deps.outbox.settle(row.seq, "expired", `not accepted within ${deps.maxAgeMs} ms`), row);
-      deps.logger.error({ eventId: row.eventId, sink: row.sink }, "event expired undelivered");
-      lane.queue.shift();
-      return;
-    }
-    const verdict = deps.mode(row.sink);
-    if (verdict.kind !== "deliver") {
-      lane.queue.shift(); // stays `held` in the outbox: only pending rows reach a lane
-      return;
-    }
-    const outcome = await deps.send({
-      sink: row.sink,
-      body: row.body,
-      correlator: row.correlator,
-      authorization: row.authorization,
-      trust: verdict.trust,
-    });
-    if (closed) return; // the row stays pending and is sent again after a restart
-    deps.metrics.attempts.inc({ outcome: outcome.kind });
-    item.attempts += 1;
-    switch (outcome.kind) {
-      case "accepted":
-        record(deps.outbox.delivered(row.seq), row);
-        deps.metrics.latency.observe((deps.now() - row.createdAt) / 1000);
-        lane.queue.shift();
-        return;
-      case "retry": {
-        const delay = nextAttemptDelayMs(item.attempts, outcome.retryAfterMs, deps.retry);
-        item.nextAttemptAt = deps.now() + delay;
-        record(deps.outbox.retryLater(row.seq, item.attempts, item.nextAttemptAt, outcome.error), row);
-        deps.logger.warn(
-          {
-            eventId: row.eventId,
-            sink: row.sink,
-            attempts: item.attempts,
-            retryInMs: delay,
-            error: outcome.error,
-          },
-          "event delivery failed; will retry",
-        );
-        return;
-      }
-      case "gone":
-        lane.queue.shift();
-        record(deps.outbox.settle(row.seq, "dropped", "the sink answered 410 Gone"), row);
-        await deps.onGone(row.subscriptionId);
-        return;
-      case "unauthorized":
-        lane.queue.shift();
-        record(deps.outbox.settle(row.seq, "failed", "the sink answered 401 to the sink credential"), row);
-        await deps.onUnauthorized(row.subscriptionId);
-        return;
-      case "rejected":
-        lane.queue.shift();
-        record(deps.outbox.settle(row.seq, "failed", `the sink answered ${outcome.status}`), row);
-        deps.logger.error(
-          { eventId: row.eventId, sink: row.sink, status: outcome.status },
-          "sink refused event",
-        );
-        return;
-    }
   }
 
   return {

@@ -33,7 +33,13 @@ export type DomainEvent =
       readonly data: Schemas["SubscriptionEnded"];
     };
 
-/** Where services hand events; the events dispatcher matches subscriptions and delivers. */
+/**
+ * What the services publish: what happened to a registration or session. subscription-ended is not
+ * among them: the subscription lifecycle decides a subscription's end itself.
+ */
+export type PublishedEvent = Exclude<DomainEvent, { readonly subscriptionId: string }>;
+
+/** Where services hand events; the subscription lifecycle matches them to subscriptions. */
 export interface EventPublisher {
-  publish(event: DomainEvent): Promise<void>;
+  publish(event: PublishedEvent): Promise<void>;
 }

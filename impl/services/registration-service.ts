@@ -11,6 +11,7 @@ import type { EventPublisher } from "./event-publisher.ts";
 import { requirePhoneNumber } from "./principal-phone.ts";
 import { type RegistrationTtlPolicy, registrationExpiry } from "./registration-ttl.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
+import type { SubscriptionLifecycle } from "./subscription-lifecycle.ts";
 import { toApiError } from "./to-api-error.ts";
 
 type RegSessionResponse = components["schemas"]["regSessionResponse"];
@@ -22,8 +23,8 @@ export interface RegistrationServiceDeps {
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly ttl: RegistrationTtlPolicy;
-  /** Called once a registration was deleted by its client (the events dispatcher ends its subscriptions). */
-  readonly onDeleted?: (registrationId: string, correlator: string) => Promise<void>;
+  /** The owner of subscriptions, told when a client deleted a registration (it ends theirs). */
+  readonly subscriptions?: Pick<SubscriptionLifecycle, "registrationDeleted">;
 }
 
 function toResponse(record: RegistrationRecord): RegSessionResponse {
@@ -126,7 +127,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
         throw toApiError(error);
       }
       await store.registrations.delete(registrationId);
-      await deps.onDeleted?.(registrationId, ctx.correlator);
+      await deps.subscriptions?.registrationDeleted(registrationId, ctx.correlator);
     },
 
     /** Ends every registration whose expiry has passed; run periodically by the composition root. */

@@ -13,3 +13,8 @@ export {
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from "./sqlite-store.ts";
 export type { Repository, Store } from "./store.ts";
 export { StoreUnavailableError } from "./store-unavailable-error.ts";
+export {
+  type DeadlineKind,
+  openSubscriptionDeadlines,
+  type SubscriptionDeadlines,
+} from "./subscription-deadlines.ts";

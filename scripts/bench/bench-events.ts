@@ -24,8 +24,10 @@ import { createEventDispatcher } from "../../impl/events/event-dispatcher.ts";
 import { createHttpSender } from "../../impl/events/http-sender.ts";
 import { openOutbox } from "../../impl/events/outbox.ts";
 import { createSinkPolicy } from "../../impl/events/sink-policy.ts";
-import type { DomainEvent } from "../../impl/services/event-publisher.ts";
-import { createSqliteStore } from "../../impl/store/index.ts";
+import type { PublishedEvent } from "../../impl/services/event-publisher.ts";
+import { systemClock } from "../../impl/services/request-context.ts";
+import { createSubscriptionLifecycle } from "../../impl/services/subscription-lifecycle.ts";
+import { createSqliteStore, openSubscriptionDeadlines } from "../../impl/store/index.ts";
 import { ensureDevCa } from "../dev-ca/dev-ca.ts";
 import { fromRoot } from "../lib/paths.ts";
 
@@ -44,7 +46,7 @@ const port = await new Promise<number>((resolve) =>
 );
 const origin = `https://127.0.0.1:${port}`;
 
-function sessionStatus(sequenceNumber: number): DomainEvent {
+function sessionStatus(sequenceNumber: number): PublishedEvent {
   return {
     type: "org.camaraproject.webrtc-events.v0.session-status",
     registrationId: "reg-bench",
@@ -128,19 +130,29 @@ const store = createSqliteStore({ file });
 const outbox = openOutbox(store.database);
 const sender = createHttpSender({ timeoutMs: 10_000, devCaPem: ca.caCertPem });
 const dispatcher = createEventDispatcher({
-  store,
   outbox,
   policy: createSinkPolicy({ environment: "test", allowlist: [`127.0.0.1:${port}`] }),
   send: sender.send,
   source: "urn:camara-webrtc-gateway:bench",
   retry: { baseMs: 100, maxMs: 1000, retryAfterMaxMs: 1000 },
   maxAgeMs: 600_000,
-  sweepIntervalMs: 1000,
-  tokenExpiryLeadMs: 0,
-  endedRetentionMs: 60_000,
   logger: pino({ level: "warn" }),
 });
-dispatcher.start();
+// The subscriptions' owner matches each event and hands its notifications to the dispatcher.
+const lifecycle = createSubscriptionLifecycle({
+  store,
+  clock: systemClock,
+  logger: pino({ level: "warn" }),
+  delivery: {
+    outbox: dispatcher,
+    deadlines: openSubscriptionDeadlines(store.database),
+    sweepIntervalMs: 1000,
+    tokenExpiryLeadMs: 0,
+    endedRetentionMs: 60_000,
+  },
+});
+dispatcher.start(lifecycle);
+lifecycle.start();
 let subscriptionCount = 0;
 async function subscribe(path: string): Promise<void> {
   // Each phase gets its own media session, so that its subscription alone matches.
@@ -162,7 +174,7 @@ async function subscribe(path: string): Promise<void> {
 }
 const viaDispatcher = (path: string) => async (seq: number) => {
   const event = sessionStatus(seq);
-  await dispatcher.publish({ ...event, mediaSessionId: `ms-${path}` } as DomainEvent);
+  await lifecycle.publish({ ...event, mediaSessionId: `ms-${path}` } as PublishedEvent);
 };
 
 // --- The baseline: the same CloudEvent bytes POSTed directly, one at a time. -----------------------
@@ -235,6 +247,7 @@ writeFileSync(
   `${JSON.stringify({ rate: RATE, results }, null, 2)}\n`,
 );
 
+await lifecycle.close();
 await dispatcher.close();
 await sender.close();
 await agent.close();

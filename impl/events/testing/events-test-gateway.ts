@@ -9,7 +9,7 @@ import { fromRoot } from "../../../scripts/lib/paths.ts";
 import { createDevIssuer } from "../../auth/dev-issuer.ts";
 import { createJwtVerifier } from "../../auth/jwt-verifier.ts";
 import { createGateway, type Gateway } from "../../gateway.ts";
-import { createSqliteStore, type SqliteStore } from "../../store/index.ts";
+import { createSqliteStore, openSubscriptionDeadlines, type SqliteStore } from "../../store/index.ts";
 import { createFakeEngine } from "../../testing/fake-engine.ts";
 import { ALICE, ALL_SCOPES, AUDIENCE, BOB, ISSUER } from "../../testing/test-gateway.ts";
 import { createEventDispatcher, type EventDispatcher } from "../event-dispatcher.ts";
@@ -34,8 +34,8 @@ export interface EventsTestGatewayOptions {
 }
 
 /**
- * The in-process gateway (real HTTP stack, services, SQLite, JWT) with the real event dispatcher,
- * outbox and HTTPS sender, and the fake engine: unit tests of matching and lifecycle against a
+ * The in-process gateway (real HTTP stack, services, SQLite, JWT) with the real subscription
+ * lifecycle, event dispatcher, outbox and HTTPS sender, and the fake engine: unit tests of matching and lifecycle against a
  * loopback sink. Every delivery attempt is recorded in `attempts`.
  */
 export async function startEventsTestGateway(options: EventsTestGatewayOptions) {
@@ -52,6 +52,7 @@ export async function startEventsTestGateway(options: EventsTestGatewayOptions) 
   const store: SqliteStore = createSqliteStore({ file });
   // As the gateway wires it (event-delivery.ts): the outbox on the store's connection.
   const outbox: Outbox = openOutbox(store.database);
+  const deadlines = openSubscriptionDeadlines(store.database);
   const sender = createHttpSender({ timeoutMs: 5000, devCaPem: testDevCa().caCertPem });
   const attempts: Delivery[] = [];
   const policy = createSinkPolicy({
@@ -60,7 +61,6 @@ export async function startEventsTestGateway(options: EventsTestGatewayOptions) 
     ...(options.resolve ? { resolve: options.resolve } : {}),
   });
   const dispatcher: EventDispatcher = createEventDispatcher({
-    store,
     outbox,
     policy,
     send: (delivery) => {
@@ -70,22 +70,26 @@ export async function startEventsTestGateway(options: EventsTestGatewayOptions) 
     source: "urn:camara-webrtc-gateway:test",
     retry: { baseMs: options.retryBaseMs ?? 20, maxMs: options.retryMaxMs ?? 200, retryAfterMaxMs: 5000 },
     maxAgeMs: 60_000,
-    sweepIntervalMs: options.sweepIntervalMs ?? 20,
-    tokenExpiryLeadMs: options.tokenExpiryLeadMs ?? 0,
-    endedRetentionMs: 60_000,
     logger,
   });
   const gateway: Gateway = createGateway({
     store,
     engine: engine.factory,
     verifier: createJwtVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: issuer.jwks() }),
-    events: dispatcher,
-    subscriptionHooks: dispatcher.hooks,
+    delivery: {
+      outbox: dispatcher,
+      deadlines,
+      sweepIntervalMs: options.sweepIntervalMs ?? 20,
+      tokenExpiryLeadMs: options.tokenExpiryLeadMs ?? 0,
+      endedRetentionMs: 60_000,
+    },
     logger,
     ttl: { defaultSec: 3600, minSec: 300, maxSec: 86400 },
     validateResponses: true,
   });
-  dispatcher.start();
+  const lifecycle = gateway.services.subscriptionLifecycle;
+  dispatcher.start(lifecycle);
+  lifecycle.start();
   const server: Server = await new Promise((resolve) => {
     const s = gateway.app.listen(0, "127.0.0.1", () => resolve(s));
   });
@@ -108,6 +112,8 @@ export async function startEventsTestGateway(options: EventsTestGatewayOptions) 
     gateway,
     engine,
     dispatcher,
+    /** The owner of the subscriptions (impl/services/subscription-lifecycle.ts). */
+    lifecycle,
     store,
     outbox,
     /** The SQLite file of store and outbox (read it with another connection to see what is committed). */
@@ -135,9 +141,11 @@ export async function startEventsTestGateway(options: EventsTestGatewayOptions) 
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await lifecycle.close();
       await dispatcher.close();
       await sender.close();
       outbox.close();
+      deadlines.close();
       await gateway.close();
       rmSync(dir, { recursive: true, force: true });
     },

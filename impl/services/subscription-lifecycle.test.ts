@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import pino from "pino";
+import { createSqliteStore, type DeadlineKind, type SubscriptionRecord } from "../store/index.ts";
+import type { Notification } from "./notification-outbox.ts";
+import { createSubscriptionLifecycle } from "./subscription-lifecycle.ts";
+
+const INVITATION = "org.camaraproject.webrtc-events.v0.session-invitation" as const;
+const STATUS = "org.camaraproject.webrtc-events.v0.session-status" as const;
+const NOW = new Date("2030-01-01T12:00:00.000Z");
+
+/** The lifecycle on a real SQLite store, with a recording outbox and deadlines kept in memory. */
+function setUp() {
+  const store = createSqliteStore({ file: ":memory:" });
+  const written: Notification[] = [];
+  const dropped: string[] = [];
+  const deadlines = new Map<string, number>();
+  const lifecycle = createSubscriptionLifecycle({
+    store,
+    clock: { now: () => NOW },
+    logger: pino({ level: "silent" }),
+    delivery: {
+      outbox: {
+        admitSink: async () => undefined,
+        write: async (batch) => void written.push(...batch),
+        drop: async (id) => dropped.push(id),
+      },
+      deadlines: {
+        setDeadline: async (id: string, kind: DeadlineKind, at: number) =>
+          void deadlines.set(`${id}/${kind}`, at),
+        dueDeadlines: () => [],
+        clearDeadlines: async (id: string) => {
+          for (const key of deadlines.keys()) if (key.startsWith(`${id}/`)) deadlines.delete(key);
+        },
+      },
+      sweepIntervalMs: 1000,
+      tokenExpiryLeadMs: 0,
+      endedRetentionMs: 60_000,
+    },
+  });
+  const subscription = (
+    id: string,
+    type: typeof INVITATION | typeof STATUS,
+    over: Partial<SubscriptionRecord> = {},
+  ): SubscriptionRecord => ({
+    id,
+    owner: "+34600000001",
+    request: {
+      protocol: "HTTP",
+      sink: `https://sink.example/${id}`,
+      types: [type],
+      config: { subscriptionDetail: { registrationId: "reg-1", sessionId: "ms-1" } },
+    },
+    status: "ACTIVE",
+    startsAt: NOW.toISOString(),
+    expiresAt: null,
+    eventCount: 0,
+    ...over,
+  });
+  const ended = () =>
+    written
+      .filter((n) => n.event.type.endsWith("subscription-ended"))
+      .map((n) => [n.subscriptionId, (n.event.data as { terminationReason: string }).terminationReason]);
+  return { store, lifecycle, written, dropped, deadlines, subscription, ended };
+}
+
+describe("the subscription lifecycle (recording outbox)", () => {
+  it("deletes an active subscription after handing subscription-ended SUBSCRIPTION_DELETED to its sink, and an ended one silently", async () => {
+    const t = setUp();
+    await t.lifecycle.create(
+      t.subscription("a", INVITATION, { expiresAt: "2030-01-02T00:00:00.000Z" }),
+      "c1",
+    );
+    await t.lifecycle.create(t.subscription("b", INVITATION, { status: "EXPIRED" }), "c2");
+    assert.deepEqual([...t.deadlines.keys()], ["a/expire"]);
+    await t.lifecycle.delete("a", "c3");
+    await t.lifecycle.delete("b", "c4");
+    assert.deepEqual(t.ended(), [["a", "SUBSCRIPTION_DELETED"]]);
+    assert.equal(await t.store.subscriptions.get("a"), undefined);
+    assert.equal(await t.store.subscriptions.get("b"), undefined);
+    assert.deepEqual([...t.deadlines.keys()], [], "no deadline outlives its subscription");
+  });
+
+  it("ends the invitation subscriptions of a deleted registration with NETWORK_TERMINATED and keeps the session-status ones", async () => {
+    const t = setUp();
+    await t.lifecycle.create(t.subscription("inv", INVITATION), "c1");
+    await t.lifecycle.create(t.subscription("st", STATUS), "c2");
+    await t.lifecycle.registrationDeleted("reg-1", "c3");
+    assert.deepEqual(t.ended(), [["inv", "NETWORK_TERMINATED"]]);
+    assert.equal((await t.store.subscriptions.get("inv"))?.status, "DELETED");
+    assert.equal((await t.store.subscriptions.get("st"))?.status, "ACTIVE");
+  });
+
+  it("on 410 from the sink drops what the subscription has undelivered and leaves it DELETED, without subscription-ended", async () => {
+    const t = setUp();
+    await t.lifecycle.create(t.subscription("g", INVITATION), "c1");
+    await t.lifecycle.gone("g");
+    assert.deepEqual(t.dropped, ["g"]);
+    assert.deepEqual(t.ended(), []);
+    assert.equal((await t.store.subscriptions.get("g"))?.status, "DELETED");
+  });
+
+  it("counts events against subscriptionMaxEvents and writes the last one with MAX_EVENTS_REACHED", async () => {
+    const t = setUp();
+    const max = t.subscription("m", STATUS);
+    await t.lifecycle.create(
+      { ...max, request: { ...max.request, config: { ...max.request.config, subscriptionMaxEvents: 2 } } },
+      "c1",
+    );
+    for (const sequenceNumber of [1, 2, 3])
+      await t.lifecycle.publish({
+        type: STATUS,
+        registrationId: "reg-1",
+        mediaSessionId: "ms-1",
+        correlator: `e${sequenceNumber}`,
+        data: { mediaSessionId: "ms-1", status: "Connected", sequenceNumber },
+      });
+    assert.deepEqual(
+      t.written.map((n) => n.event.type.split(".").at(-1)),
+      ["session-status", "session-status", "subscription-ended"],
+    );
+    assert.deepEqual(t.ended(), [["m", "MAX_EVENTS_REACHED"]]);
+    assert.deepEqual(
+      [(await t.store.subscriptions.get("m"))?.status, (await t.store.subscriptions.get("m"))?.eventCount],
+      ["EXPIRED", 2],
+    );
+  });
+});
