@@ -15,11 +15,17 @@ import {
   type TokenVerifier,
   withVerificationCache,
 } from "camara-webrtc-runtime";
+import type { Pool } from "pg";
 import pino, { type Logger } from "pino";
+import { type ClusterConfig, readClusterConfig } from "./cluster/cluster-config.ts";
+import { clusterEngine } from "./cluster/cluster-engine.ts";
+import { type ClusterNode, openClusterNode } from "./cluster/cluster-node.ts";
+import { runOnceInCluster } from "./cluster/cluster-once.ts";
 import { type Config, ConfigError, readConfig } from "./config/config.ts";
 import { checkConfigFiles } from "./config/config-files.ts";
 import { readStoreConfig, redactDatabaseUrl } from "./config/store-config.ts";
 import { mountDemo } from "./demo/mount-demo.ts";
+import type { Engine, EngineListener } from "./engine/engine.ts";
 import { createMediaAnchorFromConfig, readMediaConfig } from "./engine/media/media-config.ts";
 import { createOfflineEngine } from "./engine/offline/offline-engine.ts";
 import { startSipEngineFromConfig } from "./engine/sip/sip-engine-from-config.ts";
@@ -28,6 +34,7 @@ import { createGateway, type Gateway } from "./gateway.ts";
 import { startNotificationRelay } from "./relay/notification-relay.ts";
 import { systemClock } from "./services/request-context.ts";
 import { startRestartReconciliation } from "./services/restart-reconciliation.ts";
+import { takeOver } from "./services/take-over.ts";
 import { createSqliteStore, openPostgresStore, type Store, StoreUnavailableError } from "./store/index.ts";
 
 const DEV_ISSUER_PATH = "/dev-issuer";
@@ -38,7 +45,7 @@ async function createVerifier(config: Config, logger: Logger) {
   let verifier: TokenVerifier;
   const auth = config.auth;
   if (auth.mode === "dev") {
-    const issuerUrl = `http://127.0.0.1:${config.port}${DEV_ISSUER_PATH}`;
+    const issuerUrl = auth.issuerUrl || `http://127.0.0.1:${config.port}${DEV_ISSUER_PATH}`;
     const issuer = await createDevIssuer({
       issuer: issuerUrl,
       audience: auth.audience,
@@ -80,9 +87,58 @@ async function createVerifier(config: Config, logger: Logger) {
   return { verifier, mountIssuer };
 }
 
+/**
+ * A cluster node (NODE_ID, README "Running several gateways"): its lease and internal channel in the
+ * shared PostgreSQL, and the engine that hands each request to the node holding the SIP state.
+ */
+async function joinCluster(
+  config: ClusterConfig,
+  store: Store,
+  engine: (listener: EngineListener) => Engine,
+  logger: Logger,
+) {
+  if (!("reads" in store)) throw new ConfigError(["NODE_ID needs STORE=postgres."]);
+  const log = logger.child({ component: "cluster" });
+  const node = await openClusterNode(store.reads as Pool, config, log);
+  const parts = clusterEngine(engine, {
+    registry: node.registry,
+    client: node.client,
+    leaseCurrent: node.leaseCurrent,
+    warn: (message, detail) => log.warn(detail, message),
+  });
+  return { node, ...parts };
+}
+
+/** Starts the cluster node's lease, internal channel and failover sweep once the services exist. */
+async function startClusterNode(
+  cluster: { node: ClusterNode; handle: Parameters<ClusterNode["start"]>[0] },
+  store: Store,
+  gateway: Gateway,
+  logger: Logger,
+) {
+  const options = {
+    store,
+    registrations: gateway.services.registrations,
+    calls: gateway.services.calls,
+    engine: gateway.engine,
+    newCorrelator: randomUUID,
+    logger: logger.child({ component: "takeover" }),
+  };
+  await cluster.node.start(cluster.handle, (resource) => takeOver(options, resource));
+}
+
 /** Start-up reconciliation; resolves once the unfinished sessions are settled (registrations go on). */
-async function reconcileAtStart(config: Config, store: Store, gateway: Gateway, logger: Logger) {
+async function reconcileAtStart(
+  config: Config,
+  store: Store,
+  gateway: Gateway,
+  logger: Logger,
+  cluster?: ClusterNode,
+) {
   const reconciliation = startRestartReconciliation({
+    ...(cluster
+      ? { answersFor: (kind: "registration" | "session", id: string) => cluster.registry.claim(id, kind) }
+      : {}),
     store,
     registrations: gateway.services.registrations,
     calls: gateway.services.calls,
@@ -107,6 +163,7 @@ async function start(config: Config) {
 
   const cachedVerifier = withVerificationCache(verifier, { maxAgeMs: config.tokenCacheMs });
   const storeConfig = readStoreConfig();
+  const clusterConfig = readClusterConfig();
   // With PostgreSQL, the events outbox and the relay keep their SQLite connections on STORE_FILE.
   const store =
     storeConfig.kind === "postgres"
@@ -139,9 +196,11 @@ async function start(config: Config) {
     config.engine === "sip" && config.sip
       ? await startSipEngineFromConfig(config.sip, logger.child({ component: "sip" }), media?.anchor)
       : undefined;
+  const localEngine = sipEngine?.factory ?? createOfflineEngine;
+  const cluster = clusterConfig ? await joinCluster(clusterConfig, store, localEngine, logger) : undefined;
   const gateway = createGateway({
     store,
-    engine: sipEngine?.factory ?? createOfflineEngine,
+    engine: cluster?.factory ?? localEngine,
     verifier: cachedVerifier,
     delivery: {
       outbox: delivery.dispatcher,
@@ -174,7 +233,8 @@ async function start(config: Config) {
   delivery.dispatcher.start(subscriptionLifecycle);
   subscriptionLifecycle.start();
   // The store outlived the previous process; its SIP state did not (impl/services/restart-reconciliation.ts).
-  const reconciliation = await reconcileAtStart(config, store, gateway, logger);
+  if (cluster) await startClusterNode(cluster, store, gateway, logger);
+  const reconciliation = await reconcileAtStart(config, store, gateway, logger, cluster?.node);
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   logger.info(
@@ -189,10 +249,14 @@ async function start(config: Config) {
     "gateway listening",
   );
 
+  const sweepExpired = () => gateway.services.registrations.sweepExpired(randomUUID());
   const sweep = setInterval(() => {
-    gateway.services.registrations
-      .sweepExpired(randomUUID())
-      .catch((err: unknown) => logger.error({ err }, "registration sweep failed"));
+    // In a cluster, one node at a time: each expiry ends once, with one registration-ends.
+    const once =
+      cluster && "reads" in store
+        ? runOnceInCluster(store.reads as Pool, "registration-sweep", sweepExpired)
+        : sweepExpired();
+    once.catch((err: unknown) => logger.error({ err }, "registration sweep failed"));
   }, config.registrationSweepIntervalMs);
 
   let stopping = false;
@@ -202,6 +266,8 @@ async function start(config: Config) {
     logger.info({ signal }, "shutting down");
     clearInterval(sweep);
     reconciliation.stop();
+    // A cluster node gives its lease up first: the others take its registrations and calls over at once.
+    await cluster?.node.resign();
     const forced = setTimeout(() => {
       logger.error("shutdown timed out; exiting");
       process.exit(1);
@@ -213,6 +279,7 @@ async function start(config: Config) {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    await cluster?.node.stop();
     await subscriptionLifecycle.close();
     await delivery.close();
     await gateway.close();

@@ -151,6 +151,12 @@ const tiers: Tier[] = [
     // rtpengine: the correlator test follows one request into the media anchor.
     packages: [...BASE, ...SIP, "dnsmasq-base", "rtpengine-daemon"],
   }),
+  // Several gateway nodes on PostgreSQL behind haproxy, registering at Kamailio (impl/cluster).
+  nodeTests("cluster", /\.int\.test\.ts$/, {
+    roots: ["impl/cluster"],
+    netns: "cluster",
+    packages: [...BASE, ...SIP, "postgresql", "haproxy"],
+  }),
   nodeTests("conformance", /\.int\.test\.ts$/, {
     roots: ["conformance"],
     exclude: /[\\/]conformance[\\/]mutation[\\/]/,

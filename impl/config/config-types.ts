@@ -24,6 +24,8 @@ export interface Config {
         readonly clientId: string;
         readonly clientSecret: string;
         readonly keyFile: string;
+        /** DEV_ISSUER_URL: the issuer identifier; "" for this process's own `/dev-issuer` URL. */
+        readonly issuerUrl: string;
         readonly phoneClaim: string;
         readonly clockToleranceSec: number;
       }
@@ -165,4 +167,6 @@ export interface SipConfig {
   readonly tlsListener: SipTlsListenerConfig | undefined;
   /** SIP_TRUSTED_PEERS, SIP_UNTRUSTED_PAI (sip-trust-config.ts). */
   readonly trust: SipTrustConfig;
+  /** EMERGENCY_CALLS (emergency-calls-config.ts): whether emergency originates are placed. */
+  readonly emergencyCalls: boolean;
 }

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
+import { readEmergencyCallsConfig } from "./emergency-calls-config.ts";
 import { readSipTlsListenerConfig } from "./sip-tls-config.ts";
 import { readSipTrustConfig } from "./sip-trust-config.ts";
 
@@ -75,7 +76,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       phoneNumbers,
       clientId: str("DEV_CLIENT_ID", "dev-client"),
       clientSecret: str("DEV_CLIENT_SECRET", "dev-secret"),
-      keyFile: resolve(dataDir, "dev-issuer-key.json"),
+      // Nodes of a cluster share one key file and one issuer name (the balancer's), so a token of any node's issuer passes on all.
+      keyFile: resolve(dataDir, str("DEV_ISSUER_KEY_FILE", "dev-issuer-key.json")),
+      issuerUrl: str("DEV_ISSUER_URL", ""),
       phoneClaim,
       clockToleranceSec: int("AUTH_CLOCK_TOLERANCE_SEC", 30, 0, 300),
     };
@@ -236,6 +239,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tlsCaFile: env.SIP_TLS_CA_FILE ? resolve(env.SIP_TLS_CA_FILE) : undefined,
       tlsListener: readSipTlsListenerConfig(env, transport, problems),
       trust: readSipTrustConfig(env, problems),
+      emergencyCalls: readEmergencyCallsConfig(env, problems),
     };
   }
   const config: Config = {

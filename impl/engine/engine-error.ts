@@ -7,7 +7,11 @@ export type EngineFailure =
   | "unknown_session"
   | "invalid_state"
   | "invalid_sdp"
-  | "glare";
+  | "glare"
+  /** The device's location cannot be told to the network (e.g. a latitude outside ±90°). */
+  | "invalid_location"
+  /** The operator does not offer what was asked (e.g. emergency calls, EMERGENCY_CALLS=off). */
+  | "not_supported";
 
 /** The one error type engines throw; impl/services/to-api-error.ts translates it for clients. */
 export class EngineError extends Error {

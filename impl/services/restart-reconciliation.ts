@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { Engine, UnfinishedSession } from "../engine/engine.ts";
-import type { Store } from "../store/index.ts";
+import type { SessionRecord, Store } from "../store/index.ts";
 import type { CallService } from "./call-service.ts";
 import { lostSessionStatus } from "./lost-session-status.ts";
 import type { RegistrationService } from "./registration-service.ts";
@@ -23,6 +23,12 @@ export interface RestartReconciliationOptions {
   readonly retryBaseMs?: number;
   readonly newCorrelator: () => string;
   readonly logger: Logger;
+  /**
+   * Whether this process answers for the resource at start-up (default: yes). A cluster node
+   * (impl/cluster) answers for what it carried and what no live node carries; another live node's
+   * registrations and calls are left to it.
+   */
+  readonly answersFor?: (kind: "registration" | "session", id: string) => Promise<boolean>;
 }
 
 /** The outcome of the first attempt at each registration (retries go on in the background). */
@@ -76,38 +82,53 @@ export function startRestartReconciliation(options: RestartReconciliationOptions
 }
 
 async function endLostSessions(options: RestartReconciliationOptions): Promise<number> {
-  const { store, calls, engine, logger } = options;
+  const { store } = options;
   const unfinished = await store.sessions.listUnfinished([...TERMINAL_STATUSES]);
   let ended = 0;
   for (const record of unfinished) {
-    const session: UnfinishedSession = {
-      mediaSessionId: record.mediaSessionId,
-      registrationId: record.registrationId,
-      direction: record.direction,
-      status: record.info.status ?? "Initial",
-    };
-    const correlator = options.newCorrelator();
-    const log = logger.child({ correlator, mediaSessionId: session.mediaSessionId });
-    try {
-      const outcome = (await engine.recoverSession?.(session)) ?? lostSessionStatus(session);
-      if (outcome.kind === "resumed") {
-        log.info({ status: session.status }, "session carried on after the restart");
-        continue;
-      }
-      await calls.sessionChanged(
-        { mediaSessionId: session.mediaSessionId, status: outcome.status, reason: outcome.reason },
-        correlator,
-      );
-      ended += 1;
-      log.info(
-        { from: session.status, status: outcome.status },
-        "session ended at start-up: its call leg is gone",
-      );
-    } catch (err) {
-      log.error({ err }, "could not end a session left unfinished by the previous process");
-    }
+    if (options.answersFor && !(await options.answersFor("session", record.mediaSessionId))) continue;
+    if ((await settleSession(options, record)) === "ended") ended += 1;
   }
   return ended;
+}
+
+/**
+ * Settles one session whose call leg lived in a process that is gone (this one before a restart, or
+ * a dead cluster node): the engine resumes it (Engine.recoverSession) or it ends with
+ * {@link lostSessionStatus} through the call service, with its events.
+ */
+export async function settleSession(
+  options: Pick<RestartReconciliationOptions, "calls" | "engine" | "newCorrelator" | "logger">,
+  record: SessionRecord,
+): Promise<"resumed" | "ended" | "failed"> {
+  const { calls, engine, logger } = options;
+  const session: UnfinishedSession = {
+    mediaSessionId: record.mediaSessionId,
+    registrationId: record.registrationId,
+    direction: record.direction,
+    status: record.info.status ?? "Initial",
+  };
+  const correlator = options.newCorrelator();
+  const log = logger.child({ correlator, mediaSessionId: session.mediaSessionId });
+  try {
+    const outcome = (await engine.recoverSession?.(session)) ?? lostSessionStatus(session);
+    if (outcome.kind === "resumed") {
+      log.info({ status: session.status }, "session carried on after the restart");
+      return "resumed";
+    }
+    await calls.sessionChanged(
+      { mediaSessionId: session.mediaSessionId, status: outcome.status, reason: outcome.reason },
+      correlator,
+    );
+    log.info(
+      { from: session.status, status: outcome.status },
+      "session ended at start-up: its call leg is gone",
+    );
+    return "ended";
+  } catch (err) {
+    log.error({ err }, "could not end a session left unfinished by the previous process");
+    return "failed";
+  }
 }
 
 function restoreRegistrations(
@@ -135,7 +156,12 @@ function restoreRegistrations(
     } else log.info({ outcome }, "registration restored after the restart");
     return outcome;
   };
-  return options.store.registrations.listActiveAt(options.clock.now().toISOString()).then((active) => {
+  const listed = options.store.registrations.listActiveAt(options.clock.now().toISOString());
+  return listed.then(async (all) => {
+    const active = [];
+    for (const record of all)
+      if (!options.answersFor || (await options.answersFor("registration", record.registrationId)))
+        active.push(record);
     const gapMs = active.length > 1 ? options.registrationSpreadMs / active.length : 0;
     const firsts = active.map(
       (record, k) =>

@@ -14,6 +14,8 @@ describe("toApiError", () => {
     ["invalid_state", { status: 409, code: "CONFLICT" }],
     ["invalid_sdp", { status: 400, code: "INVALID_ARGUMENT" }],
     ["glare", { status: 409, code: "ABORTED" }],
+    ["invalid_location", { status: 400, code: "INVALID_ARGUMENT" }],
+    ["not_supported", { status: 501, code: "NOT_IMPLEMENTED" }],
   ];
   for (const [failure, want] of table) {
     it(`maps ${failure} to ${want.status} ${want.code} without leaking the engine message`, () => {

@@ -14,6 +14,8 @@ export const ENGINE_FAILURE_TO_API: Record<EngineFailure, { code: ErrorCode; mes
   invalid_state: { code: "CONFLICT", message: "The session is not in a state that allows this change." },
   invalid_sdp: { code: "INVALID_ARGUMENT", message: "The SDP is not a valid session description." },
   glare: { code: "ABORTED", message: "A concurrent media change is in progress; retry the update." },
+  invalid_location: { code: "INVALID_ARGUMENT", message: "The location cannot be sent to the network." },
+  not_supported: { code: "NOT_IMPLEMENTED", message: "The operator does not offer this service." },
 };
 
 /** Maps an EngineError to its ApiError; anything else is returned unchanged for the error middleware. */

@@ -2,9 +2,11 @@
  * The lab's Kamailio configuration, generated from this template for each lab run: a registrar
  * (digest auth against a credentials htable filled at start-up, changeable at run time through
  * kamcmd) and a stateful proxy that routes to registered contacts, to static peers (SIPp remote
- * endpoints, also an htable) and to a trunk (the gateway in trunk mode). Only 127.0.0.1 listens.
+ * endpoints, also an htable), emergency calls (urn:service:sos) to the peer `sos` (a PSAP) and to a
+ * trunk (the gateway in trunk mode). Only 127.0.0.1 listens.
  *
- * @see RFC 3261 §10 (registrar), §16 (proxy), §22 (digest), §26.2 (TLS); RFC 7118 (SIP over WebSocket)
+ * @see RFC 3261 §10 (registrar), §16 (proxy), §22 (digest), §26.2 (TLS); RFC 7118 (SIP over WebSocket);
+ * RFC 5031 (service URNs)
  */
 export interface KamailioCfgOptions {
   /** Folder for the control socket and runtime files. */
@@ -155,12 +157,15 @@ request_route {
         exit;
     }
     # Requests from a subscriber of this registrar must carry its credentials (RFC 3261 §22.3).
-    if ($sht(creds=>$fU) != $null) {
-        if (!pv_proxy_authenticate("$fd", "$sht(creds=>$fU)", "0")) {
+    # An anonymous From (RFC 3323) names no one: the subscriber is the one P-Asserted-Identity names.
+    $var(caller) = $fU;
+    if ($fU == "anonymous" && is_present_hf("P-Asserted-Identity")) $var(caller) = $(ai{uri.user});
+    if ($sht(creds=>$var(caller)) != $null) {
+        if (!pv_proxy_authenticate("$fd", "$sht(creds=>$var(caller))", "0")) {
             proxy_challenge("$fd", "0");
             exit;
         }
-        if ($au != $fU) {
+        if ($au != $var(caller)) {
             sl_send_reply("403", "Forbidden authentication ID");
             exit;
         }
@@ -208,6 +213,17 @@ route[REGISTRAR] {
 }
 
 route[LOCATION] {
+    # RFC 5031 §4.2: an emergency call's Request-URI is urn:service:sos; the lab's PSAP is the
+    # static peer "sos" (a SIPp UAS set through kamcmd).
+    if ($ru =~ "^urn:service:sos") {
+        if ($sht(peers=>sos) == $null) {
+            sl_send_reply("404", "No PSAP");
+            exit;
+        }
+        $du = $sht(peers=>sos);
+        route(RELAY);
+        exit;
+    }
     if ($rU == $null) {
         sl_send_reply("484", "Address Incomplete");
         exit;

@@ -57,7 +57,10 @@ export interface Lab {
   gatewayEnv(transport: "udp" | "tcp" | "tls" | "ws", credentialsFile: string): Record<string, string>;
   /** Runs a Kamailio RPC command through kamcmd and returns its output. */
   kamcmd(...args: string[]): Promise<string>;
-  /** Routes calls for `number` to a remote endpoint (e.g. a SIPp UAS), e.g. `sip:127.0.0.1:5080;transport=tcp`. */
+  /**
+   * Routes calls for `number` to a remote endpoint (e.g. a SIPp UAS), e.g. `sip:127.0.0.1:5080;transport=tcp`;
+   * `sos` is the PSAP emergency calls (urn:service:sos) go to.
+   */
   setPeer(number: string, uri: string): Promise<void>;
   /** Routes numbers starting with `prefix` that are not registered to the trunk `uri` (the gateway). */
   setTrunk(prefix: string, uri: string): Promise<void>;

@@ -70,6 +70,8 @@ export const DEBIAN_PACKAGES: readonly DebianPackage[] = [
   // The second media anchor (MEDIA_ANCHOR=janus): Janus with its NoSIP plugin, BUNDLE and rtcp-mux
   // towards the browser; the packaged service is never started (scripts/lab/janus.ts runs it).
   { name: "janus", provides: ["/usr/bin/janus"], usedBy: ["lab", "tests"] },
+  // The HTTP balancer in front of the gateway nodes (npm run lab:cluster, the cluster tier).
+  { name: "haproxy", provides: ["/usr/sbin/haproxy"], usedBy: ["lab", "tests"] },
   // The browser the events (relay) and e2e tiers drive through playwright-core; never a download.
   { name: "chromium", provides: ["/usr/bin/chromium"], usedBy: ["tests"] },
   {

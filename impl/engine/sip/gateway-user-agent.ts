@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { assertedIdentity } from "./call/asserted-identity.ts";
+import { parseWithServiceUrns } from "./emergency/parse-with-service-urns.ts";
 import { GatewayUserAgentCore } from "./gateway-user-agent-core.ts";
 import type { CredentialLookup } from "./registration/sip-credentials.ts";
 import {
@@ -10,7 +12,6 @@ import {
   Levels,
   LoggerFactory,
   type OutgoingRequestMessage,
-  Parser,
   URI,
   type UserAgentCore,
   type UserAgentCoreConfiguration,
@@ -125,7 +126,7 @@ export class GatewayUserAgent {
   }
 
   private receive(raw: string): void {
-    const message = Parser.parseMessage(raw, this.loggerFactory.getLogger("sip.parser"));
+    const message = parseWithServiceUrns(raw, this.loggerFactory.getLogger("sip.parser"));
     if (!message) {
       this.options.log("warn", "dropped an unparsable SIP message");
       return;
@@ -161,8 +162,19 @@ export class GatewayUserAgent {
 }
 
 /**
+ * The subscriber a request is sent for: the one its From names, or, when From is anonymous
+ * (RFC 3323 §4.1.1.3), the one the gateway asserts in P-Asserted-Identity (RFC 3325 §9.1).
+ */
+function subscriberOf(request: OutgoingRequestMessage): string | undefined {
+  const from = request.from.uri;
+  if (from.user !== "anonymous" || from.host !== "anonymous.invalid") return from.user;
+  const asserted = request.getHeader("P-Asserted-Identity");
+  return asserted ? assertedIdentity([asserted])?.uri.user : undefined;
+}
+
+/**
  * Digest credentials chosen per request: sip.js asks the configuration for one authenticator per
- * client transaction, and this one looks up the subscriber named in the request's From header.
+ * client transaction, and this one looks up the subscriber the request is sent for (subscriberOf).
  */
 class SubscriberDigest extends DigestAuthentication {
   private inner: DigestAuthentication | undefined;
@@ -175,7 +187,7 @@ class SubscriberDigest extends DigestAuthentication {
   }
 
   override authenticate(request: OutgoingRequestMessage, challenge: unknown, body?: string): boolean {
-    const user = request.from.uri.user;
+    const user = subscriberOf(request);
     const found = user ? this.credentials(user) : undefined;
     if (!found) return false;
     this.inner ??= new DigestAuthentication(this.factory, undefined, found.username, found.password);

@@ -40,6 +40,7 @@ export async function startSipEngineFromConfig(
     ...(config.tlsListener ? { tlsListener: tlsListener(config.tlsListener) } : {}),
     trustedPeers,
     untrustedPai: config.trust.untrustedPai,
+    emergencyCalls: config.emergencyCalls,
     logger: logger.child({ component: "sip" }),
   });
   logger.info(
@@ -50,6 +51,7 @@ export async function startSipEngineFromConfig(
       mode: config.registrationMode,
       trustedPeers,
       untrustedPai: config.trust.untrustedPai,
+      emergencyCalls: config.emergencyCalls,
     },
     "SIP engine started",
   );

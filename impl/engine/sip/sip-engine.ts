@@ -73,6 +73,11 @@ export interface SipEngineOptions {
   readonly trustedPeers?: readonly string[];
   /** A P-Asserted-Identity from any other source: `strip` (default, From names the caller) or `refuse` (403). */
   readonly untrustedPai?: UntrustedPaiPolicy;
+  /**
+   * Whether emergency originates are placed (default true; EMERGENCY_CALLS): when false they are
+   * refused with EngineError `not_supported` and `Engine.emergencyCalls` is false.
+   */
+  readonly emergencyCalls?: boolean;
 }
 
 /** A started SIP engine: its factory for createGateway, and hooks for fault tests. */
@@ -100,6 +105,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
   const legs = new Map<string, CallLeg>();
   const byDialog = new Map<string, CallLeg>();
   let registrations: SipRegistrations | undefined;
+  const emergencyCalls = options.emergencyCalls ?? true;
 
   const ctx = callLegContext(options, logger, currentListener, legs, byDialog, () => ua.core);
 
@@ -186,6 +192,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
         domain: options.domain,
         ensureConnected: () => ua.transport.ensureConnected(),
         contactFor: (id) => ua.contactFor(id),
+        emergencyCalls,
       },
       request,
     );
@@ -200,6 +207,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
       listener = l;
       return {
         registrations: regs,
+        emergencyCalls,
         calls: {
           originate,
           update: (request: SessionUpdateRequest) => applyDeviceUpdate(leg(request.mediaSessionId), request),

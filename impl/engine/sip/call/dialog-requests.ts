@@ -1,3 +1,4 @@
+import { partOf } from "../multipart-body.ts";
 import {
   type Body,
   type IncomingRequestMessage,
@@ -16,13 +17,18 @@ export function sdpBody(sdp: string): Body {
   return { contentDisposition: "session", contentType: "application/sdp", content: sdp };
 }
 
-/** The SDP a message carries, if its body is SDP. */
+/**
+ * The SDP a message carries: its body when that is SDP, or the SDP part of a multipart body
+ * (RFC 5621 §4, e.g. beside a PIDF-LO, RFC 6442 §3).
+ */
 export function sdpOf(message: {
   body?: string;
   getHeader(name: string): string | undefined;
 }): string | undefined {
   const type = message.getHeader("content-type") ?? "";
-  return message.body && /application\/sdp/i.test(type) ? message.body : undefined;
+  if (!message.body) return undefined;
+  if (/^\s*multipart\//i.test(type)) return partOf(type, message.body, "application/sdp");
+  return /application\/sdp/i.test(type) ? message.body : undefined;
 }
 
 /** The Reason header value (RFC 3326 §2) of a message, if any. */

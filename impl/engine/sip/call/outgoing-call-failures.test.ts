@@ -238,6 +238,7 @@ describe("originateCall when the INVITE cannot be sent (fake core, fake anchor)"
     domain: "lab.test",
     ensureConnected: connect,
     contactFor: (id: string) => `sip:gw@127.0.0.1;rid=${id}`,
+    emergencyCalls: true,
   });
   beforeEach(() => {
     anchor = fakeMediaAnchor();

@@ -2,12 +2,12 @@ import type { OriginateRequest } from "../../engine.ts";
 import { EngineError } from "../../engine-error.ts";
 import { rejectingAnswer } from "../sdp/rejecting-answer.ts";
 import { parseSessionExpires } from "../session-timer/session-timer.ts";
-import { sipUriFromAddress } from "../sip-addresses.ts";
-import { type IncomingResponseMessage, type OutgoingInviteRequest, Timers, type URI } from "../sip-core.ts";
+import { type IncomingResponseMessage, type OutgoingInviteRequest, Timers } from "../sip-core.ts";
 import { CallLeg, type CallLegContext } from "./call-leg.ts";
 import { ALLOW } from "./dialog-leg.ts";
 import { sdpBody, sdpOf } from "./dialog-requests.ts";
 import { engineErrorOf, type SipRefusal } from "./leg-failure.ts";
+import { type OutgoingInvite, outgoingInvite } from "./outgoing-invite.ts";
 import { sessionStatusFromInvite } from "./session-status-from-sip.ts";
 
 type SdpBody = ReturnType<typeof sdpBody>;
@@ -35,6 +35,8 @@ export class OutgoingCall extends CallLeg {
   private readonly offered: boolean;
   /** RFC 3261 §8.1.3.5: a retried INVITE (after 422) keeps the Call-ID, From tag and To. */
   private readonly fromTag = Math.random().toString(36).slice(2, 12);
+  /** The INVITE's target, identity and body, made once: a retry after 422 repeats them. */
+  private invite: OutgoingInvite | undefined;
   /** The no-answer timer, then, once CANCELled by the API client, the wait for the final response. */
   private noAnswerTimer: NodeJS.Timeout | undefined;
 
@@ -62,8 +64,6 @@ export class OutgoingCall extends CallLeg {
    */
   async start(minSeSec?: number, cseq?: number): Promise<void> {
     const o = this.origination;
-    const from = sipUriFromAddress(o.originatorAddress, this.domain);
-    const to = sipUriFromAddress(o.receiverAddress, this.domain);
     if (o.offerSdp !== undefined && this.localSdp === undefined) {
       this.deviceSdp = o.offerSdp;
       this.localSdp = await this.ctx.anchor
@@ -72,35 +72,34 @@ export class OutgoingCall extends CallLeg {
           throw engineErrorOf(error, "Anchoring the device's offer");
         });
     }
+    // RFC 3261 §8.1.3.5: the retry is the same request (its body, the PIDF-LO's Content-ID included).
+    this.invite ??= outgoingInvite(o, this.localSdp, this.domain, new Date());
+    const { target, from, fromDisplayName } = this.invite;
     const minSe = Math.max(this.ctx.minSeSec, minSeSec ?? 0);
-    const name = o.originatorName ? `"${o.originatorName.replace(/["\\]/g, "")}" ` : "";
     const headers = [
       ALLOW,
       this.contactHeader(),
       `Session-Expires: ${Math.max(this.ctx.sessionExpiresSec, minSe)}`,
       `Min-SE: ${minSe}`,
-      // RFC 3325 §9.1: the gateway, inside the trust domain, asserts the caller it authenticated.
-      `P-Asserted-Identity: ${name}<${from.toString()}>`,
-      // RFC 3323 §4.2: "none" — no privacy requested for the asserted identity.
-      "Privacy: none",
+      ...this.invite.headers,
     ];
     const message = this.ctx.core.makeOutgoingRequestMessage(
       "INVITE",
-      to,
+      target,
       from,
-      to as URI,
+      target,
       {
         callId: this.callId,
         fromTag: this.fromTag,
         ...(cseq ? { cseq } : {}),
-        ...(o.originatorName ? { fromDisplayName: o.originatorName } : {}),
+        ...(fromDisplayName ? { fromDisplayName } : {}),
       },
-      headers,
-      this.localSdp !== undefined ? sdpBody(this.localSdp) : undefined,
+      [...headers],
+      this.invite.body,
     );
     // RFC 4028 §7.4: a retry after 422 carries the same offer, still pending.
     if (this.localSdp !== undefined && !this.offerPending) this.offerAnswer.apply({ name: "offer-sent" });
-    this.log("info", `INVITE sent to ${to.toString()}${cseq ? ` (CSeq ${cseq}, after 422)` : ""}`);
+    this.log("info", `INVITE sent to ${target.toString()}${cseq ? ` (CSeq ${cseq}, after 422)` : ""}`);
     this.request = this.ctx.core.invite(message, {
       onProgress: (r) => this.onProgress(r.message, r.session, (body) => r.prack(body)),
       onAccept: (r) => this.onAccept(r.message, r.session, (body) => r.ack(body)),

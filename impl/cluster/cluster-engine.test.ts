@@ -1,0 +1,186 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Engine, EngineListener } from "../engine/engine.ts";
+import { clusterEngine } from "./cluster-engine.ts";
+import type { ForwardedOperation } from "./internal-channel.ts";
+import type { NodeRegistry, Owner } from "./node-registry.ts";
+
+/** A registry in memory: owners by resource, and which nodes are alive. */
+function memoryRegistry(self: string, alive: Set<string>) {
+  const owners = new Map<string, string>();
+  const registry: NodeRegistry = {
+    nodeId: self,
+    heartbeat: async () => undefined,
+    resign: async () => undefined,
+    async owner(id): Promise<Owner> {
+      const node = owners.get(id);
+      if (!node) return { kind: "none" };
+      if (node === self) return { kind: "self" };
+      return alive.has(node)
+        ? { kind: "alive", nodeId: node, internalUrl: `http://${node}` }
+        : { kind: "dead", nodeId: node };
+    },
+    async own(id) {
+      owners.set(id, self);
+    },
+    async claim(id) {
+      const node = owners.get(id);
+      if (node && node !== self && alive.has(node)) return false;
+      owners.set(id, self);
+      return true;
+    },
+    async release(id) {
+      if (owners.get(id) === self) owners.delete(id);
+    },
+    carries: async (id) => owners.get(id) === self,
+    claimFromDeadNodes: async () => [],
+    forgetDeadNodes: async () => [],
+  };
+  return { registry, owners };
+}
+
+function recordingEngine(calls: string[]) {
+  let listener: EngineListener | undefined;
+  const factory = (l: EngineListener): Engine => {
+    listener = l;
+    return {
+      registrations: {
+        register: async (r) => void calls.push(`register ${r.registrationId}`),
+        refresh: async (r) => void calls.push(`refresh ${r.registrationId}`),
+        unregister: async (r) => void calls.push(`unregister ${r.registrationId}`),
+      },
+      calls: {
+        originate: async (r) => void calls.push(`originate ${r.mediaSessionId}`),
+        update: async (r) => void calls.push(`update ${r.mediaSessionId}`),
+        terminate: async (r) => void calls.push(`terminate ${r.mediaSessionId}`),
+      },
+      ready: () => true,
+      close: async () => undefined,
+    };
+  };
+  return { factory, listener: () => listener as EngineListener };
+}
+
+const quietListener: EngineListener = {
+  sessionChanged: async () => undefined,
+  incomingCall: async () => undefined,
+  registrationEnded: async () => undefined,
+};
+
+function setUp(alive = new Set(["a", "b"])) {
+  const local: string[] = [];
+  const forwarded: Array<[string, ForwardedOperation, unknown]> = [];
+  const { registry, owners } = memoryRegistry("a", alive);
+  const inner = recordingEngine(local);
+  const parts = clusterEngine(inner.factory, {
+    registry,
+    client: { forward: async (url, operation, request) => void forwarded.push([url, operation, request]) },
+    leaseCurrent: () => true,
+    warn: () => undefined,
+  });
+  const engine = parts.factory(quietListener);
+  return { engine, parts, local, forwarded, owners, inner };
+}
+
+const registration = (id: string) => ({
+  registrationId: id,
+  phoneNumber: "+15550001",
+  deviceId: "d",
+  expiresAt: new Date("2030-01-01T00:00:00Z"),
+  correlator: "c",
+});
+
+describe("cluster engine", () => {
+  it("holds the registrations and calls this node makes", async () => {
+    const { engine, local, owners } = setUp();
+    await engine.registrations.register(registration("r1"));
+    await engine.calls.originate({
+      mediaSessionId: "m1",
+      registrationId: "r1",
+      originatorAddress: "tel:+15550001",
+      receiverAddress: "tel:+15550002",
+      originatorName: undefined,
+      offerSdp: undefined,
+      correlator: "c",
+    });
+    assert.deepEqual(local, ["register r1", "originate m1"]);
+    assert.equal(owners.get("r1"), "a");
+    assert.equal(owners.get("m1"), "a");
+  });
+
+  it("hands a request for a resource another live node holds to that node, doing nothing itself", async () => {
+    const { engine, local, forwarded, owners } = setUp();
+    owners.set("m2", "b");
+    owners.set("r2", "b");
+    await engine.calls.update({
+      mediaSessionId: "m2",
+      status: "Hold",
+      offerSdp: undefined,
+      answerSdp: undefined,
+      correlator: "c",
+    });
+    await engine.calls.terminate({ mediaSessionId: "m2", correlator: "c" });
+    await engine.registrations.refresh(registration("r2"));
+    assert.deepEqual(local, []);
+    assert.deepEqual(
+      forwarded.map(([url, operation]) => [url, operation]),
+      [
+        ["http://b", "update"],
+        ["http://b", "terminate"],
+        ["http://b", "refresh"],
+      ],
+    );
+  });
+
+  it("claims a resource of a dead node and carries the request out itself", async () => {
+    const { engine, local, forwarded, owners } = setUp(new Set(["a"]));
+    owners.set("r3", "b");
+    await engine.registrations.refresh(registration("r3"));
+    assert.deepEqual(local, ["refresh r3"]);
+    assert.deepEqual(forwarded, []);
+    assert.equal(owners.get("r3"), "a");
+  });
+
+  it("runs a forwarded request on its own engine, with the expiry back as a Date", async () => {
+    const { parts, local, owners } = setUp();
+    owners.set("r4", "a");
+    await parts.handle("refresh", JSON.parse(JSON.stringify(registration("r4"))));
+    await parts.handle("unregister", { registrationId: "r4", phoneNumber: "+15550001", correlator: "c" });
+    assert.deepEqual(local, ["refresh r4", "unregister r4"]);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(owners.has("r4"), false, "an ended binding is no longer held");
+  });
+
+  it("holds an incoming call and lets a call go once it ended", async () => {
+    const { inner, owners } = setUp();
+    const listener = inner.listener();
+    const call = {
+      mediaSessionId: "m5",
+      registrationId: "r1",
+      originatorAddress: "tel:+1",
+      originatorName: undefined,
+      receiverAddress: "tel:+2",
+      offerSdp: undefined,
+    };
+    await listener.incomingCall(call);
+    assert.equal(owners.get("m5"), "a");
+    await listener.sessionChanged({ mediaSessionId: "m5", status: "Terminated", reason: "BYE" });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(owners.has("m5"), false);
+  });
+
+  it("is not ready when its lease is not current", () => {
+    const { registry } = memoryRegistry("a", new Set(["a"]));
+    let current = true;
+    const parts = clusterEngine(recordingEngine([]).factory, {
+      registry,
+      client: { forward: async () => undefined },
+      leaseCurrent: () => current,
+      warn: () => undefined,
+    });
+    const engine = parts.factory(quietListener);
+    assert.equal(engine.ready(), true);
+    current = false;
+    assert.equal(engine.ready(), false);
+  });
+});

@@ -1,0 +1,130 @@
+import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
+import type { Engine, EngineListener, RegisterRequest } from "../engine/engine.ts";
+import { EngineError } from "../engine/engine-error.ts";
+import type { ForwardedOperation, InternalClient, InternalHandler } from "./internal-channel.ts";
+import type { NodeRegistry, ResourceKind } from "./node-registry.ts";
+
+export interface ClusterEngineOptions {
+  readonly registry: NodeRegistry;
+  readonly client: InternalClient;
+  /** Whether this node's lease is current; a node that could not renew it stops answering /readyz. */
+  readonly leaseCurrent: () => boolean;
+  readonly warn: (message: string, detail: Record<string, unknown>) => void;
+}
+
+/**
+ * The engine of a cluster node: this node's own engine, with each request for a registration or a
+ * call carried out by the node that holds its SIP state (internal-channel.ts). A resource no live
+ * node holds is claimed by the node that gets the request (so a request never waits for the
+ * failover sweep). New registrations and calls are held by the node that makes them.
+ * `handle` serves the requests other nodes forward to this one.
+ */
+export function clusterEngine(
+  inner: (listener: EngineListener) => Engine,
+  options: ClusterEngineOptions,
+): { factory: (listener: EngineListener) => Engine; handle: InternalHandler } {
+  const { registry, client } = options;
+  let local: Engine | undefined;
+  const engine = (): Engine => {
+    if (!local) throw new Error("the cluster engine is not started");
+    return local;
+  };
+  const forget = (resourceId: string) =>
+    void registry
+      .release(resourceId)
+      .catch((err: unknown) => options.warn("could not release a resource", { err, resourceId }));
+
+  /** Runs `here` when this node holds (or just claimed) the resource, else has its holder run it. */
+  async function route(
+    resourceId: string,
+    kind: ResourceKind,
+    operation: ForwardedOperation,
+    request: unknown,
+    here: () => Promise<void>,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const owner = await registry.owner(resourceId);
+      if (owner.kind === "alive") {
+        try {
+          return await client.forward(owner.internalUrl, operation, request);
+        } catch (error) {
+          // A node that stopped or died since the lookup: its lease tells, the next turn claims.
+          if (attempt > 0 || !(error instanceof EngineError) || error.failure !== "network_unreachable")
+            throw error;
+          continue;
+        }
+      }
+      if (owner.kind === "self" || (await registry.claim(resourceId, kind))) return here();
+      // Another live node claimed it between the two queries: ask again, then forward to it.
+    }
+    return here();
+  }
+
+  const run: Record<ForwardedOperation, (request: never) => Promise<void>> = {
+    refresh: (request: RegisterRequest) => engine().registrations.refresh(request),
+    unregister: async (request: { registrationId: string; phoneNumber: string; correlator: string }) => {
+      await engine().registrations.unregister(request);
+      forget(request.registrationId);
+    },
+    update: (request: Parameters<Engine["calls"]["update"]>[0]) => engine().calls.update(request),
+    terminate: (request: { mediaSessionId: string; correlator: string }) => engine().calls.terminate(request),
+  };
+
+  const factory = (listener: EngineListener): Engine => {
+    local = inner({
+      async incomingCall(call) {
+        await registry.own(call.mediaSessionId, "session");
+        await listener.incomingCall(call);
+      },
+      async sessionChanged(event) {
+        if (TERMINAL_STATUSES.has(event.status)) forget(event.mediaSessionId);
+        await listener.sessionChanged(event);
+      },
+      async registrationEnded(ended) {
+        forget(ended.registrationId);
+        await listener.registrationEnded(ended);
+      },
+    });
+    const self = local;
+    return {
+      registrations: {
+        async register(request: RegisterRequest) {
+          await registry.own(request.registrationId, "registration");
+          await self.registrations.register(request);
+        },
+        refresh: (request) =>
+          route(request.registrationId, "registration", "refresh", request, () =>
+            run.refresh(request as never),
+          ),
+        unregister: (request) =>
+          route(request.registrationId, "registration", "unregister", request, () =>
+            run.unregister(request as never),
+          ),
+      },
+      calls: {
+        async originate(request) {
+          await registry.own(request.mediaSessionId, "session");
+          await self.calls.originate(request);
+        },
+        update: (request) =>
+          route(request.mediaSessionId, "session", "update", request, () => run.update(request as never)),
+        terminate: (request) =>
+          route(request.mediaSessionId, "session", "terminate", request, () =>
+            run.terminate(request as never),
+          ),
+      },
+      ...(self.recoverSession ? { recoverSession: self.recoverSession.bind(self) } : {}),
+      ...(self.emergencyCalls !== undefined ? { emergencyCalls: self.emergencyCalls } : {}),
+      ready: () => self.ready() && options.leaseCurrent(),
+      close: () => self.close(),
+    };
+  };
+
+  const handle: InternalHandler = async (operation, request) => {
+    const body = request as Record<string, unknown>;
+    // JSON carries the registration's expiry as text.
+    if (typeof body.expiresAt === "string") body.expiresAt = new Date(body.expiresAt);
+    await run[operation](body as never);
+  };
+  return { factory, handle };
+}

@@ -1,0 +1,119 @@
+import type { Server } from "node:http";
+import type { Pool } from "pg";
+import { migrate } from "../store/postgres-migrations.ts";
+import type { ClusterConfig } from "./cluster-config.ts";
+import { CLUSTER_MIGRATIONS } from "./cluster-migrations.ts";
+import {
+  createInternalClient,
+  createInternalServer,
+  type InternalClient,
+  type InternalHandler,
+} from "./internal-channel.ts";
+import { type ClaimedResource, createNodeRegistry, type NodeRegistry } from "./node-registry.ts";
+
+export interface ClusterLog {
+  info(detail: Record<string, unknown>, message: string): void;
+  warn(detail: Record<string, unknown>, message: string): void;
+}
+
+/** Resources claimed per query of the failover sweep. */
+const CLAIM_BATCH = 100;
+
+/**
+ * One gateway process as a cluster node: its lease (renewed every heartbeatMs), the internal channel
+ * other nodes forward engine requests through, and the failover sweep that, on each heartbeat,
+ * claims the registrations and calls of nodes whose lease expired and hands each to `takeOver`.
+ */
+export interface ClusterNode {
+  readonly registry: NodeRegistry;
+  readonly client: InternalClient;
+  /** Whether the last successful renewal is younger than the lease. */
+  leaseCurrent(): boolean;
+  /** Serves forwarded requests, takes the lease and starts the heartbeat and the failover sweep. */
+  start(handle: InternalHandler, takeOver: (resource: ClaimedResource) => Promise<unknown>): Promise<void>;
+  /**
+   * Gives the lease up (graceful stop, first thing): the others stop handing requests to this node
+   * and take its registrations and calls over at once. It still serves what reaches it meanwhile.
+   */
+  resign(): Promise<void>;
+  /** Stops the heartbeat, the sweep and the internal channel. */
+  stop(): Promise<void>;
+}
+
+export async function openClusterNode(
+  pool: Pool,
+  config: ClusterConfig,
+  log: ClusterLog,
+): Promise<ClusterNode> {
+  await migrate(pool, CLUSTER_MIGRATIONS);
+  const registry = createNodeRegistry(pool, config);
+  const client = createInternalClient({
+    nodeId: config.nodeId,
+    secret: config.secret,
+    timeoutMs: config.leaseMs,
+  });
+  let renewedAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let server: Server | undefined;
+  let sweeping: Promise<void> = Promise.resolve();
+
+  const sweep = async (takeOver: (resource: ClaimedResource) => Promise<unknown>) => {
+    for (;;) {
+      const claimed = await registry.claimFromDeadNodes(CLAIM_BATCH);
+      if (claimed.length === 0) break;
+      log.info(
+        { count: claimed.length, from: [...new Set(claimed.map((c) => c.from))] },
+        "taking over from dead nodes",
+      );
+      await Promise.all(claimed.map((resource) => takeOver(resource)));
+    }
+    const forgotten = await registry.forgetDeadNodes();
+    if (forgotten.length > 0)
+      log.info({ nodes: forgotten }, "dead nodes forgotten: nothing of theirs is left");
+  };
+
+  return {
+    registry,
+    client,
+    leaseCurrent: () => Date.now() - renewedAt < config.leaseMs,
+    async start(handle, takeOver) {
+      server = createInternalServer({ secret: config.secret, handle });
+      await new Promise<void>((resolve, reject) => {
+        server?.once("error", reject);
+        server?.listen(config.internalPort, config.internalHost, () => resolve());
+      });
+      await registry.heartbeat();
+      renewedAt = Date.now();
+      const tick = () => {
+        const started = Date.now();
+        registry.heartbeat().then(
+          () => {
+            renewedAt = started;
+          },
+          (err: unknown) => log.warn({ err }, "could not renew the cluster lease"),
+        );
+        // One sweep at a time: a slow takeover must not overlap the next tick's.
+        sweeping = sweeping
+          .then(() => sweep(takeOver))
+          .catch((err: unknown) => log.warn({ err }, "failover sweep failed"));
+      };
+      timer = setInterval(tick, config.heartbeatMs);
+      timer.unref();
+      log.info(
+        { nodeId: config.nodeId, internalUrl: config.internalUrl, leaseMs: config.leaseMs },
+        "cluster node started",
+      );
+    },
+    async resign() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await sweeping;
+      await registry.resign().catch((err: unknown) => log.warn({ err }, "could not give the lease up"));
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      await sweeping;
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import { EngineError, type EngineFailure } from "../engine/engine-error.ts";
+
+/** The engine requests one node hands another: the owner carries them out on its SIP state. */
+export const FORWARDED_OPERATIONS = ["refresh", "unregister", "update", "terminate"] as const;
+export type ForwardedOperation = (typeof FORWARDED_OPERATIONS)[number];
+
+/** A signed request older or newer than this (ms) is refused, so a captured one cannot be replayed later. */
+const MAX_SKEW_MS = 30_000;
+const MAX_BODY_BYTES = 256 * 1024;
+
+/**
+ * The signature of an internal request: HMAC-SHA256 over `time`, the operation and the body, keyed
+ * with CLUSTER_SECRET, hex. The channel is for the nodes' own network; run it over TLS (an https
+ * CLUSTER_INTERNAL_URL behind a TLS terminator) where that network is not trusted.
+ */
+export function signInternalRequest(secret: string, time: string, operation: string, body: string): string {
+  return createHmac("sha256", secret).update(`${time}\n${operation}\n${body}`).digest("hex");
+}
+
+export interface InternalClient {
+  /** Has the node at `internalUrl` carry out the operation; rejects with its {@link EngineError}. */
+  forward(internalUrl: string, operation: ForwardedOperation, request: unknown): Promise<void>;
+}
+
+export function createInternalClient(options: {
+  nodeId: string;
+  secret: string;
+  timeoutMs: number;
+}): InternalClient {
+  return {
+    async forward(internalUrl, operation, request) {
+      const body = JSON.stringify(request);
+      const time = String(Date.now());
+      let response: Response;
+      try {
+        response = await fetch(`${internalUrl}/cluster/v1/engine/${operation}`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-cluster-node": options.nodeId,
+            "x-cluster-time": time,
+            "x-cluster-signature": signInternalRequest(options.secret, time, operation, body),
+          },
+          body,
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
+      } catch (error) {
+        throw new EngineError("network_unreachable", `the node at ${internalUrl} could not be reached`, {
+          cause: error,
+        });
+      }
+      if (response.ok) return;
+      const answer = (await response.json().catch(() => ({}))) as {
+        failure?: EngineFailure;
+        message?: string;
+        clientMessage?: string;
+      };
+      throw new EngineError(
+        answer.failure ?? "network_unreachable",
+        answer.message ?? `node answered ${response.status}`,
+        {
+          ...(answer.clientMessage ? { clientMessage: answer.clientMessage } : {}),
+        },
+      );
+    },
+  };
+}
+
+export type InternalHandler = (operation: ForwardedOperation, request: unknown) => Promise<void>;
+
+/**
+ * The internal channel's listener (node:http; it serves the nodes, not API clients): POST
+ * /cluster/v1/engine/{operation} with a JSON body, signed (x-cluster-time, x-cluster-signature).
+ * 204 when done; an engine failure is 409 with `{failure, message, clientMessage}`; a bad signature
+ * 401; anything else 400/404.
+ */
+export function createInternalServer(options: { secret: string; handle: InternalHandler }): Server {
+  return createServer((req, res) => {
+    const reply = (status: number, body?: object) => {
+      res.writeHead(status, body ? { "content-type": "application/json" } : {});
+      res.end(body ? JSON.stringify(body) : undefined);
+    };
+    const match = /^\/cluster\/v1\/engine\/([a-z]+)$/.exec(req.url ?? "");
+    const operation = match?.[1] as ForwardedOperation | undefined;
+    if (req.method !== "POST" || !operation || !FORWARDED_OPERATIONS.includes(operation)) {
+      req.resume();
+      return reply(404, { message: "no such internal operation" });
+    }
+    void readBody(req).then(
+      async (body) => {
+        if (!verify(options.secret, req, operation, body))
+          return reply(401, { message: "bad or stale signature" });
+        let request: unknown;
+        try {
+          request = JSON.parse(body);
+        } catch {
+          return reply(400, { message: "body is not JSON" });
+        }
+        try {
+          await options.handle(operation, request);
+          reply(204);
+        } catch (error) {
+          if (error instanceof EngineError)
+            return reply(409, {
+              failure: error.failure,
+              message: error.message,
+              clientMessage: error.clientMessage,
+            });
+          reply(500, { message: error instanceof Error ? error.message : String(error) });
+        }
+      },
+      () => reply(413, { message: "body too large" }),
+    );
+  });
+}
+
+function verify(secret: string, req: IncomingMessage, operation: string, body: string): boolean {
+  const time = String(req.headers["x-cluster-time"] ?? "");
+  const signature = String(req.headers["x-cluster-signature"] ?? "");
+  if (!/^\d{1,16}$/.test(time) || Math.abs(Date.now() - Number(time)) > MAX_SKEW_MS) return false;
+  const want = Buffer.from(signInternalRequest(secret, time, operation, body), "hex");
+  const got = Buffer.from(signature, "hex");
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.destroy();
+        reject(new Error("too large"));
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

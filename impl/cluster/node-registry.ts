@@ -1,0 +1,138 @@
+import type { Pool } from "pg";
+
+export type ResourceKind = "registration" | "session";
+
+/** Who carries a resource's SIP state, as the cluster table says. */
+export type Owner =
+  | { readonly kind: "none" }
+  | { readonly kind: "self" }
+  | { readonly kind: "alive"; readonly nodeId: string; readonly internalUrl: string }
+  | { readonly kind: "dead"; readonly nodeId: string };
+
+export interface ClaimedResource {
+  readonly resourceId: string;
+  readonly kind: ResourceKind;
+  readonly from: string;
+}
+
+/**
+ * This node's view of the cluster tables (cluster-migrations.ts): its lease, and which node carries
+ * each registration binding and call leg. Every decision about time is the database's `now()`.
+ */
+export interface NodeRegistry {
+  readonly nodeId: string;
+  /** Renews this node's lease (inserting its row the first time). */
+  heartbeat(): Promise<void>;
+  /** Gives the lease up at once (graceful stop): the survivors take over without waiting for it to expire. */
+  resign(): Promise<void>;
+  owner(resourceId: string): Promise<Owner>;
+  /** Records that this node carries the resource now (whoever did before). */
+  own(resourceId: string, kind: ResourceKind): Promise<void>;
+  /** Takes the resource only if no node or a dead one carries it; whether this node carries it now. */
+  claim(resourceId: string, kind: ResourceKind): Promise<boolean>;
+  /** Forgets the resource (its binding or call ended), if this node carries it. */
+  release(resourceId: string): Promise<void>;
+  /** Resources this node carries (start-up reconciliation looks only at these and at unowned ones). */
+  carries(resourceId: string): Promise<boolean>;
+  /**
+   * Takes over up to `limit` resources of nodes whose lease expired. Rows are locked with SKIP
+   * LOCKED, so survivors claiming at once split the work and none is taken twice.
+   */
+  claimFromDeadNodes(limit: number): Promise<ClaimedResource[]>;
+  /** Removes dead nodes that carry nothing any more; their names. */
+  forgetDeadNodes(): Promise<string[]>;
+}
+
+export function createNodeRegistry(
+  pool: Pool,
+  options: { nodeId: string; internalUrl: string; leaseMs: number },
+): NodeRegistry {
+  const { nodeId, internalUrl, leaseMs } = options;
+  return {
+    nodeId,
+    async heartbeat() {
+      await pool.query(
+        `INSERT INTO cluster_nodes (node_id, internal_url, lease_until) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+         ON CONFLICT (node_id) DO UPDATE SET internal_url = EXCLUDED.internal_url, lease_until = EXCLUDED.lease_until`,
+        [nodeId, internalUrl, leaseMs],
+      );
+    },
+    async resign() {
+      await pool.query(
+        "UPDATE cluster_nodes SET lease_until = now() - interval '1 millisecond' WHERE node_id = $1",
+        [nodeId],
+      );
+    },
+    async owner(resourceId) {
+      const { rows } = await pool.query<{
+        node_id: string;
+        internal_url: string | null;
+        alive: boolean | null;
+      }>(
+        `SELECT o.node_id, n.internal_url, n.lease_until > now() AS alive
+           FROM cluster_ownership o LEFT JOIN cluster_nodes n ON n.node_id = o.node_id
+          WHERE o.resource_id = $1`,
+        [resourceId],
+      );
+      const row = rows[0];
+      if (!row) return { kind: "none" };
+      if (row.node_id === nodeId) return { kind: "self" };
+      if (row.alive && row.internal_url)
+        return { kind: "alive", nodeId: row.node_id, internalUrl: row.internal_url };
+      return { kind: "dead", nodeId: row.node_id };
+    },
+    async own(resourceId, kind) {
+      await pool.query(
+        `INSERT INTO cluster_ownership (resource_id, kind, node_id) VALUES ($1, $2, $3)
+         ON CONFLICT (resource_id) DO UPDATE SET node_id = EXCLUDED.node_id, since = now()`,
+        [resourceId, kind, nodeId],
+      );
+    },
+    async claim(resourceId, kind) {
+      const { rowCount } = await pool.query(
+        `INSERT INTO cluster_ownership AS o (resource_id, kind, node_id) VALUES ($1, $2, $3)
+         ON CONFLICT (resource_id) DO UPDATE SET node_id = EXCLUDED.node_id, since = now()
+          WHERE o.node_id = EXCLUDED.node_id
+             OR NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = o.node_id AND n.lease_until > now())`,
+        [resourceId, kind, nodeId],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+    async release(resourceId) {
+      await pool.query("DELETE FROM cluster_ownership WHERE resource_id = $1 AND node_id = $2", [
+        resourceId,
+        nodeId,
+      ]);
+    },
+    async carries(resourceId) {
+      const { rowCount } = await pool.query(
+        "SELECT 1 FROM cluster_ownership WHERE resource_id = $1 AND node_id = $2",
+        [resourceId, nodeId],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+    async claimFromDeadNodes(limit) {
+      const { rows } = await pool.query<{ resource_id: string; kind: ResourceKind; from_node: string }>(
+        `WITH dead AS (
+           SELECT o.resource_id, o.node_id AS from_node FROM cluster_ownership o
+            WHERE o.node_id <> $1
+              AND NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = o.node_id AND n.lease_until > now())
+            ORDER BY o.since LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
+         UPDATE cluster_ownership o SET node_id = $1, since = now() FROM dead
+          WHERE o.resource_id = dead.resource_id
+         RETURNING o.resource_id, o.kind, dead.from_node`,
+        [nodeId, limit],
+      );
+      return rows.map((r) => ({ resourceId: r.resource_id, kind: r.kind, from: r.from_node }));
+    },
+    async forgetDeadNodes() {
+      const { rows } = await pool.query<{ node_id: string }>(
+        `DELETE FROM cluster_nodes n WHERE n.lease_until < now() AND n.node_id <> $1
+            AND NOT EXISTS (SELECT 1 FROM cluster_ownership o WHERE o.node_id = n.node_id)
+         RETURNING n.node_id`,
+        [nodeId],
+      );
+      return rows.map((r) => r.node_id);
+    },
+  };
+}

@@ -1,0 +1,181 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * `npm run bench:cluster`: what being a cluster costs. The same bounded load - registrations
+ * created, refreshed and deleted (ENGINE=offline, so only the gateway, its store and the cluster's
+ * coordination work) - against one gateway on PostgreSQL, then against three nodes (NODE_ID) on a
+ * fresh database of the same PostgreSQL behind haproxy, in one run. For each: operations per
+ * CPU-second of everything that served them (gateway processes, haproxy, and PostgreSQL's postmaster
+ * and backends, from /proc), and the cluster's extra CPU per operation (target ≤ 25 %).
+ * BENCH_OPERATIONS (default 3000) and BENCH_SECONDS (default 60) bound each load.
+ */
+import { execFileSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type SpawnedGateway, spawnGateway } from "../../impl/testing/spawn-gateway.ts";
+import { freePort } from "../lab/free-port.ts";
+import { startHaproxy } from "../lab/haproxy.ts";
+import { startPostgres } from "../lab/postgres.ts";
+
+const OPERATIONS = Number(process.env.BENCH_OPERATIONS ?? 3000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const CONNECTIONS = 10;
+/** A loaded machine starts a gateway slowly. */
+const START_TIMEOUT_MS = 90_000;
+const PHONE = "+34600000001";
+const SCOPES = [
+  "webrtc-registration:sessions:create",
+  "webrtc-registration:sessions:write",
+  "webrtc-registration:sessions:delete",
+];
+const REGISTRATIONS = "/webrtc-registration/v0.3/sessions";
+const TICK_SEC = 100; // USER_HZ on Linux
+
+/** CPU seconds used so far by these processes (utime + stime, plus their reaped children's). */
+function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      // After "pid (comm) ": state is field 0; utime 11, stime 12, cutime 13, cstime 14.
+      ticks += [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+    } catch {
+      // exited
+    }
+  }
+  return ticks / TICK_SEC;
+}
+
+/** The postmaster and its backends. */
+function postgresPids(postmaster: number): number[] {
+  const pids = [postmaster];
+  for (const entry of readdirSync("/proc")) {
+    if (!Number.isInteger(Number(entry))) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ")[1]);
+      if (ppid === postmaster) pids.push(Number(entry));
+    } catch {
+      // exited
+    }
+  }
+  return pids;
+}
+
+/** Create, refresh, delete, over CONNECTIONS loops; each sequence is 3 operations. */
+async function load(
+  baseUrl: string,
+  token: string,
+): Promise<{ operations: number; failures: number; seconds: number }> {
+  const deadline = Date.now() + SECONDS * 1000;
+  let started = 0;
+  let operations = 0;
+  let failures = 0;
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    operations += 1;
+    if (res.status >= 300) failures += 1;
+    return text ? (JSON.parse(text) as { registrationId?: string }) : {};
+  };
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (started + 3 <= OPERATIONS && Date.now() < deadline) {
+        started += 3;
+        const { registrationId } = await call("POST", REGISTRATIONS, { deviceId: randomUUID() });
+        if (!registrationId) continue;
+        await call("PUT", `${REGISTRATIONS}/${registrationId}`, {});
+        await call("DELETE", `${REGISTRATIONS}/${registrationId}`);
+      }
+    }),
+  );
+  return { operations, failures, seconds: (performance.now() - t0) / 1000 };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "bench-cluster-"));
+const postgres = await startPostgres();
+const postmaster = Number(
+  readFileSync(join(postgres.dir, "cluster", "postmaster.pid"), "utf8").split("\n")[0],
+);
+const common = {
+  ENGINE: "offline",
+  STORE: "postgres",
+  LOG_LEVEL: "warn",
+  DEV_PHONE_NUMBERS: PHONE,
+  RATE_LIMIT_PER_MINUTE: "0",
+};
+
+async function measure(name: string, gateways: SpawnedGateway[], entry: string, extraPids: number[]) {
+  const token = await (gateways[0] as SpawnedGateway).token(PHONE, SCOPES);
+  await load(entry, token).catch(() => undefined); // warm-up is the first 10 % below
+  const pids = () => [...gateways.map((g) => g.child.pid ?? 0), ...extraPids, ...postgresPids(postmaster)];
+  const cpuBefore = cpuSeconds(pids());
+  const result = await load(entry, token);
+  const cpu = cpuSeconds(pids()) - cpuBefore;
+  const perCpuSecond = result.operations / cpu;
+  console.log(
+    `${name}: ${result.operations} operations (${result.failures} failed) in ${result.seconds.toFixed(1)} s, ` +
+      `${cpu.toFixed(2)} CPU-s → ${perCpuSecond.toFixed(0)} operations per CPU-second`,
+  );
+  return { ...result, cpu, perCpuSecond };
+}
+
+const nodes: SpawnedGateway[] = [];
+try {
+  const single = await spawnGateway(
+    {
+      ...common,
+      DATABASE_URL: await postgres.createDatabase("bench_single"),
+      DATA_DIR: join(dir, "single"),
+    },
+    START_TIMEOUT_MS,
+  );
+  nodes.push(single);
+  const one = await measure("one gateway", [single], single.baseUrl, []);
+  single.child.kill("SIGTERM");
+  await single.exited;
+
+  const databaseUrl = await postgres.createDatabase("bench_cluster");
+  const balancerPort = await freePort();
+  const secret = randomBytes(32).toString("hex");
+  const cluster: SpawnedGateway[] = [];
+  for (let i = 0; i < 3; i++)
+    cluster.push(
+      await spawnGateway(
+        {
+          ...common,
+          DATABASE_URL: databaseUrl,
+          NODE_ID: `node-${i}`,
+          CLUSTER_SECRET: secret,
+          CLUSTER_INTERNAL_PORT: String(await freePort()),
+          DATA_DIR: join(dir, `node-${i}`),
+          DEV_ISSUER_KEY_FILE: join(dir, "dev-issuer-key.json"),
+          DEV_ISSUER_URL: `http://127.0.0.1:${balancerPort}/dev-issuer`,
+        },
+        START_TIMEOUT_MS,
+      ),
+    );
+  nodes.push(...cluster);
+  const balancer = await startHaproxy({
+    port: balancerPort,
+    backends: cluster.map((n, i) => ({ name: `node-${i}`, port: Number(new URL(n.baseUrl).port) })),
+  });
+  const haproxyPids = execFileSync("pgrep", ["-x", "haproxy"]).toString().trim().split("\n").map(Number);
+  const three = await measure("three nodes behind haproxy", cluster, balancer.baseUrl, haproxyPids);
+  await balancer.stop();
+  const overhead = (one.perCpuSecond / three.perCpuSecond - 1) * 100;
+  console.log(
+    `cluster CPU per operation: ${overhead >= 0 ? "+" : ""}${overhead.toFixed(1)} % of one gateway's (target ≤ 25 %)`,
+  );
+} finally {
+  for (const node of nodes) if (node.child.exitCode === null) node.child.kill("SIGKILL");
+  await Promise.all(nodes.map((n) => n.exited));
+  await postgres.close();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { requirePackages } from "../setup/debian-packages.ts";
+
+export interface HaproxyBackend {
+  readonly name: string;
+  /** The node's API port on 127.0.0.1. */
+  readonly port: number;
+}
+
+/** haproxy in the foreground balancing the API port over the gateway nodes. */
+export interface HaproxyLab {
+  readonly port: number;
+  readonly baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The configuration: round robin over the nodes, each checked with `GET /readyz` every 500 ms (out
+ * after 2 failures), and a request whose connection to a node fails sent again to another (`retry-on
+ * conn-failure` with `option redispatch`), so a dead node costs only the requests it had in flight.
+ */
+export function haproxyConfig(port: number, backends: readonly HaproxyBackend[]): string {
+  return [
+    "global",
+    "  maxconn 4096",
+    "defaults",
+    "  mode http",
+    "  timeout connect 2s",
+    "  timeout client 30s",
+    "  timeout server 30s",
+    "  retries 3",
+    "  option redispatch",
+    "  retry-on conn-failure empty-response",
+    `frontend api`,
+    `  bind 127.0.0.1:${port}`,
+    "  default_backend gateways",
+    "backend gateways",
+    "  balance roundrobin",
+    "  option httpchk GET /readyz",
+    "  http-check expect status 200",
+    "  default-server inter 500ms fall 2 rise 1",
+    ...backends.map((b) => `  server ${b.name} 127.0.0.1:${b.port} check`),
+    "",
+  ].join("\n");
+}
+
+export async function startHaproxy(options: {
+  port: number;
+  backends: readonly HaproxyBackend[];
+  log?: (line: string) => void;
+}): Promise<HaproxyLab> {
+  requirePackages(["haproxy"]);
+  const dir = mkdtempSync(join(tmpdir(), "haproxy-"));
+  const file = join(dir, "haproxy.cfg");
+  writeFileSync(file, haproxyConfig(options.port, options.backends));
+  const child: ChildProcess = spawn("/usr/sbin/haproxy", ["-db", "-f", file], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  const collect = (d: Buffer) => {
+    for (const line of d.toString().split("\n"))
+      if (line) (options.log ?? ((l: string) => lines.push(l)))(line);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`haproxy exited: ${lines.join("\n")}`);
+    const up = await fetch(`${baseUrl}/readyz`).then(
+      () => true,
+      () => false,
+    );
+    if (up) break;
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`haproxy did not listen on ${options.port}: ${lines.join("\n")}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port: options.port,
+    baseUrl,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
