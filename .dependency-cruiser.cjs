@@ -21,7 +21,7 @@ module.exports = {
       name: "http-uses-engine-interfaces-only",
       comment: "impl/http → impl/services → engine interfaces: HTTP never reaches an engine implementation.",
       severity: "error",
-      from: { path: "^impl/(runtime/)?http/", pathNot: TEST_CODE },
+      from: { path: "^impl/http/", pathNot: TEST_CODE },
       to: { path: "^impl/engine/(sip|media|offline)/" },
     },
     {
@@ -36,14 +36,14 @@ module.exports = {
       comment: "Imports run one way: impl/http → impl/services.",
       severity: "error",
       from: { path: "^impl/services/" },
-      to: { path: "^impl/(runtime/)?http/" },
+      to: { path: "^impl/http/" },
     },
     {
       name: "engine-not-up",
       comment: "The engine implements interfaces; it never imports the services or HTTP above it.",
       severity: "error",
       from: { path: "^impl/engine/", pathNot: TEST_CODE },
-      to: { path: "^impl/(services|http|runtime/http)/" },
+      to: { path: "^impl/(services|http)/" },
     },
     {
       name: "media-not-to-sip",
@@ -68,9 +68,9 @@ module.exports = {
     },
     {
       name: "express-only-in-http",
-      comment: "Only impl/http and the runtime's impl/runtime/http import express.",
+      comment: "Only impl/http imports express.",
       severity: "error",
-      from: { path: "^impl/", pathNot: "^impl/(runtime/)?http/" },
+      from: { path: "^impl/", pathNot: "^impl/http/" },
       to: { path: "node_modules/express/" },
     },
     {

@@ -5,7 +5,7 @@
  * depth. `$ref`, `allOf` and discriminator mappings are followed. Test tooling only: it knows the
  * keywords the CAMARA WebRTC specs use, not all of JSON Schema.
  *
- * Used by the gateway's negative battery (impl/runtime/http/negative-input.test.ts) and the conformance
+ * Used by the gateway's negative battery (impl/http/negative-input.test.ts) and the conformance
  * suite's fuzz phase (conformance/fuzz/). Pure code without imports, so that impl/'s tests may use
  * it (the layer rules let them reach conformance/sink and conformance/schema/schema-mutations.ts only).
  */

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createCloudEventValidator } from "../../conformance/sink/cloud-event-validator.ts";
 import { loadContract } from "../load-contract.ts";
-import { createSchemaValidator } from "../runtime/validation/ajv-core.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
+import { createSchemaValidator } from "../validation/ajv-core.ts";
 import { buildCloudEvent } from "./cloud-event.ts";
 
 const schemas = createSchemaValidator(loadContract().specs);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CallEngine, SessionUpdateRequest } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
+import { ApiError } from "../errors/api-error.ts";
 import { createSqliteStore } from "../store/index.ts";
 import { createCallService } from "./call-service.ts";
 import type { DomainEvent } from "./event-publisher.ts";

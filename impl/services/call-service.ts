@@ -5,7 +5,7 @@ import type {
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { CallEngine, IncomingCall, SessionEvent, SessionStatus } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
+import { ApiError } from "../errors/api-error.ts";
 import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 import { addressMatchesPhone, requirePhoneNumber, telUri } from "./principal-phone.ts";

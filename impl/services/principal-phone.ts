@@ -1,4 +1,4 @@
-import { ApiError } from "../runtime/errors/api-error.ts";
+import { ApiError } from "../errors/api-error.ts";
 import type { RequestContext } from "./request-context.ts";
 
 /**

@@ -5,7 +5,7 @@ import type {
 import type { components } from "../../generated/r2.2/webrtc-registration/types.ts";
 import type { RegistrationEngine } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
+import { ApiError } from "../errors/api-error.ts";
 import type { RegistrationRecord, Store } from "../store/index.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 import { requirePhoneNumber } from "./principal-phone.ts";

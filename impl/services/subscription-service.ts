@@ -1,5 +1,5 @@
 import type { components } from "../../generated/r2.2/webrtc-events/types.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
+import { ApiError } from "../errors/api-error.ts";
 import type { SinkCredential, Store, SubscriptionRecord, SubscriptionRequest } from "../store/index.ts";
 import type { RegistrationService } from "./registration-service.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";

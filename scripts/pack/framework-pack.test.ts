@@ -39,7 +39,7 @@ describe("the framework packages", () => {
     );
     assert.deepEqual(
       files.filter((f) => f.startsWith("impl/")),
-      ["impl/runtime/validation/ajv-core.ts"],
+      ["impl/validation/ajv-core.ts"],
     );
     assert.deepEqual(
       files.filter((f) => f.endsWith(".test.ts") || f.startsWith("conformance/")),

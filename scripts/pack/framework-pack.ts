@@ -4,7 +4,7 @@
  *
  * - `camara-webrtc`: the generator and its CLI (scripts/framework/cli.ts: init, generate, update,
  *   diff, lint) with the releases it scaffolds (api-definitions/) and the lint rulesets;
- * - `camara-webrtc-runtime`: the HTTP runtime (impl/runtime/index.ts and the impl/runtime/http, auth,
+ * - `camara-webrtc-runtime`: the HTTP runtime (impl/runtime/index.ts and the impl/http, auth,
  *   errors and validation files it reaches), nothing of the gateway's services, engine or store.
  *
  * Like conformance-pack.ts, each is staged laid out like the repository (the sources' relative

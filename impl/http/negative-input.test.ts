@@ -5,10 +5,10 @@ import {
   bodyMutations,
   documentedErrorCodes,
   minimalInstance,
-} from "../../../conformance/schema/schema-mutations.ts";
-import { apis, type OperationManifest } from "../../../generated/r2.2/index.ts";
-import { loadContract } from "../../load-contract.ts";
-import { startTestGateway, type TestGateway } from "../../testing/test-gateway.ts";
+} from "../../conformance/schema/schema-mutations.ts";
+import { apis, type OperationManifest } from "../../generated/r2.2/index.ts";
+import { loadContract } from "../load-contract.ts";
+import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 import { createSchemaValidator } from "../validation/ajv-core.ts";
 
 /**

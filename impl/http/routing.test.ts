@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { apis, type OperationManifest } from "../../../generated/r2.2/index.ts";
-import { startTestGateway, type TestGateway } from "../../testing/test-gateway.ts";
+import { apis, type OperationManifest } from "../../generated/r2.2/index.ts";
+import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 
 /**
  * The routing table is the operation manifests: every operationId answers at its method and full

@@ -5,10 +5,13 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from "jose";
 import pino from "pino";
-import { apis, type OperationManifest } from "../../../generated/r2.2/index.ts";
-import { createGateway } from "../../gateway.ts";
-import { createSqliteStore } from "../../store/index.ts";
-import { createFakeEngine } from "../../testing/fake-engine.ts";
+import { apis, type OperationManifest } from "../../generated/r2.2/index.ts";
+import { createDevIssuer, type DevIssuer } from "../auth/dev-issuer.ts";
+import { createJwtVerifier } from "../auth/jwt-verifier.ts";
+import { AuthError, type AuthFailure } from "../auth/principal.ts";
+import { createGateway } from "../gateway.ts";
+import { createSqliteStore } from "../store/index.ts";
+import { createFakeEngine } from "../testing/fake-engine.ts";
 import {
   ALICE,
   ALL_SCOPES,
@@ -17,10 +20,7 @@ import {
   ISSUER,
   startTestGateway,
   type TestGateway,
-} from "../../testing/test-gateway.ts";
-import { createDevIssuer, type DevIssuer } from "../auth/dev-issuer.ts";
-import { createJwtVerifier } from "../auth/jwt-verifier.ts";
-import { AuthError, type AuthFailure } from "../auth/principal.ts";
+} from "../testing/test-gateway.ts";
 
 /**
  * Every operation of the three APIs refuses every kind of bad credential with exactly 401

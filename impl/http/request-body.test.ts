@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import Database from "better-sqlite3";
-import { startTestGateway, type TestGateway } from "../../testing/test-gateway.ts";
+import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 
 /**
  * Request bodies: a nesting depth limit, members beyond the contract dropped before they are stored

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { apis, type OperationManifest } from "../../../generated/r2.2/index.ts";
-import { ALL_SCOPES, startTestGateway, type TestGateway } from "../../testing/test-gateway.ts";
+import { apis, type OperationManifest } from "../../generated/r2.2/index.ts";
+import { ALL_SCOPES, startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 
 /**
  * A token naming no subscriber (a client-credentials token without phone number) on every

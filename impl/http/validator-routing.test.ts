@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startTestGateway, type TestGateway } from "../../testing/test-gateway.ts";
+import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 import { routeValidatorFromGateway, type ValidatorRouting } from "./validator-routing.ts";
 
 let t: TestGateway;

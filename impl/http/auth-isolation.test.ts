@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { apis } from "../../../generated/r2.2/index.ts";
-import { ALICE, ALL_SCOPES, BOB, startTestGateway, type TestGateway } from "../../testing/test-gateway.ts";
+import { apis } from "../../generated/r2.2/index.ts";
+import { ALICE, ALL_SCOPES, BOB, startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 
 /**
  * Object-level isolation between subscribers and the token-context checks: another subscriber's

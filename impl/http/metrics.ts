@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
-import type { OperationManifest } from "../../../generated/r2.2/index.ts";
+import type { OperationManifest } from "../../generated/r2.2/index.ts";
 
 /**
  * Prometheus metrics of the HTTP face: requests and latency by operationId and status. The endpoint
