@@ -11,12 +11,16 @@ import type { Registry } from "prom-client";
 import type { WebrtcCallHandlingHandlers } from "../generated/r2.2/webrtc-call-handling/handlers.ts";
 import type { WebrtcEventsHandlers } from "../generated/r2.2/webrtc-events/handlers.ts";
 import type { WebrtcRegistrationHandlers } from "../generated/r2.2/webrtc-registration/handlers.ts";
+import type { WebrtcCallHandlingHandlers as CallHandlingR3_1 } from "../generated/r3.1-rc.1/webrtc-call-handling/handlers.ts";
+import type { WebrtcRegistrationHandlers as RegistrationR3_1 } from "../generated/r3.1-rc.1/webrtc-registration/handlers.ts";
 import type { HttpConfig } from "./config/config.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
 import { callHandlingHandlers } from "./http/handlers/call-handling-handlers.ts";
+import { callHandlingHandlersR3_1 } from "./http/handlers/call-handling-handlers-r3-1.ts";
 import { eventsHandlers } from "./http/handlers/events-handlers.ts";
 import { registrationHandlers } from "./http/handlers/registration-handlers.ts";
-import { loadContract } from "./load-contract.ts";
+import { registrationHandlersR3_1 } from "./http/handlers/registration-handlers-r3-1.ts";
+import { loadContract, releaseContract } from "./load-contract.ts";
 import { createCallService } from "./services/call-service.ts";
 import type { EventPublisher } from "./services/event-publisher.ts";
 import { createRegistrationService } from "./services/registration-service.ts";
@@ -48,12 +52,19 @@ export interface GatewayDeps {
   readonly metrics?: readonly Registry[];
 }
 
+/**
+ * Whether the gateway serves an API of a release. Every API of r2.2 and r3.1-rc.1 is, but r3.1's
+ * webrtc-events (subscriptions keyed by deviceId, PUT /subscriptions/{id}) is not built yet.
+ */
+export function servedApi(release: string, api: string): boolean {
+  return !(release === "r3.1-rc.1" && api === "webrtc-events");
+}
+
 /** Wires store, services, engine and HTTP app; the composition root and the tests both use it. */
 export function createGateway(deps: GatewayDeps) {
   const clock = deps.clock ?? systemClock;
   const newId = deps.newId ?? randomUUID;
   const contract = loadContract();
-  const schemas = createSchemaValidator(contract.specs);
   let engine: Engine | undefined;
   const lazyEngine = () => {
     if (!engine) throw new Error("engine not started");
@@ -93,6 +104,7 @@ export function createGateway(deps: GatewayDeps) {
     registrations,
     clock,
     newId,
+    emergencyCalls: () => lazyEngine().emergencyCalls === true,
   });
   const subscriptions = createSubscriptionService({
     store: deps.store,
@@ -116,19 +128,28 @@ export function createGateway(deps: GatewayDeps) {
       ),
   });
 
-  const handlers: WebrtcRegistrationHandlers<RequestContext> &
+  const r2_2: WebrtcRegistrationHandlers<RequestContext> &
     WebrtcCallHandlingHandlers<RequestContext> &
     WebrtcEventsHandlers<RequestContext> = {
     ...registrationHandlers(registrations),
     ...callHandlingHandlers(calls),
     ...eventsHandlers(subscriptions),
   };
+  const r3_1: RegistrationR3_1<RequestContext> & CallHandlingR3_1<RequestContext> = {
+    ...registrationHandlersR3_1(registrations),
+    ...callHandlingHandlersR3_1(calls),
+  };
+  const served = (release: string) => {
+    const { apis, specs } = releaseContract(contract, release);
+    const mounted = apis.filter((api) => servedApi(release, api.name));
+    return { release, apis: mounted, specs, schemas: createSchemaValidator(specs) };
+  };
 
   const app = createApp({
-    apis: contract.apis,
-    specs: contract.specs,
-    schemas,
-    handlers: operationHandlers(handlers),
+    releases: [
+      { ...served("r2.2"), handlers: operationHandlers(r2_2) },
+      { ...served("r3.1-rc.1"), handlers: operationHandlers(r3_1) },
+    ],
     verifier: deps.verifier,
     logger: deps.logger,
     validateResponses: deps.validateResponses,

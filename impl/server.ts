@@ -104,6 +104,7 @@ async function joinCluster(
     registry: node.registry,
     client: node.client,
     leaseCurrent: node.leaseCurrent,
+    leaseGeneration: node.leaseGeneration,
     warn: (message, detail) => log.warn(detail, message),
   });
   return { node, ...parts };

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createCloudEventValidator } from "../../conformance/sink/cloud-event-validator.ts";
-import { loadContract } from "../load-contract.ts";
+import { loadContract, releaseContract } from "../load-contract.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
 import { createSchemaValidator } from "../validation/ajv-core.ts";
 import { buildCloudEvent } from "./cloud-event.ts";
 
-const schemas = createSchemaValidator(loadContract().specs);
+const schemas = createSchemaValidator(releaseContract(loadContract(), "r2.2").specs);
 const conformance = createCloudEventValidator();
 const time = new Date("2025-03-01T10:00:00.000Z");
 

@@ -5,11 +5,12 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from "jose";
 import pino from "pino";
-import { apis, type OperationManifest } from "../../generated/r2.2/index.ts";
+import type { OperationManifest } from "../../generated/index.ts";
 import { createDevIssuer, type DevIssuer } from "../auth/dev-issuer.ts";
 import { createJwtVerifier } from "../auth/jwt-verifier.ts";
 import { AuthError, type AuthFailure } from "../auth/principal.ts";
-import { createGateway } from "../gateway.ts";
+import { createGateway, servedApi } from "../gateway.ts";
+import { loadContract } from "../load-contract.ts";
 import { createSqliteStore } from "../store/index.ts";
 import { createFakeEngine } from "../testing/fake-engine.ts";
 import {
@@ -23,11 +24,13 @@ import {
 } from "../testing/test-gateway.ts";
 
 /**
- * Every operation of the three APIs refuses every kind of bad credential with exactly 401
+ * Every operation of the three APIs of every served release (r2.2, r3.1-rc.1) refuses every kind of bad credential with exactly 401
  * UNAUTHENTICATED, and a token lacking the operation's scope with 403 PERMISSION_DENIED.
  */
 
-const operations = apis.flatMap((api) => api.operations);
+const operations = loadContract().releases.flatMap((r) =>
+  r.apis.filter((api) => servedApi(r.release, api.name)).flatMap((api) => api.operations),
+);
 const XCORRELATOR = /^[a-zA-Z0-9-_:;./<>{}]{0,256}$/;
 const HOUR = 3600;
 
@@ -196,7 +199,17 @@ function requestFor(op: OperationManifest): { path: string; body?: string; heade
     updateSessionStatus: { status: "Ringing" },
     createNotificationChannelSubscription: subscriptionBody(ids.registrationId ?? ""),
   };
-  const path = op.fullPath.replace(/\{([^}]+)\}/g, (_m, name: string) => ids[name] ?? "unknown");
+  if (op.release === "r3.1-rc.1") {
+    bodies.createSession = {
+      originatorAddress: "tel:+34600000001",
+      receiverAddress: "tel:+34600000009",
+      offer: { sdp: "v=0" },
+    };
+  }
+  const query = op.parameters.some((p) => p.in === "query" && p.name === "deviceId")
+    ? `?deviceId=${randomUUID()}`
+    : "";
+  const path = `${op.fullPath.replace(/\{([^}]+)\}/g, (_m, name: string) => ids[name] ?? "unknown")}${query}`;
   const headers: Record<string, string> = {};
   if (op.parameters.some((p) => p.in === "header" && p.name === "registrationId")) {
     headers.registrationId = ids.registrationId ?? "";
@@ -288,7 +301,7 @@ describe("authentication and scopes on every operation", () => {
   });
 
   for (const op of operations) {
-    const label = `${op.operationId} (${op.method.toUpperCase()} ${op.fullPath})`;
+    const label = `${op.release} ${op.operationId} (${op.method.toUpperCase()} ${op.fullPath})`;
     for (const c of CREDENTIALS) {
       it(`${label} answers ${c.name} with 401 UNAUTHENTICATED`, async () => {
         const res = await call(c.reason ? multi.baseUrl : gw.baseUrl, op, authorization.get(c.name));

@@ -7,7 +7,7 @@ import express, {
 } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { ApiManifest } from "../../generated/r2.2/index.ts";
+import type { ApiManifest } from "../../generated/index.ts";
 import type { TokenVerifier } from "../auth/principal.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { SchemaValidator } from "../validation/ajv-core.ts";
@@ -24,13 +24,20 @@ import { createOperationResolver } from "./operation-resolver.ts";
 import { requestLog } from "./request-log.ts";
 import type { ValidatorRouting } from "./validator-routing.ts";
 
-export interface AppDeps {
+/** One CAMARA release served by the app: its own routes, validation and handlers. */
+export interface ServedRelease {
+  readonly release: string;
   readonly apis: readonly ApiManifest[];
-  /** Effective spec of each API, by name (generated/r2.2/<api>/openapi.json). */
+  /** Effective spec of each API of the release, by name (generated/<release>/<api>/openapi.json). */
   readonly specs: Record<string, object>;
   readonly schemas: SchemaValidator;
-  /** operationId → handler, for every operation of every manifest. */
+  /** operationId → handler, for every operation of every manifest of the release. */
   readonly handlers: HandlerTable;
+}
+
+export interface AppDeps {
+  /** Every release served; their base paths must not overlap. */
+  readonly releases: readonly ServedRelease[];
   readonly verifier: TokenVerifier;
   readonly logger: Logger;
   /** Validate responses against the spec (development and tests). */
@@ -61,10 +68,6 @@ export interface AppDeps {
  * one error middleware.
  */
 export function createApp(deps: AppDeps): Express {
-  const operations = deps.apis.flatMap((api) => api.operations);
-  const missing = operations.filter((op) => !deps.handlers[op.operationId]).map((op) => op.operationId);
-  if (missing.length > 0) throw new Error(`No handler for ${missing.join(", ")}`);
-  const resolve = createOperationResolver(operations);
   const metrics = createHttpMetrics(deps.metrics);
   const bodyLimitBytes = deps.bodyLimitBytes ?? 262_144;
 
@@ -77,6 +80,59 @@ export function createApp(deps: AppDeps): Express {
   // Consecutive middlewares on every path are mounted as one layer each (middleware-series.ts).
   app.use(middlewareSeries([correlator, requestLog(deps.logger), metrics.middleware]));
 
+  /** Per `<release>/<api>`, whether its validator takes its routes from the gateway (validator-routing.ts). */
+  const validatorRouting: Record<string, ValidatorRouting> = {};
+  app.locals.validatorRouting = validatorRouting;
+  const served = deps.releases.map((release) => ({
+    basePaths: release.apis.map((api) => api.basePath),
+    chain: releaseChain(release, deps, bodyLimitBytes, validatorRouting),
+  }));
+  const underBase = (path: string, base: string) =>
+    path.startsWith(base) && (path.length === base.length || path[base.length] === "/");
+  // The API's layer comes second, ahead of the operational routes, so that an API request is not
+  // matched against each of them first; other paths pass it by.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const release = served.find((r) => r.basePaths.some((base) => underBase(req.path, base)));
+    if (release) {
+      release.chain(req, res, next);
+      return;
+    }
+    // Other routes read their bodies without asking (json-body.ts sends the API's 100 Continue).
+    continueIfExpected(req, res);
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const ready = await deps.ready().catch(() => false);
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready" });
+  });
+  app.get("/metrics", metrics.endpoint);
+  deps.extraRoutes?.(app);
+
+  app.use((_req: Request, _res: Response, next: NextFunction) =>
+    next(ApiError.notFound("The specified resource")),
+  );
+  app.use(errorMiddleware(deps.logger, bodyLimitBytes));
+  return app;
+}
+
+/**
+ * The middleware chain of one release: the routing table is its manifests, validation its
+ * effective specs, dispatch its handlers. Nothing is shared between releases but the services.
+ */
+function releaseChain(
+  release: ServedRelease,
+  deps: AppDeps,
+  bodyLimitBytes: number,
+  validatorRouting: Record<string, ValidatorRouting>,
+): RequestHandler {
+  const operations = release.apis.flatMap((api) => api.operations);
+  const missing = operations.filter((op) => !release.handlers[op.operationId]).map((op) => op.operationId);
+  if (missing.length > 0) throw new Error(`No handler for ${missing.join(", ")} of ${release.release}`);
+  const resolve = createOperationResolver(operations);
   const resolveOperation = (req: Request, res: Response, next: NextFunction) => {
     const found = resolve(req.method, req.path);
     if (found.kind === "not_found") return next(ApiError.notFound("The specified resource"));
@@ -104,55 +160,20 @@ export function createApp(deps: AppDeps): Express {
     res.locals.pathParams = found.pathParams;
     next();
   };
-  /** Per API, whether its validator takes its routes from the gateway (validator-routing.ts). */
-  const validatorRouting: Record<string, ValidatorRouting> = {};
-  app.locals.validatorRouting = validatorRouting;
-  const apiMiddlewares = middlewareSeries([
+  return middlewareSeries([
     resolveOperation,
     ...(deps.rateLimit ? [deps.rateLimit] : []),
     authenticate(deps.verifier),
     absentBody,
     jsonBody({ limitBytes: bodyLimitBytes, maxDepth: deps.bodyMaxDepth ?? 32 }),
-    ...openApiValidation(deps.apis, deps.specs, deps.schemas, {
+    ...openApiValidation(release.apis, release.specs, release.schemas, {
       validateResponses: deps.validateResponses,
       onValidatorRouting: (api, routing) => {
-        validatorRouting[api] = routing;
+        validatorRouting[`${release.release}/${api}`] = routing;
         if (!routing.installed)
           deps.logger.warn({ api }, "express-openapi-validator looks up routes itself (unexpected version)");
       },
     }),
-    dispatch(deps.handlers),
+    dispatch(release.handlers),
   ]);
-  // The API's layer comes second, ahead of the operational routes, so that an API request is not
-  // matched against each of them first; other paths pass it by.
-  const basePaths = deps.apis.map((api) => api.basePath);
-  const isApiPath = (path: string) =>
-    basePaths.some(
-      (base) => path.startsWith(base) && (path.length === base.length || path[base.length] === "/"),
-    );
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (isApiPath(req.path)) {
-      apiMiddlewares(req, res, next);
-      return;
-    }
-    // Other routes read their bodies without asking (json-body.ts sends the API's 100 Continue).
-    continueIfExpected(req, res);
-    next();
-  });
-
-  app.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
-  });
-  app.get("/readyz", async (_req, res) => {
-    const ready = await deps.ready().catch(() => false);
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready" });
-  });
-  app.get("/metrics", metrics.endpoint);
-  deps.extraRoutes?.(app);
-
-  app.use((_req: Request, _res: Response, next: NextFunction) =>
-    next(ApiError.notFound("The specified resource")),
-  );
-  app.use(errorMiddleware(deps.logger, bodyLimitBytes));
-  return app;
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";
-import type { OperationManifest } from "../../generated/r2.2/index.ts";
+import type { OperationManifest } from "../../generated/index.ts";
 import { ApiError, type ErrorCode } from "../errors/api-error.ts";
 import { StoreUnavailableError } from "../store/store-unavailable-error.ts";
 import { type ValidatorIssue, validationError } from "./validation-errors.ts";

@@ -6,20 +6,29 @@ import {
   documentedErrorCodes,
   minimalInstance,
 } from "../../conformance/schema/schema-mutations.ts";
-import { apis, type OperationManifest } from "../../generated/r2.2/index.ts";
+import type { OperationManifest } from "../../generated/index.ts";
+import { servedApi } from "../gateway.ts";
 import { loadContract } from "../load-contract.ts";
 import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 import { createSchemaValidator } from "../validation/ajv-core.ts";
 
 /**
- * Every operation of the three APIs against inputs generated from its effective spec: each
+ * Every operation of the three APIs of every served release (r2.2 and r3.1-rc.1) against inputs
+ * generated from its own release's effective spec: each
  * violation of its request body schema, bodies of the wrong shape, size, nesting, syntax and media
  * type, and bad parameters. Each must be refused with a 4xx ErrorInfo whose code the operation
  * documents for that status, carrying an x-correlator.
  */
 
-const { specs } = loadContract();
+const contract = loadContract();
+/** Effective specs by `<release>/<api>`. */
+const specs: Record<string, object> = Object.fromEntries(
+  contract.releases.flatMap((r) =>
+    Object.entries(r.specs).map(([api, spec]) => [`${r.release}/${api}`, spec]),
+  ),
+);
 const validator = createSchemaValidator(specs);
+const specOf = (op: OperationManifest) => specs[`${op.release}/${op.api}`] ?? {};
 const XCORRELATOR = /^[a-zA-Z0-9-_:;./<>{}]{0,256}$/;
 /** Codes CAMARA_common defines for any operation, whether or not its spec lists the status. */
 const GENERIC_CODES: Record<number, string[]> = {
@@ -27,9 +36,14 @@ const GENERIC_CODES: Record<number, string[]> = {
   415: ["UNSUPPORTED_MEDIA_TYPE"],
 };
 const REGISTRATION_ID = "{{registrationId}}";
-/** Valid bodies the mutations start from; the services accept them (see the control cases). */
+/**
+ * Valid bodies the mutations start from; the services accept them (see the control cases). Each
+ * registration seed names a new device: r3.1 refuses a second one of a device with 409.
+ */
 const SEEDS: Record<string, unknown> = {
-  createRegistration: { deviceId: "3f9e0c57-0f6b-4b8a-9c53-2f7d3c1b5a11" },
+  get createRegistration() {
+    return { deviceId: randomUUID() };
+  },
   updateRegistrationById: { registrationExpireTime: new Date(Date.now() + 7200_000).toISOString() },
   createSession: { receiverAddress: "tel:+34600000009" },
   updateSessionStatus: { status: "Ringing" },
@@ -38,6 +52,14 @@ const SEEDS: Record<string, unknown> = {
     sink: "https://127.0.0.1:9443/sink",
     types: ["org.camaraproject.webrtc-events.v0.registration-ends"],
     config: { subscriptionDetail: { registrationId: REGISTRATION_ID } },
+  },
+};
+/** Where r3.1's request schemas differ from r2.2's. */
+const SEEDS_R3_1: Record<string, unknown> = {
+  createSession: {
+    originatorAddress: "tel:+34600000001",
+    receiverAddress: "tel:+34600000009",
+    offer: { sdp: "v=0" },
   },
 };
 
@@ -50,6 +72,8 @@ interface Case {
   readonly omitHeader?: string;
   /** Raw (already encoded) value for every path parameter, instead of a real resource id. */
   readonly pathValue?: string;
+  /** Query string (without `?`) instead of a valid one. */
+  readonly query?: string;
   /** The body is JSON the schema accepts (e.g. deep nesting under an unknown property): 2xx is fine too. */
   readonly schemaValid?: boolean;
 }
@@ -60,7 +84,8 @@ function nested(depth: number, open: string, close: string, leaf: string): strin
 
 function seedOf(op: OperationManifest): unknown {
   const schema = op.requestBody?.content["application/json"];
-  return SEEDS[op.operationId] ?? (schema ? minimalInstance(specs[op.api] ?? {}, schema) : undefined);
+  const seed = (op.release === "r3.1-rc.1" ? SEEDS_R3_1[op.operationId] : undefined) ?? SEEDS[op.operationId];
+  return seed ?? (schema ? minimalInstance(specOf(op), schema) : undefined);
 }
 
 function casesOf(op: OperationManifest): Case[] {
@@ -69,7 +94,7 @@ function casesOf(op: OperationManifest): Case[] {
   if (schema && op.requestBody) {
     const seed = seedOf(op);
     const seedText = JSON.stringify(seed);
-    for (const m of bodyMutations(specs[op.api] ?? {}, schema, seed)) {
+    for (const m of bodyMutations(specOf(op), schema, seed)) {
       cases.push({ name: m.name, body: JSON.stringify(m.body) });
     }
     const firstKey = Object.keys(seed as object)[0] ?? "x";
@@ -84,7 +109,11 @@ function casesOf(op: OperationManifest): Case[] {
         body: nested(5000, '{"a":', "}", "1"),
         // Valid where no property is required and unknown ones are allowed (regSessionUpdate).
         schemaValid:
-          validator.validateSchema(op.api, schema, JSON.parse(nested(5000, '{"a":', "}", "1"))) === null,
+          validator.validateSchema(
+            `${op.release}/${op.api}`,
+            schema,
+            JSON.parse(nested(5000, '{"a":', "}", "1")),
+          ) === null,
       },
       {
         name: `5,000 levels of nested arrays at body.${firstKey}`,
@@ -118,6 +147,14 @@ function casesOf(op: OperationManifest): Case[] {
       cases.push(withSeed({ name: `the required ${p.name} header missing`, omitHeader: p.name }));
       cases.push(
         withSeed({ name: `a ${p.name} header naming nothing`, headers: { [p.name]: randomUUID() } }),
+      );
+    } else if (p.in === "query" && p.required) {
+      cases.push(withSeed({ name: `the required ${p.name} query parameter missing`, query: "" }));
+      cases.push(
+        withSeed({ name: `a malformed ${p.name} query parameter`, query: `${p.name}=not%20a%20uuid` }),
+      );
+      cases.push(
+        withSeed({ name: `an undocumented query parameter`, query: `${p.name}=${randomUUID()}&x=1` }),
       );
     } else if (p.in === "path") {
       cases.push(withSeed({ name: `malformed percent-encoding in ${p.name}`, pathValue: "%ZZ" }));
@@ -171,6 +208,14 @@ async function fixture(op: OperationManifest): Promise<{ path: string; registrat
   return { path, registrationId };
 }
 
+/** A query every required query parameter accepts (a device id for getRegistrationsByDeviceId). */
+function validQuery(op: OperationManifest): string {
+  return op.parameters
+    .filter((p) => p.in === "query" && p.required)
+    .map((p) => `${p.name}=${randomUUID()}`)
+    .join("&");
+}
+
 async function send(op: OperationManifest, c: Case): Promise<Response> {
   const { path, registrationId } = await fixture(op);
   const headers: Record<string, string> = {};
@@ -180,7 +225,9 @@ async function send(op: OperationManifest, c: Case): Promise<Response> {
   if (c.omitHeader) delete headers[c.omitHeader];
   Object.assign(headers, c.headers);
   if (c.body !== undefined) headers["content-type"] = c.contentType ?? "application/json";
-  const url = c.pathValue === undefined ? path : op.fullPath.replace(/\{[^}]+\}/g, c.pathValue);
+  let url = c.pathValue === undefined ? path : op.fullPath.replace(/\{[^}]+\}/g, c.pathValue);
+  const query = c.query ?? validQuery(op);
+  if (query) url = `${url}?${query}`;
   const body = c.body?.replaceAll(REGISTRATION_ID, registrationId);
   return gw.request(op.method.toUpperCase(), url, { headers, ...(body !== undefined ? { body } : {}) });
 }
@@ -200,7 +247,7 @@ async function assertDocumentedError(op: OperationManifest, c: Case, res: Respon
   assert.deepEqual(Object.keys(body).sort(), ["code", "message", "status"], `${where}: not an ErrorInfo`);
   assert.equal(body.status, res.status, `${where}: ErrorInfo.status differs from the HTTP status`);
   const documented = documentedErrorCodes(
-    specs[op.api] ?? {},
+    specOf(op),
     op.responses[String(res.status)]?.content["application/json"],
   );
   const allowed = [...documented, ...(GENERIC_CODES[res.status] ?? [])];
@@ -218,7 +265,10 @@ async function assertDocumentedError(op: OperationManifest, c: Case, res: Respon
   if (sent !== undefined) assert.notEqual(correlator, sent, `${where}: an invalid x-correlator was echoed`);
 }
 
-const operations = apis.flatMap((api) => api.operations);
+/** Every operation the gateway serves, of every release. */
+const operations = contract.releases.flatMap((r) =>
+  r.apis.filter((api) => servedApi(r.release, api.name)).flatMap((api) => api.operations),
+);
 
 describe("negative input generated from the effective specs", () => {
   before(async () => {
@@ -229,7 +279,7 @@ describe("negative input generated from the effective specs", () => {
   });
 
   for (const op of operations) {
-    describe(`${op.operationId} (${op.method.toUpperCase()} ${op.fullPath})`, () => {
+    describe(`${op.release} ${op.operationId} (${op.method.toUpperCase()} ${op.fullPath})`, () => {
       if (op.requestBody) {
         it("accepts the seed body the cases mutate (control)", async () => {
           const res = await send(op, { name: "control", body: JSON.stringify(seedOf(op)) });

@@ -1,15 +1,19 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { apis, type OperationManifest } from "../../generated/r2.2/index.ts";
+import type { OperationManifest } from "../../generated/index.ts";
+import { servedApi } from "../gateway.ts";
+import { loadContract } from "../load-contract.ts";
 import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 
 /**
- * The routing table is the operation manifests: every operationId answers at its method and full
- * path, unknown paths are 404 NOT_FOUND, and known paths with another method are 405 with Allow.
+ * The routing table is the operation manifests of every served release (r2.2 and r3.1-rc.1): every
+ * operationId answers at its method and full path, unknown paths are 404 NOT_FOUND, and known paths with another method are 405 with Allow.
  */
 
-const operations = apis.flatMap((api) => api.operations);
+const operations = loadContract().releases.flatMap((r) =>
+  r.apis.filter((api) => servedApi(r.release, api.name)).flatMap((api) => api.operations),
+);
 const XCORRELATOR = /^[a-zA-Z0-9-_:;./<>{}]{0,256}$/;
 const GENERIC_NOT_FOUND = "The specified resource is not found.";
 const METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH"];
@@ -31,6 +35,13 @@ function requestFor(op: OperationManifest): { body?: unknown; headers: Record<st
       config: { subscriptionDetail: { registrationId } },
     },
   };
+  if (op.release === "r3.1-rc.1" && op.operationId === "createSession") {
+    bodies.createSession = {
+      originatorAddress: "tel:+34600000001",
+      receiverAddress: "tel:+34600000009",
+      offer: { sdp: "v=0" },
+    };
+  }
   const headers: Record<string, string> = {};
   if (op.parameters.some((p) => p.in === "header" && p.name === "registrationId")) {
     headers.registrationId = registrationId;
@@ -69,9 +80,12 @@ describe("routing from the operation manifests", () => {
   });
 
   for (const op of operations) {
-    it(`routes ${op.method.toUpperCase()} ${op.fullPath} to ${op.operationId}, not to the 404/405 of an unknown route`, async () => {
+    it(`routes ${op.method.toUpperCase()} ${op.fullPath} to ${op.release} ${op.operationId}, not to the 404/405 of an unknown route`, async () => {
       const { body, headers } = requestFor(op);
-      const res = await gw.request(op.method.toUpperCase(), fill(op.fullPath), {
+      const query = op.parameters.some((p) => p.in === "query" && p.name === "deviceId")
+        ? `?deviceId=${randomUUID()}`
+        : "";
+      const res = await gw.request(op.method.toUpperCase(), `${fill(op.fullPath)}${query}`, {
         headers,
         ...(body !== undefined ? { body } : {}),
       });
@@ -86,10 +100,11 @@ describe("routing from the operation manifests", () => {
     });
   }
 
-  it("counts every request by the operationId it was routed to in /metrics", async () => {
+  it("counts every request by the release and operationId it was routed to in /metrics", async () => {
     const text = await (await gw.request("GET", "/metrics")).text();
     for (const op of operations) {
-      assert.match(text, new RegExp(`camara_http_requests_total\\{[^}]*operation_id="${op.operationId}"`));
+      const labels = `release="${op.release.replaceAll(".", "\\.")}",operation_id="${op.operationId}"`;
+      assert.match(text, new RegExp(`camara_http_requests_total\\{${labels}`));
     }
   });
 
@@ -100,6 +115,9 @@ describe("routing from the operation manifests", () => {
     "/webrtc-registration/v9/sessions",
     "/webrtc-call-handling/v0.3/sessions/a/b/c",
     "/webrtc-events/v0.2/subscriptions/a/status",
+    "/webrtc-registration/v0.4rc1",
+    "/webrtc-registration/v0.4rc1/unknown",
+    "/webrtc-call-handling/v0.4rc1/sessions/a/b/c",
   ]) {
     it(`answers an unknown path (${path}) with 404 NOT_FOUND ErrorInfo`, async () => {
       const res = await gw.request("GET", path);

@@ -13,11 +13,13 @@ after(() => t.close());
 const fallbacks = () => Object.values(routing).reduce((n, r) => n + r.fallbacks(), 0);
 
 describe("express-openapi-validator takes its routes from the gateway", () => {
-  it("for each of the three APIs, with the installed express-openapi-validator", () => {
+  it("for each API of each release served, with the installed express-openapi-validator", () => {
     assert.deepEqual(Object.fromEntries(Object.entries(routing).map(([api, r]) => [api, r.installed])), {
-      "webrtc-registration": true,
-      "webrtc-call-handling": true,
-      "webrtc-events": true,
+      "r2.2/webrtc-registration": true,
+      "r2.2/webrtc-call-handling": true,
+      "r2.2/webrtc-events": true,
+      "r3.1-rc.1/webrtc-call-handling": true,
+      "r3.1-rc.1/webrtc-registration": true,
     });
   });
 

@@ -97,7 +97,7 @@ describe("createCamaraApp", () => {
           auth: { verify: async () => Promise.reject(new Error("unused")) },
           logger,
         }),
-      { message: "No handler for createRegistration" },
+      { message: "No handler for createRegistration of r2.2" },
     );
   });
 });

@@ -1,6 +1,6 @@
 import pino, { type Logger } from "pino";
 import type { TokenVerifier } from "../auth/principal.ts";
-import { type AppDeps, createApp } from "../http/create-app.ts";
+import { createApp, type ServedRelease } from "../http/create-app.ts";
 import { operationHandlers, type TypedHandlers } from "../http/dispatch.ts";
 import { createSchemaValidator } from "../validation/ajv-core.ts";
 import type { Contract } from "./contract.ts";
@@ -37,12 +37,18 @@ function isDevAuth(auth: TokenVerifier | DevAuth): auth is DevAuth {
  */
 export function createCamaraApp<T extends TypedHandlers<T>>(options: CamaraAppOptions<T>) {
   const { contract, auth } = options;
+  const release = contract.apis[0]?.release ?? "unknown";
   return createApp({
-    // The manifests of any release: the HTTP layer reads them structurally, whatever the release.
-    apis: contract.apis as unknown as AppDeps["apis"],
-    specs: { ...contract.specs },
-    schemas: createSchemaValidator({ ...contract.specs }),
-    handlers: operationHandlers(options.handlers),
+    releases: [
+      {
+        release,
+        // The manifests of any release: the HTTP layer reads them structurally, whatever the release.
+        apis: contract.apis as unknown as ServedRelease["apis"],
+        specs: { ...contract.specs },
+        schemas: createSchemaValidator({ ...contract.specs }),
+        handlers: operationHandlers(options.handlers),
+      },
+    ],
     verifier: isDevAuth(auth) ? auth.verifier : auth,
     logger: options.logger ?? pino({ level: process.env.LOG_LEVEL ?? "info" }),
     validateResponses: options.validateResponses ?? false,

@@ -1,18 +1,30 @@
-import type {
-  CreateSessionInput,
-  UpdateSessionStatusInput,
-} from "../../generated/r2.2/webrtc-call-handling/handlers.ts";
+import type { CreateSessionInput } from "../../generated/r2.2/webrtc-call-handling/handlers.ts";
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { CallEngine, IncomingCall, SessionEvent, SessionStatus } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
 import { ApiError } from "../errors/api-error.ts";
-import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
+import type { LocationDetails, MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
+import { createCallOrigination } from "./call-origination.ts";
 import type { EventPublisher } from "./event-publisher.ts";
-import { addressMatchesPhone, requirePhoneNumber, telUri } from "./principal-phone.ts";
+import { requirePhoneNumber } from "./principal-phone.ts";
 import type { RegistrationService } from "./registration-service.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
 import { checkTransition } from "./session-transitions.ts";
 import { toApiError } from "./to-api-error.ts";
+
+export type { NewCall } from "./call-origination.ts";
+
+import type { NewCall } from "./call-origination.ts";
+
+export { ANONYMOUS_ADDRESS } from "./call-origination.ts";
+
+/** A status change a client asks for, in any release. */
+export interface StatusChange {
+  readonly status?: SessionStatus | undefined;
+  readonly offer?: { readonly sdp?: string | undefined } | undefined;
+  readonly answer?: { readonly sdp?: string | undefined } | undefined;
+  readonly locationDetails?: LocationDetails | undefined;
+}
 
 export interface CallServiceDeps {
   readonly store: Store;
@@ -21,6 +33,8 @@ export interface CallServiceDeps {
   readonly registrations: RegistrationService;
   readonly clock: Clock;
   readonly newId: IdGenerator;
+  /** Whether the engine places emergency calls (Engine.emergencyCalls); default: it does not. */
+  readonly emergencyCalls?: () => boolean;
 }
 
 /** 409 CONFLICT for a change asked of a session that has ended; the same words as the transition check. */
@@ -30,6 +44,7 @@ const sessionEnded = (status: SessionStatus) =>
 /** webrtc-call-handling: originate, answer, change and end media sessions; apply network events. */
 export function createCallService(deps: CallServiceDeps) {
   const { store, engine, events, clock } = deps;
+  const origination = createCallOrigination(deps);
 
   async function owned(ctx: RequestContext, mediaSessionId: string): Promise<SessionRecord> {
     const record = await store.sessions.get(mediaSessionId);
@@ -62,7 +77,8 @@ export function createCallService(deps: CallServiceDeps) {
         updatedAt: clock.now().toISOString(),
       };
       await store.sessions.put(next);
-      const { status, ...rest } = next.info;
+      // The events are r2.2's (webrtc-events v0.2), whose session data has no callType or location.
+      const { status, callType: _callType, locationDetails: _location, ...rest } = next.info;
       await events.publish({
         type: "org.camaraproject.webrtc-events.v0.session-status",
         registrationId: record.registrationId,
@@ -101,6 +117,7 @@ export function createCallService(deps: CallServiceDeps) {
   }
 
   return {
+    /** r2.2 createSession: the fields r2.2 forbids on creation, and its clientCorrelator idempotency. */
     async create(
       ctx: RequestContext,
       registrationId: string,
@@ -113,14 +130,10 @@ export function createCallService(deps: CallServiceDeps) {
       }
       if (!body.receiverAddress)
         throw ApiError.invalidArgument("receiverAddress is required to create a session.");
-      if (body.originatorAddress && !addressMatchesPhone(body.originatorAddress, phone)) {
-        throw new ApiError("INVALID_TOKEN_CONTEXT", "originatorAddress is not consistent with access token.");
-      }
-      if (!(await deps.registrations.findOwned(ctx, registrationId))) {
-        throw ApiError.invalidArgument(
-          "The registrationId header does not identify an active registration of this subscriber.",
-        );
-      }
+      const { receiverAddress, ...rest } = body;
+      const call = { ...rest, receiverAddress };
+      // r2.2 defines no anonymous caller: its originatorAddress must be the subscriber's.
+      const admitted = await origination.admit(ctx, registrationId, call, false);
       if (body.clientCorrelator) {
         // The clientCorrelator "allows the client to recover from communication failures during
         // resource creation": the same one returns the session already placed, not a second call.
@@ -135,39 +148,27 @@ export function createCallService(deps: CallServiceDeps) {
           return existing.info;
         }
       }
-      const now = clock.now().toISOString();
-      const mediaSessionId = deps.newId();
-      const info: MediaSessionInformation = {
-        ...body,
-        originatorAddress: body.originatorAddress ?? telUri(phone),
-        mediaSessionId,
-        status: "Initial",
-      };
-      const record: SessionRecord = {
-        mediaSessionId,
-        owner: phone,
+      return origination.place(ctx, registrationId, call, admitted, rest);
+    },
+
+    /**
+     * r3.1 createSession (MediaSessionCreate): no clientCorrelator; an anonymous caller
+     * ({@link ANONYMOUS_ADDRESS}); emergency calls (`callType: EMERGENCY` or an `urn:service:sos`
+     * receiver) go out with the device's location when the engine places them, else 501
+     * CALLTYPE_EMERGENCY_NOT_SUPPORTED.
+     */
+    async createCall(
+      ctx: RequestContext,
+      registrationId: string,
+      call: NewCall,
+    ): Promise<MediaSessionInformation> {
+      return origination.place(
+        ctx,
         registrationId,
-        direction: "originating",
-        info,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await store.sessions.put(record);
-      try {
-        await engine.originate({
-          mediaSessionId,
-          registrationId,
-          originatorAddress: info.originatorAddress ?? telUri(phone),
-          receiverAddress: body.receiverAddress,
-          originatorName: body.originatorName,
-          offerSdp: body.offer?.sdp,
-          correlator: ctx.correlator,
-        });
-      } catch (error) {
-        await store.sessions.delete(mediaSessionId);
-        throw toApiError(error);
-      }
-      return info;
+        call,
+        await origination.admit(ctx, registrationId, call, true),
+        {},
+      );
     },
 
     async get(ctx: RequestContext, mediaSessionId: string): Promise<MediaSessionInformation> {
@@ -177,7 +178,7 @@ export function createCallService(deps: CallServiceDeps) {
     async updateStatus(
       ctx: RequestContext,
       mediaSessionId: string,
-      body: UpdateSessionStatusInput["body"],
+      body: StatusChange | undefined,
     ): Promise<MediaSessionInformation> {
       const record = await owned(ctx, mediaSessionId);
       if (!body?.status) throw ApiError.invalidArgument("status is required to update a session.");
@@ -216,6 +217,7 @@ export function createCallService(deps: CallServiceDeps) {
                 reason: `Status set to ${status} by the API client`,
                 ...(body.offer ? { offer: body.offer } : {}),
                 ...(body.answer ? { answer: body.answer } : {}),
+                ...(body.locationDetails ? { locationDetails: body.locationDetails } : {}),
               },
         ctx.correlator,
       );

@@ -1,20 +1,44 @@
-import type {
-  CreateRegistrationInput,
-  UpdateRegistrationByIdInput,
-} from "../../generated/r2.2/webrtc-registration/handlers.ts";
-import type { components } from "../../generated/r2.2/webrtc-registration/types.ts";
 import type { RegistrationEngine } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { RegistrationRecord, Store } from "../store/index.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 import { requirePhoneNumber } from "./principal-phone.ts";
-import { type RegistrationTtlPolicy, registrationExpiry } from "./registration-ttl.ts";
+import { type ExpiryRule, type RegistrationTtlPolicy, registrationExpiry } from "./registration-ttl.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
 import type { SubscriptionLifecycle } from "./subscription-lifecycle.ts";
 import { toApiError } from "./to-api-error.ts";
 
-type RegSessionResponse = components["schemas"]["regSessionResponse"];
+/** A registration as every release shows it (r2.2 `regSessionResponse`, r3.1 `RegSessionResponse`). */
+export interface RegistrationView {
+  readonly registrationId: string;
+  readonly regInfo: { readonly phoneNumber: string; readonly regStatus: "Registered" };
+  readonly expiresAt: string;
+}
+
+/** What a client asks for when it creates or refreshes a registration, in any release. */
+export interface RegistrationRequest {
+  readonly deviceId: string;
+  readonly registrationExpireTime?: string | undefined;
+}
+
+/**
+ * Where the releases differ on registration:
+ * - `duplicate`: a new registration of a device that already has one for this phone number;
+ *   r2.2 replaces it ("enabling the gateway to clean up any stale sessions"), r3.1 refuses it with
+ *   409 ALREADY_EXISTS (a device may hold registrations of several phone numbers, one each);
+ * - `expiry`: what a requested expiry outside the operator's range gets (registration-ttl.ts).
+ */
+export interface RegistrationRules {
+  readonly duplicate: "replace" | "refuse";
+  readonly expiry: ExpiryRule;
+}
+
+export const R2_2_REGISTRATION: RegistrationRules = { duplicate: "replace", expiry: "fallback" };
+export const R3_1_REGISTRATION: RegistrationRules = { duplicate: "refuse", expiry: "cap" };
+
+/** getRegistrationsByDeviceId: "maxItems: 10". */
+const MAX_LISTED = 10;
 
 export interface RegistrationServiceDeps {
   readonly store: Store;
@@ -27,7 +51,7 @@ export interface RegistrationServiceDeps {
   readonly subscriptions?: Pick<SubscriptionLifecycle, "registrationDeleted">;
 }
 
-function toResponse(record: RegistrationRecord): RegSessionResponse {
+function toResponse(record: RegistrationRecord): RegistrationView {
   return {
     registrationId: record.registrationId,
     regInfo: { phoneNumber: record.owner, regStatus: "Registered" },
@@ -66,13 +90,23 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
   }
 
   return {
-    async create(ctx: RequestContext, body: CreateRegistrationInput["body"]): Promise<RegSessionResponse> {
+    async create(
+      ctx: RequestContext,
+      body: RegistrationRequest,
+      rules: RegistrationRules = R2_2_REGISTRATION,
+    ): Promise<RegistrationView> {
       const phoneNumber = requirePhoneNumber(ctx);
       const now = clock.now();
-      const expiresAt = registrationExpiry(now, body.registrationExpireTime, deps.ttl);
+      const expiresAt = registrationExpiry(now, body.registrationExpireTime, deps.ttl, rules.expiry);
       // "only one WebRTC session (registration) is active per device at a time, enabling the gateway
       // to clean up any stale sessions if a new session is initiated on the same device."
       const stale = await store.registrations.findByDevice(phoneNumber, body.deviceId);
+      if (stale && rules.duplicate === "refuse" && Date.parse(stale.expiresAt) > now.getTime()) {
+        throw new ApiError(
+          "ALREADY_EXISTS",
+          `Device ${body.deviceId} already has an active registration for this phone number (${stale.registrationId}); refresh or delete it.`,
+        );
+      }
       if (stale) {
         await engine
           .unregister({ registrationId: stale.registrationId, phoneNumber, correlator: ctx.correlator })
@@ -104,11 +138,12 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     async refresh(
       ctx: RequestContext,
       registrationId: string,
-      body: UpdateRegistrationByIdInput["body"],
-    ): Promise<RegSessionResponse> {
+      body: { readonly registrationExpireTime?: string | undefined } | undefined,
+      rules: RegistrationRules = R2_2_REGISTRATION,
+    ): Promise<RegistrationView> {
       const record = await owned(ctx, registrationId);
       const now = clock.now();
-      const expiresAt = registrationExpiry(now, body?.registrationExpireTime, deps.ttl);
+      const expiresAt = registrationExpiry(now, body?.registrationExpireTime, deps.ttl, rules.expiry);
       try {
         await engine.refresh({ ...record, phoneNumber: record.owner, expiresAt, correlator: ctx.correlator });
       } catch (error) {
@@ -117,6 +152,24 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       const updated = { ...record, expiresAt: expiresAt.toISOString(), updatedAt: now.toISOString() };
       await store.registrations.put(updated);
       return toResponse(updated);
+    },
+
+    /** getRegistrationById: "Returns `404` if the registration does not exist or has expired." */
+    async get(ctx: RequestContext, registrationId: string): Promise<RegistrationView> {
+      const record = await owned(ctx, registrationId);
+      if (Date.parse(record.expiresAt) <= clock.now().getTime()) throw ApiError.notFound("The registration");
+      return toResponse(record);
+    },
+
+    /**
+     * getRegistrationsByDeviceId: the caller's active registrations of the device, at most 10. Those
+     * of other phone numbers on the same device belong to other subscribers and are not listed.
+     */
+    async listByDevice(ctx: RequestContext, deviceId: string): Promise<RegistrationView[]> {
+      const phoneNumber = requirePhoneNumber(ctx);
+      const record = await store.registrations.findByDevice(phoneNumber, deviceId);
+      const active = record && Date.parse(record.expiresAt) > clock.now().getTime() ? [record] : [];
+      return active.slice(0, MAX_LISTED).map(toResponse);
     },
 
     async delete(ctx: RequestContext, registrationId: string): Promise<void> {

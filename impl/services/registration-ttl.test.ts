@@ -40,4 +40,39 @@ describe("registrationExpiry", () => {
       (e: unknown) => e instanceof ApiError && e.code === "OUT_OF_RANGE",
     );
   });
+
+  describe("with the r3.1 rule (cap)", () => {
+    const capped: [string, { requested: string | undefined; want: string }][] = [
+      [
+        "applies TTL_cfg when nothing is requested",
+        { requested: undefined, want: "2026-01-01T01:00:00.000Z" },
+      ],
+      [
+        "honours a request inside [min, max]",
+        { requested: "2026-01-01T02:00:00.000Z", want: "2026-01-01T02:00:00.000Z" },
+      ],
+      [
+        "honours a request exactly at min",
+        { requested: "2026-01-01T00:05:00.000Z", want: "2026-01-01T00:05:00.000Z" },
+      ],
+      [
+        "caps a request above max at t_req + max",
+        { requested: "2026-01-03T00:00:00.000Z", want: "2026-01-02T00:00:00.000Z" },
+      ],
+    ];
+    for (const [name, { requested, want }] of capped) {
+      it(name, () => assert.equal(registrationExpiry(tReq, requested, policy, "cap").toISOString(), want));
+    }
+
+    it("refuses a request below the operator minimum with 400 OUT_OF_RANGE", () => {
+      assert.throws(
+        () => registrationExpiry(tReq, "2026-01-01T00:04:59.000Z", policy, "cap"),
+        (e: unknown) =>
+          e instanceof ApiError &&
+          e.code === "OUT_OF_RANGE" &&
+          e.message ===
+            "registrationExpireTime must be at least 300 s after the request (the operator's minimum).",
+      );
+    });
+  });
 });

@@ -9,6 +9,15 @@ export interface RegistrationTtlPolicy {
 }
 
 /**
+ * What a requested expiry outside [min, max] gets:
+ * - `fallback` (webrtc-registration v0.3, r2.2): the operator's TTL_cfg from t_req;
+ * - `cap` (v0.4, r3.1): "If the client includes a value exceeding the operator's allowed maximum,
+ *   the server caps the value [...] If the client includes a value below the operator's allowed
+ *   minimum, a `400 - OUT_OF_RANGE` error response is returned."
+ */
+export type ExpiryRule = "fallback" | "cap";
+
+/**
  * The expiry of a registration created or refreshed at `requestTime` (t_req).
  *
  * webrtc-registration v0.3 updateRegistrationById: "Apply the operator's configured TTL (TTL_cfg)
@@ -21,6 +30,7 @@ export function registrationExpiry(
   requestTime: Date,
   requested: string | undefined,
   policy: RegistrationTtlPolicy,
+  rule: ExpiryRule = "fallback",
 ): Date {
   const t = requestTime.getTime();
   if (requested === undefined) return new Date(t + policy.defaultSec * 1000);
@@ -31,6 +41,15 @@ export function registrationExpiry(
     throw new ApiError("OUT_OF_RANGE", "registrationExpireTime must be in the future.");
   }
   const ttlSec = (wanted - t) / 1000;
+  if (rule === "cap") {
+    if (ttlSec < policy.minSec) {
+      throw new ApiError(
+        "OUT_OF_RANGE",
+        `registrationExpireTime must be at least ${policy.minSec} s after the request (the operator's minimum).`,
+      );
+    }
+    return ttlSec > policy.maxSec ? new Date(t + policy.maxSec * 1000) : new Date(wanted);
+  }
   return ttlSec >= policy.minSec && ttlSec <= policy.maxSec
     ? new Date(wanted)
     : new Date(t + policy.defaultSec * 1000);

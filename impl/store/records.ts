@@ -1,5 +1,6 @@
 import type { components as CallHandling } from "../../generated/r2.2/webrtc-call-handling/types.ts";
 import type { components as Events } from "../../generated/r2.2/webrtc-events/types.ts";
+import type { components as CallHandlingR31 } from "../../generated/r3.1-rc.1/webrtc-call-handling/types.ts";
 
 /** A device registration (webrtc-registration). Owned by the phone number of the token that made it. */
 export interface RegistrationRecord {
@@ -13,7 +14,17 @@ export interface RegistrationRecord {
   readonly updatedAt: string;
 }
 
-export type MediaSessionInformation = CallHandling["schemas"]["MediaSessionInformation"];
+/** r3.1's location of the party that placed or changed a call (stored as the client sent it). */
+export type LocationDetails = CallHandlingR31["schemas"]["LocationDetails"];
+
+/**
+ * A session as stored: r2.2's MediaSessionInformation, plus what r3.1 added (`callType`,
+ * `locationDetails`). Each release's handlers serve their own view of it (session-views.ts).
+ */
+export type MediaSessionInformation = CallHandling["schemas"]["MediaSessionInformation"] & {
+  callType?: "REGULAR" | "EMERGENCY";
+  locationDetails?: LocationDetails;
+};
 
 /** A media session (webrtc-call-handling). */
 export interface SessionRecord {

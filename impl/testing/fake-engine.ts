@@ -13,7 +13,11 @@ export function createFakeEngine() {
     calls.push({ method, request });
     if (failure) throw new EngineError(failure, `scripted ${failure}`);
   };
+  let emergencyCalls = true;
   const engine: Engine = {
+    get emergencyCalls() {
+      return emergencyCalls;
+    },
     registrations: {
       register: record("register"),
       refresh: record("refresh"),
@@ -29,6 +33,10 @@ export function createFakeEngine() {
       return engine;
     },
     calls,
+    /** Whether the engine says it places emergency calls (default true). */
+    placeEmergencyCalls(places: boolean) {
+      emergencyCalls = places;
+    },
     failWith(next: EngineFailure | undefined) {
       failure = next;
     },

@@ -9,10 +9,10 @@ import {
   OVERSIZED_BYTES,
 } from "../../conformance/schema/schema-mutations.ts";
 import { apis } from "../../generated/r2.2/index.ts";
-import { loadContract } from "../load-contract.ts";
+import { loadContract, releaseContract } from "../load-contract.ts";
 import { createSchemaValidator } from "../validation/ajv-core.ts";
 
-const { specs } = loadContract();
+const { specs } = releaseContract(loadContract(), "r2.2");
 const validator = createSchemaValidator(specs);
 const SUBSCRIPTION_SEED = {
   protocol: "HTTP",

@@ -5,6 +5,7 @@ import { createDevIssuer, type DevIssuer } from "../auth/dev-issuer.ts";
 import { createJwtVerifier } from "../auth/jwt-verifier.ts";
 import { createGateway, type Gateway } from "../gateway.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
+import type { Clock } from "../services/request-context.ts";
 import { createSqliteStore } from "../store/index.ts";
 import { createFakeEngine } from "./fake-engine.ts";
 
@@ -13,9 +14,10 @@ export const AUDIENCE = "camara-webrtc-gateway";
 export const ALICE = "+34600000001";
 export const BOB = "+34600000002";
 
-/** Every scope of the three r2.2 APIs. */
+/** Every scope of the three r2.2 APIs, and the one r3.1 adds (reading registrations). */
 export const ALL_SCOPES = [
   "webrtc-registration:sessions:create",
+  "webrtc-registration:sessions:read",
   "webrtc-registration:sessions:write",
   "webrtc-registration:sessions:delete",
   "webrtc-call-handling:sessions:create",
@@ -49,7 +51,9 @@ export interface TestGateway {
  * The real HTTP stack, services, SQLite store and JWT verification, in-process on 127.0.0.1:0,
  * with the fake engine in place of the SIP network (unit and in-process tests only).
  */
-export async function startTestGateway(options: { storeFile?: string } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  options: { storeFile?: string; clock?: Clock } = {},
+): Promise<TestGateway> {
   const issuer = await createDevIssuer({
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -66,6 +70,7 @@ export async function startTestGateway(options: { storeFile?: string } = {}): Pr
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" }),
     ttl: { defaultSec: 3600, minSec: 300, maxSec: 86400 },
     validateResponses: true,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const server: Server = await new Promise((resolve) => {
     const s = gateway.app.listen(0, "127.0.0.1", () => resolve(s));

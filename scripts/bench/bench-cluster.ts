@@ -106,7 +106,7 @@ const postmaster = Number(
 const common = {
   ENGINE: "offline",
   STORE: "postgres",
-  LOG_LEVEL: "warn",
+  LOG_LEVEL: "info",
   DEV_PHONE_NUMBERS: PHONE,
   RATE_LIMIT_PER_MINUTE: "0",
 };

@@ -30,6 +30,7 @@ export type CreateRegistrationResponse = ReleaseBrand & (
   | { readonly status: 400; readonly body: operations["createRegistration"]["responses"][400]["content"]["application/json"] }
   | { readonly status: 401; readonly body: operations["createRegistration"]["responses"][401]["content"]["application/json"] }
   | { readonly status: 403; readonly body: operations["createRegistration"]["responses"][403]["content"]["application/json"] }
+  | { readonly status: 409; readonly body: operations["createRegistration"]["responses"][409]["content"]["application/json"] }
 );
 
 /** Input of `deleteRegistrationById` (DELETE /webrtc-registration/v0.4rc1/sessions/{registrationId}). */

@@ -145,6 +145,36 @@ export const manifest = {
           "headers": [
             "x-correlator"
           ]
+        },
+        "409": {
+          "description": "Conflict",
+          "content": {
+            "application/json": {
+              "allOf": [
+                {
+                  "$ref": "#/components/schemas/ErrorInfo"
+                },
+                {
+                  "type": "object",
+                  "properties": {
+                    "status": {
+                      "enum": [
+                        409
+                      ]
+                    },
+                    "code": {
+                      "enum": [
+                        "ALREADY_EXISTS"
+                      ]
+                    }
+                  }
+                }
+              ]
+            }
+          },
+          "headers": [
+            "x-correlator"
+          ]
         }
       },
       "security": [

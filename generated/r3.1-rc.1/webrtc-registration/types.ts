@@ -306,6 +306,21 @@ export interface components {
                 };
             };
         };
+        /** @description Conflict */
+        Generic409: {
+            headers: {
+                "x-correlator": components["headers"]["x-correlator"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorInfo"] & {
+                    /** @enum {unknown} */
+                    status?: 409;
+                    /** @enum {unknown} */
+                    code?: "ALREADY_EXISTS";
+                };
+            };
+        };
     };
     parameters: {
         /** @description Correlation id for the different services */
@@ -387,6 +402,7 @@ export interface operations {
             400: components["responses"]["CreateSessionBadRequest400"];
             401: components["responses"]["Generic401"];
             403: components["responses"]["CreateSessionForbidden403"];
+            409: components["responses"]["Generic409"];
         };
     };
     getRegistrationById: {

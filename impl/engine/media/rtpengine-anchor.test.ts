@@ -86,6 +86,19 @@ describe("rtpengine anchor (fake ng server)", () => {
     );
   });
 
+  it("restarts the device's ICE with an offer from the device and the network's last SDP as its answer, on the same call", async () => {
+    const network = offer.replace("opus/48000/2", "PCMA/8000");
+    const answer = await make().restartDevice({ ...leg, from: "device" }, offer, network);
+    assert.deepEqual(
+      requests.map((r) => [r.command, r["call-id"], r["from-tag"], r["to-tag"], r.sdp]),
+      [
+        ["offer", "camara-gw-ms-1", "device", "network", offer],
+        ["answer", "camara-gw-ms-1", "device", "network", network],
+      ],
+    );
+    assert.equal(answer, rewritten, "the answer goes to the device as rtpengine wrote it");
+  });
+
   it("removes WebRTC-only attributes from SDP bound for the SIP side, and only there", async () => {
     const anchor = make();
     assert.equal(await anchor.offer(leg, offer), offer);

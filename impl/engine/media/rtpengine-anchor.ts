@@ -18,6 +18,8 @@ import { toEngineError } from "./to-engine-error.ts";
 
 /** The media anchor backed by rtpengine, with the extras the gateway and its tests use. */
 export interface RtpengineAnchor extends MediaAnchor {
+  /** Always present: the anchor renegotiates the WebRTC side alone (see MediaAnchor.restartDevice). */
+  restartDevice(leg: MediaLeg, offerSdp: string, networkSdp: string): Promise<string>;
   /** Media statistics of a call by media session id (or SIP Call-ID); undefined if rtpengine has none. */
   query(id: string): Promise<MediaStatistics | undefined>;
   /**
@@ -191,6 +193,12 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
   return {
     offer: (leg, sdp) => rewrite("offer", leg, sdp, leg.from, other(leg.from)),
     answer: (leg, sdp) => rewrite("answer", leg, sdp, other(leg.from), leg.from),
+    async restartDevice(leg, offerSdp, networkSdp) {
+      // ng offer on the same call: rtpengine sees the browser's new ice-ufrag/ice-pwd and restarts
+      // ICE on the device's side, keeping the network side's ports; its network SDP is not sent.
+      await rewrite("offer", { ...leg, from: "device" }, offerSdp, "device", "network");
+      return rewrite("answer", { ...leg, from: "network" }, networkSdp, "device", "network");
+    },
     async delete(id) {
       const mediaSessionId = resolveId(id);
       for (const [sip, media] of bySipCallId) if (media === mediaSessionId) bySipCallId.delete(sip);

@@ -38,6 +38,8 @@ export function createOfflineEngine(listener: EngineListener): Engine {
         ? { kind: "ended", status: "NotReachable", reason: NOT_REACHABLE }
         : undefined;
     },
+    // Emergency originates are accepted like any other, and end NotReachable like any other.
+    emergencyCalls: true,
     ready: () => true,
     async close() {
       for (const timer of pending) clearTimeout(timer);

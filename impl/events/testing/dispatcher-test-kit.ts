@@ -5,7 +5,7 @@ import {
   type SinkReceiver,
   startSinkReceiver,
 } from "../../../conformance/sink/index.ts";
-import { loadContract } from "../../load-contract.ts";
+import { loadContract, releaseContract } from "../../load-contract.ts";
 import { createSchemaValidator } from "../../validation/ajv-core.ts";
 import { type EventsTestGateway, startEventsTestGateway, testDevCa } from "./events-test-gateway.ts";
 
@@ -18,7 +18,7 @@ export const SESSION_INVITATION = "org.camaraproject.webrtc-events.v0.session-in
 export const SESSION_STATUS = "org.camaraproject.webrtc-events.v0.session-status";
 export const REGISTRATION_ENDS = "org.camaraproject.webrtc-events.v0.registration-ends";
 export const ENDED = "org.camaraproject.webrtc-events.v0.subscription-ended";
-const schemas = createSchemaValidator(loadContract().specs);
+const schemas = createSchemaValidator(releaseContract(loadContract(), "r2.2").specs);
 export const WAIT = 5000;
 
 export let gw: EventsTestGateway;

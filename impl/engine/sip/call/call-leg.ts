@@ -12,6 +12,7 @@ import { ALLOW, type DialogContext, type DialogLeg, type LogLevel } from "./dial
 import { reasonOf, sdpBody, sdpOf, updateServer } from "./dialog-requests.ts";
 import { engineErrorOf, reasonFor, type SipRefusal, sipRefusalFor } from "./leg-failure.ts";
 import { OfferAnswer } from "./offer-answer.ts";
+import { restartDeviceIce, restartsDeviceIceOnly } from "./restart-device-ice.ts";
 
 export interface CallLegContext extends DialogContext {
   readonly core: UserAgentCore;
@@ -50,6 +51,8 @@ export abstract class CallLeg implements DialogLeg {
   /** The SDP last sent to the network (after the media anchor) and received from it. */
   localSdp: string | undefined;
   remoteSdp: string | undefined;
+  /** The network's last SDP as the network sent it: what an ICE restart is answered with. */
+  networkSdp: string | undefined;
   /** RFC 3264 §4: one offer/answer exchange at a time, also while the anchor takes an answer. */
   readonly offerAnswer = new OfferAnswer();
   status: SessionStatus = "Initial";
@@ -191,6 +194,7 @@ export abstract class CallLeg implements DialogLeg {
     this.networkOrigin = sdpOrigin(sdp);
     try {
       this.remoteSdp = await this.ctx.anchor.answer({ ...this.ids, from: "network" }, sdp);
+      this.networkSdp = sdp;
     } finally {
       this.offerAnswer.apply({ name: "answer-anchored" });
     }
@@ -201,6 +205,7 @@ export abstract class CallLeg implements DialogLeg {
   async acceptOffer(sdp: string): Promise<string> {
     this.networkOrigin = sdpOrigin(sdp);
     this.remoteSdp = await this.ctx.anchor.offer({ ...this.ids, from: "network" }, sdp);
+    this.networkSdp = sdp;
     return this.remoteSdp;
   }
 
@@ -225,9 +230,11 @@ export abstract class CallLeg implements DialogLeg {
 
   /**
    * Device-side media change: UPDATE in an early dialog, re-INVITE in a confirmed one (see
-   * change-media.ts).
+   * change-media.ts); an offer that only restarts ICE stays between the device and the media anchor
+   * (restart-device-ice.ts).
    */
   changeMedia(offerSdp: string, status: SessionStatus): Promise<void> {
+    if (restartsDeviceIceOnly(this, offerSdp)) return restartDeviceIce(this, offerSdp, status);
     return changeMedia(this, offerSdp, status);
   }
 

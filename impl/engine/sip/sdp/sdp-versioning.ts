@@ -36,6 +36,8 @@ export function withSdpVersioning(anchor: MediaAnchor): MediaAnchor {
       sent.delete(callId);
       await anchor.delete(callId);
     },
+    // Nothing of an ICE restart reaches the network: no origin line to keep.
+    ...(anchor.restartDevice ? { restartDevice: anchor.restartDevice.bind(anchor) } : {}),
   };
 }
 
