@@ -31,7 +31,7 @@ export function importClosure(root: string, entries: readonly string[]): ImportC
     const text = readFileSync(file, "utf8");
     const { importedFiles } = ts.preProcessFile(text, true, true);
     // preProcessFile (TypeScript 5.9) misses `export type * as X from "…"` (TypeScript 5.0 syntax).
-    const typeStars = [...text.matchAll(/^export type \* as \w+ from "([^"]+)";$/gm)].map((m) => ({
+    const typeStars = [...text.matchAll(/^export (?:type )?\* as \w+ from "([^"]+)";$/gm)].map((m) => ({
       fileName: m[1] as string,
     }));
     for (const { fileName } of [...importedFiles, ...typeStars]) {
