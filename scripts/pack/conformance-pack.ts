@@ -106,5 +106,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     .option("--out <dir>", "where the tarball goes", fromRoot(".tmp", "conformance-pack"))
     .parse()
     .opts<{ out: string }>();
-  console.log(packConformance(options.out));
+  console.log(packConformance(resolve(options.out)));
 }
