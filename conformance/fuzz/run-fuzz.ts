@@ -1,4 +1,4 @@
-import type { OperationManifest } from "../../generated/r2.2/index.ts";
+import type { OperationManifest } from "../../generated/manifest-types.ts";
 import type { TargetConfig } from "../config/target-config.ts";
 import { bodyMutations, documentedErrorCodes } from "../schema/schema-mutations.ts";
 import { seededRandom } from "../schema/seeded-random.ts";
@@ -73,7 +73,7 @@ function judge(op: OperationManifest, spec: object, status: number, json: unknow
 }
 
 export async function runFuzz(config: TargetConfig, perOperation: number): Promise<FuzzRow[]> {
-  const contract = loadContract();
+  const contract = loadContract(config.release);
   const scopes = [...new Set(contract.apis.flatMap((a) => a.operations.flatMap((o) => o.scopes)))].sort();
   const tokens = createTokenProvider(config, scopes);
   const client = createApiClient(config, contract, tokens);
@@ -83,6 +83,7 @@ export async function runFuzz(config: TargetConfig, perOperation: number): Promi
     random: seededRandom(`${config.seed}|fuzz`),
     assets: config.assets,
     sinkUrl,
+    release: config.release,
   });
   const created: CreatedResource[] = [];
   const rows: FuzzRow[] = [];

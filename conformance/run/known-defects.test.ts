@@ -2,11 +2,12 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { repoRoot, upstreamDir } from "./feature-sources.ts";
+import { repoRoot, upstreamDirOf } from "./feature-sources.ts";
 import { defectOf, isExpectedFailure, loadKnownDefects } from "./known-defects.ts";
 
 describe("conformance/known-defects.yaml", () => {
   const defects = loadKnownDefects(join(repoRoot, "conformance", "known-defects.yaml"));
+  const upstreamDir = upstreamDirOf("r2.2");
   const features = readdirSync(upstreamDir)
     .filter((f) => f.endsWith(".feature"))
     .map((f) => ({ file: f, text: readFileSync(join(upstreamDir, f), "utf8") }));

@@ -50,6 +50,8 @@ describe("the camara-conformance package", () => {
       "package/conformance/steps/hooks.ts",
       "package/generated/r2.2/webrtc-events/openapi.json",
       "package/api-definitions/camara/r2.2/Test_definitions/webrtc-registration-createRegistration.feature",
+      "package/generated/r3.1-rc.1/webrtc-registration/openapi.json",
+      "package/api-definitions/camara/r3.1-rc.1/Test_definitions/webrtc-registration-createRegistration.feature",
       "package/features/checks/token-profiles.feature",
       "package/npm-shrinkwrap.json",
     ])
