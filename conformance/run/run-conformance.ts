@@ -198,6 +198,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const ok = options.dryRun ? !verdicts.some(broken) : verdicts.every((v) => !v.failing);
   const exitCode = verdicts.length > 0 && ok ? 0 : 1;
   if (verdicts.length === 0) stdout.write("No scenario was selected: the run proves nothing.\n");
+  if (!release.projectDir && (options.sources ?? ["project"]).includes("project") && !options.featurePaths)
+    stdout.write(`The project's features are written for r2.2: none runs with ${release.release}.\n`);
   return { ...summary, exitCode, summaryText, unusedDefects, reportFiles: files };
 }
 
