@@ -88,7 +88,9 @@ export async function runFuzz(config: TargetConfig, perOperation: number): Promi
   const created: CreatedResource[] = [];
   const rows: FuzzRow[] = [];
   try {
-    for (const op of contract.apis.flatMap((a) => a.operations)) {
+    // APIs the target does not serve in this release (notServed) have nothing to fuzz.
+    const notServed = config.notServed[config.release] ?? [];
+    for (const op of contract.apis.filter((a) => !notServed.includes(a.name)).flatMap((a) => a.operations)) {
       const schema = op.requestBody?.content["application/json"];
       if (!schema) continue;
       const spec = contract.spec(op.api);
