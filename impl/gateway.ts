@@ -7,7 +7,6 @@ import type { WebrtcRegistrationHandlers } from "../generated/r2.2/webrtc-regist
 import type { WebrtcCallHandlingHandlers as CallHandlingR3_1 } from "../generated/r3.1-rc.1/webrtc-call-handling/handlers.ts";
 import type { WebrtcRegistrationHandlers as RegistrationR3_1 } from "../generated/r3.1-rc.1/webrtc-registration/handlers.ts";
 import type { TokenVerifier } from "./auth/principal.ts";
-import type { HttpConfig } from "./config/config.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
 import { type AppDeps, createApp } from "./http/create-app.ts";
 import { operationHandlers } from "./http/dispatch.ts";
@@ -16,6 +15,7 @@ import { callHandlingHandlersR3_1 } from "./http/handlers/call-handling-handlers
 import { eventsHandlers } from "./http/handlers/events-handlers.ts";
 import { registrationHandlers } from "./http/handlers/registration-handlers.ts";
 import { registrationHandlersR3_1 } from "./http/handlers/registration-handlers-r3-1.ts";
+import type { HttpConfig } from "./http/http-config.ts";
 import { loadContract, releaseContract } from "./load-contract.ts";
 import { createCallService } from "./services/call-service.ts";
 import type { EventPublisher } from "./services/event-publisher.ts";
