@@ -118,6 +118,7 @@ export async function openClusterNode(
     async stop() {
       if (timer) clearInterval(timer);
       await sweeping;
+      await client.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },
   };

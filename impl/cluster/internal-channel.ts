@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import { EngineError, type EngineFailure } from "../engine/engine-error.ts";
 
 /** The engine requests one node hands another: the owner carries them out on its SIP state. */
@@ -28,14 +29,16 @@ export function createInternalClient(options: {
   nodeId: string;
   secret: string;
   timeoutMs: number;
-}): InternalClient {
+}): InternalClient & { close(): Promise<void> } {
+  // undici's request on kept-alive connections: fetch's WHATWG streams cost more CPU per hop.
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
   return {
     async forward(internalUrl, operation, request) {
       const body = JSON.stringify(request);
       const time = String(Date.now());
-      let response: Response;
+      let response: Dispatcher.ResponseData;
       try {
-        response = await fetch(`${internalUrl}/cluster/v1/engine/${operation}`, {
+        response = await undiciRequest(`${internalUrl}/cluster/v1/engine/${operation}`, {
           method: "POST",
           headers: {
             "content-type": "application/json",
@@ -44,27 +47,33 @@ export function createInternalClient(options: {
             "x-cluster-signature": signInternalRequest(options.secret, time, operation, body),
           },
           body,
-          signal: AbortSignal.timeout(options.timeoutMs),
+          dispatcher,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
         });
       } catch (error) {
         throw new EngineError("network_unreachable", `the node at ${internalUrl} could not be reached`, {
           cause: error,
         });
       }
-      if (response.ok) return;
-      const answer = (await response.json().catch(() => ({}))) as {
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        await response.body.dump();
+        return;
+      }
+      const answer = (await response.body.json().catch(() => ({}))) as {
         failure?: EngineFailure;
         message?: string;
         clientMessage?: string;
       };
       throw new EngineError(
         answer.failure ?? "network_unreachable",
-        answer.message ?? `node answered ${response.status}`,
+        answer.message ?? `node answered ${response.statusCode}`,
         {
           ...(answer.clientMessage ? { clientMessage: answer.clientMessage } : {}),
         },
       );
     },
+    close: () => dispatcher.close(),
   };
 }
 
