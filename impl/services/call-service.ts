@@ -77,13 +77,15 @@ export function createCallService(deps: CallServiceDeps) {
         updatedAt: clock.now().toISOString(),
       };
       await store.sessions.put(next);
-      // The events are r2.2's (webrtc-events v0.2), whose session data has no callType or location.
-      const { status, callType: _callType, locationDetails: _location, ...rest } = next.info;
+      // The data is r2.2's (webrtc-events v0.2), which has no callType or location; r3.1's
+      // notifications take locationDetails beside it (event-view-r3-1.ts).
+      const { status, callType: _callType, locationDetails, ...rest } = next.info;
       await events.publish({
         type: "org.camaraproject.webrtc-events.v0.session-status",
         registrationId: record.registrationId,
         mediaSessionId,
         correlator,
+        ...(locationDetails ? { locationDetails } : {}),
         data: { ...rest, mediaSessionId, status: status ?? "Initial" },
       });
       return next;
@@ -295,6 +297,7 @@ export function createCallService(deps: CallServiceDeps) {
       await events.publish({
         type: "org.camaraproject.webrtc-events.v0.session-invitation",
         registrationId: call.registrationId,
+        device: { owner: registration.owner, deviceId: registration.deviceId },
         correlator,
         data: {
           ...info,

@@ -80,6 +80,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     await events.publish({
       type: "org.camaraproject.webrtc-events.v0.registration-ends",
       registrationId: record.registrationId,
+      device: { owner: record.owner, deviceId: record.deviceId },
       correlator,
       data: {
         registrationId: record.registrationId,

@@ -132,7 +132,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     writes,
     "subscriptions",
     (r) => r.id,
-    (r) => [r.owner, r.request.config.subscriptionDetail.registrationId ?? null],
+    (r) => [r.owner, r.release === undefined ? r.request.config.subscriptionDetail.registrationId : null],
   );
   const byDevice = registrations.query<[string, string]>("by_device", "owner = $1 AND device_id = $2");
   const expiredBy = registrations.query<[string]>("expired_by", "expires_at <= $1");
