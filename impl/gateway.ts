@@ -8,7 +8,6 @@ import type { WebrtcCallHandlingHandlers as CallHandlingR3_1 } from "../generate
 import type { WebrtcEventsHandlers as EventsR3_1 } from "../generated/r3.1-rc.1/webrtc-events/handlers.ts";
 import type { WebrtcRegistrationHandlers as RegistrationR3_1 } from "../generated/r3.1-rc.1/webrtc-registration/handlers.ts";
 import type { TokenVerifier } from "./auth/principal.ts";
-import type { HttpConfig } from "./config/config.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
 import { type AppDeps, createApp } from "./http/create-app.ts";
 import { operationHandlers } from "./http/dispatch.ts";
@@ -18,6 +17,7 @@ import { eventsHandlers } from "./http/handlers/events-handlers.ts";
 import { eventsHandlersR3_1 } from "./http/handlers/events-handlers-r3-1.ts";
 import { registrationHandlers } from "./http/handlers/registration-handlers.ts";
 import { registrationHandlersR3_1 } from "./http/handlers/registration-handlers-r3-1.ts";
+import type { HttpConfig } from "./http/http-config.ts";
 import { loadContract, releaseContract } from "./load-contract.ts";
 import { createCallService } from "./services/call-service.ts";
 import type { EventPublisher } from "./services/event-publisher.ts";

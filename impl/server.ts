@@ -18,10 +18,9 @@ import { type ClusterNode, openClusterNode } from "./cluster/cluster-node.ts";
 import { runOnceInCluster } from "./cluster/cluster-once.ts";
 import { type Config, ConfigError, readConfig } from "./config/config.ts";
 import { checkConfigFiles } from "./config/config-files.ts";
-import { readStoreConfig, redactDatabaseUrl } from "./config/store-config.ts";
 import { mountDemo } from "./demo/mount-demo.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
-import { createMediaAnchorFromConfig, readMediaConfig } from "./engine/media/media-config.ts";
+import { createMediaAnchorFromConfig } from "./engine/media/media-config.ts";
 import { createOfflineEngine } from "./engine/offline/offline-engine.ts";
 import { startSipEngineFromConfig } from "./engine/sip/sip-engine-from-config.ts";
 import { createEventDelivery } from "./events/event-delivery.ts";
@@ -34,6 +33,7 @@ import { systemClock } from "./services/request-context.ts";
 import { startRestartReconciliation } from "./services/restart-reconciliation.ts";
 import { takeOver } from "./services/take-over.ts";
 import { createSqliteStore, openPostgresStore, type Store, StoreUnavailableError } from "./store/index.ts";
+import { redactDatabaseUrl } from "./store/store-config.ts";
 
 const DEV_ISSUER_PATH = "/dev-issuer";
 
@@ -102,6 +102,7 @@ async function joinCluster(
     registry: node.registry,
     client: node.client,
     leaseCurrent: node.leaseCurrent,
+    leaseGeneration: node.leaseGeneration,
     warn: (message, detail) => log.warn(detail, message),
   });
   return { node, ...parts };
@@ -153,6 +154,33 @@ async function reconcileAtStart(
   return reconciliation;
 }
 
+/** The store STORE names; with PostgreSQL, the events outbox and the relay keep SQLite on STORE_FILE. */
+async function openStore(config: Config, logger: Logger) {
+  return config.store.kind === "postgres"
+    ? await openPostgresStore({
+        ...config.store,
+        onError: (err) => logger.warn({ err }, "PostgreSQL connection lost; it is replaced on next use"),
+      })
+    : createSqliteStore({ file: config.storeFile, synchronous: config.storeSynchronous });
+}
+
+/** The start-up line: where the gateway listens and what it runs on (the database URL without its password). */
+function logListening(config: Config, server: Server, logger: Logger): void {
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  logger.info(
+    {
+      host: config.host,
+      port,
+      engine: config.engine,
+      auth: config.auth.mode,
+      store: config.store.kind === "postgres" ? redactDatabaseUrl(config.store.url) : config.storeFile,
+      http: config.http,
+    },
+    "gateway listening",
+  );
+}
+
 async function start(config: Config) {
   const fileProblems = checkConfigFiles(config);
   if (fileProblems.length > 0) throw new ConfigError(fileProblems);
@@ -160,16 +188,8 @@ async function start(config: Config) {
   const { verifier, mountIssuer } = await createVerifier(config, logger);
 
   const cachedVerifier = withVerificationCache(verifier, { maxAgeMs: config.tokenCacheMs });
-  const storeConfig = readStoreConfig();
   const clusterConfig = readClusterConfig();
-  // With PostgreSQL, the events outbox and the relay keep their SQLite connections on STORE_FILE.
-  const store =
-    storeConfig.kind === "postgres"
-      ? await openPostgresStore({
-          ...storeConfig,
-          onError: (err) => logger.warn({ err }, "PostgreSQL connection lost; it is replaced on next use"),
-        })
-      : createSqliteStore({ file: config.storeFile, synchronous: config.storeSynchronous });
+  const store = await openStore(config, logger);
   // webrtc-events: the notification relay's sinks (HTTPS) and the dispatcher with its durable outbox.
   const relay = config.relay.enabled
     ? await startNotificationRelay({
@@ -189,10 +209,18 @@ async function start(config: Config) {
   });
 
   // Media anchored by Janus (MEDIA_ANCHOR=janus) or rtpengine (RTPENGINE_NG) (impl/engine/media); SDP passes through otherwise.
-  const media = createMediaAnchorFromConfig(readMediaConfig(), logger.child({ component: "media" }));
+  // The calls with a persisted dialog are carried on by this process: their anchor calls are spared.
+  const media = createMediaAnchorFromConfig(config.media, logger.child({ component: "media" }), {
+    spare: async () => new Set((await store.dialogs.list()).map((d) => d.mediaSessionId)),
+  });
   const sipEngine =
     config.engine === "sip" && config.sip
-      ? await startSipEngineFromConfig(config.sip, logger.child({ component: "sip" }), media?.anchor)
+      ? await startSipEngineFromConfig(
+          config.sip,
+          logger.child({ component: "sip" }),
+          media?.anchor,
+          store.dialogs,
+        )
       : undefined;
   const localEngine = sipEngine?.factory ?? createOfflineEngine;
   const cluster = clusterConfig ? await joinCluster(clusterConfig, store, localEngine, logger) : undefined;
@@ -233,19 +261,7 @@ async function start(config: Config) {
   // The store outlived the previous process; its SIP state did not (impl/services/restart-reconciliation.ts).
   if (cluster) await startClusterNode(cluster, store, gateway, logger);
   const reconciliation = await reconcileAtStart(config, store, gateway, logger, cluster?.node);
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.port;
-  logger.info(
-    {
-      host: config.host,
-      port,
-      engine: config.engine,
-      auth: config.auth.mode,
-      store: storeConfig.kind === "postgres" ? redactDatabaseUrl(storeConfig.url) : config.storeFile,
-      http: config.http,
-    },
-    "gateway listening",
-  );
+  logListening(config, server, logger);
 
   const sweepExpired = () => gateway.services.registrations.sweepExpired(randomUUID());
   const sweep = setInterval(() => {

@@ -33,9 +33,9 @@ if (runSetup(withLab || withPostgres ? "lab" : "tools", (line) => console.error(
   process.exit(1);
 const devCa = ensureDevCa(process.env.DEV_CA_DIR ?? `${dataDir}/dev-ca`);
 
-const transport = (process.env.SIP_TRANSPORT as "udp" | "tcp" | "tls" | "ws" | undefined) ?? "tcp";
+const transport = (process.env.SIP_TRANSPORT as "udp" | "tcp" | "tls" | "ws" | "wss" | undefined) ?? "tcp";
 const withEdge = process.env.SIP_EDGE === "on";
-if (withEdge && transport === "ws") {
+if (withEdge && (transport === "ws" || transport === "wss")) {
   console.error(
     "SIP_EDGE=on serves browsers over wss:// only: run the gateway with SIP_TRANSPORT udp, tcp or tls",
   );
@@ -52,7 +52,7 @@ const janus =
   withLab && withJanus ? await startJanus({ dir: `${dataDir}/lab/janus`, keepDir: true }) : undefined;
 // SIP_EDGE=on: the SIP edge (deploy/kamailio) instead of the lab's Kamailio, on the service's ports.
 const gatewayLab =
-  withLab && rtpengine && withEdge && transport !== "ws"
+  withLab && rtpengine && withEdge && transport !== "ws" && transport !== "wss"
     ? await startGatewayEdge({
         ca: devCa,
         phoneNumbers,
@@ -77,9 +77,16 @@ const databaseUrl = await postgres?.createDatabase("camara");
 if (gatewayLab) console.error(`[lab] Kamailio up: ${gatewayLab.env.SIP_OUTBOUND_PROXY ?? ""}`);
 if (rtpengine) console.error(`[lab] rtpengine up: ng ${rtpengine.ngHost}:${rtpengine.ngPort}`);
 if (janus) console.error(`[lab] Janus up: ${janus.wsUrl}, log ${janus.logFile}`);
+/**
+ * The gateway's SIP port with the lab: fixed, so that the network's in-dialog requests (a BYE, a
+ * re-INVITE) still reach a gateway restarted mid-call (its Contact names this port). SIP_LOCAL_PORT
+ * overrides it; 0 picks a free port (calls then do not survive a restart).
+ */
+const LAB_GATEWAY_SIP_PORT = "5070";
 const labEnv = {
   DEV_CA_DIR: devCa.dir,
   ...(gatewayLab?.env ?? {}),
+  ...(gatewayLab ? { SIP_LOCAL_PORT: process.env.SIP_LOCAL_PORT ?? LAB_GATEWAY_SIP_PORT } : {}),
   ...(rtpengine ? { RTPENGINE_NG: `${rtpengine.ngHost}:${rtpengine.ngPort}` } : {}),
   ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   ...(janus ? janus.gatewayEnv() : {}),

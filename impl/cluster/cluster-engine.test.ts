@@ -71,15 +71,25 @@ function setUp(alive = new Set(["a", "b"])) {
   const local: string[] = [];
   const forwarded: Array<[string, ForwardedOperation, unknown]> = [];
   const { registry, owners } = memoryRegistry("a", alive);
+  const generation = { value: 0 };
   const inner = recordingEngine(local);
   const parts = clusterEngine(inner.factory, {
     registry,
     client: { forward: async (url, operation, request) => void forwarded.push([url, operation, request]) },
     leaseCurrent: () => true,
+    leaseGeneration: () => generation.value,
     warn: () => undefined,
   });
   const engine = parts.factory(quietListener);
-  return { engine, parts, local, forwarded, owners, inner };
+  return {
+    generation,
+    engine,
+    parts,
+    local,
+    forwarded,
+    owners,
+    inner,
+  };
 }
 
 const registration = (id: string) => ({
@@ -169,6 +179,20 @@ describe("cluster engine", () => {
     assert.equal(owners.has("m5"), false);
   });
 
+  it("asks the table again for what it held once its lease lapsed, and hands it to the node that took it over", async () => {
+    const { engine, forwarded, local, owners, generation } = setUp();
+    await engine.registrations.register(registration("r6"));
+    owners.set("r6", "b"); // taken over while this node's lease had lapsed
+    await engine.registrations.refresh(registration("r6"));
+    assert.deepEqual(local, ["register r6", "refresh r6"], "still held as far as this node knew");
+    generation.value += 1;
+    await engine.registrations.refresh(registration("r6"));
+    assert.deepEqual(
+      forwarded.map(([url, operation]) => [url, operation]),
+      [["http://b", "refresh"]],
+    );
+  });
+
   it("is not ready when its lease is not current", () => {
     const { registry } = memoryRegistry("a", new Set(["a"]));
     let current = true;
@@ -176,6 +200,7 @@ describe("cluster engine", () => {
       registry,
       client: { forward: async () => undefined },
       leaseCurrent: () => current,
+      leaseGeneration: () => 0,
       warn: () => undefined,
     });
     const engine = parts.factory(quietListener);

@@ -9,6 +9,11 @@ export interface ClusterEngineOptions {
   readonly client: InternalClient;
   /** Whether this node's lease is current; a node that could not renew it stops answering /readyz. */
   readonly leaseCurrent: () => boolean;
+  /**
+   * Changes whenever the lease lapsed and was taken again: what this node held before may have been
+   * taken over meanwhile, so it forgets what it remembers holding.
+   */
+  readonly leaseGeneration: () => number;
   readonly warn: (message: string, detail: Record<string, unknown>) => void;
 }
 
@@ -29,10 +34,27 @@ export function clusterEngine(
     if (!local) throw new Error("the cluster engine is not started");
     return local;
   };
-  const forget = (resourceId: string) =>
+  // What this node knows it holds, so that a request for it costs no query; trusted only while the
+  // lease is current and has not lapsed since (a lapsed node's resources may have moved).
+  const held = new Set<string>();
+  let heldGeneration = options.leaseGeneration();
+  const holds = (resourceId: string) => {
+    if (options.leaseGeneration() !== heldGeneration) {
+      held.clear();
+      heldGeneration = options.leaseGeneration();
+    }
+    return options.leaseCurrent() && held.has(resourceId);
+  };
+  const hold = async (resourceId: string, kind: ResourceKind) => {
+    await registry.own(resourceId, kind);
+    held.add(resourceId);
+  };
+  const forget = (resourceId: string) => {
+    held.delete(resourceId);
     void registry
       .release(resourceId)
       .catch((err: unknown) => options.warn("could not release a resource", { err, resourceId }));
+  };
 
   /** Runs `here` when this node holds (or just claimed) the resource, else has its holder run it. */
   async function route(
@@ -42,6 +64,7 @@ export function clusterEngine(
     request: unknown,
     here: () => Promise<void>,
   ): Promise<void> {
+    if (holds(resourceId)) return here();
     for (let attempt = 0; attempt < 2; attempt++) {
       const owner = await registry.owner(resourceId);
       if (owner.kind === "alive") {
@@ -54,7 +77,10 @@ export function clusterEngine(
           continue;
         }
       }
-      if (owner.kind === "self" || (await registry.claim(resourceId, kind))) return here();
+      if (owner.kind === "self" || (await registry.claim(resourceId, kind))) {
+        held.add(resourceId);
+        return here();
+      }
       // Another live node claimed it between the two queries: ask again, then forward to it.
     }
     return here();
@@ -73,7 +99,7 @@ export function clusterEngine(
   const factory = (listener: EngineListener): Engine => {
     local = inner({
       async incomingCall(call) {
-        await registry.own(call.mediaSessionId, "session");
+        await hold(call.mediaSessionId, "session");
         await listener.incomingCall(call);
       },
       async sessionChanged(event) {
@@ -89,7 +115,7 @@ export function clusterEngine(
     return {
       registrations: {
         async register(request: RegisterRequest) {
-          await registry.own(request.registrationId, "registration");
+          await hold(request.registrationId, "registration");
           await self.registrations.register(request);
         },
         refresh: (request) =>
@@ -103,7 +129,7 @@ export function clusterEngine(
       },
       calls: {
         async originate(request) {
-          await registry.own(request.mediaSessionId, "session");
+          await hold(request.mediaSessionId, "session");
           await self.calls.originate(request);
         },
         update: (request) =>

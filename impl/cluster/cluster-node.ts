@@ -29,6 +29,8 @@ export interface ClusterNode {
   readonly client: InternalClient;
   /** Whether the last successful renewal is younger than the lease. */
   leaseCurrent(): boolean;
+  /** Counts the times the lease lapsed before it was renewed (see ClusterEngineOptions.leaseGeneration). */
+  leaseGeneration(): number;
   /** Serves forwarded requests, takes the lease and starts the heartbeat and the failover sweep. */
   start(handle: InternalHandler, takeOver: (resource: ClaimedResource) => Promise<unknown>): Promise<void>;
   /**
@@ -53,6 +55,7 @@ export async function openClusterNode(
     timeoutMs: config.leaseMs,
   });
   let renewedAt = 0;
+  let generation = 0;
   let timer: NodeJS.Timeout | undefined;
   let server: Server | undefined;
   let sweeping: Promise<void> = Promise.resolve();
@@ -76,6 +79,7 @@ export async function openClusterNode(
     registry,
     client,
     leaseCurrent: () => Date.now() - renewedAt < config.leaseMs,
+    leaseGeneration: () => generation,
     async start(handle, takeOver) {
       server = createInternalServer({ secret: config.secret, handle });
       await new Promise<void>((resolve, reject) => {
@@ -88,6 +92,7 @@ export async function openClusterNode(
         const started = Date.now();
         registry.heartbeat().then(
           () => {
+            if (started - renewedAt >= config.leaseMs) generation += 1;
             renewedAt = started;
           },
           (err: unknown) => log.warn({ err }, "could not renew the cluster lease"),

@@ -32,6 +32,33 @@ describe("checkConfigFiles", () => {
     );
   });
 
+  it("names every SIP file that does not exist before anything starts", () => {
+    const config = readConfig({
+      RELAY_ENABLED: "false",
+      ENGINE: "sip",
+      SIP_TRANSPORT: "tls",
+      SIP_OUTBOUND_PROXY: "sip:127.0.0.1:5061;transport=tls",
+      SIP_CREDENTIALS_FILE: "/sip/credentials.json",
+      SIP_TLS_CA_FILE: "/sip/ca.pem",
+      SIP_TLS_CERT_FILE: "/sip/cert.pem",
+      SIP_TLS_KEY_FILE: "/sip/key.pem",
+      SIP_TLS_CLIENT_CA_FILE: "/sip/clients.pem",
+    });
+    assert.deepEqual(
+      checkConfigFiles(config, (file) => file === "/sip/cert.pem"),
+      [
+        "SIP_CREDENTIALS_FILE: /sip/credentials.json does not exist.",
+        "SIP_TLS_CA_FILE: /sip/ca.pem does not exist.",
+        "SIP_TLS_KEY_FILE: /sip/key.pem does not exist.",
+        "SIP_TLS_CLIENT_CA_FILE: /sip/clients.pem does not exist.",
+      ],
+    );
+    assert.deepEqual(
+      checkConfigFiles(config, () => true),
+      [],
+    );
+  });
+
   it("defaults to no development CA in production", () => {
     const config = readConfig({
       NODE_ENV: "production",

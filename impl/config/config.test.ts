@@ -176,6 +176,35 @@ describe("readConfig", () => {
     );
   });
 
+  it("names bad media, store, SIP and relay variables together, before anything starts", () => {
+    const problems = problemsOf({
+      RTPENGINE_NG: "rtpengine",
+      STORE: "postgres",
+      ENGINE: "sip",
+      SIP_REGISTRATION_MODE: "trunk",
+      SIP_OUTBOUND_PROXY: "sip:127.0.0.1:5060",
+      SIP_MIN_SE_SEC: "10",
+      RELAY_PUBLIC_URL: "http://relay.example",
+    });
+    for (const want of [
+      /^RTPENGINE_NG=rtpengine must be host:port/,
+      /^DATABASE_URL is required with STORE=postgres/,
+      /^SIP_MIN_SE_SEC=10 must be an integer from 90/,
+      /^RELAY_PUBLIC_URL=http:\/\/relay\.example must be an https URL/,
+    ])
+      assert.ok(
+        problems.some((p) => want.test(p)),
+        `${want}: ${problems.join("\n")}`,
+      );
+    assert.equal(problems.length, 4);
+  });
+
+  it("holds the media and store settings read with the rest", () => {
+    const config = readConfig({ RTPENGINE_NG: "127.0.0.1:2223", STORE: "sqlite" });
+    assert.deepEqual(config.media.ng, { host: "127.0.0.1", port: 2223 });
+    assert.deepEqual(config.store, { kind: "sqlite" });
+  });
+
   it("reports every problem at once", () => {
     assert.equal(problemsOf({ PORT: "-1", LOG_LEVEL: "x" }).length, 2);
   });

@@ -47,6 +47,40 @@ export interface RtcStats {
   readonly mimeType?: string;
 }
 
+/** RTCDTMFSender (W3C webrtc-pc §7): RFC 4733 telephone-events on an audio sender. */
+export interface DtmfSender {
+  readonly canInsertDTMF: boolean;
+  readonly toneBuffer: string;
+  /** `duration` and `interToneGap` in milliseconds (defaults 100 and 70). */
+  insertDTMF(tones: string, duration?: number, interToneGap?: number): void;
+}
+
+export interface RtpSender {
+  readonly track: MediaStreamTrack | null;
+  readonly dtmf: DtmfSender | null;
+}
+
+/** The Web Audio nodes the tone listener uses (W3C Web Audio API). */
+export interface AudioNode {
+  connect(destination: AudioNode): void;
+  disconnect(): void;
+}
+export interface ScriptProcessorNode extends AudioNode {
+  onaudioprocess:
+    | ((event: { inputBuffer: { getChannelData(channel: number): Float32Array } }) => void)
+    | null;
+}
+export interface AudioContext {
+  readonly sampleRate: number;
+  readonly currentTime: number;
+  readonly destination: AudioNode;
+  createMediaStreamSource(stream: MediaStream): AudioNode;
+  createScriptProcessor(bufferSize: number, inputs: number, outputs: number): ScriptProcessorNode;
+  createGain(): AudioNode & { gain: { value: number } };
+  resume(): Promise<void>;
+  close(): Promise<void>;
+}
+
 export interface PeerConnection {
   readonly localDescription: SessionDescriptionInit | null;
   readonly remoteDescription: SessionDescriptionInit | null;
@@ -56,6 +90,9 @@ export interface PeerConnection {
   addTrack(track: MediaStreamTrack, stream: MediaStream): unknown;
   addTransceiver(kind: "audio" | "video", init?: { direction?: Direction }): RtpTransceiver;
   getTransceivers(): RtpTransceiver[];
+  getSenders(): RtpSender[];
+  /** W3C webrtc-pc §4.4.1.6: the next offer carries new ICE credentials. */
+  restartIce(): void;
   createOffer(): Promise<SessionDescriptionInit>;
   createAnswer(): Promise<SessionDescriptionInit>;
   setLocalDescription(description?: SessionDescriptionInit): Promise<void>;
@@ -106,6 +143,7 @@ export interface Browser {
     getCapabilities(kind: "audio" | "video"): { codecs: RtpCodecCapability[] } | null;
   };
   readonly MediaStream: new (tracks?: MediaStreamTrack[]) => MediaStream;
+  readonly AudioContext: new () => AudioContext;
   readonly WebSocket: new (url: string) => BrowserWebSocket;
   readonly navigator: {
     mediaDevices: { getUserMedia(constraints: { audio: boolean; video: boolean }): Promise<MediaStream> };

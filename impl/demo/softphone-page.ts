@@ -49,6 +49,12 @@ function render() {
   const confirmed = call?.peer !== undefined && ["Connected", "Resume", "Hold"].includes(call.status);
   el<InputElement>("hold").disabled = !confirmed || call?.status === "Hold";
   el<InputElement>("resume").disabled = !confirmed || call?.status !== "Hold";
+  el<InputElement>("restart-ice").disabled = !confirmed;
+  el<InputElement>("send-dtmf").disabled = !confirmed;
+  const heard = shown?.peer?.heardTones ?? [];
+  el("dtmf-heard").textContent = heard.length
+    ? heard.map((t) => `${t.digit} (${t.durationMs} ms)`).join(" ")
+    : "–";
   el<InputElement>("hangup").disabled = call === undefined;
   el("log").textContent = phone.log.join("\n");
   const video = el<MediaElement>("remote-video");
@@ -113,6 +119,15 @@ el("hold").addEventListener(
 el("resume").addEventListener(
   "click",
   action(() => phone.hold(false)),
+);
+
+el("restart-ice").addEventListener(
+  "click",
+  action(() => phone.restartIce()),
+);
+el("send-dtmf").addEventListener(
+  "click",
+  action(async () => phone.sendDtmf(el<InputElement>("dtmf-digits").value.trim())),
 );
 
 phone.onChange = render;

@@ -166,6 +166,31 @@ export class Softphone {
     await this.apply(call, session);
   }
 
+  /**
+   * ICE restart in a connected call (after a network change): a re-offer with new ICE credentials
+   * through PUT .../status with the current status; the media anchor answers it without involving
+   * the far end.
+   */
+  async restartIce(): Promise<void> {
+    const call = this.call;
+    if (!call?.peer) throw new Error("no connected call");
+    const offer = await call.peer.restartIce();
+    call.awaitingAnswer = true;
+    if (call.lastAnswer !== undefined) call.staleAnswer = call.lastAnswer;
+    const status = call.status === "Hold" ? "Hold" : "Connected";
+    const session = await this.client.updateStatus(call.mediaSessionId, { status, offer: { sdp: offer } });
+    this.note("ICE restarted");
+    await this.apply(call, session);
+  }
+
+  /** Sends DTMF digits (RFC 4733 telephone-events) in the connected call. */
+  sendDtmf(tones: string, durationMs = 100, gapMs = 70): void {
+    const call = this.call;
+    if (!call?.peer) throw new Error("no connected call");
+    call.peer.sendDtmf(tones, durationMs, gapMs);
+    this.note(`DTMF sent: ${tones}`);
+  }
+
   async stats(): Promise<PeerStats | undefined> {
     return this.call?.peer?.stats() ?? this.lastCall?.peer?.stats();
   }

@@ -1,4 +1,6 @@
 import { browser, type Direction, type MediaStream, type PeerConnection } from "./browser-dom.ts";
+import type { HeardTone } from "./dtmf-detector.ts";
+import { listenForTones } from "./tone-listener.ts";
 
 /** Packet counters from RTCPeerConnection.getStats(), summed per media kind. */
 export interface PeerStats {
@@ -37,13 +39,18 @@ export interface PeerOptions {
 export class WebrtcPeer {
   readonly pc: PeerConnection;
   remoteStream: MediaStream | undefined;
+  /** DTMF digits heard in the received audio, in order (see tone-listener.ts). */
+  readonly heardTones: HeardTone[] = [];
   private local: MediaStream | undefined;
+  private stopListening: (() => void) | undefined;
 
   constructor(private readonly options: PeerOptions) {
     const b = browser();
     this.pc = new b.RTCPeerConnection({ bundlePolicy: options.bundlePolicy ?? "balanced" });
     this.pc.addEventListener("track", (event) => {
       this.remoteStream = event.streams?.[0] ?? this.remoteStream ?? new b.MediaStream([]);
+      if (event.track?.kind === "audio" && !this.stopListening)
+        this.stopListening = listenForTones(new b.MediaStream([event.track]), (t) => this.heardTones.push(t));
     });
   }
 
@@ -72,6 +79,26 @@ export class WebrtcPeer {
     await this.attachMedia();
     await this.pc.setLocalDescription(await this.pc.createOffer());
     return this.gathered();
+  }
+
+  /**
+   * An ICE restart (RFC 8839 §4.4.1.1.1, W3C `restartIce()`), as after a network change: a re-offer
+   * with new ICE credentials and freshly gathered candidates.
+   */
+  async restartIce(): Promise<string> {
+    this.pc.restartIce();
+    return this.createOffer();
+  }
+
+  /**
+   * Sends DTMF as RFC 4733 telephone-events on the audio sender (RTCDTMFSender): `tones` from
+   * 0-9, A-D, * and #, each `durationMs` long with `gapMs` between them.
+   */
+  sendDtmf(tones: string, durationMs = 100, gapMs = 70): void {
+    const sender = this.pc.getSenders().find((s) => s.track?.kind === "audio");
+    if (!sender?.dtmf?.canInsertDTMF)
+      throw new Error("DTMF cannot be sent: the call negotiated no telephone-event");
+    sender.dtmf.insertDTMF(tones, durationMs, gapMs);
   }
 
   /** Applies the remote answer to our offer. */
@@ -116,17 +143,22 @@ export class WebrtcPeer {
   }
 
   close(): void {
+    this.stopListening?.();
     for (const track of this.local?.getTracks() ?? []) track.stop();
     this.pc.close();
   }
 
   private async gathered(): Promise<string> {
     const pc = this.pc;
-    if (pc.iceGatheringState !== "complete") {
+    // After restartIce() the state may still read "complete" from the last gathering, with a new
+    // description that has no candidates yet (c=IN IP4 0.0.0.0): wait for candidates too.
+    const done = () =>
+      pc.iceGatheringState === "complete" && /\na=candidate:/.test(pc.localDescription?.sdp ?? "");
+    if (!done()) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.gatheringTimeoutMs ?? 5000);
         pc.addEventListener("icegatheringstatechange", () => {
-          if (pc.iceGatheringState === "complete") {
+          if (done()) {
             clearTimeout(timer);
             resolve();
           }

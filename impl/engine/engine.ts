@@ -17,6 +17,8 @@ export interface EngineLogger {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** Whether a line at this level would be written (pino's); absent = every level is. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 /** Logs nothing. */
@@ -26,6 +28,7 @@ export const silentLogger: EngineLogger = {
   info: () => undefined,
   warn: () => undefined,
   error: () => undefined,
+  isLevelEnabled: () => false,
 };
 
 export interface RegisterRequest {

@@ -14,6 +14,13 @@ export interface MediaAnchor {
   answer(leg: MediaLeg, sdp: string): Promise<string>;
   /** The call ended: release what the anchor holds for it. Never throws. */
   delete(callId: string): Promise<void>;
+  /**
+   * A device offer that only restarts ICE (sdp-ice-restart.ts) in a confirmed call: the anchor
+   * renegotiates the WebRTC side alone, answering it as the network last did (`networkSdp`, the
+   * network's last SDP as the network sent it), and resolves with the answer for the device; nothing
+   * goes to the network. Absent where the device's transport is the network's (no anchor).
+   */
+  restartDevice?(leg: MediaLeg, offerSdp: string, networkSdp: string): Promise<string>;
 }
 
 export interface MediaLeg {

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import type { EventsConfig } from "../config/config.ts";
 import { openSubscriptionDeadlines, type SqliteStore, type Store, shareOrOpen } from "../store/index.ts";
 import { createEventDispatcher } from "./event-dispatcher.ts";
+import type { EventsConfig } from "./events-config.ts";
 import { createHttpSender } from "./http-sender.ts";
 import { openOutbox } from "./outbox.ts";
 import { createSinkPolicy } from "./sink-policy.ts";

@@ -6,9 +6,11 @@ import { ApiError } from "../errors/api-error.ts";
 import type { LocationDetails, MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
 import { createCallOrigination } from "./call-origination.ts";
 import type { EventPublisher } from "./event-publisher.ts";
+import { acceptIncomingCall } from "./incoming-session.ts";
 import { requirePhoneNumber } from "./principal-phone.ts";
 import type { RegistrationService } from "./registration-service.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
+import { createSessionChanges } from "./session-changes.ts";
 import { checkTransition } from "./session-transitions.ts";
 import { toApiError } from "./to-api-error.ts";
 
@@ -43,60 +45,14 @@ const sessionEnded = (status: SessionStatus) =>
 
 /** webrtc-call-handling: originate, answer, change and end media sessions; apply network events. */
 export function createCallService(deps: CallServiceDeps) {
-  const { store, engine, events, clock } = deps;
+  const { store, engine } = deps;
   const origination = createCallOrigination(deps);
+  const changes = createSessionChanges(deps);
 
   async function owned(ctx: RequestContext, mediaSessionId: string): Promise<SessionRecord> {
     const record = await store.sessions.get(mediaSessionId);
     if (!record || record.owner !== ctx.principal.phoneNumber) throw ApiError.notFound("The media session");
     return record;
-  }
-
-  /** Per-session chains, so that concurrent changes to one session apply one after the other. */
-  const chains = new Map<string, Promise<unknown>>();
-
-  /**
-   * Applies `change` to the session's latest stored representation, bumps its sequenceNumber and
-   * announces it as session-status. Changes to one session are serialised: a network event arriving
-   * while a client PUT waits for the engine can neither reuse a sequenceNumber nor be overwritten.
-   * A `change` returning undefined leaves the session as it is (the stored record is returned).
-   */
-  function publishChange(
-    mediaSessionId: string,
-    change: (info: MediaSessionInformation) => MediaSessionInformation | undefined,
-    correlator: string,
-  ): Promise<SessionRecord | undefined> {
-    const run = async () => {
-      const record = await store.sessions.get(mediaSessionId);
-      if (!record) return undefined;
-      const changed = change(record.info);
-      if (!changed) return record;
-      const next: SessionRecord = {
-        ...record,
-        info: { ...changed, sequenceNumber: (record.info.sequenceNumber ?? 0) + 1 },
-        updatedAt: clock.now().toISOString(),
-      };
-      await store.sessions.put(next);
-      // The data is r2.2's (webrtc-events v0.2), which has no callType or location; r3.1's
-      // notifications take locationDetails beside it (event-view-r3-1.ts).
-      const { status, callType: _callType, locationDetails, ...rest } = next.info;
-      await events.publish({
-        type: "org.camaraproject.webrtc-events.v0.session-status",
-        registrationId: record.registrationId,
-        mediaSessionId,
-        correlator,
-        ...(locationDetails ? { locationDetails } : {}),
-        data: { ...rest, mediaSessionId, status: status ?? "Initial" },
-      });
-      return next;
-    };
-    const result = (chains.get(mediaSessionId) ?? Promise.resolve()).then(run, run);
-    const tail = result.catch(() => undefined);
-    chains.set(mediaSessionId, tail);
-    void tail.then(() => {
-      if (chains.get(mediaSessionId) === tail) chains.delete(mediaSessionId);
-    });
-    return result;
   }
 
   /**
@@ -106,9 +62,7 @@ export function createCallService(deps: CallServiceDeps) {
    */
   async function endedMeanwhile(mediaSessionId: string, error: unknown): Promise<unknown> {
     if (!(error instanceof EngineError) || error.failure !== "unknown_session") return toApiError(error);
-    const record = await (chains.get(mediaSessionId) ?? Promise.resolve()).then(() =>
-      store.sessions.get(mediaSessionId),
-    );
+    const record = await changes.settled(mediaSessionId);
     if (!record) return ApiError.notFound("The media session");
     const status = record.info.status ?? "Initial";
     return TERMINAL_STATUSES.has(status)
@@ -206,7 +160,7 @@ export function createCallService(deps: CallServiceDeps) {
         throw await endedMeanwhile(mediaSessionId, error);
       }
       const status = body.status;
-      const next = await publishChange(
+      const next = await changes.publish(
         mediaSessionId,
         // The network may have ended the session while the engine worked (a CANCEL racing the
         // answer): its terminal status stands, and the client hears the conflict.
@@ -244,7 +198,7 @@ export function createCallService(deps: CallServiceDeps) {
           : record.direction === "originating"
             ? "SessionCancelled"
             : "Declined";
-        await publishChange(
+        await changes.publish(
           mediaSessionId,
           (info) => ({ ...info, status, reason: "Ended by the API client" }),
           ctx.correlator,
@@ -257,7 +211,7 @@ export function createCallService(deps: CallServiceDeps) {
     async sessionChanged(event: SessionEvent, correlator: string): Promise<void> {
       const record = await store.sessions.get(event.mediaSessionId);
       if (!record || TERMINAL_STATUSES.has(record.info.status ?? "Initial")) return;
-      await publishChange(
+      await changes.publish(
         event.mediaSessionId,
         (info) => ({
           ...info,
@@ -272,43 +226,9 @@ export function createCallService(deps: CallServiceDeps) {
     },
 
     /** An incoming call for a registration: stored as a terminating session and announced. */
-    async incomingCall(call: IncomingCall, correlator: string): Promise<boolean> {
-      const registration = await store.registrations.get(call.registrationId);
-      if (!registration) return false;
-      const now = clock.now().toISOString();
-      const info: MediaSessionInformation = {
-        mediaSessionId: call.mediaSessionId,
-        originatorAddress: call.originatorAddress,
-        ...(call.originatorName !== undefined ? { originatorName: call.originatorName } : {}),
-        receiverAddress: call.receiverAddress,
-        status: "Initial",
-        ...(call.offerSdp !== undefined ? { offer: { sdp: call.offerSdp } } : { offerRequired: true }),
-        sequenceNumber: 1,
-      };
-      await store.sessions.put({
-        mediaSessionId: call.mediaSessionId,
-        owner: registration.owner,
-        registrationId: call.registrationId,
-        direction: "terminating",
-        info,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await events.publish({
-        type: "org.camaraproject.webrtc-events.v0.session-invitation",
-        registrationId: call.registrationId,
-        device: { owner: registration.owner, deviceId: registration.deviceId },
-        correlator,
-        data: {
-          ...info,
-          mediaSessionId: call.mediaSessionId,
-          originatorAddress: call.originatorAddress,
-          receiverAddress: call.receiverAddress,
-          status: "Initial",
-        },
-      });
-      return true;
-    },
+    /** An incoming call for a registration: a terminating session, announced as session-invitation. */
+    incomingCall: (call: IncomingCall, correlator: string): Promise<boolean> =>
+      acceptIncomingCall(deps, call, correlator),
   };
 }
 

@@ -5,8 +5,9 @@ const CONFIRMED: ReadonlySet<SessionStatus> = new Set<SessionStatus>(["Connected
 
 /**
  * How a session ends when its call leg died with the previous process and no engine carries it on
- * (see Engine.recoverSession). The store holds no dialog state (Call-ID, tags, CSeq, route set, the
- * INVITE's branch), so nothing can be sent to the network: no BYE, no CANCEL, no final response.
+ * (see Engine.recoverSession): no usable dialog state was persisted for it (Call-ID, tags, CSeq,
+ * route set, the INVITE's branch), so nothing can be sent to the network: no BYE, no CANCEL, no
+ * final response.
  * - answered (Connected, Hold, Resume) → `Terminated`: the established session is over, which is
  *   what Terminated says after a BYE; the reason tells the client why;
  * - not yet answered (Initial, InProgress, Ringing, Proceeding, Waiting), either direction →

@@ -1,11 +1,12 @@
 import type { RegistrationEngine } from "../engine/engine.ts";
-import { EngineError } from "../engine/engine-error.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { RegistrationRecord, Store } from "../store/index.ts";
+import { endRegistration, type RegistrationEndReason } from "./end-registration.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 import { requirePhoneNumber } from "./principal-phone.ts";
 import { type ExpiryRule, type RegistrationTtlPolicy, registrationExpiry } from "./registration-ttl.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
+import { restoreRegistration } from "./restore-registration.ts";
 import type { SubscriptionLifecycle } from "./subscription-lifecycle.ts";
 import { toApiError } from "./to-api-error.ts";
 
@@ -61,7 +62,7 @@ function toResponse(record: RegistrationRecord): RegistrationView {
 
 /** webrtc-registration: create, refresh and delete device registrations. */
 export function createRegistrationService(deps: RegistrationServiceDeps) {
-  const { store, engine, events, clock } = deps;
+  const { store, engine, clock } = deps;
 
   async function owned(ctx: RequestContext, registrationId: string): Promise<RegistrationRecord> {
     const record = await store.registrations.get(registrationId);
@@ -70,25 +71,12 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     return record;
   }
 
-  async function end(
+  const end = (
     record: RegistrationRecord,
-    reason: "NETWORK_TERMINATED" | "REGISTRATION_EXPIRED",
+    reason: RegistrationEndReason,
     description: string,
     correlator: string,
-  ) {
-    await store.registrations.delete(record.registrationId);
-    await events.publish({
-      type: "org.camaraproject.webrtc-events.v0.registration-ends",
-      registrationId: record.registrationId,
-      device: { owner: record.owner, deviceId: record.deviceId },
-      correlator,
-      data: {
-        registrationId: record.registrationId,
-        terminationReason: reason,
-        terminationDescription: description,
-      },
-    });
-  }
+  ) => endRegistration(deps, record, reason, description, correlator);
 
   return {
     async create(
@@ -199,7 +187,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
     /** The network ended a registration (e.g. a refused refresh or a NOTIFY of de-registration). */
     async networkEnded(
       registrationId: string,
-      reason: "NETWORK_TERMINATED" | "REGISTRATION_EXPIRED",
+      reason: RegistrationEndReason,
       description: string,
       correlator: string,
     ) {
@@ -207,40 +195,9 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       if (record) await end(record, reason, description, correlator);
     },
 
-    /**
-     * Registers a stored registration with the network again after a restart (its binding lived in
-     * the previous process). A refusal ends it with registration-ends NETWORK_TERMINATED, as a refused
-     * refresh does; `retry` means the network could not be reached and the caller should try later.
-     */
-    async restore(
-      registrationId: string,
-      correlator: string,
-    ): Promise<"restored" | "ended" | "gone" | "retry"> {
-      const record = await store.registrations.get(registrationId);
-      if (!record || Date.parse(record.expiresAt) <= clock.now().getTime()) return "gone"; // the sweep ends it
-      try {
-        const expiresAt = new Date(record.expiresAt);
-        await engine.refresh({ ...record, phoneNumber: record.owner, expiresAt, correlator });
-      } catch (error) {
-        const failure = error instanceof EngineError ? error.failure : "network_rejected";
-        if (failure === "network_unreachable" || failure === "network_timeout" || failure === "overloaded")
-          return "retry";
-        const why = error instanceof Error ? error.message : String(error);
-        await end(
-          record,
-          "NETWORK_TERMINATED",
-          `The network refused the registration after a gateway restart (${why})`,
-          correlator,
-        );
-        return "ended";
-      }
-      if (await store.registrations.get(registrationId)) return "restored";
-      // Deleted by its client while the REGISTER was out: take the binding back.
-      await engine
-        .unregister({ registrationId, phoneNumber: record.owner, correlator })
-        .catch(() => undefined);
-      return "gone";
-    },
+    /** Registers a stored registration with the network again after a restart (restore-registration.ts). */
+    restore: (registrationId: string, correlator: string) =>
+      restoreRegistration(deps, registrationId, correlator),
 
     /** The registration a session or subscription names, if the caller owns it and it is active. */
     async findOwned(ctx: RequestContext, registrationId: string): Promise<RegistrationRecord | undefined> {

@@ -97,6 +97,65 @@ export const MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  {
+    version: 3,
+    name: "dialogs: the SIP dialog of each call leg in progress (restart recovery)",
+    // The engine's dialog state per media session (records.ts DialogRecord), and the batch function
+    // of version 2 with the table added.
+    sql: `
+      CREATE TABLE dialogs (
+        id text COLLATE "C" PRIMARY KEY,
+        call_id text COLLATE "C" NOT NULL,
+        data text NOT NULL,
+        seq bigserial NOT NULL);
+      CREATE OR REPLACE FUNCTION camara_apply_writes(ops jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+      DECLARE
+        op jsonb;
+        n bigint;
+        results jsonb := '[]'::jsonb;
+      BEGIN
+        FOR op IN SELECT value FROM jsonb_array_elements(ops) LOOP
+          IF op->>'o' = 'delete' THEN
+            CASE op->>'t'
+              WHEN 'registrations' THEN DELETE FROM registrations WHERE id = op->>'id';
+              WHEN 'sessions' THEN DELETE FROM sessions WHERE id = op->>'id';
+              WHEN 'subscriptions' THEN DELETE FROM subscriptions WHERE id = op->>'id';
+              WHEN 'dialogs' THEN DELETE FROM dialogs WHERE id = op->>'id';
+            END CASE;
+            GET DIAGNOSTICS n = ROW_COUNT;
+            results := results || to_jsonb(n > 0);
+          ELSE
+            CASE op->>'t'
+              WHEN 'registrations' THEN
+                INSERT INTO registrations (id, owner, device_id, expires_at, data)
+                VALUES (op->>'id', op->'c'->>0, op->'c'->>1, op->'c'->>2, op->>'d')
+                ON CONFLICT (id) DO UPDATE SET owner = EXCLUDED.owner, device_id = EXCLUDED.device_id,
+                  expires_at = EXCLUDED.expires_at, data = EXCLUDED.data, seq = DEFAULT;
+              WHEN 'sessions' THEN
+                INSERT INTO sessions (id, owner, registration_id, client_correlator, data)
+                VALUES (op->>'id', op->'c'->>0, op->'c'->>1, op->'c'->>2, op->>'d')
+                ON CONFLICT (id) DO UPDATE SET owner = EXCLUDED.owner,
+                  registration_id = EXCLUDED.registration_id,
+                  client_correlator = EXCLUDED.client_correlator, data = EXCLUDED.data, seq = DEFAULT;
+              WHEN 'subscriptions' THEN
+                INSERT INTO subscriptions (id, owner, registration_id, data)
+                VALUES (op->>'id', op->'c'->>0, op->'c'->>1, op->>'d')
+                ON CONFLICT (id) DO UPDATE SET owner = EXCLUDED.owner,
+                  registration_id = EXCLUDED.registration_id, data = EXCLUDED.data, seq = DEFAULT;
+              WHEN 'dialogs' THEN
+                INSERT INTO dialogs (id, call_id, data)
+                VALUES (op->>'id', op->'c'->>0, op->>'d')
+                ON CONFLICT (id) DO UPDATE SET call_id = EXCLUDED.call_id, data = EXCLUDED.data,
+                  seq = DEFAULT;
+            END CASE;
+            results := results || 'null'::jsonb;
+          END IF;
+        END LOOP;
+        RETURN results;
+      END
+      $fn$;
+    `,
+  },
 ];
 
 /** Any constant: the advisory lock held while one node migrates, so that nodes starting together take turns. */

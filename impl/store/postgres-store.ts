@@ -2,7 +2,7 @@ import pg from "pg";
 import { classify } from "./postgres-errors.ts";
 import { migrate } from "./postgres-migrations.ts";
 import { createPostgresWriteQueue, type PostgresWriteQueue } from "./postgres-write-queue.ts";
-import type { RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
+import type { DialogRecord, RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
 import type { Repository, Store } from "./store.ts";
 
 export interface PostgresStoreOptions {
@@ -37,7 +37,7 @@ export function pgText(value: string | null): string | null {
   return value.replace(/[\\\0]/g, (c) => (c === "\\" ? "\\\\" : "\\0"));
 }
 
-type Table = "registrations" | "sessions" | "subscriptions";
+type Table = "registrations" | "sessions" | "subscriptions" | "dialogs";
 
 /** One table's repository: reads on the read pool, writes through the group commit. */
 function pgTable<T>(
@@ -134,6 +134,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     (r) => r.id,
     (r) => [r.owner, r.release === undefined ? r.request.config.subscriptionDetail.registrationId : null],
   );
+  const dialogs = pgTable<DialogRecord>(
+    reads,
+    writes,
+    "dialogs",
+    (r) => r.mediaSessionId,
+    (r) => [r.callId],
+  );
+  const allDialogs = dialogs.query<[]>("all", "true");
   const byDevice = registrations.query<[string, string]>("by_device", "owner = $1 AND device_id = $2");
   const expiredBy = registrations.query<[string]>("expired_by", "expires_at <= $1");
   const activeAt = registrations.query<[string]>("active_at", "expires_at > $1");
@@ -171,6 +179,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       listByOwner: (owner) => byOwner(owner),
       listByRegistration: (id) => bySubscriptionRegistration(id),
     },
+    dialogs: { ...dialogs.repository, list: () => allDialogs() },
     async ping() {
       return reads.query("SELECT 1").then(
         () => true,

@@ -75,3 +75,15 @@ export type SubscriptionRecordR3_1 = SubscriptionRecordBase & {
   readonly release: "r3.1-rc.1";
   readonly request: SubscriptionRequestR3_1;
 };
+
+/**
+ * A call leg's SIP dialog as the engine last persisted it (restart recovery, Engine.recoverSession):
+ * written by the engine on every change, deleted when the leg ends. `state` is the engine's own JSON
+ * (impl/engine/sip/call/dialog-state.ts); the store keeps it as it is given.
+ */
+export interface DialogRecord {
+  readonly mediaSessionId: string;
+  readonly callId: string;
+  readonly state: Readonly<Record<string, unknown>>;
+  readonly updatedAt: string;
+}

@@ -1,5 +1,5 @@
 import { createCommittedRowCache } from "./committed-row-cache.ts";
-import type { RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
+import type { DialogRecord, RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
 import { openSqliteDatabase, type SqliteDatabase, type SqliteDatabaseOptions } from "./sqlite-database.ts";
 import type { Repository, Store } from "./store.ts";
 
@@ -119,6 +119,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     cachedRows,
   );
 
+  const dialogs = jsonTable<DialogRecord>(database, "dialogs", (r) => r.mediaSessionId, {}, 0);
+
   const byDevice = registrations.query<[string, string]>("owner = ? AND device_id = ?");
   const expiredBy = registrations.query<[string]>("expires_at <= ?");
   const activeAt = registrations.query<[string]>("expires_at > ?");
@@ -135,6 +137,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     `CREATE INDEX IF NOT EXISTS subscriptions_registration_id ON subscriptions (${subscriptionRegistration})`,
   );
   const bySubscriptionRegistration = subscriptions.query<[string]>(`${subscriptionRegistration} = ?`);
+  const allDialogs = dialogs.query<[]>("1 = 1");
   const ping = db.prepare("SELECT 1");
 
   return {
@@ -156,6 +159,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       listByOwner: async (owner) => byOwner(owner),
       listByRegistration: async (id) => bySubscriptionRegistration(id),
     },
+    dialogs: { ...dialogs.repository, list: async () => allDialogs() },
     async ping() {
       return ping.get() !== undefined;
     },

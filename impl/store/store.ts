@@ -1,4 +1,4 @@
-import type { RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
+import type { DialogRecord, RegistrationRecord, SessionRecord, SubscriptionRecord } from "./records.ts";
 
 /**
  * Keyed records of one kind. Writes are durable when the promise resolves; reads serve durable
@@ -37,6 +37,11 @@ export interface Store {
     listByOwner(owner: string): Promise<SubscriptionRecord[]>;
     /** Subscriptions whose `config.subscriptionDetail.registrationId` is this one (event matching). */
     listByRegistration(registrationId: string): Promise<SubscriptionRecord[]>;
+  };
+  /** The SIP dialogs of the call legs in progress, by mediaSessionId (written by the engine). */
+  readonly dialogs: Repository<DialogRecord> & {
+    /** Every dialog record, oldest write first (start-up: the media anchor spares their calls). */
+    list(): Promise<DialogRecord[]>;
   };
   /** Whether the backend answers (for /readyz). */
   ping(): Promise<boolean>;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Engine, EngineListener, SessionEvent } from "../../impl/engine/engine.ts";
 import { startSipEngine } from "../../impl/engine/sip/sip-engine.ts";
+import { createSqliteStore } from "../../impl/store/index.ts";
 import { freePort } from "../lab/free-port.ts";
 import type { Lab } from "../lab/lab.ts";
 import { runSipp, type SippRun } from "../lab/sipp.ts";
@@ -71,6 +72,8 @@ async function finished(run: SippRun, stats: string) {
 
 /** The gateway's SIP engine, in this process, as the caller: CallEngine.originate and terminate. */
 export async function gatewayCaller(lab: Lab) {
+  // Each call's dialog state is written as the gateway writes it (restart recovery), to a SQLite file.
+  const store = createSqliteStore({ file: join(lab.dir, "bench-dialogs.sqlite") });
   const pending = new Map<
     string,
     { started: number; connected?: number; done: (ok: boolean, why?: string) => void }
@@ -95,6 +98,7 @@ export async function gatewayCaller(lab: Lab) {
     domain: lab.domain,
     registrationMode: "trunk",
     credentials: () => undefined,
+    dialogs: store.dialogs,
   });
   const engine: Engine = started.factory(listener);
 
@@ -192,7 +196,13 @@ export async function gatewayCaller(lab: Lab) {
     return { ...result, sustained: sustained(result, holdMs) };
   }
 
-  return { probe, close: () => engine.close() };
+  return {
+    probe,
+    close: async () => {
+      await engine.close();
+      await store.close();
+    },
+  };
 }
 
 /** The ceiling: SIPp as the caller (same call, same callee, same proxy) instead of the gateway. */

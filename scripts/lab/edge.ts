@@ -133,7 +133,11 @@ export async function startEdgeLab(options: EdgeLabOptions): Promise<EdgeLab> {
     dir,
     kamailio,
     gatewayEnv(transport, credentialsFile) {
-      if (transport === "ws") throw new Error("the edge serves WebSocket clients over wss:// only");
+      // The edge anchors the media of its WebSocket clients as WebRTC (DTLS-SRTP): browsers only.
+      if (transport === "ws" || transport === "wss")
+        throw new Error(
+          "the edge's wss:// listener is for browser SIP clients; the gateway uses udp, tcp or tls",
+        );
       return {
         ENGINE: "sip",
         SIP_TRANSPORT: transport,

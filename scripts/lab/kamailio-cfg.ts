@@ -25,8 +25,11 @@ export interface KamailioCfgOptions {
   /** Worker processes for UDP and TCP. */
   readonly children: number;
   readonly modulesDir: string;
-  /** An optional SIP over TLS listener: its port and the tls.cfg written by {@link kamailioTlsCfg}. */
-  readonly tls?: { readonly port: number; readonly configFile: string };
+  /**
+   * An optional SIP over TLS listener: its port and the tls.cfg written by {@link kamailioTlsCfg};
+   * `wssPort`, a second TLS listener taking WebSocket upgrades (SIP over WSS, RFC 7118).
+   */
+  readonly tls?: { readonly port: number; readonly wssPort?: number; readonly configFile: string };
 }
 
 /**
@@ -69,7 +72,7 @@ auto_aliases=no
 listen=udp:127.0.0.1:${o.sipPort}
 listen=tcp:127.0.0.1:${o.sipPort}
 listen=tcp:127.0.0.1:${o.wsPort}
-${o.tls ? `enable_tls=yes\nlisten=tls:127.0.0.1:${o.tls.port}\n` : ""}alias=${literal(o.domain)}
+${o.tls ? `enable_tls=yes\nlisten=tls:127.0.0.1:${o.tls.port}\n` : ""}${o.tls?.wssPort ? `listen=tls:127.0.0.1:${o.tls.wssPort}\n` : ""}alias=${literal(o.domain)}
 alias=${literal(`127.0.0.1:${o.sipPort}`)}
 tcp_accept_no_cl=yes
 tcp_connection_lifetime=3605
@@ -256,7 +259,7 @@ route[RELAY] {
 }
 
 event_route[xhttp:request] {
-    if ($Rp != ${o.wsPort}) {
+    if ($Rp != ${o.wsPort}${o.tls?.wssPort ? ` && $Rp != ${o.tls.wssPort}` : ""}) {
         xhttp_reply("403", "Forbidden", "", "");
         exit;
     }

@@ -9,8 +9,8 @@ const execFileAsync = promisify(execFile);
 /** A Kamailio run in the foreground for the lab or the SIP edge. */
 export interface KamailioProcess {
   readonly process: ChildProcess;
-  /** Runs an RPC command through kamcmd on the run's control socket and returns its output. */
-  kamcmd(...args: string[]): Promise<string>;
+  /** Runs an RPC command through kamcmd on the run's control socket and returns its output (numbers go as integers). */
+  kamcmd(...args: Array<string | number>): Promise<string>;
   /** Writes the log to `<dir>/kamailio.log`, then SIGTERM (SIGKILL after 5 s). */
   stop(): Promise<void>;
 }
@@ -47,12 +47,12 @@ export async function runKamailio(o: {
   kamailio.stderr?.on("data", onData);
   const exited = new Promise<void>((resolve) => kamailio.once("exit", () => resolve()));
   const ctl = join(o.dir, "kamailio.ctl");
-  const kamcmd = async (...args: string[]) => {
+  const kamcmd = async (...args: Array<string | number>) => {
     // "s:" makes kamcmd pass the argument as a string (it would read "+34600000001" as an integer).
     const { stdout } = await execFileAsync("kamcmd", [
       "-s",
       `unix:${ctl}`,
-      ...args.map((a, i) => (i === 0 ? a : `s:${a}`)),
+      ...args.map((a, i) => (i === 0 || typeof a === "number" ? String(a) : `s:${a}`)),
     ]);
     return stdout;
   };

@@ -24,8 +24,9 @@ export interface LabOptions {
   /** Kamailio worker processes per transport; default 4. */
   readonly children?: number;
   /**
-   * Adds a SIP over TLS listener on 127.0.0.1 (RFC 3261 §26.2) serving this certificate, e.g. the
-   * loopback certificate of a development CA (scripts/dev-ca/dev-ca.ts). Default: no TLS listener.
+   * Adds a SIP over TLS listener on 127.0.0.1 (RFC 3261 §26.2) and a SIP over WSS one (RFC 7118)
+   * serving this certificate, e.g. the loopback certificate of a development CA
+   * (scripts/dev-ca/dev-ca.ts). Default: neither.
    */
   readonly tls?: LabTlsOptions;
   readonly log?: (line: string) => void;
@@ -47,16 +48,22 @@ export interface Lab {
   readonly wsPort: number;
   /** Port of the SIP over TLS listener; undefined unless the lab was started with `tls`. */
   readonly tlsPort: number | undefined;
+  /** Port of the SIP over WSS listener (wss://127.0.0.1:port); undefined unless started with `tls`. */
+  readonly wssPort: number | undefined;
   readonly domain: string;
   readonly dir: string;
   readonly kamailio: ChildProcess;
   /**
    * The gateway's SIP settings (impl/config/config.ts variables) for this lab and a transport.
-   * "tls" needs a lab started with `tls`; it adds SIP_TLS_CA_FILE when the lab was given a caFile.
+   * "tls" and "wss" need a lab started with `tls`; they add SIP_TLS_CA_FILE when the lab was given a
+   * caFile.
    */
-  gatewayEnv(transport: "udp" | "tcp" | "tls" | "ws", credentialsFile: string): Record<string, string>;
+  gatewayEnv(
+    transport: "udp" | "tcp" | "tls" | "ws" | "wss",
+    credentialsFile: string,
+  ): Record<string, string>;
   /** Runs a Kamailio RPC command through kamcmd and returns its output. */
-  kamcmd(...args: string[]): Promise<string>;
+  kamcmd(...args: Array<string | number>): Promise<string>;
   /**
    * Routes calls for `number` to a remote endpoint (e.g. a SIPp UAS), e.g. `sip:127.0.0.1:5080;transport=tcp`;
    * `sos` is the PSAP emergency calls (urn:service:sos) go to.
@@ -95,12 +102,17 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   let wsPort = await freePort();
   while (wsPort === sipPort) wsPort = await freePort();
   let tlsPort: number | undefined;
+  let wssPort: number | undefined;
   if (options.tls) {
     do tlsPort = await freePort();
     while (tlsPort === sipPort || tlsPort === wsPort);
+    do wssPort = await freePort();
+    while (wssPort === sipPort || wssPort === wsPort || wssPort === tlsPort);
   }
   const tls =
-    options.tls && tlsPort ? { port: tlsPort, configFile: writeTlsFiles(dir, options.tls) } : undefined;
+    options.tls && tlsPort && wssPort
+      ? { port: tlsPort, wssPort, configFile: writeTlsFiles(dir, options.tls) }
+      : undefined;
   const cfgFile = join(dir, "kamailio.cfg");
   writeFileSync(
     cfgFile,
@@ -129,13 +141,13 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     dir,
     sharedMb: 256,
     pkgMb,
-    tcpPorts: [sipPort, wsPort, ...(tlsPort ? [tlsPort] : [])],
+    tcpPorts: [sipPort, wsPort, ...(tlsPort ? [tlsPort] : []), ...(wssPort ? [wssPort] : [])],
     name: "Kamailio",
   });
   const { kamcmd } = run;
   const kamailio = run.process;
   log(
-    `kamailio ready on 127.0.0.1:${sipPort} (udp/tcp)${tlsPort ? `, 127.0.0.1:${tlsPort} (tls)` : ""} and ws://127.0.0.1:${wsPort}, state in ${dir}`,
+    `kamailio ready on 127.0.0.1:${sipPort} (udp/tcp)${tlsPort ? `, 127.0.0.1:${tlsPort} (tls), wss://127.0.0.1:${wssPort}` : ""} and ws://127.0.0.1:${wsPort}, state in ${dir}`,
   );
 
   let stopped = false;
@@ -144,19 +156,25 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     sipPort,
     wsPort,
     tlsPort,
+    wssPort,
     domain,
     dir,
     kamailio,
     gatewayEnv(transport, credentialsFile) {
-      if (transport === "tls" && !tlsPort) throw new Error("this lab was started without a TLS listener");
-      const caFile = transport === "tls" ? options.tls?.caFile : undefined;
+      const secure = transport === "tls" || transport === "wss";
+      if (secure && !tlsPort) throw new Error("this lab was started without TLS listeners");
+      const caFile = secure ? options.tls?.caFile : undefined;
+      const proxies = {
+        udp: `sip:127.0.0.1:${sipPort};transport=udp`,
+        tcp: `sip:127.0.0.1:${sipPort};transport=tcp`,
+        tls: `sip:127.0.0.1:${tlsPort};transport=tls`,
+        ws: `ws://127.0.0.1:${wsPort}`,
+        wss: `wss://127.0.0.1:${wssPort}`,
+      };
       return {
         ENGINE: "sip",
         SIP_TRANSPORT: transport,
-        SIP_OUTBOUND_PROXY:
-          transport === "ws"
-            ? `ws://127.0.0.1:${wsPort}`
-            : `sip:127.0.0.1:${transport === "tls" ? tlsPort : sipPort};transport=${transport}`,
+        SIP_OUTBOUND_PROXY: proxies[transport],
         SIP_DOMAIN: domain,
         SIP_CREDENTIALS_FILE: credentialsFile,
         SIP_LOCAL_HOST: "127.0.0.1",

@@ -25,17 +25,17 @@ export interface GatewayLab {
 export async function startGatewayLab(options: {
   phoneNumbers: readonly string[];
   dataDir?: string;
-  transport?: "udp" | "tcp" | "tls" | "ws";
+  transport?: "udp" | "tcp" | "tls" | "ws" | "wss";
   log?: (line: string) => void;
 }): Promise<GatewayLab> {
   const dir = resolve(options.dataDir ?? "data", "lab");
   mkdirSync(dir, { recursive: true });
   const credentials = new Map(options.phoneNumbers.map((n) => [n, `lab-${n.slice(1)}`]));
-  // SIP over TLS: Kamailio presents the development CA's localhost/127.0.0.1 certificate
+  // SIP over TLS and WSS: Kamailio presents the development CA's localhost/127.0.0.1 certificate
   // (<dataDir>/dev-ca, the CA the gateway already trusts for loopback sinks) and the gateway is told
   // to trust that CA (SIP_TLS_CA_FILE).
   const tls =
-    options.transport === "tls"
+    options.transport === "tls" || options.transport === "wss"
       ? (() => {
           const ca = ensureDevCa(resolve(options.dataDir ?? "data", "dev-ca"));
           return { certPem: ca.serverCertPem, keyPem: ca.serverKeyPem, caFile: ca.caFile };

@@ -7,7 +7,8 @@ export const CHROMIUM = "/usr/bin/chromium";
 
 /**
  * Flags for Debian's Chromium in tests: no sandbox (root in CI), no network chatter of its own,
- * fake capture devices that need no permission prompt, and loopback ICE candidates allowed.
+ * fake capture devices that need no permission prompt, loopback ICE candidates allowed, and audio
+ * contexts that start without a user gesture.
  */
 export const CHROMIUM_ARGS: readonly string[] = [
   "--no-sandbox",
@@ -20,6 +21,8 @@ export const CHROMIUM_ARGS: readonly string[] = [
   "--use-fake-device-for-media-stream",
   "--use-fake-ui-for-media-stream",
   "--allow-loopback-in-peer-connection",
+  // Web Audio on received media (the demo's DTMF tone listener) without a user gesture.
+  "--autoplay-policy=no-user-gesture-required",
 ];
 
 /**

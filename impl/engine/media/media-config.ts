@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { ConfigError } from "../../config/config.ts";
+import { type EnvReader, readAlone } from "../../env/env-reader.ts";
 import type { MediaAnchor } from "../media-anchor.ts";
 import { createJanusAnchorFromConfig, type JanusConfig, readJanusConfig } from "./janus/janus-config.ts";
 import { DEFAULT_MEDIA_POLICY, type MediaPolicy } from "./media-policy.ts";
@@ -53,30 +53,21 @@ const VIDEO = ["VP8", "H264"] as const;
  * - MEDIA_ANCHOR: rtpengine|janus (default rtpengine); janus needs JANUS_WS (janus-config.ts)
  */
 export function readMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConfig {
-  const problems: string[] = [];
+  return readAlone(readMediaSettings, env);
+}
+
+/** {@link readMediaConfig} on the gateway's shared reader, its problems named with every other. */
+export function readMediaSettings(r: EnvReader): MediaConfig {
+  const { env } = r;
   let ng: MediaConfig["ng"];
   const raw = env.RTPENGINE_NG;
   if (raw) {
     const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(raw);
     const port = Number(match?.[2]);
     if (!match?.[1] || port < 1 || port > 65535)
-      problems.push(`RTPENGINE_NG=${raw} must be host:port of rtpengine's listen-ng, e.g. 127.0.0.1:2223.`);
+      r.problem(`RTPENGINE_NG=${raw} must be host:port of rtpengine's listen-ng, e.g. 127.0.0.1:2223.`);
     else ng = { host: match[1].replace(/^\[|\]$/g, ""), port };
   }
-  const int = (name: string, fallback: number, min: number, max: number) => {
-    const value = env[name] === undefined || env[name] === "" ? fallback : Number(env[name]);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name}=${env[name]} must be an integer from ${min} to ${max}.`);
-      return fallback;
-    }
-    return value;
-  };
-  const bool = (name: string, fallback: boolean) => {
-    const value = env[name];
-    if (value === undefined || value === "") return fallback;
-    if (value !== "true" && value !== "false") problems.push(`${name}=${value} must be true or false.`);
-    return value === "true";
-  };
   const codecs = <T extends string>(name: string, allowed: readonly T[], fallback: readonly T[]): T[] => {
     const value = env[name];
     if (value === undefined || value.trim() === "") return [...fallback];
@@ -84,29 +75,29 @@ export function readMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConf
     const canonical = list.map((c) => allowed.find((a) => a.toLowerCase() === c.toLowerCase()));
     const unknown = list.filter((_, i) => canonical[i] === undefined);
     if (unknown.length > 0)
-      problems.push(`${name}: ${unknown.join(", ")} not supported; use ${allowed.join(", ")}.`);
+      r.problem(`${name}: ${unknown.join(", ")} not supported; use ${allowed.join(", ")}.`);
     return [...new Set(canonical.filter((c): c is T => c !== undefined))];
   };
   const transport = env.MEDIA_NETWORK_TRANSPORT ?? DEFAULT_MEDIA_POLICY.networkTransport;
   if (transport !== "RTP/AVP" && transport !== "RTP/SAVP")
-    problems.push(`MEDIA_NETWORK_TRANSPORT=${transport} must be RTP/AVP or RTP/SAVP (SDES-SRTP).`);
+    r.problem(`MEDIA_NETWORK_TRANSPORT=${transport} must be RTP/AVP or RTP/SAVP (SDES-SRTP).`);
   const prefix = env.RTPENGINE_CALL_ID_PREFIX ?? DEFAULT_CALL_ID_PREFIX;
   if (!/^[A-Za-z0-9._-]{1,32}$/.test(prefix))
-    problems.push(
+    r.problem(
       `RTPENGINE_CALL_ID_PREFIX=${prefix} must be 1 to 32 letters, digits, ".", "_" or "-", e.g. ${DEFAULT_CALL_ID_PREFIX}.`,
     );
   const anchor = env.MEDIA_ANCHOR === undefined || env.MEDIA_ANCHOR === "" ? "rtpengine" : env.MEDIA_ANCHOR;
   if (anchor !== "rtpengine" && anchor !== "janus")
-    problems.push(`MEDIA_ANCHOR=${anchor} must be rtpengine or janus.`);
-  const janus = anchor === "janus" ? readJanusConfig(env, problems) : undefined;
+    r.problem(`MEDIA_ANCHOR=${anchor} must be rtpengine or janus.`);
+  const janus = anchor === "janus" ? readJanusConfig(env, r.problems) : undefined;
   const config: MediaConfig = {
     anchor: anchor === "janus" ? "janus" : "rtpengine",
     janus,
     ng,
-    timeoutMs: int("RTPENGINE_TIMEOUT_MS", 1000, 10, 60_000),
-    retries: int("RTPENGINE_RETRIES", 2, 0, 10),
+    timeoutMs: r.int("RTPENGINE_TIMEOUT_MS", 1000, 10, 60_000),
+    retries: r.int("RTPENGINE_RETRIES", 2, 0, 10),
     callIdPrefix: prefix,
-    reclaimOnStart: bool("RTPENGINE_RECLAIM_ON_START", true),
+    reclaimOnStart: r.bool("RTPENGINE_RECLAIM_ON_START", true),
     policy: {
       audio: codecs(
         "MEDIA_AUDIO_CODECS",
@@ -118,13 +109,12 @@ export function readMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConf
         VIDEO,
         DEFAULT_MEDIA_POLICY.video as readonly (typeof VIDEO)[number][],
       ),
-      telephoneEvent: bool("MEDIA_TELEPHONE_EVENT", DEFAULT_MEDIA_POLICY.telephoneEvent),
+      telephoneEvent: r.bool("MEDIA_TELEPHONE_EVENT", DEFAULT_MEDIA_POLICY.telephoneEvent),
       networkTransport: transport === "RTP/SAVP" ? "RTP/SAVP" : "RTP/AVP",
-      transcoding: bool("MEDIA_TRANSCODING", DEFAULT_MEDIA_POLICY.transcoding),
+      transcoding: r.bool("MEDIA_TRANSCODING", DEFAULT_MEDIA_POLICY.transcoding),
     },
   };
-  if (config.policy.audio.length === 0) problems.push("MEDIA_AUDIO_CODECS must name at least one codec.");
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (config.policy.audio.length === 0) r.problem("MEDIA_AUDIO_CODECS must name at least one codec.");
   return config;
 }
 
@@ -136,8 +126,11 @@ export interface InspectableMediaAnchor extends MediaAnchor {
   list(): Promise<string[]>;
   /** Every call the anchor holds, whoever created it. */
   callIds(): Promise<string[]>;
-  /** Deletes the calls under the prefix that this process does not anchor; resolves with their ids. */
-  reclaim(): Promise<string[]>;
+  /**
+   * Deletes the calls under the prefix that this process does not anchor, except `spare` (calls a
+   * restarted gateway carries on); resolves with their ids.
+   */
+  reclaim(spare?: ReadonlySet<string>): Promise<string[]>;
   ping(): Promise<boolean>;
 }
 
@@ -163,14 +156,19 @@ export interface ConfiguredMediaAnchor {
 export function createMediaAnchorFromConfig(
   config: MediaConfig,
   logger: Logger,
+  options: {
+    /** The media session ids the reclaim at start leaves alone: calls this process carries on. */
+    readonly spare?: () => Promise<ReadonlySet<string>>;
+  } = {},
 ): ConfiguredMediaAnchor | undefined {
+  const reclaim = (anchor: InspectableMediaAnchor) => reclaimAtStart(config, anchor, logger, options.spare);
   if (config.anchor === "janus" && config.janus) {
     const janus = createJanusAnchorFromConfig(config.janus, config, logger);
     logger.info(
       { janus: config.janus.url, policy: config.policy, opaqueIdPrefix: config.callIdPrefix },
       "media anchored by Janus (NoSIP)",
     );
-    return { kind: "janus", anchor: janus, reclaimed: reclaim(config, janus, logger), close: janus.close };
+    return { kind: "janus", anchor: janus, reclaimed: reclaim(janus), close: janus.close };
   }
   if (!config.ng) return undefined;
   const ng = createNgClient({ ...config.ng, timeoutMs: config.timeoutMs, retries: config.retries });
@@ -187,21 +185,28 @@ export function createMediaAnchorFromConfig(
   );
   // Debian's rtpengine 10.5 cannot bundle: offers that need BUNDLE are refused with the reason.
   const anchor = { ...rtpengine, ...refuseUnbundlable(rtpengine) };
-  return { kind: "rtpengine", anchor, reclaimed: reclaim(config, anchor, logger), close: () => ng.close() };
+  return { kind: "rtpengine", anchor, reclaimed: reclaim(anchor), close: () => ng.close() };
 }
 
-function reclaim(config: MediaConfig, anchor: InspectableMediaAnchor, logger: Logger): Promise<string[]> {
+function reclaimAtStart(
+  config: MediaConfig,
+  anchor: InspectableMediaAnchor,
+  logger: Logger,
+  spare: (() => Promise<ReadonlySet<string>>) | undefined,
+): Promise<string[]> {
   const name = config.anchor;
   if (!config.reclaimOnStart) return Promise.resolve([]);
-  return anchor.reclaim().then(
-    (ids) => {
-      if (ids.length > 0)
-        logger.info({ mediaSessionIds: ids }, `deleted ${name} calls left by an earlier run`);
-      return ids;
-    },
-    (error: unknown) => {
-      logger.warn({ err: error }, `could not reclaim ${name} calls left by an earlier run`);
-      return [];
-    },
-  );
+  return (spare ? spare() : Promise.resolve(undefined))
+    .then((kept) => anchor.reclaim(kept))
+    .then(
+      (ids) => {
+        if (ids.length > 0)
+          logger.info({ mediaSessionIds: ids }, `deleted ${name} calls left by an earlier run`);
+        return ids;
+      },
+      (error: unknown) => {
+        logger.warn({ err: error }, `could not reclaim ${name} calls left by an earlier run`);
+        return [];
+      },
+    );
 }

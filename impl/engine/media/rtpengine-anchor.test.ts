@@ -86,6 +86,19 @@ describe("rtpengine anchor (fake ng server)", () => {
     );
   });
 
+  it("restarts the device's ICE with an offer from the device and the network's last SDP as its answer, on the same call", async () => {
+    const network = offer.replace("opus/48000/2", "PCMA/8000");
+    const answer = await make().restartDevice({ ...leg, from: "device" }, offer, network);
+    assert.deepEqual(
+      requests.map((r) => [r.command, r["call-id"], r["from-tag"], r["to-tag"], r.sdp]),
+      [
+        ["offer", "camara-gw-ms-1", "device", "network", offer],
+        ["answer", "camara-gw-ms-1", "device", "network", network],
+      ],
+    );
+    assert.equal(answer, rewritten, "the answer goes to the device as rtpengine wrote it");
+  });
+
   it("removes WebRTC-only attributes from SDP bound for the SIP side, and only there", async () => {
     const anchor = make();
     assert.equal(await anchor.offer(leg, offer), offer);
@@ -180,6 +193,20 @@ describe("rtpengine anchor (fake ng server)", () => {
         ["list", undefined],
         ["delete", "camara-gw-old-1"],
         ["delete", "camara-gw-old-2"],
+      ],
+    );
+  });
+
+  it("spares the calls a restarted gateway carries on when it reclaims", async () => {
+    const anchor = make();
+    const listed: BencodeDict = { result: "ok", calls: ["camara-gw-kept-1", "camara-gw-old-1"] };
+    reply = (r) => (r.command === "list" ? listed : { result: "ok" });
+    assert.deepEqual(await anchor.reclaim(new Set(["kept-1"])), ["old-1"]);
+    assert.deepEqual(
+      requests.map((r) => [r.command, r["call-id"]]),
+      [
+        ["list", undefined],
+        ["delete", "camara-gw-old-1"],
       ],
     );
   });

@@ -18,6 +18,8 @@ import { toEngineError } from "./to-engine-error.ts";
 
 /** The media anchor backed by rtpengine, with the extras the gateway and its tests use. */
 export interface RtpengineAnchor extends MediaAnchor {
+  /** Always present: the anchor renegotiates the WebRTC side alone (see MediaAnchor.restartDevice). */
+  restartDevice(leg: MediaLeg, offerSdp: string, networkSdp: string): Promise<string>;
   /** Media statistics of a call by media session id (or SIP Call-ID); undefined if rtpengine has none. */
   query(id: string): Promise<MediaStatistics | undefined>;
   /**
@@ -31,9 +33,10 @@ export interface RtpengineAnchor extends MediaAnchor {
    * Deletes the calls under this anchor's prefix that it does not anchor itself: those an earlier
    * run of the gateway left behind (its sessions lived in memory and died with it). Resolves with
    * their media session ids. Calls this anchor created, including those whose offer is still on its
-   * way to rtpengine, are kept; so are calls under other prefixes.
+   * way to rtpengine, are kept; so are calls under other prefixes and those in `spare` (calls a
+   * restarted gateway carries on).
    */
-  reclaim(limit?: number): Promise<string[]>;
+  reclaim(spare?: ReadonlySet<string>, limit?: number): Promise<string[]>;
   /** Whether rtpengine answers `ping`. */
   ping(): Promise<boolean>;
 }
@@ -191,6 +194,12 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
   return {
     offer: (leg, sdp) => rewrite("offer", leg, sdp, leg.from, other(leg.from)),
     answer: (leg, sdp) => rewrite("answer", leg, sdp, other(leg.from), leg.from),
+    async restartDevice(leg, offerSdp, networkSdp) {
+      // ng offer on the same call: rtpengine sees the browser's new ice-ufrag/ice-pwd and restarts
+      // ICE on the device's side, keeping the network side's ports; its network SDP is not sent.
+      await rewrite("offer", { ...leg, from: "device" }, offerSdp, "device", "network");
+      return rewrite("answer", { ...leg, from: "network" }, networkSdp, "device", "network");
+    },
     async delete(id) {
       const mediaSessionId = resolveId(id);
       for (const [sip, media] of bySipCallId) if (media === mediaSessionId) bySipCallId.delete(sip);
@@ -205,8 +214,8 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
     },
     list,
     callIds,
-    async reclaim(limit = LIST_LIMIT) {
-      const orphans = (await list(limit)).filter((id) => !calls.has(id));
+    async reclaim(spare, limit = LIST_LIMIT) {
+      const orphans = (await list(limit)).filter((id) => !calls.has(id) && !spare?.has(id));
       for (const id of orphans) await release(id);
       return orphans;
     },

@@ -1,5 +1,5 @@
 import { EngineError } from "../engine-error.ts";
-import type { MediaAnchor } from "../media-anchor.ts";
+import type { MediaAnchor, MediaLeg } from "../media-anchor.ts";
 
 /** What the API client is told when an offer needs BUNDLE and the anchor is rtpengine. */
 export const UNBUNDLABLE_MESSAGE =
@@ -68,7 +68,9 @@ export function bundleSingleSection(sdp: string): string {
  * network) instead of becoming a call the browser cannot set up; a single m-line towards the browser
  * is declared bundled, so audio calls of max-bundle pages work.
  */
-export function refuseUnbundlable(anchor: MediaAnchor): Pick<MediaAnchor, "offer" | "answer"> {
+export function refuseUnbundlable(
+  anchor: MediaAnchor,
+): Pick<MediaAnchor, "offer" | "answer" | "restartDevice"> {
   const refuse = (from: string) =>
     new EngineError(
       "invalid_sdp",
@@ -77,6 +79,7 @@ export function refuseUnbundlable(anchor: MediaAnchor): Pick<MediaAnchor, "offer
         clientMessage: UNBUNDLABLE_MESSAGE,
       },
     );
+  const restart = anchor.restartDevice?.bind(anchor);
   return {
     async offer(leg, sdp) {
       if (needsBundle(sdp)) throw refuse(leg.from);
@@ -87,5 +90,13 @@ export function refuseUnbundlable(anchor: MediaAnchor): Pick<MediaAnchor, "offer
       const out = await anchor.answer(leg, sdp);
       return leg.from === "network" ? bundleSingleSection(out) : out;
     },
+    ...(restart
+      ? {
+          restartDevice: async (leg: MediaLeg, offerSdp: string, networkSdp: string) => {
+            if (needsBundle(offerSdp)) throw refuse("device");
+            return bundleSingleSection(await restart(leg, offerSdp, networkSdp));
+          },
+        }
+      : {}),
   };
 }

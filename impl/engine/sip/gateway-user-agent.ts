@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
+import type { EngineLogger } from "../engine.ts";
 import { assertedIdentity } from "./call/asserted-identity.ts";
-import { parseWithServiceUrns } from "./emergency/parse-with-service-urns.ts";
 import { GatewayUserAgentCore } from "./gateway-user-agent-core.ts";
 import type { CredentialLookup } from "./registration/sip-credentials.ts";
 import {
@@ -9,13 +9,13 @@ import {
   type IncomingInviteRequest,
   IncomingRequestMessage,
   IncomingResponseMessage,
-  Levels,
   LoggerFactory,
   type OutgoingRequestMessage,
   URI,
   type UserAgentCore,
   type UserAgentCoreConfiguration,
 } from "./sip-core.ts";
+import { connectSipCoreLog } from "./sip-core-log.ts";
 import { refuseIncoming } from "./sip-request-checks.ts";
 import { NodeTransport, type NodeTransportOptions } from "./transport/node-transport.ts";
 
@@ -25,7 +25,7 @@ export const CONTACT_USER = "gw";
 export interface GatewayUserAgentOptions {
   readonly transport: Omit<
     NodeTransportOptions,
-    "onMessage" | "onProxyFlowLost" | "onProxyFlowRestored" | "log"
+    "onMessage" | "onProxyFlowLost" | "onProxyFlowRestored" | "log" | "loggerFactory"
   >;
   readonly domain: string;
   readonly credentials: CredentialLookup;
@@ -33,6 +33,10 @@ export interface GatewayUserAgentOptions {
   readonly acceptsUser: (user: string) => boolean;
   readonly userAgent: string;
   readonly log: (level: "debug" | "info" | "warn" | "error", message: string) => void;
+  /** The engine's logger, for sip.js core's own lines (sip-core-log.ts). */
+  readonly logger: EngineLogger;
+  /** The logger of the call leg or registration using a Call-ID, for the core's lines about it. */
+  readonly loggerForCall?: (callId: string) => EngineLogger | undefined;
   onInvite(request: IncomingInviteRequest): void;
   /** An UPDATE (RFC 3311) inside a dialog, which the sip.js core does not know. */
   onUpdate(message: IncomingRequestMessage): void;
@@ -55,18 +59,15 @@ export class GatewayUserAgent {
 
   constructor(private readonly options: GatewayUserAgentOptions) {
     this.loggerFactory = new LoggerFactory();
-    this.loggerFactory.builtinEnabled = false;
-    this.loggerFactory.level = Levels.warn;
-    this.loggerFactory.connector = (level, category, _label, content) =>
-      options.log(
-        // sip.js reports at error what the network or a peer did (malformed or dropped messages,
-        // transport failures), never a fault of ours: warn at most (our own faults throw).
-        level === "error" || level === "warn" ? "warn" : "debug",
-        `${category}: ${String(content)}`,
-      );
+    connectSipCoreLog(this.loggerFactory, {
+      logger: options.logger,
+      core: () => this.core as UserAgentCore | undefined,
+      ...(options.loggerForCall ? { loggerForCall: options.loggerForCall } : {}),
+    });
     this.transport = new NodeTransport({
       ...options.transport,
-      onMessage: (raw) => this.receive(raw),
+      onMessage: (raw, message) => this.receive(raw, message),
+      loggerFactory: this.loggerFactory,
       onProxyFlowLost: (error) =>
         options.log("warn", `flow to the outbound proxy lost${error ? `: ${error.message}` : ""}`),
       onProxyFlowRestored: () => options.onProxyFlowRestored(),
@@ -77,7 +78,7 @@ export class GatewayUserAgent {
     const loggerFactory = this.loggerFactory;
     const contactUri = () => {
       const { host, port } = this.transport.sentBy;
-      return new URI("sip", CONTACT_USER, host, port, { transport: options.transport.transport });
+      return new URI("sip", CONTACT_USER, host, port, { transport: this.transport.uriTransport });
     };
     const configuration: UserAgentCoreConfiguration = {
       // The core accepts out-of-dialog requests whose R-URI user is the AOR's or the Contact's; the
@@ -113,7 +114,7 @@ export class GatewayUserAgent {
   /** The Contact URI string for a registration. */
   contactFor(registrationId: string): string {
     const { host, port } = this.transport.sentBy;
-    return `sip:${CONTACT_USER}@${host}:${port};transport=${this.options.transport.transport};rid=${registrationId}`;
+    return `sip:${CONTACT_USER}@${host}:${port};transport=${this.transport.uriTransport};rid=${registrationId}`;
   }
 
   async start(): Promise<void> {
@@ -125,12 +126,8 @@ export class GatewayUserAgent {
     await this.transport.close();
   }
 
-  private receive(raw: string): void {
-    const message = parseWithServiceUrns(raw, this.loggerFactory.getLogger("sip.parser"));
-    if (!message) {
-      this.options.log("warn", "dropped an unparsable SIP message");
-      return;
-    }
+  /** A message the transport parsed (once: its routing, these checks and the core share the parse). */
+  private receive(raw: string, message: IncomingRequestMessage | IncomingResponseMessage): void {
     const { transport, log, userAgent } = this.options;
     if (refuseIncoming(message, raw, transport.transport, this.transport, log, userAgent)) return;
     if (message instanceof IncomingResponseMessage) {

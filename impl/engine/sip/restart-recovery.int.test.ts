@@ -17,36 +17,13 @@ import { type Lab, startLab } from "../../../scripts/lab/lab.ts";
 import { runSipp, type SippRun } from "../../../scripts/lab/sipp.ts";
 import { fromRoot } from "../../../scripts/lib/paths.ts";
 import { type SpawnedGateway, spawnGateway } from "../../testing/spawn-gateway.ts";
-import { ALL_SCOPES } from "../../testing/test-gateway.ts";
 import { ALICE, BOB } from "./testing/sip-lab-gateway.ts";
+import { gatewayApi, until } from "./testing/spawned-gateway-api.ts";
 
 const REGISTRATIONS = "/webrtc-registration/v0.3/sessions";
 const SESSIONS = "/webrtc-call-handling/v0.3/sessions";
 const SUBSCRIPTIONS = "/webrtc-events/v0.2/subscriptions";
 const EVENTS = "org.camaraproject.webrtc-events.v0";
-
-const until = async (what: string, deadline: number, check: () => Promise<boolean>) => {
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-
-/** An API client of one spawned gateway process. */
-async function client(gw: SpawnedGateway) {
-  const tokens = new Map<string, string>();
-  return async (method: string, path: string, phone: string, body?: unknown, headers = {}) => {
-    const token = tokens.get(phone) ?? (await gw.token(phone, ALL_SCOPES));
-    tokens.set(phone, token);
-    const res = await fetch(`${gw.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  };
-}
 
 describe("a gateway restarted after SIGKILL (ENGINE=sip, real process, Kamailio registrar)", () => {
   let dir: string;
@@ -76,6 +53,8 @@ describe("a gateway restarted after SIGKILL (ENGINE=sip, real process, Kamailio 
       EVENT_RETRY_BASE_MS: "100",
       EVENT_RETRY_MAX_MS: "1000",
       REGISTRATION_RESTORE_SPREAD_MS: "2000",
+      // The restarted gateway listens where the network's in-dialog requests and responses go.
+      SIP_LOCAL_PORT: String(await freePort()),
     };
   });
   after(async () => {
@@ -90,14 +69,14 @@ describe("a gateway restarted after SIGKILL (ENGINE=sip, real process, Kamailio 
   const start = async () => {
     const gw = await spawnGateway(env);
     gateways.push(gw);
-    return { gw, api: await client(gw) };
+    return { gw, api: await gatewayApi(gw) };
   };
   const kill = async (gw: SpawnedGateway) => {
     gw.child.kill("SIGKILL");
     await gw.exited;
   };
 
-  it("registers a stored registration at Kamailio again within 10 s with no API call, ends one the registrar now refuses with registration-ends, and ends a ringing call Failed with its session-status and subscription-ended", async () => {
+  it("registers a stored registration at Kamailio again within 10 s with no API call, ends one the registrar now refuses with registration-ends, and ends a ringing call Failed (CANCEL sent) with its session-status and subscription-ended", async () => {
     const first = await start();
     const register = async (phone: string) => {
       const res = await first.api("POST", REGISTRATIONS, phone, { deviceId: randomUUID() });
@@ -181,9 +160,10 @@ describe("a gateway restarted after SIGKILL (ENGINE=sip, real process, Kamailio 
 
     const ended = await second.api("GET", `${SESSIONS}/${call}`, ALICE);
     assert.equal(ended.body.status, "Failed");
+    // The restarted gateway CANCELs the INVITE it had persisted (call/recover-dialog.ts).
     assert.equal(
       ended.body.reason,
-      "The gateway restarted before the call was answered; the call attempt was lost",
+      "The gateway restarted before the call was answered; the call attempt was cancelled",
     );
     const failed = await sink.waitFor(
       (r) => r.event?.type === `${EVENTS}.session-status` && r.event.data?.status === "Failed",

@@ -14,6 +14,7 @@ export {
   type IncomingResponse,
   IncomingResponseMessage,
   Levels,
+  type Logger,
   LoggerFactory,
   NonInviteClientTransaction,
   NonInviteServerTransaction,

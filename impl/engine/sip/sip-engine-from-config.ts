@@ -2,18 +2,23 @@ import { lookup } from "node:dns/promises";
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import type { Logger } from "pino";
-import type { SipConfig } from "../../config/config.ts";
+import type { DialogStateStore } from "../dialog-state-store.ts";
 import type { MediaAnchor } from "../media-anchor.ts";
 import { type SipTransportName as LocatedTransport, locateSipServer } from "./locate/locate-sip-server.ts";
 import { createSipDns } from "./locate/sip-dns.ts";
 import { readCredentialsFile } from "./registration/sip-credentials.ts";
+import type { SipConfig } from "./sip-config.ts";
 import { type StartedSipEngine, startSipEngine } from "./sip-engine.ts";
 
-/** Starts the SIP engine from the validated SIP_* configuration (used by impl/server.ts). */
+/**
+ * Starts the SIP engine from the validated SIP_* configuration (used by impl/server.ts); `logger` is
+ * the engine's, bound to its component; `dialogs` keeps the call legs' dialog state for restart recovery.
+ */
 export async function startSipEngineFromConfig(
   config: SipConfig,
   logger: Logger,
   mediaAnchor?: MediaAnchor,
+  dialogs?: DialogStateStore,
 ): Promise<StartedSipEngine> {
   const credentials = config.credentialsFile ? readCredentialsFile(config.credentialsFile) : new Map();
   const proxy = config.locateProxy ? await locateProxy(config, logger) : undefined;
@@ -36,12 +41,13 @@ export async function startSipEngineFromConfig(
     minSeSec: config.minSeSec,
     inviteTimeoutMs: config.inviteTimeoutMs,
     ...(mediaAnchor ? { mediaAnchor } : {}),
+    ...(dialogs ? { dialogs } : {}),
     ...(config.tlsCaFile ? { tls: { ca: readFileSync(config.tlsCaFile, "utf8") } } : {}),
     ...(config.tlsListener ? { tlsListener: tlsListener(config.tlsListener) } : {}),
     trustedPeers,
     untrustedPai: config.trust.untrustedPai,
     emergencyCalls: config.emergencyCalls,
-    logger: logger.child({ component: "sip" }),
+    logger,
   });
   logger.info(
     {

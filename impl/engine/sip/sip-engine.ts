@@ -1,3 +1,4 @@
+import type { DialogStateStore } from "../dialog-state-store.ts";
 import {
   type Engine,
   type EngineListener,
@@ -5,15 +6,18 @@ import {
   type OriginateRequest,
   type SessionUpdateRequest,
   silentLogger,
+  type UnfinishedSession,
 } from "../engine.ts";
 import { EngineError } from "../engine-error.ts";
 import { type MediaAnchor, passThroughMediaAnchor } from "../media-anchor.ts";
 import type { CallLeg, CallLegContext } from "./call/call-leg.ts";
 import type { UntrustedPaiPolicy } from "./call/caller-identity.ts";
 import { applyDeviceUpdate } from "./call/device-update.ts";
+import { type DialogPersistence, persistDialogs } from "./call/dialog-persistence.ts";
 import { offerIncomingInvite } from "./call/incoming-invite.ts";
 import { originateCall } from "./call/originate-call.ts";
-import { GatewayUserAgent } from "./gateway-user-agent.ts";
+import { recoverDialog } from "./call/recover-dialog.ts";
+import { GatewayUserAgent, type GatewayUserAgentOptions } from "./gateway-user-agent.ts";
 import type { CredentialLookup } from "./registration/sip-credentials.ts";
 import { SipRegistrations } from "./registration/sip-registrations.ts";
 import { withSdpVersioning } from "./sdp/sdp-versioning.ts";
@@ -74,6 +78,11 @@ export interface SipEngineOptions {
   /** A P-Asserted-Identity from any other source: `strip` (default, From names the caller) or `refuse` (403). */
   readonly untrustedPai?: UntrustedPaiPolicy;
   /**
+   * Where each call leg's dialog state is written on every change, so that a restarted gateway
+   * carries answered calls on (Engine.recoverSession). Absent: calls die with the process.
+   */
+  readonly dialogs?: DialogStateStore;
+  /**
    * Whether emergency originates are placed (default true; EMERGENCY_CALLS): when false they are
    * refused with EngineError `not_supported` and `Engine.emergencyCalls` is false.
    */
@@ -107,7 +116,15 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
   let registrations: SipRegistrations | undefined;
   const emergencyCalls = options.emergencyCalls ?? true;
 
-  const ctx = callLegContext(options, logger, currentListener, legs, byDialog, () => ua.core);
+  const persistence = options.dialogs ? persistDialogs(options.dialogs, logger) : undefined;
+  const anchor = withSdpVersioning(options.mediaAnchor ?? passThroughMediaAnchor);
+  const ctx = callLegContext(
+    options,
+    logger,
+    currentListener,
+    { legs, byDialog, persistence, anchor },
+    () => ua.core,
+  );
 
   const trusted = trustedPeers(
     options.trustedPeers ??
@@ -115,22 +132,15 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
   );
 
   const ua: GatewayUserAgent = new GatewayUserAgent({
-    transport: {
-      transport: options.transport,
-      localHost: options.localHost,
-      localPort: options.localPort,
-      proxy: options.outboundProxy,
-      ...(options.outboundProxyAlternates ? { alternates: options.outboundProxyAlternates } : {}),
-      ...(options.tlsServerName ? { tlsServerName: options.tlsServerName } : {}),
-      ...(options.tls ? { tls: options.tls } : {}),
-      ...(options.tlsListener ? { tlsListener: options.tlsListener } : {}),
-    },
+    transport: transportOptions(options),
     domain: options.domain,
     credentials: options.credentials,
     acceptsUser: (user) =>
       options.registrationMode === "trunk" && registrations?.latestFor(user) !== undefined,
     userAgent: "camara-webrtc-gateway",
     log,
+    logger,
+    loggerForCall: (callId) => loggerForCall(callId, legs, registrations),
     onInvite: (request) =>
       void offerIncomingInvite(
         {
@@ -146,7 +156,11 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
           contactFor: (id) => ua.contactFor(id),
           fromTrustedPeer: (message) => {
             const source = ua.transport.sourceOf(message.viaBranch);
-            return source !== undefined && trusted.includes(source.address);
+            if (source === undefined) return false;
+            return (
+              trusted.includes(source.address) ||
+              (source.tlsNames ?? []).some((n) => trusted.includesTlsName(n))
+            );
           },
           untrustedPai: options.untrustedPai ?? "strip",
         },
@@ -177,13 +191,6 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
     leg.onUpdate(message);
   }
 
-  function leg(mediaSessionId: string): CallLeg {
-    const found = legs.get(mediaSessionId);
-    if (!found || found.terminated)
-      throw new EngineError("unknown_session", `no call leg for ${mediaSessionId}`);
-    return found;
-  }
-
   function originate(request: OriginateRequest): Promise<void> {
     return originateCall(
       {
@@ -210,9 +217,26 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
         emergencyCalls,
         calls: {
           originate,
-          update: (request: SessionUpdateRequest) => applyDeviceUpdate(leg(request.mediaSessionId), request),
+          update: (request: SessionUpdateRequest) =>
+            applyDeviceUpdate(liveLeg(legs, request.mediaSessionId), request),
           terminate: async ({ mediaSessionId }) => terminateLeg(legs.get(mediaSessionId)),
         },
+        ...(options.dialogs
+          ? {
+              recoverSession: (session: UnfinishedSession) =>
+                recoverDialog(
+                  {
+                    ctx,
+                    loggerFactory: ua.loggerFactory,
+                    store: options.dialogs as DialogStateStore,
+                    persistence: persistence as DialogPersistence,
+                    legs,
+                    rememberSentSdp: (callId, sdp) => anchor.remember(callId, sdp),
+                  },
+                  session,
+                ),
+            }
+          : {}),
         ready: () => ua.transport.connected || options.transport !== "udp",
         async close() {
           for (const call of [...legs.values()]) terminateAtShutdown(call);
@@ -224,21 +248,48 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
   };
 }
 
+/** The transport's options: the engine's, less what the user agent adds. */
+function transportOptions(options: SipEngineOptions): GatewayUserAgentOptions["transport"] {
+  return {
+    transport: options.transport,
+    localHost: options.localHost,
+    localPort: options.localPort,
+    proxy: options.outboundProxy,
+    ...(options.outboundProxyAlternates ? { alternates: options.outboundProxyAlternates } : {}),
+    ...(options.tlsServerName ? { tlsServerName: options.tlsServerName } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.tlsListener ? { tlsListener: options.tlsListener } : {}),
+  };
+}
+
+/** The call leg of a media session the device changes; an unknown or ended one is unknown_session. */
+function liveLeg(legs: ReadonlyMap<string, CallLeg>, mediaSessionId: string): CallLeg {
+  const found = legs.get(mediaSessionId);
+  if (!found || found.terminated)
+    throw new EngineError("unknown_session", `no call leg for ${mediaSessionId}`);
+  return found;
+}
+
 /** What every call leg shares: the core, the media anchor, the timers, the listener and the logger. */
 function callLegContext(
   options: SipEngineOptions,
   logger: EngineLogger,
   listener: () => EngineListener,
-  legs: Map<string, CallLeg>,
-  byDialog: Map<string, CallLeg>,
+  state: {
+    readonly legs: Map<string, CallLeg>;
+    readonly byDialog: Map<string, CallLeg>;
+    readonly persistence: DialogPersistence | undefined;
+    readonly anchor: CallLegContext["anchor"];
+  },
   core: () => UserAgentCore,
 ): CallLegContext {
+  const { legs, byDialog, persistence } = state;
   return {
     get core() {
       return core();
     },
     // RFC 3264 §8 origin versions towards the network, whatever the anchor does with them.
-    anchor: withSdpVersioning(options.mediaAnchor ?? passThroughMediaAnchor),
+    anchor: state.anchor,
     sessionExpiresSec: options.sessionExpiresSec ?? 1800,
     minSeSec: options.minSeSec ?? 90,
     sessionTimerScale: options.sessionTimerScale ?? 1,
@@ -252,12 +303,26 @@ function callLegContext(
             .error(`sessionChanged failed: ${String(error)}`),
         ),
     bindDialog: (id, leg) => byDialog.set(id, leg),
+    ...(persistence ? { dialogChanged: (leg: CallLeg) => persistence.changed(leg) } : {}),
     ended: (leg) => {
+      persistence?.ended(leg);
       legs.delete(leg.mediaSessionId);
       for (const [id, l] of byDialog) if (l === leg) byDialog.delete(id);
     },
     logger,
   };
+}
+
+/** The logger of the call leg, else the registration, whose requests carry this Call-ID. */
+function loggerForCall(
+  callId: string,
+  legs: ReadonlyMap<string, CallLeg>,
+  registrations: SipRegistrations | undefined,
+): EngineLogger | undefined {
+  for (const leg of legs.values()) if (leg.callId === callId) return leg.logger;
+  for (const binding of registrations?.bindings.values() ?? [])
+    if (binding.callId === callId) return binding.logger;
+  return undefined;
 }
 
 /** Ends a call at shutdown, best effort. */

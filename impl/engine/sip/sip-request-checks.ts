@@ -135,12 +135,16 @@ export function statelessResponse(request: IncomingRequestMessage, refusal: Refu
 export function refuseIncoming(
   message: IncomingRequestMessage | IncomingResponseMessage,
   raw: string,
-  transport: "udp" | "tcp" | "tls" | "ws",
+  transport: "udp" | "tcp" | "tls" | "ws" | "wss",
   sender: { send(raw: string): Promise<void> },
   log: (level: "debug" | "warn", message: string) => void,
   server = "camara-webrtc-gateway",
 ): boolean {
-  const verdict = checkIncoming(message, raw, transport === "udp" || transport === "ws");
+  const verdict = checkIncoming(
+    message,
+    raw,
+    transport === "udp" || transport === "ws" || transport === "wss",
+  );
   if (verdict === undefined) return false;
   const what =
     message instanceof IncomingRequestMessage

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { RegistrationRecord, SessionRecord, SubscriptionRecord } from "../records.ts";
+import type { DialogRecord, RegistrationRecord, SessionRecord, SubscriptionRecord } from "../records.ts";
 import type { Store } from "../store.ts";
 
 export interface StoreBackend {
@@ -68,6 +68,15 @@ export function subscription(id: string, registrationId: string, owner = OWNER):
     startsAt: "2029-01-01T00:00:00.000Z",
     expiresAt: null,
     eventCount: 0,
+  };
+}
+
+export function dialog(id: string, localSequenceNumber = 1): DialogRecord {
+  return {
+    mediaSessionId: id,
+    callId: `call-${id}@127.0.0.1`,
+    state: { version: 1, dialog: { localTag: "a\u0000b", localSequenceNumber, routeSet: ["<sip:p;lr>"] } },
+    updatedAt: "2029-01-01T00:00:00.000Z",
   };
 }
 
@@ -254,6 +263,25 @@ function findersAndValues(backend: StoreBackend): void {
       const unfinished = await store.sessions.listUnfinished(["Terminated", "SessionCancelled"]);
       assert.deepEqual(unfinished.map((r) => r.mediaSessionId).sort(), ["s-connected", "s-initial"]);
     }));
+
+  it("keeps the engine's dialog records across a reopen: put replaces, delete removes, list returns them all", async () => {
+    const first = await backend.fresh();
+    await first.dialogs.put(dialog("ms-1"));
+    await first.dialogs.put(dialog("ms-2"));
+    await first.dialogs.put(dialog("ms-1", 7));
+    assert.equal(await first.dialogs.delete("ms-2"), true);
+    await first.dialogs.put(dialog("ms-3"));
+    await first.close();
+    const second = await backend.same(first);
+    try {
+      assert.deepEqual(await second.dialogs.get("ms-1"), dialog("ms-1", 7));
+      assert.equal(await second.dialogs.get("ms-2"), undefined);
+      assert.deepEqual((await second.dialogs.list()).map((r) => r.mediaSessionId).sort(), ["ms-1", "ms-3"]);
+      assert.equal(await second.dialogs.delete("ms-2"), false);
+    } finally {
+      await second.close();
+    }
+  });
 
   it("stores and finds any string: NUL, backslashes, quotes and non-BMP characters", () =>
     withStore(backend, async (store) => {

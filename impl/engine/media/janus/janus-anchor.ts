@@ -14,6 +14,8 @@ export const NOSIP_PLUGIN = "janus.plugin.nosip";
 
 /** The media anchor backed by Janus's NoSIP plugin, with the extras the gateway and its tests use. */
 export interface JanusAnchor extends MediaAnchor {
+  /** Always present: the anchor renegotiates the WebRTC side alone (see MediaAnchor.restartDevice). */
+  restartDevice(leg: MediaLeg, offerSdp: string, networkSdp: string): Promise<string>;
   /** Media statistics of a call by media session id (or SIP Call-ID); undefined if Janus holds none. */
   query(id: string): Promise<MediaStatistics | undefined>;
   /** Media session ids of the NoSIP handles Janus holds under this anchor's opaque-id prefix. */
@@ -24,9 +26,9 @@ export interface JanusAnchor extends MediaAnchor {
   sessions(): Promise<number[]>;
   /**
    * Destroys the Janus sessions whose NoSIP handle carries this anchor's prefix and that it does not
-   * anchor itself (an earlier run's); resolves with their media session ids.
+   * anchor itself (an earlier run's), except `spare`; resolves with their media session ids.
    */
-  reclaim(): Promise<string[]>;
+  reclaim(spare?: ReadonlySet<string>): Promise<string[]>;
   /** Whether the Janus API answers `info`. */
   ping(): Promise<boolean>;
   /** Closes the connections (Janus then destroys the sessions created on them). */
@@ -230,6 +232,13 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
   return {
     offer: (leg, sdp) => exchange("offer", leg, sdp),
     answer: (leg, sdp) => exchange("answer", leg, sdp),
+    async restartDevice(leg, offerSdp, networkSdp) {
+      // The browser's JSEP offer with new credentials restarts ICE in the Janus core (janus.c: a
+      // remote offer whose ice-ufrag changed); NoSIP's `generate` keeps the handle's RTP ports, and
+      // `process` with the network's last SDP gives the browser its answer. Nothing is sent to SIP.
+      await exchange("offer", { ...leg, from: "device" }, offerSdp);
+      return exchange("answer", { ...leg, from: "network" }, networkSdp);
+    },
     async delete(id) {
       const mediaSessionId = resolveId(id);
       for (const [sip, media] of bySipCallId) if (media === mediaSessionId) bySipCallId.delete(sip);
@@ -252,9 +261,11 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
       if (!admin) return [];
       return admin.sessions();
     },
-    async reclaim() {
+    async reclaim(spare) {
       if (!admin) return [];
-      const orphans = (await ours()).filter((h) => !calls.has(h.mediaSessionId));
+      const orphans = (await ours()).filter(
+        (h) => !calls.has(h.mediaSessionId) && !spare?.has(h.mediaSessionId),
+      );
       for (const orphan of orphans)
         await admin.destroySession(orphan.sessionId).catch((error: unknown) => {
           options.onDeleteError?.(janusEngineError(error, "reclaim"), orphan.mediaSessionId);

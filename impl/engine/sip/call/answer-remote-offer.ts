@@ -75,7 +75,7 @@ export async function answerRemoteOffer(
   if (!deviceSdp)
     return respond(488, undefined, ['Warning: 399 gateway "The device has not given its SDP yet"']);
   const unchanged = sdpOrigin(offer) === leg.networkOrigin && leg.localSdp !== undefined;
-  const before = { networkOrigin: leg.networkOrigin, remoteSdp: leg.remoteSdp };
+  const before = { networkOrigin: leg.networkOrigin, remoteSdp: leg.remoteSdp, networkSdp: leg.networkSdp };
   let remote: string;
   let answer: string;
   leg.offerAnswer.apply({ name: "offer-received", in: method });
@@ -90,6 +90,7 @@ export async function answerRemoteOffer(
     leg.offerAnswer.apply({ name: "offer-dropped" });
     leg.networkOrigin = before.networkOrigin;
     leg.remoteSdp = before.remoteSdp;
+    leg.networkSdp = before.networkSdp;
     const failure = engineErrorOf(error, `Anchoring the offer in the ${method}`);
     leg.log("warn", `answering ${method} in ${leg.callId} failed: ${failure.message}`);
     if (leg.terminated) return respond(487);

@@ -10,8 +10,11 @@ import { answerRemoteOffer } from "./answer-remote-offer.ts";
 import { changeMedia } from "./change-media.ts";
 import { ALLOW, type DialogContext, type DialogLeg, type LogLevel } from "./dialog-leg.ts";
 import { reasonOf, sdpBody, sdpOf, updateServer } from "./dialog-requests.ts";
+import type { LegState, PendingInvite, UnansweredInvite } from "./dialog-state.ts";
 import { engineErrorOf, reasonFor, type SipRefusal, sipRefusalFor } from "./leg-failure.ts";
 import { OfferAnswer } from "./offer-answer.ts";
+import { restartDeviceIce, restartsDeviceIceOnly } from "./restart-device-ice.ts";
+import { sessionDialogState } from "./session-dialog-state.ts";
 
 export interface CallLegContext extends DialogContext {
   readonly core: UserAgentCore;
@@ -26,6 +29,8 @@ export interface CallLegContext extends DialogContext {
   /** The leg's dialog is known (early or confirmed): UPDATEs can be routed to it. */
   bindDialog(dialogId: string, leg: CallLeg): void;
   ended(leg: CallLeg): void;
+  /** The leg's state changed (status, dialog, SDP, timer): persisted for restart recovery (dialog-state.ts). */
+  dialogChanged?(leg: CallLeg): void;
   /** The engine's logger; each leg logs through a child of it. */
   readonly logger: EngineLogger;
 }
@@ -50,6 +55,8 @@ export abstract class CallLeg implements DialogLeg {
   /** The SDP last sent to the network (after the media anchor) and received from it. */
   localSdp: string | undefined;
   remoteSdp: string | undefined;
+  /** The network's last SDP as the network sent it: what an ICE restart is answered with. */
+  networkSdp: string | undefined;
   /** RFC 3264 §4: one offer/answer exchange at a time, also while the anchor takes an answer. */
   readonly offerAnswer = new OfferAnswer();
   status: SessionStatus = "Initial";
@@ -58,6 +65,8 @@ export abstract class CallLeg implements DialogLeg {
   readonly timer: SessionRefresher;
   /** The o= line of the last SDP the network sent: an unchanged one is a refresh, not a change (RFC 3264 §8). */
   networkOrigin: string | undefined;
+  /** Who sent the INVITE: the device (`originating`) or the network. */
+  abstract readonly direction: LegState["direction"];
   /** A BYE sip.js refused before the ACK of our 2xx (RFC 3261 §15): sent when the ACK arrives. */
   private byeAfterAck: string | undefined;
 
@@ -114,6 +123,7 @@ export abstract class CallLeg implements DialogLeg {
   emit(status: SessionStatus, reason: string, sdp?: { offerSdp?: string; answerSdp?: string }): void {
     if (this.terminated) return;
     this.status = status;
+    this.changed();
     this.ctx.emit({ mediaSessionId: this.mediaSessionId, status, reason, ...sdp }, this.correlator);
   }
 
@@ -127,6 +137,7 @@ export abstract class CallLeg implements DialogLeg {
     if (this.session === session) return;
     this.session = session;
     this.ctx.bindDialog(session.id, this);
+    this.changed();
     session.delegate = {
       onBye: (bye) => {
         bye.accept();
@@ -153,6 +164,42 @@ export abstract class CallLeg implements DialogLeg {
       onPrack: (prack) => this.onPrack(prack),
     };
   }
+
+  /** Records that the leg's state changed, for restart recovery (see {@link snapshot}). */
+  protected changed(): void {
+    if (!this.terminated) this.ctx.dialogChanged?.(this);
+  }
+
+  /** What a new process needs to carry the call on (dialog-state.ts). */
+  snapshot(): LegState {
+    const interval = this.timer.interval;
+    return {
+      version: 1,
+      direction: this.direction,
+      registrationId: this.registrationId,
+      callId: this.callId,
+      correlator: this.correlator,
+      contact: this.contact,
+      status: this.status,
+      confirmed: this.confirmed,
+      dialog: this.session ? sessionDialogState(this.session) : undefined,
+      sdp: {
+        device: this.deviceSdp,
+        local: this.localSdp,
+        remote: this.remoteSdp,
+        networkOrigin: this.networkOrigin,
+      },
+      peerAllows: [...this.peerAllows],
+      sessionTimer: interval ? { deltaSec: interval.deltaSec, weRefresh: interval.weRefresh } : undefined,
+      pendingInvite: this.confirmed ? undefined : this.pendingInvite?.(),
+      unansweredInvite: this.confirmed ? undefined : this.unansweredInvite?.(),
+    };
+  }
+
+  /** Outgoing, before the 2xx: the INVITE a CANCEL must match. */
+  protected pendingInvite?(): PendingInvite | undefined;
+  /** Incoming, before the 2xx: the INVITE still owed a final response. */
+  protected unansweredInvite?(): UnansweredInvite | undefined;
 
   /** A PRACK arrived for a reliable provisional response we sent (incoming calls only). */
   protected onPrack(prack: { message: IncomingRequestMessage; accept(o?: object): unknown }): void {
@@ -191,6 +238,7 @@ export abstract class CallLeg implements DialogLeg {
     this.networkOrigin = sdpOrigin(sdp);
     try {
       this.remoteSdp = await this.ctx.anchor.answer({ ...this.ids, from: "network" }, sdp);
+      this.networkSdp = sdp;
     } finally {
       this.offerAnswer.apply({ name: "answer-anchored" });
     }
@@ -201,6 +249,7 @@ export abstract class CallLeg implements DialogLeg {
   async acceptOffer(sdp: string): Promise<string> {
     this.networkOrigin = sdpOrigin(sdp);
     this.remoteSdp = await this.ctx.anchor.offer({ ...this.ids, from: "network" }, sdp);
+    this.networkSdp = sdp;
     return this.remoteSdp;
   }
 
@@ -225,9 +274,11 @@ export abstract class CallLeg implements DialogLeg {
 
   /**
    * Device-side media change: UPDATE in an early dialog, re-INVITE in a confirmed one (see
-   * change-media.ts).
+   * change-media.ts); an offer that only restarts ICE stays between the device and the media anchor
+   * (restart-device-ice.ts).
    */
   changeMedia(offerSdp: string, status: SessionStatus): Promise<void> {
+    if (restartsDeviceIceOnly(this, offerSdp)) return restartDeviceIce(this, offerSdp, status);
     return changeMedia(this, offerSdp, status);
   }
 

@@ -40,6 +40,8 @@ export interface DialogLeg {
   /** The SDP last sent to the network (after the media anchor) and received from it. */
   localSdp: string | undefined;
   remoteSdp: string | undefined;
+  /** The network's last SDP as the network sent it (before the media anchor). */
+  networkSdp: string | undefined;
   /** RFC 3264 §8: the o= line of the network's last SDP; an unchanged one is the same session. */
   networkOrigin: string | undefined;
   contactHeader(): string;

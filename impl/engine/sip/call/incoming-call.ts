@@ -10,6 +10,7 @@ import {
 import { CallLeg, type CallLegContext } from "./call-leg.ts";
 import { ALLOW } from "./dialog-leg.ts";
 import { reasonOf, sdpBody, sdpOf } from "./dialog-requests.ts";
+import type { UnansweredInvite } from "./dialog-state.ts";
 import { engineErrorOf, type SipRefusal } from "./leg-failure.ts";
 import { responseForDeviceStatus } from "./session-status-from-sip.ts";
 
@@ -20,6 +21,7 @@ import { responseForDeviceStatus } from "./session-status-from-sip.ts";
  * sip.js adds the Contact of 18x and 2xx responses to the INVITE itself.
  */
 export class IncomingCall extends CallLeg {
+  readonly direction = "terminating";
   private rseq = Math.floor(Math.random() * 1000) + 1;
   /** The reliable provisional response awaiting PRACK: RFC 3262 §3 allows one at a time. */
   private unacked: { timer: NodeJS.Timeout; done: () => void; acked: Promise<void> } | undefined;
@@ -57,6 +59,13 @@ export class IncomingCall extends CallLeg {
         this.finish("SessionCancelled", `CANCEL${reason ? ` (Reason: ${reason})` : ""}`);
       },
     };
+    // Persisted from the start: a restarted gateway answers the INVITE 480 (recover-dialog.ts).
+    this.changed();
+  }
+
+  protected override unansweredInvite(): UnansweredInvite | undefined {
+    if (this.answeredFinal) return undefined;
+    return { raw: this.invite.message.data, toTag: this.session?.localTag };
   }
 
   /** The INVITE came without an offer and the device has not made one yet (in a 183 or the 200). */
@@ -140,6 +149,7 @@ export class IncomingCall extends CallLeg {
       this.status = "Connected";
       if (timer && !("reject" in timer))
         this.timer.negotiated({ deltaSec: timer.deltaSec, refresher: timer.refresher }, "uas");
+      this.changed();
       return;
     }
     // RFC 3262 §3: "The UAS MUST NOT send a second reliable provisional response until the first is acknowledged."
@@ -159,6 +169,7 @@ export class IncomingCall extends CallLeg {
     );
     this.adoptSession(result.session);
     this.status = status;
+    this.changed();
     if (reliable) this.retransmitUntilPrack(result.message);
   }
 

@@ -6,6 +6,7 @@ import { type IncomingResponseMessage, type OutgoingInviteRequest, Timers } from
 import { CallLeg, type CallLegContext } from "./call-leg.ts";
 import { ALLOW } from "./dialog-leg.ts";
 import { sdpBody, sdpOf } from "./dialog-requests.ts";
+import type { PendingInvite } from "./dialog-state.ts";
 import { engineErrorOf, type SipRefusal } from "./leg-failure.ts";
 import { type OutgoingInvite, outgoingInvite } from "./outgoing-invite.ts";
 import { sessionStatusFromInvite } from "./session-status-from-sip.ts";
@@ -20,6 +21,7 @@ type SdpBody = ReturnType<typeof sdpBody>;
  * answer (a later update with answerSdp) goes into the PRACK or ACK.
  */
 export class OutgoingCall extends CallLeg {
+  readonly direction = "originating";
   private request: OutgoingInviteRequest | undefined;
   private cancelled = false;
   private provisional = false;
@@ -113,6 +115,19 @@ export class OutgoingCall extends CallLeg {
       );
       this.noAnswerTimer.unref();
     }
+  }
+
+  protected override pendingInvite(): PendingInvite | undefined {
+    const message = this.request?.message;
+    if (!message?.branch) return undefined;
+    return {
+      ruri: message.ruri.toString(),
+      fromUri: message.from.uri.toString(),
+      fromTag: message.fromTag,
+      toUri: message.to.uri.toString(),
+      cseq: message.cseq,
+      branch: message.branch,
+    };
   }
 
   private onProgress(

@@ -13,7 +13,10 @@ import type { MediaAnchor } from "../../media-anchor.ts";
  * SDP sent to the network and rewrites the next one's: the same line when the rest is identical,
  * otherwise that line with its version plus one.
  */
-export function withSdpVersioning(anchor: MediaAnchor): MediaAnchor {
+export function withSdpVersioning(anchor: MediaAnchor): MediaAnchor & {
+  /** A dialog carried on by a new process (restart recovery): the SDP it last sent to the network. */
+  remember(callId: string, sdp: string): void;
+} {
   const sent = new Map<string, { origin: string; rest: string }>();
   const towardNetwork = (callId: string, sdp: string): string => {
     const next = splitOrigin(sdp);
@@ -35,6 +38,12 @@ export function withSdpVersioning(anchor: MediaAnchor): MediaAnchor {
     async delete(callId) {
       sent.delete(callId);
       await anchor.delete(callId);
+    },
+    // Nothing of an ICE restart reaches the network: no origin line to keep.
+    ...(anchor.restartDevice ? { restartDevice: anchor.restartDevice.bind(anchor) } : {}),
+    remember(callId, sdp) {
+      const last = splitOrigin(sdp);
+      if (last) sent.set(callId, last);
     },
   };
 }

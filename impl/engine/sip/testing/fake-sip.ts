@@ -221,6 +221,7 @@ export function legContext(
 
 /** A CallLeg on a FakeDialog: the shared offer/answer and refresh logic without a call direction. */
 export class TestLeg extends CallLeg {
+  readonly direction = "originating";
   terminate(): void {}
   open(dialog: FakeDialog): void {
     this.adoptSession(dialog.asSession());

@@ -57,9 +57,9 @@ export interface SipLabGateway {
  */
 export async function startSipLabGateway(
   options: {
-    transport?: "udp" | "tcp" | "tls" | "ws";
+    transport?: "udp" | "tcp" | "tls" | "ws" | "wss";
     /**
-     * TLS only: the certificate the lab's Kamailio serves and the CA (PEM) the gateway trusts.
+     * TLS and WSS only: the certificate the lab's Kamailio serves and the CA (PEM) the gateway trusts.
      * Default: a fresh development CA (scripts/dev-ca/dev-ca.ts) issues the one and is the other.
      */
     tls?: { readonly lab: LabTlsOptions; readonly trustCaPem: string };
@@ -77,6 +77,8 @@ export async function startSipLabGateway(
     subscribers?: boolean;
     /** A P-Asserted-Identity from outside the trust domain (default: the lab's Kamailio): strip or refuse. */
     untrustedPai?: "strip" | "refuse";
+    /** SIP_TRUSTED_PEERS (engine option `trustedPeers`); default: the lab's Kamailio. */
+    trustedPeers?: readonly string[];
     /** TLS: the gateway's own listener (engine option `tlsListener`). */
     tlsListener?: SipEngineOptions["tlsListener"];
   } = {},
@@ -86,23 +88,30 @@ export async function startSipLabGateway(
     [BOB, "bob-secret"],
   ]);
   const transport = options.transport ?? "tcp";
-  const caDir = transport === "tls" && !options.tls ? mkdtempSync(join(tmpdir(), "sip-lab-ca-")) : undefined;
+  const secure = transport === "tls" || transport === "wss";
+  const caDir = secure && !options.tls ? mkdtempSync(join(tmpdir(), "sip-lab-ca-")) : undefined;
   const tls = caDir ? testCaTls(caDir) : options.tls;
   const lab = await startLab({
     credentials: options.subscribers === false ? new Map() : credentials,
-    ...(transport === "tls" && tls ? { tls: tls.lab } : {}),
+    ...(secure && tls ? { tls: tls.lab } : {}),
   });
   const credentialsFile = join(lab.dir, "gateway-credentials.json");
   writeFileSync(credentialsFile, JSON.stringify(Object.fromEntries(credentials)));
   const logs: string[] = [];
   const records: LogRecord[] = [];
-  const proxyPort = { udp: lab.sipPort, tcp: lab.sipPort, tls: lab.tlsPort ?? 0, ws: lab.wsPort }[transport];
+  const proxyPort = {
+    udp: lab.sipPort,
+    tcp: lab.sipPort,
+    tls: lab.tlsPort ?? 0,
+    ws: lab.wsPort,
+    wss: lab.wssPort ?? 0,
+  }[transport];
   const engine = await startSipEngine({
     transport,
     localHost: "127.0.0.1",
     localPort: 0,
     outboundProxy: { host: "127.0.0.1", port: proxyPort },
-    ...(transport === "tls" && tls ? { tls: { ca: tls.trustCaPem } } : {}),
+    ...(secure && tls ? { tls: { ca: tls.trustCaPem } } : {}),
     domain: lab.domain,
     registrationMode: options.mode ?? "per-number",
     credentials: (phone) => {
@@ -115,6 +124,7 @@ export async function startSipLabGateway(
     ...(options.sessionTimerScale ? { sessionTimerScale: options.sessionTimerScale } : {}),
     ...(options.mediaAnchor ? { mediaAnchor: options.mediaAnchor } : {}),
     ...(options.untrustedPai ? { untrustedPai: options.untrustedPai } : {}),
+    ...(options.trustedPeers ? { trustedPeers: options.trustedPeers } : {}),
     ...(options.tlsListener ? { tlsListener: options.tlsListener } : {}),
     logger: recordingLogger((record) => {
       const { level, message } = record;

@@ -1,12 +1,20 @@
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer, type Server } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
+import { parseWithServiceUrns } from "../emergency/parse-with-service-urns.ts";
+import {
+  IncomingRequestMessage,
+  type IncomingResponseMessage,
+  type Logger,
+  LoggerFactory,
+} from "../sip-core.ts";
 import { openProxyFlow } from "./open-proxy-flow.ts";
+import { type RequestSource, RequestSources, type SourceAddress } from "./request-sources.ts";
 import { type FlowEvents, type SipFlow, streamFlow } from "./sip-flow.ts";
 import { messageRouting } from "./sip-message-routing.ts";
 import { UdpRetransmitter } from "./udp-retransmitter.ts";
 
-export type SipTransportName = "udp" | "tcp" | "tls" | "ws";
+export type SipTransportName = "udp" | "tcp" | "tls" | "ws" | "wss";
 
 export interface NodeTransportOptions {
   readonly transport: SipTransportName;
@@ -45,8 +53,10 @@ export interface NodeTransportOptions {
   };
   /** RFC 3261 T1, ms (default 500): UDP request retransmissions start here. */
   readonly t1Ms?: number;
-  /** A complete SIP message arrived. */
-  onMessage(raw: string): void;
+  /** A complete SIP message arrived, parsed once here (sip.js's parser) for routing and the core alike. */
+  onMessage(raw: string, message: IncomingRequestMessage | IncomingResponseMessage): void;
+  /** Where sip.js's parser reports header fields it could not parse; default: nowhere. */
+  readonly loggerFactory?: LoggerFactory;
   /** The shared flow to the outbound proxy came up again after a loss (re-register on it). */
   onProxyFlowRestored?(): void;
   /** The shared flow to the outbound proxy was lost. */
@@ -54,34 +64,31 @@ export interface NodeTransportOptions {
   log?(level: "debug" | "warn", message: string): void;
 }
 
-/** Where a received request came from, to send its responses back the same way (RFC 3261 §18.2.2). */
-type Source = { readonly flow: SipFlow } | { readonly address: string; readonly port: number };
-
-const SOURCE_TTL_MS = 64_000;
-
 /**
  * The sip.js core's Transport for Node: `send(string)` and a callback for received messages, over
- * UDP, TCP, TLS or WebSocket (RFC 7118). Every request travels on one shared flow to the outbound
+ * UDP, TCP, TLS or WebSocket, plain or secure (RFC 7118). Every request travels on one shared flow to the outbound
  * proxy, so thousands of registrations use one socket; responses go back on the flow (or to the
  * address, for UDP) the request came from, honouring rport (RFC 3581 §4). sip.js transactions
  * assume a reliable transport, so over UDP this class retransmits requests (Timers A and E).
  *
- * Over WS, and over TLS without a certificate of its own, the gateway is a client only: it announces
+ * Over WS and WSS, and over TLS without a certificate of its own, the gateway is a client only: it announces
  * the local address of its connection to the proxy in Via and Contact, and the proxy sends requests
  * for it back over that connection, as proxies do for WebSocket clients (RFC 7118) and for clients
  * behind NAT (RFC 5626). With a certificate (`tlsListener`) it also listens, and announces that.
  */
 export class NodeTransport {
-  /** As sip.js puts it into Via: "UDP", "TCP", "TLS" or "WS". */
-  readonly protocol: "UDP" | "TCP" | "TLS" | "WS";
+  /** As sip.js puts it into Via: "UDP", "TCP", "TLS", "WS" or "WSS" (RFC 7118 §5.3). */
+  readonly protocol: "UDP" | "TCP" | "TLS" | "WS" | "WSS";
+  /** The SIP URI `transport` parameter: RFC 7118 §5.2 defines "ws" for WebSocket, secure or not. */
+  readonly uriTransport: "udp" | "tcp" | "tls" | "ws";
   private udp: UdpSocket | undefined;
   private server: Server | undefined;
   private proxyFlow: SipFlow | undefined;
   private connecting: Promise<SipFlow> | undefined;
   private readonly inbound = new Set<SipFlow>();
-  private readonly sources = new Map<string, { source: Source; at: number }>();
+  private readonly sources = new RequestSources();
   private readonly retransmitter: UdpRetransmitter;
-  private sweep: NodeJS.Timeout | undefined;
+  private readonly parserLogger: Logger;
   private listeningPort = 0;
   private hadProxyFlow = false;
   private closed = false;
@@ -92,8 +99,10 @@ export class NodeTransport {
 
   constructor(private readonly options: NodeTransportOptions) {
     this.protocol = options.transport.toUpperCase() as NodeTransport["protocol"];
+    this.uriTransport = options.transport === "wss" ? "ws" : options.transport;
     this.current = options.proxy;
     this.retransmitter = new UdpRetransmitter(options.t1Ms ?? 500, (raw) => this.sendUdp(raw));
+    this.parserLogger = (options.loggerFactory ?? quietLoggerFactory()).getLogger("sip.parser");
   }
 
   /**
@@ -105,9 +114,10 @@ export class NodeTransport {
     return { host: this.options.localHost, port: this.listeningPort };
   }
 
-  /** WS, and TLS without a certificate: no listener; everything travels on the connection to the proxy. */
+  /** WS, WSS, and TLS without a certificate: no listener; everything travels on the connection to the proxy. */
   private get clientOnly(): boolean {
-    return (this.options.transport === "tls" && !this.options.tlsListener) || this.options.transport === "ws";
+    const { transport, tlsListener } = this.options;
+    return (transport === "tls" && !tlsListener) || transport === "ws" || transport === "wss";
   }
 
   /** Whether the flow to the outbound proxy is up (always true for UDP once bound). */
@@ -116,7 +126,7 @@ export class NodeTransport {
   }
 
   /**
-   * Binds the listener (UDP socket, TCP server); for WS opens the proxy flow. For TLS it starts
+   * Binds the listener (UDP socket, TCP server); for WS opens the proxy flow. For TLS and WSS it starts
    * opening the flow without waiting for it: a proxy whose certificate cannot be verified fails the
    * requests that need it (with the reason logged), not the gateway's start.
    */
@@ -162,11 +172,10 @@ export class NodeTransport {
     } else if (transport === "ws") {
       await this.proxy();
     } else {
-      // TLS: try at once so that a certificate problem shows in the log at start-up (proxy() logs it).
+      // TLS, WSS: try at once so that a certificate problem shows in the log at start-up (proxy() logs it).
       this.proxy().catch(() => undefined);
     }
-    this.sweep = setInterval(() => this.sweepSources(), 10_000);
-    this.sweep.unref();
+    this.sources.start();
   }
 
   /** sip.js Transport.send: requests to the outbound proxy, responses back where the request came from. */
@@ -180,13 +189,13 @@ export class NodeTransport {
           this.retransmitter.track(routing.branch, routing.method, message);
         return;
       }
-      const source = routing.branch ? this.sources.get(routing.branch)?.source : undefined;
+      const source = this.sources.get(routing.branch);
       if (source && "address" in source) this.sendUdp(message, source.address, source.port);
       else this.sendUdp(message);
       return;
     }
     if (!routing.isRequest && routing.branch) {
-      const source = this.sources.get(routing.branch)?.source;
+      const source = this.sources.get(routing.branch);
       if (source && "flow" in source && source.flow.open) return source.flow.write(message);
     }
     const flow = await this.proxy();
@@ -197,10 +206,12 @@ export class NodeTransport {
    * The address and port a request came from (the socket's peer, not its Via: RFC 3261 §18.2.1),
    * by its top Via branch, while its responses may still be sent (64 s).
    */
-  sourceOf(branch: string): { readonly address: string; readonly port: number } | undefined {
-    const source = this.sources.get(branch)?.source;
+  sourceOf(branch: string): SourceAddress | undefined {
+    const source = this.sources.get(branch);
     if (!source) return undefined;
-    return "flow" in source ? { address: source.flow.remote.host, port: source.flow.remote.port } : source;
+    if (!("flow" in source)) return source;
+    const { remote, peerNames } = source.flow;
+    return { address: remote.host, port: remote.port, tlsNames: peerNames };
   }
 
   /** Opens the flow to the outbound proxy if it is down; rejects when the proxy cannot be reached. */
@@ -235,7 +246,7 @@ export class NodeTransport {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.sweep) clearInterval(this.sweep);
+    this.sources.stop();
     this.retransmitter.clear();
     this.proxyFlow?.close();
     for (const flow of this.inbound) flow.close();
@@ -244,15 +255,24 @@ export class NodeTransport {
     await new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve()));
   }
 
-  private receive(raw: string, source: Source): void {
-    const routing = messageRouting(raw);
-    if (routing.isRequest) {
-      if (routing.branch) this.sources.set(routing.branch, { source, at: Date.now() });
-    } else if (routing.branch) {
-      this.retransmitter.response(routing.branch, routing.method, routing.statusCode ?? 0);
-    }
+  /**
+   * The one parse of a received message: its top Via branch (sip.js's `viaBranch`) records where a
+   * request came from and stops the retransmissions a response answers; the core gets the same object.
+   */
+  private receive(raw: string, source: RequestSource): void {
     try {
-      this.options.onMessage(raw);
+      const message = parseWithServiceUrns(raw, this.parserLogger);
+      if (!message) {
+        this.options.log?.("warn", "dropped an unparsable SIP message");
+        return;
+      }
+      const branch = message.viaBranch as string | undefined;
+      if (message instanceof IncomingRequestMessage) {
+        if (branch) this.sources.set(branch, source);
+      } else if (branch) {
+        this.retransmitter.response(branch, message.method, message.statusCode ?? 0);
+      }
+      this.options.onMessage(raw, message);
     } catch (error) {
       this.options.log?.("warn", `dropped a message the core could not process: ${(error as Error).message}`);
     }
@@ -370,9 +390,11 @@ export class NodeTransport {
       if (error) this.options.log?.("warn", `UDP send to ${host}:${port} failed: ${error.message}`);
     });
   }
+}
 
-  private sweepSources(): void {
-    const limit = Date.now() - SOURCE_TTL_MS;
-    for (const [branch, entry] of this.sources) if (entry.at < limit) this.sources.delete(branch);
-  }
+/** sip.js's logger factory with its console output off, for a transport given none. */
+function quietLoggerFactory(): LoggerFactory {
+  const factory = new LoggerFactory();
+  factory.builtinEnabled = false;
+  return factory;
 }

@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { TLSSocket } from "node:tls";
 import type { WebSocket } from "ws";
 import { SipStreamFramer } from "./stream-framer.ts";
 
@@ -7,10 +8,12 @@ import { SipStreamFramer } from "./stream-framer.ts";
  * Content-Length, or a WebSocket carrying one SIP message per frame (RFC 7118 §5).
  */
 export interface SipFlow {
-  readonly protocol: "TCP" | "TLS" | "WS";
+  readonly protocol: "TCP" | "TLS" | "WS" | "WSS";
   /** Local address of the socket, for Via sent-by and Contact. */
   readonly local: { readonly host: string; readonly port: number };
   readonly remote: { readonly host: string; readonly port: number };
+  /** TLS and WSS: the DNS names of the peer's certificate, when it was verified; otherwise none. */
+  readonly peerNames: readonly string[];
   readonly open: boolean;
   write(message: string): Promise<void>;
   close(): void;
@@ -29,6 +32,7 @@ export function streamFlow(protocol: "TCP" | "TLS", socket: Socket, events: Flow
     protocol,
     local: { host: socket.localAddress ?? "127.0.0.1", port: socket.localPort ?? 0 },
     remote: { host: socket.remoteAddress ?? "127.0.0.1", port: socket.remotePort ?? 0 },
+    peerNames: verifiedPeerNames(socket),
     get open() {
       return open && !socket.destroyed;
     },
@@ -70,25 +74,28 @@ export function streamFlow(protocol: "TCP" | "TLS", socket: Socket, events: Flow
   return flow;
 }
 
-/** A WebSocket (subprotocol "sip") as a SIP flow. */
+/** A WebSocket (subprotocol "sip"), plain or over TLS, as a SIP flow. */
 export function webSocketFlow(
+  protocol: "WS" | "WSS",
   ws: WebSocket,
   local: { host: string; port: number },
   remote: { host: string; port: number },
   events: FlowEvents,
+  peerNames: readonly string[] = [],
 ): SipFlow {
   let open = true;
   const flow: SipFlow = {
-    protocol: "WS",
+    protocol,
     local,
     remote,
+    peerNames,
     get open() {
       return open && ws.readyState === ws.OPEN;
     },
     write(message) {
       return new Promise((resolve, reject) => {
         if (!flow.open) {
-          reject(new Error(`WS flow to ${remote.host}:${remote.port} is closed`));
+          reject(new Error(`${protocol} flow to ${remote.host}:${remote.port} is closed`));
           return;
         }
         ws.send(message, (error) => (error ? reject(error) : resolve()));
@@ -113,4 +120,22 @@ export function webSocketFlow(
   ws.on("error", (error) => report(error));
   ws.on("close", () => report());
   return flow;
+}
+
+/**
+ * The DNS names of a TLS peer's certificate, only when the handshake verified it (`authorized`):
+ * the subjectAltName dNSName entries, or the subject CN when there are none (RFC 5922 §7.1 reads
+ * the identity from subjectAltName first).
+ */
+export function verifiedPeerNames(socket: Socket): readonly string[] {
+  if (!(socket instanceof TLSSocket) || !socket.authorized) return [];
+  const certificate = socket.getPeerCertificate();
+  const sans = (certificate.subjectaltname ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.startsWith("DNS:"))
+    .map((entry) => entry.slice(4));
+  if (sans.length > 0) return sans;
+  const cn = certificate.subject?.CN;
+  return typeof cn === "string" && cn ? [cn] : [];
 }

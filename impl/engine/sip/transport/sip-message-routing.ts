@@ -1,7 +1,8 @@
 /**
- * Just enough of a message's text to route it in the transport, without a full parse: whether it
- * is a request, its method, and the top Via's branch and sent-by (RFC 3261 §18.2.2: responses
- * follow the top Via).
+ * Just enough of an outgoing message's text to route it in the transport, without a full parse:
+ * whether it is a request, its method, and the top Via's branch and sent-by (RFC 3261 §18.2.2:
+ * responses follow the top Via). sip.js hands the gateway's own messages over as text; received
+ * messages are parsed once, by sip.js's parser, in NodeTransport.
  */
 export interface MessageRouting {
   readonly isRequest: boolean;

@@ -20,7 +20,17 @@ describe("trustedPeers (source addresses of the trust domain)", () => {
   ];
   for (const [name, { given, want }] of table) it(name, () => assert.equal(peers.includes(given), want));
 
-  for (const bad of ["proxy.example", "10.0.0.0/33", "10.0.0.0/x", "fd00::/129", ""])
+  const named = trustedPeers(["10.0.0.5", "tls:Edge.Example.NET"]);
+  const names: Array<[string, { given: string; want: boolean }]> = [
+    ["a listed certificate name is trusted, whatever its case", { given: "edge.example.net", want: true }],
+    ["another name is not", { given: "other.example.net", want: false }],
+    ["a listed address is no name", { given: "10.0.0.5", want: false }],
+  ];
+  for (const [name, { given, want }] of names)
+    it(name, () => assert.equal(named.includesTlsName(given), want));
+  it("a tls: entry trusts no address", () => assert.equal(named.includes("10.0.0.6"), false));
+
+  for (const bad of ["proxy.example", "10.0.0.0/33", "10.0.0.0/x", "fd00::/129", "", "tls:", "tls:-bad"])
     it(`refuses the entry "${bad}" with a message naming it`, () =>
       assert.throws(
         () => trustedPeers([bad]),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, readConfig } from "./config.ts";
+import { ConfigError, readConfig } from "../../../config/config.ts";
 
 const sip = (env: Record<string, string>) =>
   readConfig({
@@ -36,7 +36,7 @@ describe("SIP trust domain configuration (RFC 3325 §2.3)", () => {
 
   it("refuses an entry that is no address or subnet, naming the variable", () => {
     assert.deepEqual(problems({ SIP_TRUSTED_PEERS: "10.0.0.5,proxy.example" }), [
-      "SIP_TRUSTED_PEERS: proxy.example is not an IP address or an address/prefix (CIDR) like 10.0.0.0/8 (comma-separated, e.g. 10.0.0.5,10.1.0.0/16).",
+      "SIP_TRUSTED_PEERS: proxy.example is not an IP address, an address/prefix (CIDR) like 10.0.0.0/8 or tls:<certificate name> (comma-separated, e.g. 10.0.0.5,10.1.0.0/16,tls:edge.example.net).",
     ]);
   });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, readConfig } from "./config.ts";
+import { ConfigError, readConfig } from "../../../config/config.ts";
 import { readEmergencyCallsConfig } from "./emergency-calls-config.ts";
 
 const SIP = { ENGINE: "sip", SIP_REGISTRATION_MODE: "trunk", SIP_OUTBOUND_PROXY: "sip:10.0.0.5:5060" };

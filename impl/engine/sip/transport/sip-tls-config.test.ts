@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { describe, it } from "node:test";
-import { ConfigError, readConfig } from "./config.ts";
+import { ConfigError, readConfig } from "../../../config/config.ts";
 
 const sip = (env: Record<string, string>) =>
   readConfig({

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError } from "./config.ts";
+import { ConfigError } from "../config/config.ts";
 import { readStoreConfig, redactDatabaseUrl } from "./store-config.ts";
 
 const URL_OK = "postgres://camara:secret@127.0.0.1:5432/camara";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, readConfig } from "./config.ts";
+import { ConfigError, readConfig } from "../../../config/config.ts";
 
 const sip = (env: Record<string, string>) =>
   readConfig({ ENGINE: "sip", SIP_REGISTRATION_MODE: "trunk", ...env }).sip;
@@ -41,6 +41,20 @@ describe("SIP_OUTBOUND_PROXY located through DNS (RFC 3263)", () => {
         e instanceof ConfigError &&
         e.problems.includes(
           "SIP_DNS_SERVERS: dns.example is not an IP address with an optional port (e.g. 127.0.0.1:5353).",
+        ),
+    );
+  });
+
+  it("reads SIP_TRANSPORT=wss with a wss:// proxy and its path, and refuses a domain to locate with it", () => {
+    const config = sip({ SIP_TRANSPORT: "wss", SIP_OUTBOUND_PROXY: "wss://edge.example:7443/sip" });
+    assert.equal(config?.transport, "wss");
+    assert.deepEqual(config?.outboundProxy, { host: "edge.example", port: 7443, path: "/sip" });
+    assert.throws(
+      () => sip({ SIP_OUTBOUND_PROXY: "sip:ims.example", SIP_TRANSPORT: "wss" }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.problems.includes(
+          "SIP_TRANSPORT=wss needs SIP_OUTBOUND_PROXY=wss://host:port[/path] (RFC 3263 location is for udp, tcp and tls).",
         ),
     );
   });

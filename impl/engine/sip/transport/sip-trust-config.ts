@@ -1,10 +1,11 @@
-import { trustedPeers } from "../engine/sip/transport/trusted-peers.ts";
+import { trustedPeers } from "./trusted-peers.ts";
 
 /** The SIP trust domain (RFC 3325 §2.3) from SIP_TRUSTED_PEERS and SIP_UNTRUSTED_PAI. */
 export interface SipTrustConfig {
   /**
-   * SIP_TRUSTED_PEERS: source addresses and CIDR subnets whose P-Asserted-Identity and Privacy are
-   * honoured; undefined = the outbound proxy's address(es), found at start.
+   * SIP_TRUSTED_PEERS: source addresses, CIDR subnets and `tls:<name>` (a TLS peer whose verified
+   * certificate names it) whose P-Asserted-Identity and Privacy are honoured; undefined = the
+   * outbound proxy's address(es), found at start.
    */
   readonly trustedPeers: readonly string[] | undefined;
   /** SIP_UNTRUSTED_PAI: `strip` (default; From names the caller) or `refuse` (403). */
@@ -24,7 +25,7 @@ export function readSipTrustConfig(env: NodeJS.ProcessEnv, problems: string[]): 
     if (entries) trustedPeers(entries);
   } catch (error) {
     problems.push(
-      `SIP_TRUSTED_PEERS: ${(error as Error).message} (comma-separated, e.g. 10.0.0.5,10.1.0.0/16).`,
+      `SIP_TRUSTED_PEERS: ${(error as Error).message} (comma-separated, e.g. 10.0.0.5,10.1.0.0/16,tls:edge.example.net).`,
     );
   }
   const untrustedPai = env.SIP_UNTRUSTED_PAI || "strip";

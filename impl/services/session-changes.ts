@@ -1,0 +1,77 @@
+import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
+import type { EventPublisher } from "./event-publisher.ts";
+import type { Clock } from "./request-context.ts";
+
+/**
+ * Changes to a session's stored representation, each announced as session-status. Changes to one
+ * session are serialised: a network event arriving while a client PUT waits for the engine can
+ * neither reuse a sequenceNumber nor be overwritten.
+ */
+export interface SessionChanges {
+  /**
+   * Applies `change` to the session's latest stored representation, bumps its sequenceNumber and
+   * announces it. A `change` returning undefined leaves the session as it is (the stored record is
+   * returned); an unknown session resolves undefined.
+   */
+  publish(
+    mediaSessionId: string,
+    change: (info: MediaSessionInformation) => MediaSessionInformation | undefined,
+    correlator: string,
+  ): Promise<SessionRecord | undefined>;
+  /** The stored record once every change queued before this call is applied. */
+  settled(mediaSessionId: string): Promise<SessionRecord | undefined>;
+}
+
+export function createSessionChanges(deps: {
+  readonly store: Store;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+}): SessionChanges {
+  const { store, events, clock } = deps;
+  /** Per-session chains, so that concurrent changes to one session apply one after the other. */
+  const chains = new Map<string, Promise<unknown>>();
+
+  function publish(
+    mediaSessionId: string,
+    change: (info: MediaSessionInformation) => MediaSessionInformation | undefined,
+    correlator: string,
+  ): Promise<SessionRecord | undefined> {
+    const run = async () => {
+      const record = await store.sessions.get(mediaSessionId);
+      if (!record) return undefined;
+      const changed = change(record.info);
+      if (!changed) return record;
+      const next: SessionRecord = {
+        ...record,
+        info: { ...changed, sequenceNumber: (record.info.sequenceNumber ?? 0) + 1 },
+        updatedAt: clock.now().toISOString(),
+      };
+      await store.sessions.put(next);
+      // The data is r2.2's (webrtc-events v0.2), which has no callType or location; r3.1's
+      // notifications take locationDetails beside it (event-view-r3-1.ts).
+      const { status, callType: _callType, locationDetails, ...rest } = next.info;
+      await events.publish({
+        type: "org.camaraproject.webrtc-events.v0.session-status",
+        registrationId: record.registrationId,
+        mediaSessionId,
+        correlator,
+        ...(locationDetails ? { locationDetails } : {}),
+        data: { ...rest, mediaSessionId, status: status ?? "Initial" },
+      });
+      return next;
+    };
+    const result = (chains.get(mediaSessionId) ?? Promise.resolve()).then(run, run);
+    const tail = result.catch(() => undefined);
+    chains.set(mediaSessionId, tail);
+    void tail.then(() => {
+      if (chains.get(mediaSessionId) === tail) chains.delete(mediaSessionId);
+    });
+    return result;
+  }
+
+  return {
+    publish,
+    settled: (mediaSessionId) =>
+      (chains.get(mediaSessionId) ?? Promise.resolve()).then(() => store.sessions.get(mediaSessionId)),
+  };
+}
