@@ -1,9 +1,10 @@
 #!/usr/bin/env -S node --import tsx
 /**
- * `camara-conformance`: runs the CAMARA WebRTC conformance suite (the upstream r2.2 Test_definitions
+ * `camara-conformance`: runs the CAMARA WebRTC conformance suite (a release's upstream Test_definitions
  * verbatim, plus the project's features) against any gateway over HTTP.
  *
  *   camara-conformance --config conformance/config/local.yaml --report junit,html,summary
+ *   camara-conformance --release r3.1-rc.1 --config conformance/config/local.yaml
  *   camara-conformance --target https://api.example.com --config telco.yaml --api webrtc-events
  *
  * Exit code: 0 when every selected scenario passed; 1 when one did not (or none ran); 2 for a
@@ -17,6 +18,7 @@ import { type BasePathRule, parseBasePathRule } from "./run/base-path-map.ts";
 import { repoRoot } from "./run/feature-sources.ts";
 import { defectLabel } from "./run/known-defects.ts";
 import { REPORT_KINDS, type ReportKind, runConformance } from "./run/run-conformance.ts";
+import { SUITE_RELEASES } from "./run/suite-release.ts";
 
 function reportList(value: string): ReportKind[] {
   const kinds = value
@@ -47,6 +49,15 @@ const program = new Command("camara-conformance")
     join(repoRoot, "conformance", "config", "local.yaml"),
   )
   .option("--target <apiRoot>", "API root of the gateway; overrides apiRoot of the configuration")
+  .option(
+    "--release <release>",
+    `CAMARA release to check: ${SUITE_RELEASES.join(" or ")}; overrides release of the configuration (default r2.2)`,
+    (value: string) => {
+      if (!(SUITE_RELEASES as readonly string[]).includes(value))
+        throw new InvalidArgumentError(`choose from ${SUITE_RELEASES.join(", ")}.`);
+      return value;
+    },
+  )
   .option("--api <name>", "only this API's features (repeatable or comma-separated)", apiList)
   .option("--tags <expression>", 'cucumber tag expression selecting scenarios, e.g. "not @sip"')
   .option("--report <kinds>", `reports to write under --report-dir: ${REPORT_KINDS.join(",")}`, reportList, [
@@ -86,6 +97,7 @@ const program = new Command("camara-conformance")
 const opts = program.parse().opts<{
   config: string;
   target?: string;
+  release?: string;
   api?: string[];
   tags?: string;
   report: ReportKind[];
@@ -103,7 +115,10 @@ if (!["upstream", "project", "both"].includes(opts.source)) {
 }
 
 try {
-  const config = loadTargetConfig(opts.config, opts.target ? { apiRoot: opts.target } : {});
+  const config = loadTargetConfig(opts.config, {
+    ...(opts.target ? { apiRoot: opts.target } : {}),
+    ...(opts.release ? { release: opts.release } : {}),
+  });
   const outcome = await runConformance({
     config,
     ...(opts.api ? { apis: opts.api } : {}),

@@ -1,4 +1,11 @@
 import { randomUUID } from "node:crypto";
+import {
+  type AppDeps,
+  createApp,
+  createSchemaValidator,
+  operationHandlers,
+  type TokenVerifier,
+} from "camara-webrtc-runtime";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { WebrtcCallHandlingHandlers } from "../generated/r2.2/webrtc-call-handling/handlers.ts";
@@ -7,10 +14,7 @@ import type { WebrtcRegistrationHandlers } from "../generated/r2.2/webrtc-regist
 import type { WebrtcCallHandlingHandlers as CallHandlingR3_1 } from "../generated/r3.1-rc.1/webrtc-call-handling/handlers.ts";
 import type { WebrtcEventsHandlers as EventsR3_1 } from "../generated/r3.1-rc.1/webrtc-events/handlers.ts";
 import type { WebrtcRegistrationHandlers as RegistrationR3_1 } from "../generated/r3.1-rc.1/webrtc-registration/handlers.ts";
-import type { TokenVerifier } from "./auth/principal.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
-import { type AppDeps, createApp } from "./http/create-app.ts";
-import { operationHandlers } from "./http/dispatch.ts";
 import { callHandlingHandlers } from "./http/handlers/call-handling-handlers.ts";
 import { callHandlingHandlersR3_1 } from "./http/handlers/call-handling-handlers-r3-1.ts";
 import { eventsHandlers } from "./http/handlers/events-handlers.ts";
@@ -28,7 +32,6 @@ import { createSubscriptionLifecycle, type SubscriptionDelivery } from "./servic
 import { createSubscriptionService } from "./services/subscription-service.ts";
 import { createSubscriptionServiceR3_1 } from "./services/subscription-service-r3-1.ts";
 import type { Store } from "./store/index.ts";
-import { createSchemaValidator } from "./validation/ajv-core.ts";
 
 export interface GatewayDeps {
   readonly store: Store;

@@ -5,13 +5,18 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
+import {
+  createDevIssuer,
+  createHttpServer,
+  createIntrospectionVerifier,
+  createJwtVerifier,
+  createRateLimit,
+  mountDevIssuer,
+  type TokenVerifier,
+  withVerificationCache,
+} from "camara-webrtc-runtime";
 import type { Pool } from "pg";
 import pino, { type Logger } from "pino";
-import { withVerificationCache } from "./auth/cached-verifier.ts";
-import { createDevIssuer } from "./auth/dev-issuer.ts";
-import { createIntrospectionVerifier } from "./auth/introspection-verifier.ts";
-import { createJwtVerifier } from "./auth/jwt-verifier.ts";
-import type { TokenVerifier } from "./auth/principal.ts";
 import { type ClusterConfig, readClusterConfig } from "./cluster/cluster-config.ts";
 import { clusterEngine } from "./cluster/cluster-engine.ts";
 import { type ClusterNode, openClusterNode } from "./cluster/cluster-node.ts";
@@ -25,9 +30,6 @@ import { createOfflineEngine } from "./engine/offline/offline-engine.ts";
 import { startSipEngineFromConfig } from "./engine/sip/sip-engine-from-config.ts";
 import { createEventDelivery } from "./events/event-delivery.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
-import { mountDevIssuer } from "./http/dev-issuer-routes.ts";
-import { createHttpServer } from "./http/http-server.ts";
-import { createRateLimit } from "./http/rate-limit.ts";
 import { startNotificationRelay } from "./relay/notification-relay.ts";
 import { systemClock } from "./services/request-context.ts";
 import { startRestartReconciliation } from "./services/restart-reconciliation.ts";

@@ -169,6 +169,12 @@ const tiers: Tier[] = [
     netns: "mutation",
     packages: BASE,
   }),
+  // The framework as an implementer meets it: packed, scaffolded, installed offline, updated.
+  nodeTests("scaffold", /\.int\.test\.ts$/, {
+    roots: ["scripts/framework"],
+    netns: "scaffold",
+    packages: BASE,
+  }),
   nodeTests("e2e", /\.int\.test\.ts$/, {
     roots: ["impl/engine/media", "impl/e2e"],
     netns: "e2e",

@@ -17,7 +17,7 @@ export class TargetConfigError extends Error {
 /** Reads a YAML target configuration; `${VAR}` and `${VAR:-default}` expand from `env`. */
 export function loadTargetConfig(
   file: string,
-  overrides: { apiRoot?: string } = {},
+  overrides: { apiRoot?: string; release?: string } = {},
   env: NodeJS.ProcessEnv = process.env,
 ): TargetConfig {
   if (!existsSync(file))
@@ -32,7 +32,7 @@ export function loadTargetConfig(
 export function parseTargetConfig(
   raw: unknown,
   file: string,
-  overrides: { apiRoot?: string } = {},
+  overrides: { apiRoot?: string; release?: string } = {},
 ): TargetConfig {
   const problems: string[] = [];
   const config = readTargetConfig(raw, problems, overrides);

@@ -1,3 +1,4 @@
+import { DEFAULT_RELEASE, SUITE_RELEASES, suiteRelease } from "../run/suite-release.ts";
 import { Section } from "./config-reader.ts";
 import {
   type PlaceholderBinding,
@@ -12,17 +13,24 @@ import {
 /**
  * Reads a parsed target configuration document (see conformance/README.md "Target configuration"),
  * pushing each problem into `problems`. `{apiRoot}` in strings is replaced by the effective apiRoot
- * (`overrides.apiRoot`, i.e. `--target`, wins over the file).
+ * (`overrides.apiRoot`, i.e. `--target`, wins over the file; `overrides.release`, `--release`, too).
  */
 export function readTargetConfig(
   raw: unknown,
   problems: string[],
-  overrides: { apiRoot?: string },
+  overrides: { apiRoot?: string; release?: string },
 ): TargetConfig {
   const root = new Section(raw, "", problems);
   const apiRoot = overrides.apiRoot
     ? new Section({ apiRoot: overrides.apiRoot }, "--target", problems).url("apiRoot")
     : root.url("apiRoot");
+  const release = overrides.release
+    ? new Section({ release: overrides.release }, "", problems).oneOf(
+        "release",
+        DEFAULT_RELEASE,
+        SUITE_RELEASES,
+      )
+    : root.oneOf("release", DEFAULT_RELEASE, SUITE_RELEASES);
   const withRoot = (s: string) => s.replaceAll("{apiRoot}", apiRoot);
 
   const auth = root.section("auth");
@@ -82,6 +90,8 @@ export function readTargetConfig(
     );
   }
 
+  const notServed = readNotServed(root.strings("notServed"), root.section("notServed"));
+
   const supportsSection = root.section("supports");
   const supports = Object.fromEntries(
     supportsSection.keys().map((k) => [k, supportsSection.boolean(k, false)]),
@@ -95,11 +105,13 @@ export function readTargetConfig(
 
   return {
     apiRoot,
+    release,
     variables,
     auth: { ...(oauth2 ? { oauth2 } : {}), profiles },
     assets: root.strings("assets"),
     placeholders,
     ...(sink ? { sink } : {}),
+    notServed,
     supports,
     seed: root.string("seed", "camara-conformance"),
     timeouts: {
@@ -111,6 +123,30 @@ export function readTargetConfig(
       ...(placeIncomingCall ? { placeIncomingCall } : {}),
     },
   };
+}
+
+/** `notServed: { <release>: "<api>, <api>" }`: APIs of a release the target does not serve (yet). */
+function readNotServed(lists: Record<string, string>, section: Section): Record<string, readonly string[]> {
+  const out: Record<string, readonly string[]> = {};
+  for (const [release, list] of Object.entries(lists)) {
+    if (!(SUITE_RELEASES as readonly string[]).includes(release)) {
+      section.problem(release, `is not a release; choose from ${SUITE_RELEASES.join(", ")}.`);
+      continue;
+    }
+    const known = suiteRelease(release).apis.map((a) => a.name);
+    const apis = list
+      .split(",")
+      .map((a) => a.trim())
+      .filter(Boolean);
+    const unknown = apis.filter((a) => !known.includes(a));
+    if (unknown.length > 0)
+      section.problem(
+        release,
+        `names ${unknown.join(", ")}, not an API of ${release} (${known.join(", ")}).`,
+      );
+    out[release] = apis;
+  }
+  return out;
 }
 
 function readTokenSource(

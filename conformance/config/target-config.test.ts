@@ -87,4 +87,42 @@ describe("target configuration", () => {
       "sink.publicUrl must be an https URL: the SubscriptionRequest sink pattern is ^https://.",
     ]);
   });
+
+  it("checks r2.2 unless release: or --release names r3.1-rc.1; local.yaml says r3.1 events are not served", () => {
+    assert.equal(parseTargetConfig(minimal, "minimal").release, "r2.2");
+    assert.equal(parseTargetConfig({ ...minimal, release: "r3.1-rc.1" }, "m").release, "r3.1-rc.1");
+    assert.equal(
+      parseTargetConfig({ ...minimal, release: "r3.1-rc.1" }, "m", { release: "r2.2" }).release,
+      "r2.2",
+    );
+    const local = loadTargetConfig(
+      join(repoRoot, "conformance", "config", "local.yaml"),
+      { release: "r3.1-rc.1" },
+      {},
+    );
+    assert.equal(local.release, "r3.1-rc.1");
+    assert.deepEqual(local.notServed, { "r3.1-rc.1": ["webrtc-events"] });
+  });
+
+  it("names an unknown release, and a notServed entry that is not a release or not an API of it", () => {
+    let error: unknown;
+    try {
+      parseTargetConfig(
+        {
+          ...minimal,
+          release: "r9",
+          notServed: { r8: "webrtc-events", "r3.1-rc.1": "webrtc-events, webrtc-chat" },
+        },
+        "bad.yaml",
+      );
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof TargetConfigError);
+    assert.deepEqual(error.problems, [
+      "release=r9 must be one of r2.2, r3.1-rc.1.",
+      "notServed.r8 is not a release; choose from r2.2, r3.1-rc.1.",
+      "notServed.r3.1-rc.1 names webrtc-chat, not an API of r3.1-rc.1 (webrtc-call-handling, webrtc-events, webrtc-registration).",
+    ]);
+  });
 });

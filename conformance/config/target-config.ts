@@ -1,3 +1,5 @@
+import type { SuiteRelease } from "../run/suite-release.ts";
+
 /** The token profiles the step library asks for; each maps to one {@link TokenSource}. */
 export const TOKEN_PROFILES = [
   "valid",
@@ -38,6 +40,8 @@ export type PlaceholderBinding = { readonly resource: ResourceKind } | { readonl
 export interface TargetConfig {
   /** Scheme, host and optional prefix in front of every API base path, e.g. `https://api.example.com`. */
   readonly apiRoot: string;
+  /** The CAMARA release checked (`release:`, or `--release`; default r2.2): its features, paths, schemas and defects. */
+  readonly release: SuiteRelease;
   /** Named values for `an environment at "<name>"` and for `{{name}}` in step arguments. */
   readonly variables: Readonly<Record<string, string>>;
   readonly auth: {
@@ -66,6 +70,11 @@ export interface TargetConfig {
      */
     readonly tls?: { readonly certFile: string; readonly keyFile: string };
   };
+  /**
+   * APIs of a release the target does not serve (yet), by release (`notServed: { r3.1-rc.1: webrtc-events }`):
+   * their features are not selected and the summary counts them as not served.
+   */
+  readonly notServed: Readonly<Record<string, readonly string[]>>;
   /** Optional capabilities of the target; scenarios tagged `@<name>` need `<name>: true`. */
   readonly supports: Readonly<Record<string, boolean>>;
   /** Seed of the generated test data; the scenario's name is mixed in. */

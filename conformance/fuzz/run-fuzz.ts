@@ -1,4 +1,4 @@
-import type { OperationManifest } from "../../generated/r2.2/index.ts";
+import type { OperationManifest } from "../../generated/manifest-types.ts";
 import type { TargetConfig } from "../config/target-config.ts";
 import { bodyMutations, documentedErrorCodes } from "../schema/schema-mutations.ts";
 import { seededRandom } from "../schema/seeded-random.ts";
@@ -73,7 +73,7 @@ function judge(op: OperationManifest, spec: object, status: number, json: unknow
 }
 
 export async function runFuzz(config: TargetConfig, perOperation: number): Promise<FuzzRow[]> {
-  const contract = loadContract();
+  const contract = loadContract(config.release);
   const scopes = [...new Set(contract.apis.flatMap((a) => a.operations.flatMap((o) => o.scopes)))].sort();
   const tokens = createTokenProvider(config, scopes);
   const client = createApiClient(config, contract, tokens);
@@ -83,11 +83,14 @@ export async function runFuzz(config: TargetConfig, perOperation: number): Promi
     random: seededRandom(`${config.seed}|fuzz`),
     assets: config.assets,
     sinkUrl,
+    release: config.release,
   });
   const created: CreatedResource[] = [];
   const rows: FuzzRow[] = [];
   try {
-    for (const op of contract.apis.flatMap((a) => a.operations)) {
+    // APIs the target does not serve in this release (notServed) have nothing to fuzz.
+    const notServed = config.notServed[config.release] ?? [];
+    for (const op of contract.apis.filter((a) => !notServed.includes(a.name)).flatMap((a) => a.operations)) {
       const schema = op.requestBody?.content["application/json"];
       if (!schema) continue;
       const spec = contract.spec(op.api);

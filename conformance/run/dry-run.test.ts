@@ -37,6 +37,24 @@ describe("the step library covers every feature", () => {
     assert.equal(outcome.exitCode, 0);
   });
 
+  it("matches every step of the upstream r3.1-rc.1 features, webrtc-events included", async () => {
+    const outcome = await runConformance({
+      config: { ...config, release: "r3.1-rc.1" },
+      dryRun: true,
+      reportDir: dir,
+      stdout: quiet(),
+      stderr: quiet(),
+    });
+    const broken = outcome.verdicts.filter((v) => v.verdict === "undefined" || v.verdict === "ambiguous");
+    assert.deepEqual(
+      broken.map((v) => `${v.uri}:${v.line} ${v.verdict}`),
+      [],
+    );
+    assert.equal(outcome.verdicts.length, 71);
+    assert.ok(outcome.verdicts.every((v) => v.uri.includes("r3.1-rc.1/Test_definitions")));
+    assert.ok(outcome.verdicts.some((v) => v.uri.includes("/webrtc-events-")));
+  });
+
   it("matches every step of the CAMARA main-branch Test_definitions (a --features glob) too", async () => {
     const outcome = await runConformance({
       config,

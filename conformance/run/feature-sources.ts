@@ -1,14 +1,15 @@
 import { readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { release } from "../../generated/r2.2/index.ts";
 
 /** The repository root (the folder holding conformance/ and features/). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** The upstream Test_definitions of the generated release, run verbatim. */
-export const upstreamDir = join(repoRoot, "api-definitions", "camara", release, "Test_definitions");
-/** The project's own features, one folder per API. */
+/** The upstream Test_definitions of a release, run verbatim. */
+export function upstreamDirOf(release: string): string {
+  return join(repoRoot, "api-definitions", "camara", release, "Test_definitions");
+}
+/** The project's own features (written for r2.2), one folder per API. */
 export const projectDir = join(repoRoot, "features");
 
 function walk(dir: string): string[] {
@@ -25,13 +26,17 @@ function walk(dir: string): string[] {
  * by that prefix.
  */
 export function featureFiles(options: {
+  /** The release's upstream Test_definitions folder. */
+  upstreamDir: string;
+  /** The project's features written for the release; absent: none. */
+  projectDir: string | undefined;
   apis?: readonly string[] | undefined;
   sources?: readonly ("upstream" | "project")[] | undefined;
 }): string[] {
   const sources = options.sources ?? ["upstream", "project"];
   const files = [
-    ...(sources.includes("upstream") ? walk(upstreamDir) : []),
-    ...(sources.includes("project") ? walk(projectDir) : []),
+    ...(sources.includes("upstream") ? walk(options.upstreamDir) : []),
+    ...(sources.includes("project") && options.projectDir ? walk(options.projectDir) : []),
   ].map((f) => relative(repoRoot, f));
   const apis = options.apis;
   if (!apis || apis.length === 0) return files;

@@ -8,6 +8,8 @@ import { annotateJunit } from "./annotate-junit.ts";
 import type { BasePathRule } from "./base-path-map.ts";
 import { featureFiles, repoRoot, supportFiles } from "./feature-sources.ts";
 import { type KnownDefect, loadKnownDefects } from "./known-defects.ts";
+import { notServed } from "./not-served.ts";
+import { suiteRelease } from "./suite-release.ts";
 import { markdownTable, type RunSummary, summaryTable } from "./summary-table.ts";
 import { type ScenarioVerdict, VerdictCollector } from "./verdicts.ts";
 
@@ -43,7 +45,7 @@ export interface RunOptions {
   readonly reportDir?: string;
   /** Listed upstream defects count like other scenarios. */
   readonly strict?: boolean;
-  /** Default conformance/known-defects.yaml. */
+  /** Default the list of the configured release (conformance/known-defects[-<release>].yaml). */
   readonly knownDefectsFile?: string;
   /** Which feature sets to run; default both. */
   readonly sources?: readonly ("upstream" | "project")[];
@@ -92,9 +94,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
   const stdout = options.stdout ?? process.stdout;
   const reportDir = resolve(options.reportDir ?? join(repoRoot, "reports"));
-  const knownDefects = loadKnownDefects(
-    options.knownDefectsFile ?? join(repoRoot, "conformance", "known-defects.yaml"),
-  );
+  const release = suiteRelease(options.config.release);
+  const knownDefects = loadKnownDefects(options.knownDefectsFile ?? release.knownDefectsFile);
   // A dry run executes nothing, so it checks the steps of every scenario, whatever the target lacks.
   const unsupported = options.dryRun
     ? []
@@ -102,6 +103,20 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const tagExpression = [options.tags ? `(${options.tags})` : "", ...unsupported.map((t) => `not @${t}`)]
     .filter(Boolean)
     .join(" and ");
+  // APIs the target does not serve in this release: their features are left out, and counted
+  // (a dry run still matches their steps).
+  const notServedApis = options.dryRun ? [] : (options.config.notServed[release.release] ?? []);
+  const allFiles = options.featurePaths
+    ? [...options.featurePaths]
+    : featureFiles({
+        upstreamDir: release.upstreamDir,
+        projectDir: release.projectDir,
+        apis: options.apis,
+        sources: options.sources,
+      });
+  const { paths, notServed: notServedCounts } = options.featurePaths
+    ? { paths: allFiles, notServed: {} }
+    : notServed(allFiles, notServedApis);
   const reports = options.reports ?? ["summary"];
   mkdirSync(reportDir, { recursive: true });
   const files: Partial<Record<ReportKind, string>> = {};
@@ -118,16 +133,16 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const { runConfiguration } = await loadConfiguration({
     file: false,
     provided: {
-      paths: options.featurePaths
-        ? [...options.featurePaths]
-        : featureFiles({ apis: options.apis, sources: options.sources }),
+      paths: [...paths],
       import: supportFiles(),
       tags: tagExpression,
       format: [
         "progress",
         ...reports.filter((k) => k !== "summary").map((k): [string, string] => [k, files[k] as string]),
       ],
-      formatOptions: { junit: { suiteName: `CAMARA WebRTC conformance (${options.config.apiRoot})` } },
+      formatOptions: {
+        junit: { suiteName: `CAMARA WebRTC ${release.release} conformance (${options.config.apiRoot})` },
+      },
       worldParameters: worldParameters as unknown as Record<string, never>,
       // Undefined and pending steps fail a plain cucumber run; the verdicts below decide ours.
       strict: true,
@@ -150,7 +165,13 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       collector.allScenarios().filter((s) => s.tags.includes(`@${tag}`)).length,
     ]),
   );
-  const summary: RunSummary = { verdicts, deselected, durationMs: performance.now() - started };
+  const summary: RunSummary = {
+    verdicts,
+    deselected,
+    notServed: notServedCounts,
+    release: release.release,
+    durationMs: performance.now() - started,
+  };
   const summaryText = summaryTable(summary);
   if (files.summary) {
     writeFileSync(files.summary, summaryText);
@@ -167,12 +188,18 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     !options.tags &&
     !options.apis?.length &&
     (options.sources ?? ["upstream"]).includes("upstream");
-  const unusedDefects = fullUpstream ? knownDefects.filter((d) => !matched.has(d)) : [];
+  const unusedDefects = fullUpstream
+    ? knownDefects.filter(
+        (d) => !matched.has(d) && !notServedApis.some((api) => d.file.startsWith(`${api}-`)),
+      )
+    : [];
   // A dry run executes nothing: it fails only on steps that match no definition, or several.
   const broken = (v: ScenarioVerdict) => v.verdict === "undefined" || v.verdict === "ambiguous";
   const ok = options.dryRun ? !verdicts.some(broken) : verdicts.every((v) => !v.failing);
   const exitCode = verdicts.length > 0 && ok ? 0 : 1;
   if (verdicts.length === 0) stdout.write("No scenario was selected: the run proves nothing.\n");
+  if (!release.projectDir && (options.sources ?? ["project"]).includes("project") && !options.featurePaths)
+    stdout.write(`The project's features are written for r2.2: none runs with ${release.release}.\n`);
   return { ...summary, exitCode, summaryText, unusedDefects, reportFiles: files };
 }
 

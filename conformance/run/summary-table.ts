@@ -5,6 +5,10 @@ export interface RunSummary {
   readonly verdicts: readonly ScenarioVerdict[];
   /** Scenarios left out because the target lacks a capability, by capability tag. */
   readonly deselected: Readonly<Record<string, number>>;
+  /** Scenarios left out because the target does not serve their API in the release checked, by API. */
+  readonly notServed?: Readonly<Record<string, number>>;
+  /** The release checked. */
+  readonly release?: string;
   readonly durationMs: number;
 }
 
@@ -40,6 +44,11 @@ export function summaryTable(summary: RunSummary): string {
       out.push(
         `${n} scenarios tagged @${tag} not selected: the target configuration does not declare supports.${tag}`,
       );
+  }
+  for (const [api, n] of Object.entries(summary.notServed ?? {})) {
+    out.push(
+      `${n} scenarios of ${api} not selected: the target configuration declares notServed.${summary.release}: ${api}`,
+    );
   }
   if (failing.length > 0) {
     out.push("", "Failures:");

@@ -1,4 +1,4 @@
-import type { OperationManifest } from "../../generated/r2.2/index.ts";
+import type { OperationManifest } from "../../generated/manifest-types.ts";
 import { compliantSample } from "../schema/schema-samples.ts";
 import { query } from "../support/json-path.ts";
 import { resourceOfParam } from "../support/resources.ts";

@@ -1,5 +1,5 @@
 import { Given, Then } from "@cucumber/cucumber";
-import type { OperationManifest } from "../../generated/r2.2/index.ts";
+import type { OperationManifest } from "../../generated/manifest-types.ts";
 import { resourceOfParam } from "../support/resources.ts";
 import type { ConformanceWorld } from "../support/world.ts";
 import { check } from "./check.ts";

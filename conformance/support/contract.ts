@@ -1,12 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import {
-  type ApiManifest,
-  apis,
-  effectiveSpecFiles,
-  type OperationManifest,
-  release,
-} from "../../generated/r2.2/index.ts";
+import type { ApiManifest, OperationManifest } from "../../generated/manifest-types.ts";
+import { DEFAULT_RELEASE, suiteRelease } from "../run/suite-release.ts";
 import { createOpenApiValidator, type OpenApiValidator } from "../schema/ajv-openapi.ts";
 import type { SchemaContext } from "../schema/schema-samples.ts";
 
@@ -36,15 +31,20 @@ export interface MatchedOperation {
   readonly pathParams: Readonly<Record<string, string>>;
 }
 
-let loaded: Contract | undefined;
+const loaded = new Map<string, Contract>();
 
-/** The contract of the generated release, loaded once per process. */
-export function loadContract(): Contract {
-  loaded ??= buildContract();
-  return loaded;
+/** The contract of a generated release (default r2.2), loaded once per process. */
+export function loadContract(release: string = DEFAULT_RELEASE): Contract {
+  let contract = loaded.get(release);
+  if (!contract) {
+    contract = buildContract(release);
+    loaded.set(release, contract);
+  }
+  return contract;
 }
 
-function buildContract(): Contract {
+function buildContract(release: string): Contract {
+  const { apis, effectiveSpecFiles } = suiteRelease(release);
   const specs: Record<string, object> = {};
   for (const [name, file] of Object.entries(effectiveSpecFiles)) {
     const path = fileURLToPath(new URL(`../../generated/${file}`, import.meta.url));

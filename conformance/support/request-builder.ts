@@ -1,4 +1,4 @@
-import type { OperationManifest } from "../../generated/r2.2/index.ts";
+import type { OperationManifest } from "../../generated/manifest-types.ts";
 import { observeExchange } from "../checks/observe-exchange.ts";
 import type { ResourceKind } from "../config/target-config.ts";
 import { compliantSample, nonCompliantSample } from "../schema/schema-samples.ts";

@@ -4,8 +4,8 @@ import type { ApiClient } from "./api-client.ts";
 
 /**
  * The resources of the three WebRTC APIs that scenarios need to exist beforehand: how each is
- * created, identified and removed, by operationId (webrtc-registration v0.3, webrtc-call-handling
- * v0.3, webrtc-events v0.2).
+ * created, identified and removed, by operationId (webrtc-registration v0.3 and v0.4rc1,
+ * webrtc-call-handling v0.3 and v0.4rc1, webrtc-events v0.2).
  */
 export const RESOURCES: Readonly<
   Record<ResourceKind, { param: string; create: string; idProperty: string; remove: string; read?: string }>
@@ -54,7 +54,13 @@ export interface ResourceFactoryOptions {
   readonly assets: Readonly<Record<string, string>>;
   /** Sink for subscriptions created as preconditions. */
   readonly sinkUrl: string;
+  /** The release checked; default r2.2. */
+  readonly release?: string;
 }
+
+/** An SDP offer of one audio stream (RFC 4566), for releases whose createSession requires `offer`. */
+const OFFER_SDP =
+  "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nc=IN IP4 127.0.0.1\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n";
 
 /** The session-invitation type: a subscription to it needs nothing but a registration. */
 const INVITATION = "org.camaraproject.webrtc-events.v0.session-invitation";
@@ -90,7 +96,14 @@ export function createResourceFactory(options: ResourceFactoryOptions) {
         : kind === "mediaSession"
           ? {
               headers: { registrationId: registrationId as string },
-              body: { receiverAddress: assets.receiverAddress ?? "tel:+34600000003", ...extra.body },
+              body: {
+                receiverAddress: assets.receiverAddress ?? "tel:+34600000003",
+                // r3.1's MediaSessionCreate requires the originator and the offer (r2.2: optional).
+                ...(options.release && options.release !== "r2.2"
+                  ? { originatorAddress: assets.originatorAddress, offer: { sdp: OFFER_SDP } }
+                  : {}),
+                ...extra.body,
+              },
             }
           : {
               body: {

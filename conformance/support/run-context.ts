@@ -45,7 +45,7 @@ let current: RunContext | undefined;
 export async function openRunContext(parameters: WorldParameters): Promise<RunContext> {
   if (current) return current;
   const { config } = parameters;
-  const contract = loadContract();
+  const contract = loadContract(config.release);
   const scopes = [...new Set(contract.apis.flatMap((a) => a.operations.flatMap((o) => o.scopes)))].sort();
   const tokens = createTokenProvider(config, scopes);
   tokens.prefetch();

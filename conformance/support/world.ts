@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { type IWorldOptions, World } from "@cucumber/cucumber";
-import type { OperationManifest } from "../../generated/r2.2/index.ts";
+import type { OperationManifest } from "../../generated/manifest-types.ts";
 import { onCreated } from "../checks/coherence.ts";
 import { ResourceLedger } from "../checks/resource-ledger.ts";
 import type { ResourceKind, TokenProfile } from "../config/target-config.ts";
@@ -74,6 +74,7 @@ export class ConformanceWorld extends World<WorldParameters> {
       random: this.random.fork("resources"),
       assets: this.run.config.assets,
       sinkUrl: this.sinkUrl,
+      release: this.run.contract.release,
     });
     return this.factoryCache;
   }

@@ -50,6 +50,8 @@ describe("the camara-conformance package", () => {
       "package/conformance/steps/hooks.ts",
       "package/generated/r2.2/webrtc-events/openapi.json",
       "package/api-definitions/camara/r2.2/Test_definitions/webrtc-registration-createRegistration.feature",
+      "package/generated/r3.1-rc.1/webrtc-registration/openapi.json",
+      "package/api-definitions/camara/r3.1-rc.1/Test_definitions/webrtc-registration-createRegistration.feature",
       "package/features/checks/token-profiles.feature",
       "package/npm-shrinkwrap.json",
     ])
@@ -95,5 +97,28 @@ describe("the camara-conformance package", () => {
     assert.match(run.output, /^\s*passed\s+\| webrtc-registration-createRegistration\.feature:\d+/m);
     assert.match(run.output, new RegExp(`${verdicts.length} scenarios: ${passed.length} passed`));
     assert.ok(existsSync(join(folder, "reports", "conformance-junit.xml")), "no JUnit report");
+  });
+
+  it("checks r3.1-rc.1 as installed (--release r3.1-rc.1): its upstream registration scenarios, passed except listed defects", async () => {
+    const run = await npx(folder, [
+      "--target",
+      gateway.apiRoot,
+      "--config",
+      join("node_modules", "camara-conformance", "conformance", "config", "local.yaml"),
+      "--release",
+      "r3.1-rc.1",
+      "--api",
+      "webrtc-registration",
+      "--report-dir",
+      "reports-r3.1",
+    ]);
+    assert.equal(run.status, 0, run.output.slice(-3000));
+    const verdicts = JSON.parse(
+      readFileSync(join(folder, "reports-r3.1", "conformance-summary.json"), "utf8"),
+    ) as ScenarioVerdict[];
+    assert.ok(verdicts.length > 0);
+    assert.ok(verdicts.every((v) => v.uri.includes("r3.1-rc.1/Test_definitions/webrtc-registration-")));
+    assert.ok(verdicts.some((v) => v.verdict === "passed"));
+    assert.ok(verdicts.some((v) => v.verdict === "upstream defect"));
   });
 });

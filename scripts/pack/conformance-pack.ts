@@ -3,7 +3,8 @@
  * `npm run conformance:pack`: builds `camara-conformance-<version>.tgz`, the conformance suite
  * installable alone (`npm install ./camara-conformance-<version>.tgz`, then
  * `npx camara-conformance --target … --config …`): its code, the effective specs and operation
- * manifests it reads, the upstream Test_definitions and the project's features. No gateway.
+ * manifests it reads, the upstream Test_definitions and the project's features, for every release the
+ * suite checks (`--release`). No gateway.
  *
  * The package is a staging folder laid out like the repository, so the suite's relative imports and
  * its `repoRoot` work unchanged; its package.json is derived from the root one (version, and the
@@ -17,7 +18,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
-import { release } from "../../generated/r2.2/index.ts";
+import { releases } from "../../generated/index.ts";
 import { fromRoot } from "../lib/paths.ts";
 import { type Lockfile, shrinkwrapFor } from "./shrinkwrap.ts";
 
@@ -39,8 +40,11 @@ const SHIPPED = [
   "conformance",
   "features",
   join("generated", "manifest-types.ts"),
-  join("generated", release),
-  join("api-definitions", "camara", release, "Test_definitions"),
+  join("generated", "index.ts"),
+  ...releases.flatMap((release) => [
+    join("generated", release),
+    join("api-definitions", "camara", release, "Test_definitions"),
+  ]),
 ] as const;
 
 /** conformance/ without its own tests: they need the gateway and the lab. */
@@ -65,7 +69,7 @@ function packageJson(): Record<string, unknown> & { version: string; dependencie
   return {
     name: "camara-conformance",
     version: String(root.version),
-    description: `Conformance suite for the CAMARA WebRTC APIs (${release}): the upstream Test_definitions and the project's features, run against any gateway over HTTP`,
+    description: `Conformance suite for the CAMARA WebRTC APIs (${releases.join(", ")}): the upstream Test_definitions and the project's features, run against any gateway over HTTP`,
     license: root.license,
     type: "module",
     engines: root.engines,
@@ -106,5 +110,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     .option("--out <dir>", "where the tarball goes", fromRoot(".tmp", "conformance-pack"))
     .parse()
     .opts<{ out: string }>();
-  console.log(packConformance(options.out));
+  console.log(packConformance(resolve(options.out)));
 }

@@ -25,7 +25,12 @@ const processIo: CliIo = {
  * Returns the exit code: 0 without error findings, 1 with at least one, 2 on bad usage or a
  * failure of the linter itself.
  */
-export async function runLintCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+export async function runLintCli(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  /** Where the default files and apis.json are: a scaffolded project's api-definitions/ (camara-webrtc lint). */
+  definitionsDir = DEFINITIONS_DIR,
+): Promise<number> {
   const program = new Command("spec:lint")
     .description(
       "Lint OpenAPI specs with the CAMARA ruleset and cross-check Test_definitions features against them.\n" +
@@ -57,13 +62,12 @@ export async function runLintCli(argv: readonly string[], io: CliIo = processIo)
   }>();
   const args = program.args as string[];
   try {
-    const release = opts.release ?? releaseNames(DEFINITIONS_DIR)[0] ?? "";
-    const files = args.length > 0 ? args : defaultFiles(DEFINITIONS_DIR, release);
+    const release = opts.release ?? releaseNames(definitionsDir)[0] ?? "";
+    const files = args.length > 0 ? args : defaultFiles(definitionsDir, release);
     const inputs = opts.effective
-      ? await readEffectiveInputs(files, DEFINITIONS_DIR, release)
+      ? await readEffectiveInputs(files, definitionsDir, release)
       : readInputs(files);
-    const ruleset =
-      opts.ruleset ?? (args.length > 0 ? DEFAULT_RULESET : rulesetFor(release, DEFINITIONS_DIR));
+    const ruleset = opts.ruleset ?? (args.length > 0 ? DEFAULT_RULESET : rulesetFor(release, definitionsDir));
     const findings = await lint(inputs, ruleset);
     const report = formatFindings(findings, opts.format, ruleDescriptions(ruleset));
     if (opts.output) {
