@@ -12,11 +12,13 @@ import type { WebrtcCallHandlingHandlers } from "../generated/r2.2/webrtc-call-h
 import type { WebrtcEventsHandlers } from "../generated/r2.2/webrtc-events/handlers.ts";
 import type { WebrtcRegistrationHandlers } from "../generated/r2.2/webrtc-registration/handlers.ts";
 import type { WebrtcCallHandlingHandlers as CallHandlingR3_1 } from "../generated/r3.1-rc.1/webrtc-call-handling/handlers.ts";
+import type { WebrtcEventsHandlers as EventsR3_1 } from "../generated/r3.1-rc.1/webrtc-events/handlers.ts";
 import type { WebrtcRegistrationHandlers as RegistrationR3_1 } from "../generated/r3.1-rc.1/webrtc-registration/handlers.ts";
 import type { Engine, EngineListener } from "./engine/engine.ts";
 import { callHandlingHandlers } from "./http/handlers/call-handling-handlers.ts";
 import { callHandlingHandlersR3_1 } from "./http/handlers/call-handling-handlers-r3-1.ts";
 import { eventsHandlers } from "./http/handlers/events-handlers.ts";
+import { eventsHandlersR3_1 } from "./http/handlers/events-handlers-r3-1.ts";
 import { registrationHandlers } from "./http/handlers/registration-handlers.ts";
 import { registrationHandlersR3_1 } from "./http/handlers/registration-handlers-r3-1.ts";
 import type { HttpConfig } from "./http/http-config.ts";
@@ -28,6 +30,7 @@ import type { RegistrationTtlPolicy } from "./services/registration-ttl.ts";
 import { type Clock, type RequestContext, systemClock } from "./services/request-context.ts";
 import { createSubscriptionLifecycle, type SubscriptionDelivery } from "./services/subscription-lifecycle.ts";
 import { createSubscriptionService } from "./services/subscription-service.ts";
+import { createSubscriptionServiceR3_1 } from "./services/subscription-service-r3-1.ts";
 import type { Store } from "./store/index.ts";
 
 export interface GatewayDeps {
@@ -50,14 +53,6 @@ export interface GatewayDeps {
   readonly http?: Partial<Pick<HttpConfig, "bodyLimitBytes" | "bodyMaxDepth" | "trustProxy">>;
   /** More Prometheus registries served at /metrics (event delivery's). */
   readonly metrics?: readonly Registry[];
-}
-
-/**
- * Whether the gateway serves an API of a release. Every API of r2.2 and r3.1-rc.1 is, but r3.1's
- * webrtc-events (subscriptions keyed by deviceId, PUT /subscriptions/{id}) is not built yet.
- */
-export function servedApi(release: string, api: string): boolean {
-  return !(release === "r3.1-rc.1" && api === "webrtc-events");
 }
 
 /** Wires store, services, engine and HTTP app; the composition root and the tests both use it. */
@@ -113,6 +108,12 @@ export function createGateway(deps: GatewayDeps) {
     clock,
     newId,
   });
+  const subscriptionsR3_1 = createSubscriptionServiceR3_1({
+    store: deps.store,
+    lifecycle: subscriptionLifecycle,
+    clock,
+    newId,
+  });
   engine = deps.engine({
     // What the network causes for a session or registration carries the correlator it began with.
     sessionChanged: (event) => calls.sessionChanged(event, event.correlator ?? randomUUID()),
@@ -135,14 +136,16 @@ export function createGateway(deps: GatewayDeps) {
     ...callHandlingHandlers(calls),
     ...eventsHandlers(subscriptions),
   };
-  const r3_1: RegistrationR3_1<RequestContext> & CallHandlingR3_1<RequestContext> = {
+  const r3_1: RegistrationR3_1<RequestContext> &
+    CallHandlingR3_1<RequestContext> &
+    EventsR3_1<RequestContext> = {
     ...registrationHandlersR3_1(registrations),
     ...callHandlingHandlersR3_1(calls),
+    ...eventsHandlersR3_1(subscriptionsR3_1),
   };
   const served = (release: string) => {
     const { apis, specs } = releaseContract(contract, release);
-    const mounted = apis.filter((api) => servedApi(release, api.name));
-    return { release, apis: mounted, specs, schemas: createSchemaValidator(specs) };
+    return { release, apis, specs, schemas: createSchemaValidator(specs) };
   };
 
   const app = createApp({

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { createCloudEventValidator } from "../../conformance/sink/cloud-event-validator.ts";
 import { loadContract, releaseContract } from "../load-contract.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
+import { eventViewR3_1 } from "../services/event-view-r3-1.ts";
 import { createSchemaValidator } from "../validation/ajv-core.ts";
 import { buildCloudEvent } from "./cloud-event.ts";
 
@@ -126,5 +127,61 @@ describe("buildCloudEvent", () => {
     });
     assert.notEqual(schemas.validate("webrtc-events", "#/components/schemas/CloudEvent", built), null);
     assert.deepEqual(conformance.validate(built), ["/data must have required property 'terminationReason'"]);
+  });
+});
+
+describe("buildCloudEvent for r3.1 subscriptions", () => {
+  const r31 = createSchemaValidator(releaseContract(loadContract(), "r3.1-rc.1").specs);
+  const location = {
+    shape: "Ellipsoid" as const,
+    coordinates: {
+      latitude: 40.4,
+      longitude: -3.7,
+      zAxis: 650,
+      semiMajorAxis: 20,
+      semiMinorAxis: 10,
+      verticalAxis: 5,
+      orientation: 30,
+    },
+  };
+  const located: [string, DomainEvent][] = events.map(([name, event]) => [
+    name,
+    event.type.endsWith("session-status") || event.type.endsWith("session-invitation")
+      ? ({
+          ...event,
+          locationDetails: location,
+          data: { ...event.data, clientCorrelator: "cc-1", offerRequired: true },
+        } as DomainEvent)
+      : event,
+  ]);
+  for (const [name, event] of located) {
+    it(`builds a ${name} CloudEvent that r3.1's CloudEvent schema accepts, payload under data`, () => {
+      const built = buildCloudEvent({
+        id: "evt-1",
+        source: "urn:camara-webrtc-gateway:test",
+        time,
+        subscriptionId: "sub-1",
+        event: eventViewR3_1(event),
+      });
+      assert.equal(r31.validate("webrtc-events", "#/components/schemas/CloudEvent", built), null);
+      const data = built.data as Record<string, unknown>;
+      assert.equal("clientCorrelator" in data || "offerRequired" in data, false, "r2.2-only fields left out");
+      if ("locationDetails" in event) assert.deepEqual(data.locationDetails, location);
+    });
+  }
+
+  it("is refused by r3.1's schema when locationDetails is malformed (the check can fail)", () => {
+    const [, event] = located[1] ?? [];
+    const built = buildCloudEvent({
+      id: "evt-3",
+      source: "urn:x",
+      time,
+      subscriptionId: "sub-1",
+      event: eventViewR3_1({
+        ...(event as DomainEvent),
+        locationDetails: { shape: "Square" },
+      } as unknown as DomainEvent),
+    });
+    assert.notEqual(r31.validate("webrtc-events", "#/components/schemas/CloudEvent", built), null);
   });
 });

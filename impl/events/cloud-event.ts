@@ -1,14 +1,21 @@
 import type { components } from "../../generated/r2.2/webrtc-events/types.ts";
+import type { components as R3_1 } from "../../generated/r3.1-rc.1/webrtc-events/types.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
+import type { DomainEventR3_1 } from "../services/event-view-r3-1.ts";
 
 type Schemas = components["schemas"];
+type SchemasR3_1 = R3_1["schemas"];
 
 /** A webrtc-events notification: `CloudEvent` narrowed by the spec's discriminator on `type`. */
 export type WebrtcCloudEvent =
   | Schemas["EventSessionInvitation"]
   | Schemas["EventSessionStatus"]
   | Schemas["EventRegistrationEnds"]
-  | Schemas["EventSubscriptionEnded"];
+  | Schemas["EventSubscriptionEnded"]
+  | SchemasR3_1["EventSessionInvitation"]
+  | SchemasR3_1["EventSessionStatus"]
+  | SchemasR3_1["EventRegistrationEnds"]
+  | SchemasR3_1["EventSubscriptionEnded"];
 
 export interface CloudEventInput {
   /** Unique within `source`; kept for every redelivery. */
@@ -17,7 +24,8 @@ export interface CloudEventInput {
   readonly source: string;
   readonly time: Date;
   readonly subscriptionId: string;
-  readonly event: DomainEvent;
+  /** r2.2's or r3.1's: the two envelopes are alike, the data is the release's own. */
+  readonly event: DomainEvent | DomainEventR3_1;
 }
 
 /**
@@ -44,8 +52,12 @@ export function buildCloudEvent(input: CloudEventInput): WebrtcCloudEvent {
         data: { ...event.data, subscriptionId: input.subscriptionId },
       } as WebrtcCloudEvent;
     case "org.camaraproject.webrtc-events.v0.registration-ends":
-      return { ...envelope, type: event.type, data: event.data };
+      return { ...envelope, type: event.type, data: event.data } as WebrtcCloudEvent;
     case "org.camaraproject.webrtc-events.v0.subscription-ended":
-      return { ...envelope, type: event.type, data: { ...event.data, subscriptionId: input.subscriptionId } };
+      return {
+        ...envelope,
+        type: event.type,
+        data: { ...event.data, subscriptionId: input.subscriptionId },
+      } as WebrtcCloudEvent;
   }
 }

@@ -9,7 +9,7 @@ import type { OperationManifest } from "../../generated/index.ts";
 import { createDevIssuer, type DevIssuer } from "../auth/dev-issuer.ts";
 import { createJwtVerifier } from "../auth/jwt-verifier.ts";
 import { AuthError, type AuthFailure } from "../auth/principal.ts";
-import { createGateway, servedApi } from "../gateway.ts";
+import { createGateway } from "../gateway.ts";
 import { loadContract } from "../load-contract.ts";
 import { createSqliteStore } from "../store/index.ts";
 import { createFakeEngine } from "../testing/fake-engine.ts";
@@ -28,9 +28,7 @@ import {
  * UNAUTHENTICATED, and a token lacking the operation's scope with 403 PERMISSION_DENIED.
  */
 
-const operations = loadContract().releases.flatMap((r) =>
-  r.apis.filter((api) => servedApi(r.release, api.name)).flatMap((api) => api.operations),
-);
+const operations = loadContract().releases.flatMap((r) => r.apis.flatMap((api) => api.operations));
 const XCORRELATOR = /^[a-zA-Z0-9-_:;./<>{}]{0,256}$/;
 const HOUR = 3600;
 
@@ -200,6 +198,15 @@ function requestFor(op: OperationManifest): { path: string; body?: string; heade
     createNotificationChannelSubscription: subscriptionBody(ids.registrationId ?? ""),
   };
   if (op.release === "r3.1-rc.1") {
+    bodies.createNotificationChannelSubscription = {
+      protocol: "HTTP",
+      sink: "https://127.0.0.1:9443/sink",
+      types: ["org.camaraproject.webrtc-events.v0.registration-ends"],
+      config: { subscriptionDetail: { deviceId: ids.deviceId ?? "" } },
+    };
+    bodies.updateNotificationChannelSubscription = {
+      config: { subscriptionExpireTime: "2100-01-01T00:00:00Z" },
+    };
     bodies.createSession = {
       originatorAddress: "tel:+34600000001",
       receiverAddress: "tel:+34600000009",
@@ -258,16 +265,12 @@ describe("authentication and scopes on every operation", () => {
       assert.ok(res.ok, `fixture: ${res.status} ${await res.clone().text()}`);
       return (await res.json()) as Record<string, unknown>;
     };
+    const deviceId = randomUUID();
     const registrationId = String(
-      (
-        await created(
-          await gw.request("POST", "/webrtc-registration/v0.3/sessions", {
-            body: { deviceId: randomUUID() },
-          }),
-        )
-      ).registrationId,
+      (await created(await gw.request("POST", "/webrtc-registration/v0.3/sessions", { body: { deviceId } })))
+        .registrationId,
     );
-    ids = { registrationId };
+    ids = { registrationId, deviceId };
     const session = await gw.request("POST", "/webrtc-call-handling/v0.3/sessions", {
       headers: { registrationId },
       body: { receiverAddress: "tel:+34600000009" },

@@ -16,6 +16,7 @@ export async function endRegistration(
   await deps.events.publish({
     type: "org.camaraproject.webrtc-events.v0.registration-ends",
     registrationId: record.registrationId,
+    device: { owner: record.owner, deviceId: record.deviceId },
     correlator,
     data: {
       registrationId: record.registrationId,

@@ -1,6 +1,13 @@
 import type { components } from "../../generated/r2.2/webrtc-events/types.ts";
+import type { LocationDetails } from "../store/index.ts";
 
 type Schemas = components["schemas"];
+
+/** The device a registration was made from and its owner: r3.1 subscriptions are keyed by it. */
+export interface EventDevice {
+  readonly owner: string;
+  readonly deviceId: string;
+}
 
 /**
  * A webrtc-events notification as the services produce it, before it is matched to subscriptions
@@ -12,6 +19,10 @@ export type DomainEvent =
       readonly registrationId: string;
       readonly correlator: string;
       readonly data: Schemas["MediaSessionInvite"];
+      /** The called registration's device, when the publisher has it at hand. */
+      readonly device?: EventDevice;
+      /** r3.1's location of the party that generated the event (r2.2's data has no place for it). */
+      readonly locationDetails?: LocationDetails;
     }
   | {
       readonly type: "org.camaraproject.webrtc-events.v0.session-status";
@@ -19,12 +30,16 @@ export type DomainEvent =
       readonly mediaSessionId: string;
       readonly correlator: string;
       readonly data: Schemas["MediaSessionStatusUpdate"];
+      /** r3.1's location of the party that generated the event (r2.2's data has no place for it). */
+      readonly locationDetails?: LocationDetails;
     }
   | {
       readonly type: "org.camaraproject.webrtc-events.v0.registration-ends";
       readonly registrationId: string;
       readonly correlator: string;
       readonly data: Schemas["RegistrationEnds"];
+      /** The ended registration's device: the registration itself is gone when this is published. */
+      readonly device?: EventDevice;
     }
   | {
       readonly type: "org.camaraproject.webrtc-events.v0.subscription-ended";

@@ -37,6 +37,7 @@ export async function acceptIncomingCall(
   await events.publish({
     type: "org.camaraproject.webrtc-events.v0.session-invitation",
     registrationId: call.registrationId,
+    device: { owner: registration.owner, deviceId: registration.deviceId },
     correlator,
     data: {
       ...info,

@@ -15,6 +15,9 @@ export async function readInitialEvents(
   record: SubscriptionRecord,
   correlator: string,
 ): Promise<DomainEvent[]> {
+  // r3.1 (webrtc-events v0.3): "`subscriptionMaxEvents` and `initialEvent` are kept for schema
+  // alignment and compatibility, but they are not used for WebRTC calling subscription scenarios."
+  if (record.release !== undefined) return [];
   const { request } = record;
   if (!request.config.initialEvent) return [];
   const { registrationId, sessionId } = request.config.subscriptionDetail;

@@ -1,4 +1,5 @@
 import type { DomainEvent } from "./event-publisher.ts";
+import type { DomainEventR3_1 } from "./event-view-r3-1.ts";
 
 /** One event owed to one subscription's sink, as the subscription lifecycle decided it. */
 export interface Notification {
@@ -6,7 +7,8 @@ export interface Notification {
   readonly sink: string;
   /** The sinkCredential's access token (credentialType ACCESSTOKEN), or null. */
   readonly accessToken: string | null;
-  readonly event: DomainEvent;
+  /** In the shape of the release the subscription was made through. */
+  readonly event: DomainEvent | DomainEventR3_1;
 }
 
 /** What a sink answered that ends its subscription; the subscription lifecycle decides what follows. */

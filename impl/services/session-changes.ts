@@ -47,13 +47,15 @@ export function createSessionChanges(deps: {
         updatedAt: clock.now().toISOString(),
       };
       await store.sessions.put(next);
-      // The events are r2.2's (webrtc-events v0.2), whose session data has no callType or location.
-      const { status, callType: _callType, locationDetails: _location, ...rest } = next.info;
+      // The data is r2.2's (webrtc-events v0.2), which has no callType or location; r3.1's
+      // notifications take locationDetails beside it (event-view-r3-1.ts).
+      const { status, callType: _callType, locationDetails, ...rest } = next.info;
       await events.publish({
         type: "org.camaraproject.webrtc-events.v0.session-status",
         registrationId: record.registrationId,
         mediaSessionId,
         correlator,
+        ...(locationDetails ? { locationDetails } : {}),
         data: { ...rest, mediaSessionId, status: status ?? "Initial" },
       });
       return next;

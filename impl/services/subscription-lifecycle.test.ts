@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import pino from "pino";
-import { createSqliteStore, type DeadlineKind, type SubscriptionRecord } from "../store/index.ts";
+import {
+  createSqliteStore,
+  type DeadlineKind,
+  type SubscriptionRecordR2_2,
+  type SubscriptionRecordR3_1,
+} from "../store/index.ts";
 import type { Notification } from "./notification-outbox.ts";
 import { createSubscriptionLifecycle } from "./subscription-lifecycle.ts";
 
@@ -41,8 +46,8 @@ function setUp() {
   const subscription = (
     id: string,
     type: typeof INVITATION | typeof STATUS,
-    over: Partial<SubscriptionRecord> = {},
-  ): SubscriptionRecord => ({
+    over: Partial<SubscriptionRecordR2_2> = {},
+  ): SubscriptionRecordR2_2 => ({
     id,
     owner: "+34600000001",
     request: {
@@ -124,5 +129,103 @@ describe("the subscription lifecycle (recording outbox)", () => {
       [(await t.store.subscriptions.get("m"))?.status, (await t.store.subscriptions.get("m"))?.eventCount],
       ["EXPIRED", 2],
     );
+  });
+
+  it("delivers to an r3.1 subscription the events of every registration of its device, in r3.1's shape, and keeps it past a registration's end", async () => {
+    const t = setUp();
+    const device = "7d444840-9dc0-11d1-b245-5ffdce74fad2";
+    const at = NOW.toISOString();
+    for (const [registrationId, deviceId] of [
+      ["reg-1", device],
+      ["reg-2", device],
+      ["reg-3", "0c3cb3b8-6a0e-4e3b-9f5e-2d7e1c8e6a11"],
+    ] as const)
+      await t.store.registrations.put({
+        registrationId,
+        owner: "+34600000001",
+        deviceId,
+        expiresAt: "2030-01-02T00:00:00.000Z",
+        createdAt: at,
+        updatedAt: at,
+      });
+    const r31: SubscriptionRecordR3_1 = {
+      id: "dev",
+      owner: "+34600000001",
+      release: "r3.1-rc.1",
+      request: {
+        protocol: "HTTP",
+        sink: "https://sink.example/dev",
+        types: [STATUS, "org.camaraproject.webrtc-events.v0.registration-ends"],
+        config: { subscriptionDetail: { deviceId: device } },
+      },
+      status: "ACTIVE",
+      startsAt: at,
+      expiresAt: null,
+      eventCount: 0,
+    };
+    await t.lifecycle.create(r31, "c0");
+    const status = (registrationId: string, mediaSessionId: string) =>
+      t.lifecycle.publish({
+        type: STATUS,
+        registrationId,
+        mediaSessionId,
+        correlator: "c",
+        locationDetails: { shape: "Circle", coordinates: { latitude: 1, longitude: 2, radius: 3 } },
+        data: { mediaSessionId, status: "Connected", clientCorrelator: "cc" },
+      });
+    await status("reg-1", "ms-1");
+    await status("reg-2", "ms-2");
+    await status("reg-3", "ms-3");
+    await t.lifecycle.publish({
+      type: "org.camaraproject.webrtc-events.v0.registration-ends",
+      registrationId: "reg-gone",
+      device: { owner: "+34600000001", deviceId: device },
+      correlator: "c",
+      data: { registrationId: "reg-gone", terminationReason: "REGISTRATION_EXPIRED" },
+    });
+    assert.deepEqual(
+      t.written.map((n) => [n.subscriptionId, n.event.type.split(".").at(-1), n.event.data]),
+      [
+        [
+          "dev",
+          "session-status",
+          {
+            mediaSessionId: "ms-1",
+            status: "Connected",
+            locationDetails: { shape: "Circle", coordinates: { latitude: 1, longitude: 2, radius: 3 } },
+          },
+        ],
+        [
+          "dev",
+          "session-status",
+          {
+            mediaSessionId: "ms-2",
+            status: "Connected",
+            locationDetails: { shape: "Circle", coordinates: { latitude: 1, longitude: 2, radius: 3 } },
+          },
+        ],
+        [
+          "dev",
+          "registration-ends",
+          { registrationId: "reg-gone", terminationReason: "REGISTRATION_EXPIRED" },
+        ],
+      ],
+    );
+    assert.equal((await t.store.subscriptions.get("dev"))?.status, "ACTIVE");
+  });
+
+  it("updates an active subscription's expiry and moves its deadline, and leaves an ended one alone", async () => {
+    const t = setUp();
+    await t.lifecycle.create(
+      t.subscription("u", INVITATION, { expiresAt: "2030-01-02T00:00:00.000Z" }),
+      "c1",
+    );
+    const later = "2030-02-01T00:00:00.000Z";
+    const updated = await t.lifecycle.update("u", (r) => ({ ...r, expiresAt: later }) as typeof r);
+    assert.equal(updated?.expiresAt, later);
+    assert.deepEqual([...t.deadlines.entries()], [["u/expire", Date.parse(later)]]);
+    await t.lifecycle.create(t.subscription("x", INVITATION, { status: "EXPIRED" }), "c2");
+    assert.equal(await t.lifecycle.update("x", (r) => ({ ...r, expiresAt: later }) as typeof r), undefined);
+    assert.equal((await t.store.subscriptions.get("x"))?.expiresAt, null);
   });
 });

@@ -133,10 +133,30 @@ async function endRegistrationSubscriptions(
   }
 }
 
+/**
+ * The subscriptions an event may match: r2.2's of its registration, and r3.1's of its registration's
+ * owner (keyed by deviceId), with that device. A session event whose registration is already gone
+ * reaches r2.2's only.
+ */
+async function candidates(o: Owner, event: PublishedEvent) {
+  const byRegistration = o.store.subscriptions.listByRegistration(event.registrationId);
+  const device =
+    ("device" in event ? event.device : undefined) ?? (await o.store.registrations.get(event.registrationId));
+  if (!device) return { device, related: await byRegistration };
+  const byDevice = (await o.store.subscriptions.listByOwner(device.owner)).filter(
+    (r) => r.release === "r3.1-rc.1",
+  );
+  return {
+    device: { owner: device.owner, deviceId: device.deviceId },
+    related: [...(await byRegistration), ...byDevice],
+  };
+}
+
 /** An event to every subscription it matches; what it ends (registration, session) ends theirs. */
 async function match(o: Owner, event: PublishedEvent, writes: Promise<unknown>[]): Promise<void> {
-  const related = await o.store.subscriptions.listByRegistration(event.registrationId);
-  for (const record of related.filter((r) => matches(r, event))) await deliverTo(o, record, event, writes);
+  const { device, related } = await candidates(o, event);
+  for (const record of related.filter((r) => matches(r, event, device)))
+    await deliverTo(o, record, event, writes);
   if (event.type === "org.camaraproject.webrtc-events.v0.registration-ends")
     await endRegistrationSubscriptions(o, event.registrationId, "The registration ended", event.correlator);
   if (
@@ -210,6 +230,26 @@ export function createSubscriptionLifecycle(deps: SubscriptionLifecycleDeps) {
         for (const event of await readInitialEvents(o.store, record, correlator))
           current = await deliverTo(o, current, event, writes);
       }),
+
+    /**
+     * PUT /subscriptions/{id} (r3.1): `change` gives the subscription its new sinkCredential and
+     * expiry; its deadlines follow them. Resolves with the subscription as stored, or undefined when
+     * it is gone or no longer active (nothing changed).
+     */
+    async update(
+      subscriptionId: string,
+      change: (record: SubscriptionRecord) => SubscriptionRecord,
+    ): Promise<SubscriptionRecord | undefined> {
+      let updated: SubscriptionRecord | undefined;
+      await committed(afterCreations, async (writes) => {
+        const record = await o.store.subscriptions.get(subscriptionId);
+        if (record?.status !== "ACTIVE") return;
+        updated = change(record);
+        await o.delivery.deadlines.clearDeadlines(subscriptionId);
+        storeCreation(o, updated, writes);
+      });
+      return updated;
+    },
 
     /** The API client deleted it: subscription-ended SUBSCRIPTION_DELETED if active, then it is gone. */
     delete: (subscriptionId: string, correlator: string): Promise<void> =>

@@ -6,6 +6,7 @@ import { endedStatus, lapsed, matches, notification, type TerminationReason } fr
 
 const STATUS = "org.camaraproject.webrtc-events.v0.session-status";
 const INVITATION = "org.camaraproject.webrtc-events.v0.session-invitation";
+const ENDS = "org.camaraproject.webrtc-events.v0.registration-ends";
 
 function subscription(over: Partial<SubscriptionRecord> & { type?: string; credential?: object } = {}) {
   const { type = STATUS, credential, ...rest } = over;
@@ -66,6 +67,126 @@ describe("subscription rules", () => {
       assert.equal(matches(record, event), want);
     });
   }
+
+  const DEVICE = "7d444840-9dc0-11d1-b245-5ffdce74fad2";
+  const OTHER_DEVICE = "0c3cb3b8-6a0e-4e3b-9f5e-2d7e1c8e6a11";
+  const ALICE = "+34600000001";
+  /** An r3.1 subscription: keyed by deviceId, with its types. */
+  const deviceSubscription = (types: string[], over: Partial<SubscriptionRecord> = {}) =>
+    ({
+      ...subscription(over),
+      release: "r3.1-rc.1",
+      request: {
+        protocol: "HTTP",
+        sink: "https://sink.example/x",
+        types,
+        config: { subscriptionDetail: { deviceId: DEVICE } },
+      },
+    }) as SubscriptionRecord;
+  const invitation: DomainEvent = {
+    type: INVITATION,
+    registrationId: "reg-9",
+    correlator: "c",
+    data: { mediaSessionId: "ms-9", status: "Initial" },
+  };
+  const ends: DomainEvent = {
+    type: ENDS,
+    registrationId: "reg-9",
+    correlator: "c",
+    data: { registrationId: "reg-9", terminationReason: "NETWORK_TERMINATED" },
+  };
+  const onDevice = { owner: ALICE, deviceId: DEVICE };
+  const byDevice: [
+    string,
+    { record: SubscriptionRecord; event: DomainEvent; device?: typeof onDevice; want: boolean },
+  ][] = [
+    [
+      "its type on any registration of its device",
+      { record: deviceSubscription([INVITATION]), event: invitation, device: onDevice, want: true },
+    ],
+    [
+      "the status of any session of its device",
+      { record: deviceSubscription([STATUS]), event: status("ms-7"), device: onDevice, want: true },
+    ],
+    [
+      "each of its types (1 of 3)",
+      { record: deviceSubscription([STATUS, INVITATION, ENDS]), event: ends, device: onDevice, want: true },
+    ],
+    [
+      "each of its types (2 of 3)",
+      {
+        record: deviceSubscription([STATUS, INVITATION, ENDS]),
+        event: invitation,
+        device: onDevice,
+        want: true,
+      },
+    ],
+    [
+      "a type it did not ask for",
+      { record: deviceSubscription([STATUS, ENDS]), event: invitation, device: onDevice, want: false },
+    ],
+    [
+      "an event of another device",
+      {
+        record: deviceSubscription([INVITATION]),
+        event: invitation,
+        device: { owner: ALICE, deviceId: OTHER_DEVICE },
+        want: false,
+      },
+    ],
+    [
+      "an event of its device for another phone number",
+      {
+        record: deviceSubscription([INVITATION]),
+        event: invitation,
+        device: { owner: "+34600000002", deviceId: DEVICE },
+        want: false,
+      },
+    ],
+    [
+      "an event whose device is unknown",
+      { record: deviceSubscription([INVITATION]), event: invitation, want: false },
+    ],
+    [
+      "anything once ended",
+      {
+        record: deviceSubscription([INVITATION], { status: "DELETED" }),
+        event: invitation,
+        device: onDevice,
+        want: false,
+      },
+    ],
+  ];
+  for (const [name, { record, event, device, want }] of byDevice) {
+    it(`an r3.1 (deviceId) subscription ${want ? "receives" : "does not receive"} ${name}`, () => {
+      assert.equal(matches(record, event, device), want);
+    });
+  }
+
+  it("an r2.2 subscription does not receive an event of another registration, even of its device", () => {
+    assert.equal(matches(subscription({ type: INVITATION }), invitation, onDevice), false);
+  });
+
+  it("hands an r3.1 subscription its notification in r3.1's shape, with the party's location in data", () => {
+    const location = {
+      shape: "Circle" as const,
+      coordinates: { latitude: 40.4, longitude: -3.7, radius: 10 },
+    };
+    const event: DomainEvent = {
+      ...status("ms-1"),
+      locationDetails: location,
+      data: { mediaSessionId: "ms-1", status: "Connected", clientCorrelator: "cc", offerRequired: false },
+    } as DomainEvent;
+    const r31 = notification(deviceSubscription([STATUS]), event).event;
+    assert.deepEqual(r31.data, { mediaSessionId: "ms-1", status: "Connected", locationDetails: location });
+    const r22 = notification(subscription(), event).event;
+    assert.deepEqual(r22.data, {
+      mediaSessionId: "ms-1",
+      status: "Connected",
+      clientCorrelator: "cc",
+      offerRequired: false,
+    });
+  });
 
   const NOW = Date.parse("2030-01-01T12:00:00.000Z");
   const token = (expires: string) => ({

@@ -1,6 +1,7 @@
 import type { components } from "../../generated/r2.2/webrtc-events/types.ts";
 import type { SinkCredential, SubscriptionRecord, SubscriptionStatus } from "../store/index.ts";
-import type { DomainEvent } from "./event-publisher.ts";
+import type { DomainEvent, EventDevice } from "./event-publisher.ts";
+import { eventViewR3_1 } from "./event-view-r3-1.ts";
 import type { Notification } from "./notification-outbox.ts";
 
 export type TerminationReason = components["schemas"]["TerminationReason"];
@@ -21,11 +22,26 @@ export const TERMINATION_DESCRIPTIONS: Record<TerminationReason, string> = {
   SUBSCRIPTION_DELETED: "Deleted by the API client",
 };
 
-/** Whether an event is one the subscription asked for: its type, and for session-status its session. */
-export function matches(record: SubscriptionRecord, event: DomainEvent): boolean {
-  if (record.status !== "ACTIVE" || record.request.types[0] !== event.type) return false;
-  if (event.type === SESSION_STATUS)
-    return record.request.config.subscriptionDetail.sessionId === event.mediaSessionId;
+/**
+ * Whether an event is one the subscription asked for. r2.2 (keyed by registrationId): its one type,
+ * its registration, and for session-status its session. r3.1 (keyed by deviceId): one of its types
+ * and the device of the event's registration, for the subscription owner's phone number; r3.1:
+ * "receive all relevant notifications ... for any registration or session belonging to the same
+ * device". `device` is the event's registration's device and owner, when known.
+ */
+export function matches(record: SubscriptionRecord, event: DomainEvent, device?: EventDevice): boolean {
+  if (record.status !== "ACTIVE" || event.type === SUBSCRIPTION_ENDED) return false;
+  if (record.release === "r3.1-rc.1") {
+    return (
+      record.request.types.includes(event.type) &&
+      device !== undefined &&
+      device.owner === record.owner &&
+      device.deviceId === record.request.config.subscriptionDetail.deviceId
+    );
+  }
+  const detail = record.request.config.subscriptionDetail;
+  if (record.request.types[0] !== event.type || detail.registrationId !== event.registrationId) return false;
+  if (event.type === SESSION_STATUS) return detail.sessionId === event.mediaSessionId;
   return true;
 }
 
@@ -57,7 +73,7 @@ export function notification(record: SubscriptionRecord, event: DomainEvent): No
     sink: record.request.sink,
     accessToken:
       credential?.credentialType === "ACCESSTOKEN" && credential.accessToken ? credential.accessToken : null,
-    event,
+    event: record.release === "r3.1-rc.1" ? eventViewR3_1(event) : event,
   };
 }
 

@@ -1,6 +1,12 @@
 import type { components } from "../../generated/r2.2/webrtc-events/types.ts";
 import { ApiError } from "../errors/api-error.ts";
-import type { SinkCredential, Store, SubscriptionRecord, SubscriptionRequest } from "../store/index.ts";
+import type {
+  SinkCredential,
+  Store,
+  SubscriptionRecord,
+  SubscriptionRecordR2_2,
+  SubscriptionRequest,
+} from "../store/index.ts";
 import type { RegistrationService } from "./registration-service.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
 import type { SubscriptionLifecycle } from "./subscription-lifecycle.ts";
@@ -31,9 +37,21 @@ function toSubscription(record: SubscriptionRecord): Subscription {
   } as Subscription;
 }
 
-function mustBeFuture(value: string | undefined, now: Date, field: string): void {
+/** 400 OUT_OF_RANGE unless `value` (RFC 3339) is after `now`. */
+export function mustBeFuture(value: string | undefined, now: Date, field: string): void {
   if (value !== undefined && Date.parse(value) <= now.getTime()) {
     throw new ApiError("OUT_OF_RANGE", `${field} must be in the future.`);
+  }
+}
+
+/** 400 INVALID_CREDENTIAL for a sink credential whose access token has already expired. */
+export function mustBeUsable(sinkCredential: unknown, now: Date): void {
+  const credential = sinkCredential as SinkCredential | undefined;
+  if (
+    credential?.accessTokenExpiresUtc !== undefined &&
+    Date.parse(credential.accessTokenExpiresUtc) <= now.getTime()
+  ) {
+    throw new ApiError("INVALID_CREDENTIAL", "sinkCredential.accessTokenExpiresUtc must be in the future.");
   }
 }
 
@@ -41,9 +59,11 @@ function mustBeFuture(value: string | undefined, now: Date, field: string): void
 export function createSubscriptionService(deps: SubscriptionServiceDeps) {
   const { store, clock } = deps;
 
-  async function owned(ctx: RequestContext, id: string): Promise<SubscriptionRecord> {
+  async function owned(ctx: RequestContext, id: string): Promise<SubscriptionRecordR2_2> {
     const record = await store.subscriptions.get(id);
-    if (!record || record.owner !== ctx.principal.phoneNumber) throw ApiError.notFound("The subscription");
+    // An r3.1 subscription (keyed by deviceId, no registrationId) has no r2.2 representation.
+    if (!record || record.owner !== ctx.principal.phoneNumber || record.release !== undefined)
+      throw ApiError.notFound("The subscription");
     return record;
   }
 
@@ -80,16 +100,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
       }
       const now = clock.now();
       mustBeFuture(request.config.subscriptionExpireTime, now, "config.subscriptionExpireTime");
-      const credential = request.sinkCredential as SinkCredential | undefined;
-      if (
-        credential?.accessTokenExpiresUtc !== undefined &&
-        Date.parse(credential.accessTokenExpiresUtc) <= now.getTime()
-      ) {
-        throw new ApiError(
-          "INVALID_CREDENTIAL",
-          "sinkCredential.accessTokenExpiresUtc must be in the future.",
-        );
-      }
+      mustBeUsable(request.sinkCredential, now);
       await deps.lifecycle.admitSink(request.sink);
       const record: SubscriptionRecord = {
         id: deps.newId(),
@@ -114,7 +125,9 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
           "The access token identifies no subscriber, so it cannot list subscriptions; use a token issued for a subscriber.",
         );
       }
-      return (await store.subscriptions.listByOwner(phone)).map(toSubscription);
+      return (await store.subscriptions.listByOwner(phone))
+        .filter((record) => record.release === undefined)
+        .map(toSubscription);
     },
 
     async get(ctx: RequestContext, id: string): Promise<Subscription> {

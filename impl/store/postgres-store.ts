@@ -132,7 +132,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     writes,
     "subscriptions",
     (r) => r.id,
-    (r) => [r.owner, r.request.config.subscriptionDetail.registrationId ?? null],
+    (r) => [r.owner, r.release === undefined ? r.request.config.subscriptionDetail.registrationId : null],
   );
   const dialogs = pgTable<DialogRecord>(
     reads,

@@ -1,6 +1,7 @@
 import type { components as CallHandling } from "../../generated/r2.2/webrtc-call-handling/types.ts";
 import type { components as Events } from "../../generated/r2.2/webrtc-events/types.ts";
 import type { components as CallHandlingR31 } from "../../generated/r3.1-rc.1/webrtc-call-handling/types.ts";
+import type { components as EventsR31 } from "../../generated/r3.1-rc.1/webrtc-events/types.ts";
 
 /** A device registration (webrtc-registration). Owned by the phone number of the token that made it. */
 export interface RegistrationRecord {
@@ -47,17 +48,33 @@ export type SinkCredential = Events["schemas"]["SinkCredential"] & {
 };
 export type SubscriptionStatus = NonNullable<Events["schemas"]["Subscription"]["status"]>;
 
-/** An event subscription (webrtc-events). The sink credential is stored but never served back. */
-export interface SubscriptionRecord {
+/** r3.1's subscription request (webrtc-events v0.3): keyed by `deviceId`, up to 3 event types. */
+export type SubscriptionRequestR3_1 = EventsR31["schemas"]["SubscriptionRequest"];
+
+interface SubscriptionRecordBase {
   readonly id: string;
   readonly owner: string;
-  readonly request: SubscriptionRequest;
   readonly status: SubscriptionStatus;
   readonly startsAt: string;
   readonly expiresAt: string | null;
   /** Events accepted for delivery so far, for subscriptionMaxEvents. */
   readonly eventCount: number;
 }
+
+/**
+ * An event subscription (webrtc-events). The sink credential is stored but never served back.
+ * `release` names the webrtc-events version it was made through (absent: r2.2, keyed by
+ * registrationId); it decides which events match it and the shape of its notifications.
+ */
+export type SubscriptionRecord = SubscriptionRecordR2_2 | SubscriptionRecordR3_1;
+export type SubscriptionRecordR2_2 = SubscriptionRecordBase & {
+  readonly release?: undefined;
+  readonly request: SubscriptionRequest;
+};
+export type SubscriptionRecordR3_1 = SubscriptionRecordBase & {
+  readonly release: "r3.1-rc.1";
+  readonly request: SubscriptionRequestR3_1;
+};
 
 /**
  * A call leg's SIP dialog as the engine last persisted it (restart recovery, Engine.recoverSession):

@@ -28,6 +28,7 @@ export const ALL_SCOPES = [
   "webrtc-events:org.camaraproject.webrtc-events.v0.session-invitation:create",
   "webrtc-events:org.camaraproject.webrtc-events.v0.registration-ends:create",
   "webrtc-events:read",
+  "webrtc-events:update",
   "webrtc-events:delete",
 ];
 
