@@ -19,6 +19,7 @@ describe("express-openapi-validator takes its routes from the gateway", () => {
       "r2.2/webrtc-call-handling": true,
       "r2.2/webrtc-events": true,
       "r3.1-rc.1/webrtc-call-handling": true,
+      "r3.1-rc.1/webrtc-events": true,
       "r3.1-rc.1/webrtc-registration": true,
     });
   });
