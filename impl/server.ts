@@ -183,6 +183,34 @@ function logListening(config: Config, server: Server, logger: Logger): void {
   );
 }
 
+/** The HTTP server of the gateway's app, listening on HOST:PORT. */
+function listen(app: Parameters<typeof createHttpServer>[0], config: Config): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const s = createHttpServer(app, config.http);
+    s.once("error", reject);
+    s.listen(config.port, config.host, () => resolve(s));
+  });
+}
+
+/** Ends expired registrations every REGISTRATION_SWEEP_INTERVAL_MS. */
+function startRegistrationSweep(
+  config: Config,
+  store: Awaited<ReturnType<typeof openStore>>,
+  gateway: ReturnType<typeof createGateway>,
+  logger: Logger,
+  inCluster: boolean,
+): NodeJS.Timeout {
+  const sweepExpired = () => gateway.services.registrations.sweepExpired(randomUUID());
+  return setInterval(() => {
+    // In a cluster, one node at a time: each expiry ends once, with one registration-ends.
+    const once =
+      inCluster && "reads" in store
+        ? runOnceInCluster(store.reads as Pool, "registration-sweep", sweepExpired)
+        : sweepExpired();
+    once.catch((err: unknown) => logger.error({ err }, "registration sweep failed"));
+  }, config.registrationSweepIntervalMs);
+}
+
 async function start(config: Config) {
   const fileProblems = checkConfigFiles(config);
   if (fileProblems.length > 0) throw new ConfigError(fileProblems);
@@ -251,11 +279,7 @@ async function start(config: Config) {
     },
   });
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = createHttpServer(gateway.app, config.http);
-    s.once("error", reject);
-    s.listen(config.port, config.host, () => resolve(s));
-  });
+  const server = await listen(gateway.app, config);
   relay?.attach(server);
   const { subscriptionLifecycle } = gateway.services;
   delivery.dispatcher.start(subscriptionLifecycle);
@@ -265,15 +289,7 @@ async function start(config: Config) {
   const reconciliation = await reconcileAtStart(config, store, gateway, logger, cluster?.node);
   logListening(config, server, logger);
 
-  const sweepExpired = () => gateway.services.registrations.sweepExpired(randomUUID());
-  const sweep = setInterval(() => {
-    // In a cluster, one node at a time: each expiry ends once, with one registration-ends.
-    const once =
-      cluster && "reads" in store
-        ? runOnceInCluster(store.reads as Pool, "registration-sweep", sweepExpired)
-        : sweepExpired();
-    once.catch((err: unknown) => logger.error({ err }, "registration sweep failed"));
-  }, config.registrationSweepIntervalMs);
+  const sweep = startRegistrationSweep(config, store, gateway, logger, cluster !== undefined);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,6 +1,7 @@
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { Engine, EngineListener, RegisterRequest } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
+import { heldResources } from "./held-resources.ts";
 import type { ForwardedOperation, InternalClient, InternalHandler } from "./internal-channel.ts";
 import type { NodeRegistry, ResourceKind } from "./node-registry.ts";
 
@@ -34,27 +35,7 @@ export function clusterEngine(
     if (!local) throw new Error("the cluster engine is not started");
     return local;
   };
-  // What this node knows it holds, so that a request for it costs no query; trusted only while the
-  // lease is current and has not lapsed since (a lapsed node's resources may have moved).
-  const held = new Set<string>();
-  let heldGeneration = options.leaseGeneration();
-  const holds = (resourceId: string) => {
-    if (options.leaseGeneration() !== heldGeneration) {
-      held.clear();
-      heldGeneration = options.leaseGeneration();
-    }
-    return options.leaseCurrent() && held.has(resourceId);
-  };
-  const hold = async (resourceId: string, kind: ResourceKind) => {
-    await registry.own(resourceId, kind);
-    held.add(resourceId);
-  };
-  const forget = (resourceId: string) => {
-    held.delete(resourceId);
-    void registry
-      .release(resourceId)
-      .catch((err: unknown) => options.warn("could not release a resource", { err, resourceId }));
-  };
+  const { holds, hold, forget, claimed } = heldResources(options);
 
   /** Runs `here` when this node holds (or just claimed) the resource, else has its holder run it. */
   async function route(
@@ -78,7 +59,7 @@ export function clusterEngine(
         }
       }
       if (owner.kind === "self" || (await registry.claim(resourceId, kind))) {
-        held.add(resourceId);
+        claimed(resourceId);
         return here();
       }
       // Another live node claimed it between the two queries: ask again, then forward to it.

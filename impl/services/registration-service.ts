@@ -1,10 +1,15 @@
 import type { RegistrationEngine } from "../engine/engine.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { RegistrationRecord, Store } from "../store/index.ts";
+import {
+  createRegistration,
+  type RegistrationRequest,
+  type RegistrationRules,
+} from "./create-registration.ts";
 import { endRegistration, type RegistrationEndReason } from "./end-registration.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 import { requirePhoneNumber } from "./principal-phone.ts";
-import { type ExpiryRule, type RegistrationTtlPolicy, registrationExpiry } from "./registration-ttl.ts";
+import { type RegistrationTtlPolicy, registrationExpiry } from "./registration-ttl.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
 import { restoreRegistration } from "./restore-registration.ts";
 import type { SubscriptionLifecycle } from "./subscription-lifecycle.ts";
@@ -17,23 +22,7 @@ export interface RegistrationView {
   readonly expiresAt: string;
 }
 
-/** What a client asks for when it creates or refreshes a registration, in any release. */
-export interface RegistrationRequest {
-  readonly deviceId: string;
-  readonly registrationExpireTime?: string | undefined;
-}
-
-/**
- * Where the releases differ on registration:
- * - `duplicate`: a new registration of a device that already has one for this phone number;
- *   r2.2 replaces it ("enabling the gateway to clean up any stale sessions"), r3.1 refuses it with
- *   409 ALREADY_EXISTS (a device may hold registrations of several phone numbers, one each);
- * - `expiry`: what a requested expiry outside the operator's range gets (registration-ttl.ts).
- */
-export interface RegistrationRules {
-  readonly duplicate: "replace" | "refuse";
-  readonly expiry: ExpiryRule;
-}
+export type { RegistrationRequest, RegistrationRules } from "./create-registration.ts";
 
 export const R2_2_REGISTRATION: RegistrationRules = { duplicate: "replace", expiry: "fallback" };
 export const R3_1_REGISTRATION: RegistrationRules = { duplicate: "refuse", expiry: "cap" };
@@ -84,44 +73,7 @@ export function createRegistrationService(deps: RegistrationServiceDeps) {
       body: RegistrationRequest,
       rules: RegistrationRules = R2_2_REGISTRATION,
     ): Promise<RegistrationView> {
-      const phoneNumber = requirePhoneNumber(ctx);
-      const now = clock.now();
-      const expiresAt = registrationExpiry(now, body.registrationExpireTime, deps.ttl, rules.expiry);
-      // "only one WebRTC session (registration) is active per device at a time, enabling the gateway
-      // to clean up any stale sessions if a new session is initiated on the same device."
-      const stale = await store.registrations.findByDevice(phoneNumber, body.deviceId);
-      if (stale && rules.duplicate === "refuse" && Date.parse(stale.expiresAt) > now.getTime()) {
-        throw new ApiError(
-          "ALREADY_EXISTS",
-          `Device ${body.deviceId} already has an active registration for this phone number (${stale.registrationId}); refresh or delete it.`,
-        );
-      }
-      if (stale) {
-        await engine
-          .unregister({ registrationId: stale.registrationId, phoneNumber, correlator: ctx.correlator })
-          .catch(() => undefined); // the stale binding is replaced either way
-        await end(
-          stale,
-          "NETWORK_TERMINATED",
-          "Replaced by a new registration of the same device",
-          ctx.correlator,
-        );
-      }
-      const record: RegistrationRecord = {
-        registrationId: deps.newId(),
-        owner: phoneNumber,
-        deviceId: body.deviceId,
-        expiresAt: expiresAt.toISOString(),
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      };
-      try {
-        await engine.register({ ...record, phoneNumber, expiresAt, correlator: ctx.correlator });
-      } catch (error) {
-        throw toApiError(error);
-      }
-      await store.registrations.put(record);
-      return toResponse(record);
+      return toResponse(await createRegistration(deps, ctx, body, rules));
     },
 
     async refresh(

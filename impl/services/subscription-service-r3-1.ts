@@ -8,6 +8,7 @@ import type {
 } from "../store/index.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
 import type { SubscriptionLifecycle } from "./subscription-lifecycle.ts";
+import { subscriptionListerPhone } from "./subscription-lister-phone.ts";
 import { mustBeFuture, mustBeUsable } from "./subscription-service.ts";
 
 type Schemas = components["schemas"];
@@ -105,13 +106,7 @@ export function createSubscriptionServiceR3_1(deps: SubscriptionServiceR3_1Deps)
     },
 
     async list(ctx: RequestContext): Promise<Subscription[]> {
-      const phone = ctx.principal.phoneNumber;
-      if (!phone) {
-        throw new ApiError(
-          "PERMISSION_DENIED",
-          "The access token identifies no subscriber, so it cannot list subscriptions; use a token issued for a subscriber.",
-        );
-      }
+      const phone = subscriptionListerPhone(ctx);
       const views = await Promise.all(
         (await store.subscriptions.listByOwner(phone)).map((r) => view(store, r)),
       );

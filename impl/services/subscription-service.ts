@@ -10,6 +10,7 @@ import type {
 import type { RegistrationService } from "./registration-service.ts";
 import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
 import type { SubscriptionLifecycle } from "./subscription-lifecycle.ts";
+import { subscriptionListerPhone } from "./subscription-lister-phone.ts";
 
 type Subscription = components["schemas"]["Subscription"];
 const SESSION_STATUS = "org.camaraproject.webrtc-events.v0.session-status";
@@ -116,15 +117,7 @@ export function createSubscriptionService(deps: SubscriptionServiceDeps) {
     },
 
     async list(ctx: RequestContext): Promise<Subscription[]> {
-      // retrieveNotificationChannelSubscriptionList documents 403 PERMISSION_DENIED only (not
-      // INVALID_TOKEN_CONTEXT): a token naming no subscriber has no subscriptions it may list.
-      const phone = ctx.principal.phoneNumber;
-      if (!phone) {
-        throw new ApiError(
-          "PERMISSION_DENIED",
-          "The access token identifies no subscriber, so it cannot list subscriptions; use a token issued for a subscriber.",
-        );
-      }
+      const phone = subscriptionListerPhone(ctx);
       return (await store.subscriptions.listByOwner(phone))
         .filter((record) => record.release === undefined)
         .map(toSubscription);

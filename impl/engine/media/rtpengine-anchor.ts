@@ -136,20 +136,9 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
     remember(leg);
     const plan = command === "offer" ? planOffer(leg.from, sdp, policy) : planAnswer(leg.from, sdp, policy);
     const id = leg.mediaSessionId;
-    const call: AnchoredCall = calls.get(id) ?? {
-      direction: {},
-      blocked: new Set<MediaSide>(),
-      inFlight: 0,
-      released: false,
-      anchored: false,
-    };
-    calls.set(id, call);
+    const call = trackedCall(calls, id);
     call.inFlight += 1;
-    const log = (options.logger ?? silentLogger).child({
-      ...(leg.correlator ? { correlator: leg.correlator } : {}),
-      mediaSessionId: id,
-      callId: leg.callId,
-    });
+    const log = legLogger(options.logger ?? silentLogger, leg);
     log.debug(`rtpengine ${command} from the ${leg.from} (call-id ${ngCallId(id)})`);
     let reply: BencodeDict | undefined;
     let failure: unknown;
@@ -225,6 +214,28 @@ export function createRtpengineAnchor(options: RtpengineAnchorOptions): Rtpengin
         () => false,
       ),
   };
+}
+
+/** The call the anchor tracks for a media session, tracked from now on if it was not. */
+function trackedCall(calls: Map<string, AnchoredCall>, mediaSessionId: string): AnchoredCall {
+  const call: AnchoredCall = calls.get(mediaSessionId) ?? {
+    direction: {},
+    blocked: new Set<MediaSide>(),
+    inFlight: 0,
+    released: false,
+    anchored: false,
+  };
+  calls.set(mediaSessionId, call);
+  return call;
+}
+
+/** The logger of a leg's anchor requests: its correlator, mediaSessionId and SIP Call-ID. */
+function legLogger(logger: EngineLogger, leg: MediaLeg): EngineLogger {
+  return logger.child({
+    ...(leg.correlator ? { correlator: leg.correlator } : {}),
+    mediaSessionId: leg.mediaSessionId,
+    callId: leg.callId,
+  });
 }
 
 /**

@@ -18,13 +18,12 @@ import { offerIncomingInvite } from "./call/incoming-invite.ts";
 import { originateCall } from "./call/originate-call.ts";
 import { recoverDialog } from "./call/recover-dialog.ts";
 import { GatewayUserAgent, type GatewayUserAgentOptions } from "./gateway-user-agent.ts";
+import { incomingInviteHost } from "./incoming-invite-host.ts";
 import type { CredentialLookup } from "./registration/sip-credentials.ts";
 import { SipRegistrations } from "./registration/sip-registrations.ts";
 import { withSdpVersioning } from "./sdp/sdp-versioning.ts";
-import { phoneFromUri } from "./sip-addresses.ts";
 import type { IncomingRequestMessage, UserAgentCore } from "./sip-core.ts";
 import type { NodeTransportOptions, SipTransportName } from "./transport/node-transport.ts";
-import { trustedPeers } from "./transport/trusted-peers.ts";
 
 export interface SipEngineOptions {
   readonly transport: SipTransportName;
@@ -126,10 +125,13 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
     () => ua.core,
   );
 
-  const trusted = trustedPeers(
-    options.trustedPeers ??
-      [options.outboundProxy, ...(options.outboundProxyAlternates ?? [])].map((target) => target.host),
-  );
+  const inviteHost = incomingInviteHost(options, {
+    ctx,
+    legs,
+    listener: currentListener,
+    registrations: () => regs,
+    ua: () => ua,
+  });
 
   const ua: GatewayUserAgent = new GatewayUserAgent({
     transport: transportOptions(options),
@@ -141,31 +143,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
     log,
     logger,
     loggerForCall: (callId) => loggerForCall(callId, legs, registrations),
-    onInvite: (request) =>
-      void offerIncomingInvite(
-        {
-          ctx,
-          legs,
-          listener: currentListener,
-          bindingFor: (message) => {
-            const rid = message.ruri?.getParam("rid");
-            return typeof rid === "string"
-              ? regs.bindings.get(rid)
-              : regs.latestFor(phoneFromUri(message.ruri ?? {}) ?? phoneFromUri(message.to.uri) ?? "");
-          },
-          contactFor: (id) => ua.contactFor(id),
-          fromTrustedPeer: (message) => {
-            const source = ua.transport.sourceOf(message.viaBranch);
-            if (source === undefined) return false;
-            return (
-              trusted.includes(source.address) ||
-              (source.tlsNames ?? []).some((n) => trusted.includesTlsName(n))
-            );
-          },
-          untrustedPai: options.untrustedPai ?? "strip",
-        },
-        request,
-      ),
+    onInvite: (request) => void offerIncomingInvite(inviteHost, request),
     onUpdate: (message) => onUpdate(message),
     onProxyFlowRestored: () => registrations?.reRegisterAll(),
   });
@@ -221,22 +199,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
             applyDeviceUpdate(liveLeg(legs, request.mediaSessionId), request),
           terminate: async ({ mediaSessionId }) => terminateLeg(legs.get(mediaSessionId)),
         },
-        ...(options.dialogs
-          ? {
-              recoverSession: (session: UnfinishedSession) =>
-                recoverDialog(
-                  {
-                    ctx,
-                    loggerFactory: ua.loggerFactory,
-                    store: options.dialogs as DialogStateStore,
-                    persistence: persistence as DialogPersistence,
-                    legs,
-                    rememberSentSdp: (callId, sdp) => anchor.remember(callId, sdp),
-                  },
-                  session,
-                ),
-            }
-          : {}),
+        ...recoverSessionHook(options.dialogs, { ctx, ua, persistence, legs, anchor }),
         ready: () => ua.transport.connected || options.transport !== "udp",
         async close() {
           for (const call of [...legs.values()]) terminateAtShutdown(call);
@@ -245,6 +208,35 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
         },
       };
     },
+  };
+}
+
+/** Engine.recoverSession when dialog state is stored (a restarted gateway carries answered calls on). */
+function recoverSessionHook(
+  dialogs: DialogStateStore | undefined,
+  parts: {
+    readonly ctx: CallLegContext;
+    readonly ua: GatewayUserAgent;
+    readonly persistence: DialogPersistence | undefined;
+    readonly legs: Map<string, CallLeg>;
+    readonly anchor: ReturnType<typeof withSdpVersioning>;
+  },
+): Pick<Engine, "recoverSession"> | Record<string, never> {
+  if (!dialogs) return {};
+  const { ctx, ua, persistence, legs, anchor } = parts;
+  return {
+    recoverSession: (session: UnfinishedSession) =>
+      recoverDialog(
+        {
+          ctx,
+          loggerFactory: ua.loggerFactory,
+          store: dialogs,
+          persistence: persistence as DialogPersistence,
+          legs,
+          rememberSentSdp: (callId, sdp) => anchor.remember(callId, sdp),
+        },
+        session,
+      ),
   };
 }
 

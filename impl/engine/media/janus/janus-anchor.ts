@@ -3,14 +3,17 @@ import type { MediaAnchor, MediaLeg } from "../../media-anchor.ts";
 import { validateSdp } from "../../sdp-validate.ts";
 import { DEFAULT_MEDIA_POLICY, type MediaPolicy } from "../media-policy.ts";
 import type { MediaStatistics } from "../media-statistics.ts";
+import { anchoredHandles } from "./anchored-handles.ts";
 import type { JanusAdmin } from "./janus-admin.ts";
+import { destroyJanusCall, type JanusCall, openJanusCall } from "./janus-call.ts";
 import type { JanusMessage, LazyJanusConnection } from "./janus-connection.ts";
-import { janusEngineError, pluginError } from "./janus-engine-error.ts";
+import { janusEngineError } from "./janus-engine-error.ts";
 import { toJanusStatistics } from "./janus-statistics.ts";
 import { type NosipRequest, nosipRequest, type SdpExchange } from "./nosip-request.ts";
+import { sendNosipMessage } from "./send-nosip-message.ts";
+import { watchJanusCalls } from "./watch-janus-calls.ts";
 
-/** The NoSIP plugin's package name (janus_nosip.c, JANUS_NOSIP_PACKAGE). */
-export const NOSIP_PLUGIN = "janus.plugin.nosip";
+export { NOSIP_PLUGIN } from "./janus-call.ts";
 
 /** The media anchor backed by Janus's NoSIP plugin, with the extras the gateway and its tests use. */
 export interface JanusAnchor extends MediaAnchor {
@@ -55,20 +58,6 @@ export interface JanusAnchorOptions {
   readonly onEvent?: (event: JanusMessage, mediaSessionId: string) => void;
 }
 
-/** A media session's Janus session and NoSIP handle. */
-interface JanusCall {
-  /** Settles once the session is created and the handle attached. */
-  readonly ready: Promise<{ sessionId: number; handleId: number }>;
-  /** The Janus session id, once `create` answered. */
-  readonly sessionId: number | undefined;
-  /** Requests on their way to Janus. */
-  inFlight: number;
-  /** The call was deleted while a request was in flight: its session is destroyed once it settles. */
-  released: boolean;
-  /** Janus accepted an SDP for it. */
-  anchored: boolean;
-}
-
 /**
  * Anchors every call's media in Janus through the NoSIP plugin: one Janus session with one NoSIP
  * handle per media session (opaque id `<prefix><mediaSessionId>`), created by the call's first offer
@@ -93,73 +82,10 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
   const bySipCallId = new Map<string, string>();
   const resolveId = (id: string) => bySipCallId.get(id) ?? id;
 
-  api.onEvent((event) => {
-    const sessionId = typeof event.session_id === "number" ? event.session_id : undefined;
-    const id = [...calls].find(([, call]) => call.sessionId === sessionId)?.[0];
-    if (id === undefined) return;
-    // Janus timed the session out (no keepalive reached it): nothing is left to release.
-    if (event.janus === "timeout") calls.delete(id);
-    options.onEvent?.(event, id);
-  });
-  // A closed WebSocket takes its sessions with it (Janus's reclaim_session_timeout 0), or leaves
-  // them to its session timeout and our next start's reclaim.
-  api.onClose(() => calls.clear());
-  const keepalive = setInterval(() => {
-    for (const call of calls.values()) {
-      if (call.sessionId === undefined) continue;
-      const session_id = call.sessionId;
-      void api
-        .get()
-        .then((c) => c.request({ janus: "keepalive", session_id }))
-        .catch(() => undefined);
-    }
-  }, options.keepaliveMs ?? 25_000);
-  keepalive.unref();
-
-  const open = (mediaSessionId: string): JanusCall => {
-    const state = { sessionId: undefined as number | undefined };
-    const ready = (async () => {
-      const connection = await api.get();
-      const created = await connection.request({ janus: "create" });
-      const sessionId = Number((created.data as { id?: number } | undefined)?.id);
-      state.sessionId = sessionId;
-      const attached = await connection
-        .request({
-          janus: "attach",
-          session_id: sessionId,
-          plugin: NOSIP_PLUGIN,
-          opaque_id: `${prefix}${mediaSessionId}`,
-        })
-        .catch(async (error: unknown) => {
-          await connection.request({ janus: "destroy", session_id: sessionId }).catch(() => undefined);
-          throw error;
-        });
-      return { sessionId, handleId: Number((attached.data as { id?: number } | undefined)?.id) };
-    })();
-    // Failures surface through the exchange that awaits `ready`.
-    ready.catch(() => undefined);
-    return {
-      ready,
-      get sessionId() {
-        return state.sessionId;
-      },
-      inFlight: 0,
-      released: false,
-      anchored: false,
-    };
-  };
-
-  /** Destroys a call's Janus session; never throws. `unknownIsFine`: Janus not knowing it is no failure. */
-  const destroy = async (call: JanusCall, id: string, unknownIsFine = false) => {
-    const ready = await call.ready.catch(() => undefined);
-    if (!ready) return;
-    try {
-      await (await api.get()).request({ janus: "destroy", session_id: ready.sessionId });
-    } catch (error) {
-      const mapped = janusEngineError(error, "delete");
-      if (!(unknownIsFine || mapped.failure === "unknown_session")) options.onDeleteError?.(mapped, id);
-    }
-  };
+  const keepalive = watchJanusCalls(api, calls, options);
+  const open = (mediaSessionId: string) => openJanusCall(api, prefix, mediaSessionId);
+  const destroy = (call: JanusCall, id: string, unknownIsFine = false) =>
+    destroyJanusCall(api, options.onDeleteError, call, id, unknownIsFine);
 
   const exchange = async (exchange: SdpExchange, leg: MediaLeg, sdp: string): Promise<string> => {
     validateSdp(sdp);
@@ -177,20 +103,7 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
     let reply: JanusMessage | undefined;
     let failure: unknown;
     try {
-      const { sessionId, handleId } = await call.ready;
-      reply = await (await api.get()).request(
-        {
-          janus: "message",
-          session_id: sessionId,
-          handle_id: handleId,
-          body: request.body,
-          ...(request.jsep ? { jsep: request.jsep } : {}),
-        },
-        { awaitEvent: true },
-      );
-      const data = ((reply.plugindata as { data?: Record<string, unknown> } | undefined)?.data ??
-        {}) as Record<string, unknown>;
-      failure = pluginError(data, request.body.request);
+      ({ reply, failure } = await sendNosipMessage(api, await call.ready, request));
     } catch (error) {
       failure = error;
     } finally {
@@ -214,20 +127,7 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
     return out;
   };
 
-  const handlesOf = async () => {
-    if (!admin)
-      throw new EngineError(
-        "network_unreachable",
-        "media anchor: no Janus Admin API configured (JANUS_ADMIN_WS)",
-      );
-    return admin.handles().catch((error: unknown) => {
-      throw janusEngineError(error, "list");
-    });
-  };
-  const ours = async () =>
-    (await handlesOf())
-      .filter((h) => h.plugin === NOSIP_PLUGIN && h.opaqueId.startsWith(prefix))
-      .map((h) => ({ ...h, mediaSessionId: h.opaqueId.slice(prefix.length) }));
+  const { all: handlesOf, ours } = anchoredHandles(admin, prefix);
 
   return {
     offer: (leg, sdp) => exchange("offer", leg, sdp),
