@@ -129,7 +129,6 @@ export function createCallService(deps: CallServiceDeps) {
       );
     },
 
-    /** An incoming call for a registration: stored as a terminating session and announced. */
     /** An incoming call for a registration: a terminating session, announced as session-invitation. */
     incomingCall: (call: IncomingCall, correlator: string): Promise<boolean> =>
       acceptIncomingCall(deps, call, correlator),
