@@ -8,7 +8,7 @@ import { parseEdgeSettings, readSubscribers } from "../edge/edge-settings.ts";
 import { renderEdge, writeEdge } from "../edge/render-edge.ts";
 import { kamailioModulesDir, requirePackages } from "../setup/debian-packages.ts";
 import { freePort } from "./free-port.ts";
-import { runKamailio } from "./kamailio-process.ts";
+import { registrarControls, runKamailio } from "./kamailio-process.ts";
 import type { Lab } from "./lab.ts";
 
 export interface EdgeLabOptions {
@@ -155,15 +155,7 @@ export async function startEdgeLab(options: EdgeLabOptions): Promise<EdgeLab> {
     async setTrunk() {
       throw new Error("the edge's trunks come from its settings file (trunks: prefix → uri)");
     },
-    async deleteSubscriber(number) {
-      await kamcmd("htable.delete", "creds", number);
-    },
-    async removeRegistrations(number) {
-      await kamcmd("ul.rm", "location", number).catch(() => undefined);
-    },
-    async registrations(number) {
-      return kamcmd("ul.lookup", "location", number).catch(() => "");
-    },
+    ...registrarControls(kamcmd),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -97,3 +97,23 @@ function tcpOpen(port: number): Promise<boolean> {
     socket.once("error", () => resolve(false));
   });
 }
+
+/**
+ * The registrar controls both Kamailio configurations share (the lab's and the edge's): subscriber
+ * credentials in the `creds` htable, contacts in usrloc's `location` table.
+ */
+export function registrarControls(kamcmd: KamailioProcess["kamcmd"]) {
+  return {
+    /** Removes a subscriber's credentials: its next REGISTER is refused with 403. */
+    async deleteSubscriber(number: string): Promise<void> {
+      await kamcmd("htable.delete", "creds", number);
+    },
+    /** Removes every registered contact of a number (network-side de-registration). */
+    async removeRegistrations(number: string): Promise<void> {
+      await kamcmd("ul.rm", "location", number).catch(() => undefined);
+    },
+    /** The contacts the registrar holds for a number (usrloc AOR dump), or "" if none. */
+    registrations: (number: string): Promise<string> =>
+      kamcmd("ul.lookup", "location", number).catch(() => ""),
+  };
+}

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { kamailioModulesDir, requirePackages } from "../setup/debian-packages.ts";
 import { freePort } from "./free-port.ts";
 import { kamailioCfg, kamailioTlsCfg } from "./kamailio-cfg.ts";
-import { runKamailio } from "./kamailio-process.ts";
+import { registrarControls, runKamailio } from "./kamailio-process.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -189,15 +189,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       await kamcmd("htable.sets", "trunk", "prefix", prefix);
       await kamcmd("htable.sets", "trunk", "target", uri);
     },
-    async deleteSubscriber(number) {
-      await kamcmd("htable.delete", "creds", number);
-    },
-    async removeRegistrations(number) {
-      await kamcmd("ul.rm", "location", number).catch(() => undefined);
-    },
-    async registrations(number) {
-      return kamcmd("ul.lookup", "location", number).catch(() => "");
-    },
+    ...registrarControls(kamcmd),
     async stop() {
       if (stopped) return;
       stopped = true;
