@@ -24,11 +24,17 @@ describe("periodic work once across the cluster", () => {
       release = resolve;
     });
     const runs: string[] = [];
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
     const first = runOnceInCluster(a, "sweep", async () => {
       runs.push("a");
+      started();
       await held;
     });
-    await new Promise((r) => setTimeout(r, 200));
+    // Wait until node a holds the lock and runs the job (a fixed sleep raced a slow first connection).
+    await running;
     assert.equal(await runOnceInCluster(b, "sweep", async () => void runs.push("b")), false);
     assert.equal(await runOnceInCluster(b, "another job", async () => void runs.push("b other")), true);
     release();

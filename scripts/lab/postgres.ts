@@ -198,7 +198,7 @@ export async function startPostgres(options: PostgresLabOptions = {}): Promise<P
     start,
     async close() {
       await signal("SIGINT");
-      if (temporary) rmSync(dir, { recursive: true, force: true });
+      if (temporary) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
