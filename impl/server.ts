@@ -21,6 +21,7 @@ import { type ClusterConfig, readClusterConfig } from "./cluster/cluster-config.
 import { clusterEngine } from "./cluster/cluster-engine.ts";
 import { type ClusterNode, openClusterNode } from "./cluster/cluster-node.ts";
 import { runOnceInCluster } from "./cluster/cluster-once.ts";
+import { nodeTaggedId } from "./cluster/node-tagged-id.ts";
 import { type Config, ConfigError, readConfig } from "./config/config.ts";
 import { checkConfigFiles } from "./config/config-files.ts";
 import { mountDemo } from "./demo/mount-demo.ts";
@@ -257,6 +258,8 @@ async function start(config: Config) {
   const gateway = createGateway({
     store,
     engine: cluster?.factory ?? localEngine,
+    // The balancer routes a resource's requests to the node its id names (node-tagged-id.ts).
+    ...(clusterConfig ? { newId: nodeTaggedId(clusterConfig.nodeId) } : {}),
     verifier: cachedVerifier,
     delivery: {
       outbox: delivery.dispatcher,

@@ -31,6 +31,8 @@ const SCOPES = [
 ];
 const REGISTRATIONS = "/webrtc-registration/v0.3/sessions";
 const TICK_SEC = 100; // USER_HZ on Linux
+/** The CPU the processes use with no load (timers, health checks, leases) is measured this long. */
+const IDLE_MS = 3000;
 
 /** CPU seconds used so far by these processes (utime + stime, plus their reaped children's). */
 function cpuSeconds(pids: readonly number[]): number {
@@ -114,14 +116,33 @@ const common = {
 async function measure(name: string, gateways: SpawnedGateway[], entry: string, extraPids: number[]) {
   const token = await (gateways[0] as SpawnedGateway).token(PHONE, SCOPES);
   await load(entry, token).catch(() => undefined); // warm-up is the first 10 % below
-  const pids = () => [...gateways.map((g) => g.child.pid ?? 0), ...extraPids, ...postgresPids(postmaster)];
-  const cpuBefore = cpuSeconds(pids());
+  const groups = () => ({
+    gateways: cpuSeconds(gateways.map((g) => g.child.pid ?? 0)),
+    balancer: cpuSeconds(extraPids),
+    postgres: cpuSeconds(postgresPids(postmaster)),
+  });
+  const idleFrom = groups();
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const idleTo = groups();
+  const perSecond = (k: keyof typeof idleTo) => ((idleTo[k] - idleFrom[k]) / (IDLE_MS / 1000)).toFixed(3);
+  console.log(
+    `${name}, idle: gateways ${perSecond("gateways")}, haproxy ${perSecond("balancer")}, ` +
+      `PostgreSQL ${perSecond("postgres")} CPU-s per second`,
+  );
+  const before = groups();
   const result = await load(entry, token);
-  const cpu = cpuSeconds(pids()) - cpuBefore;
+  const after = groups();
+  const used = {
+    gateways: after.gateways - before.gateways,
+    balancer: after.balancer - before.balancer,
+    postgres: after.postgres - before.postgres,
+  };
+  const cpu = used.gateways + used.balancer + used.postgres;
   const perCpuSecond = result.operations / cpu;
   console.log(
     `${name}: ${result.operations} operations (${result.failures} failed) in ${result.seconds.toFixed(1)} s, ` +
-      `${cpu.toFixed(2)} CPU-s → ${perCpuSecond.toFixed(0)} operations per CPU-second`,
+      `${cpu.toFixed(2)} CPU-s (gateways ${used.gateways.toFixed(2)}, haproxy ${used.balancer.toFixed(2)}, ` +
+      `PostgreSQL ${used.postgres.toFixed(2)}) → ${perCpuSecond.toFixed(0)} operations per CPU-second`,
   );
   return { ...result, cpu, perCpuSecond };
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { requirePackages } from "../setup/debian-packages.ts";
 
 export interface HaproxyBackend {
+  /** The node's NODE_ID: requests for the resources whose ids it tags go to it. */
   readonly name: string;
   /** The node's API port on 127.0.0.1. */
   readonly port: number;
@@ -21,6 +22,10 @@ export interface HaproxyLab {
  * The configuration: round robin over the nodes, each checked with `GET /readyz` every 500 ms (out
  * after 2 failures), and a request whose connection to a node fails sent again to another (`retry-on
  * conn-failure` with `option redispatch`), so a dead node costs only the requests it had in flight.
+ * Affinity: a request whose path names a resource id tagged with a node (impl/cluster/node-tagged-id.ts)
+ * goes to that node while it is up (`use-server`; a rule naming a server that is down is skipped),
+ * so it is not forwarded between nodes. `option forwardfor` passes the client's address on in
+ * X-Forwarded-For (the nodes run with TRUST_PROXY so their rate limit keys on it).
  */
 export function haproxyConfig(port: number, backends: readonly HaproxyBackend[]): string {
   return [
@@ -42,9 +47,17 @@ export function haproxyConfig(port: number, backends: readonly HaproxyBackend[])
     "  option httpchk GET /readyz",
     "  http-check expect status 200",
     "  default-server inter 500ms fall 2 rise 1",
+    "  option forwardfor",
     ...backends.map((b) => `  server ${b.name} 127.0.0.1:${b.port} check`),
+    ...backends.map((b) => `  use-server ${b.name} if { path_reg ${taggedPath(b.name)} }`),
     "",
   ].join("\n");
+}
+
+/** A path segment holding a UUID tagged with this node, as the last segment or before another. */
+function taggedPath(nodeId: string): string {
+  // A character class rather than a backslash, which haproxy's parser would take as an escape.
+  return `/[0-9a-f-]{36}[.]${nodeId.replace(/[.]/g, "[.]")}(/|$)`;
 }
 
 export async function startHaproxy(options: {
