@@ -49,6 +49,8 @@ for (let i = 0; i < nodes; i++) {
       NODE_ID: name,
       CLUSTER_SECRET: secret,
       PORT: String(9101 + i),
+      // haproxy passes the client's address in X-Forwarded-For: the rate limit keys on it.
+      TRUST_PROXY: "loopback",
       CLUSTER_INTERNAL_PORT: String(9201 + i),
       // Each node its own notification relay (a browser reconnecting to another node is not replayed yet).
       RELAY_PORT: String(9444 + i),
