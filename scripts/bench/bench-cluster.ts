@@ -2,13 +2,14 @@
 /**
  * `npm run bench:cluster`: what being a cluster costs. The same bounded load - registrations
  * created, refreshed and deleted (ENGINE=offline, so only the gateway, its store and the cluster's
- * coordination work) - against one gateway on PostgreSQL, then against three nodes (NODE_ID) on a
- * fresh database of the same PostgreSQL behind haproxy, in one run. For each: operations per
+ * coordination work) - against one gateway on PostgreSQL, then against three gateways that are not a
+ * cluster (the client spreading its sequences over them: the cost of the spread alone), then against
+ * three nodes (NODE_ID) behind haproxy, each on a fresh database of the same PostgreSQL, in one run.
+ * For each: idle CPU, then operations per
  * CPU-second of everything that served them (gateway processes, haproxy, and PostgreSQL's postmaster
  * and backends, from /proc), and the cluster's extra CPU per operation (target ≤ 25 %).
  * BENCH_OPERATIONS (default 3000) and BENCH_SECONDS (default 60) bound each load.
  */
-import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -64,9 +65,12 @@ function postgresPids(postmaster: number): number[] {
   return pids;
 }
 
-/** Create, refresh, delete, over CONNECTIONS loops; each sequence is 3 operations. */
+/**
+ * Create, refresh, delete, over CONNECTIONS loops; each sequence is 3 operations, sent to the
+ * entries in turn (a sequence's three to the same entry).
+ */
 async function load(
-  baseUrl: string,
+  entries: readonly string[],
   token: string,
 ): Promise<{ operations: number; failures: number; seconds: number }> {
   const deadline = Date.now() + SECONDS * 1000;
@@ -74,7 +78,7 @@ async function load(
   let operations = 0;
   let failures = 0;
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (baseUrl: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers,
@@ -89,11 +93,12 @@ async function load(
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       while (started + 3 <= OPERATIONS && Date.now() < deadline) {
+        const entry = entries[(started / 3) % entries.length] as string;
         started += 3;
-        const { registrationId } = await call("POST", REGISTRATIONS, { deviceId: randomUUID() });
+        const { registrationId } = await call(entry, "POST", REGISTRATIONS, { deviceId: randomUUID() });
         if (!registrationId) continue;
-        await call("PUT", `${REGISTRATIONS}/${registrationId}`, {});
-        await call("DELETE", `${REGISTRATIONS}/${registrationId}`);
+        await call(entry, "PUT", `${REGISTRATIONS}/${registrationId}`, {});
+        await call(entry, "DELETE", `${REGISTRATIONS}/${registrationId}`);
       }
     }),
   );
@@ -113,9 +118,14 @@ const common = {
   RATE_LIMIT_PER_MINUTE: "0",
 };
 
-async function measure(name: string, gateways: SpawnedGateway[], entry: string, extraPids: number[]) {
+async function measure(
+  name: string,
+  gateways: SpawnedGateway[],
+  entries: readonly string[],
+  extraPids: number[],
+) {
   const token = await (gateways[0] as SpawnedGateway).token(PHONE, SCOPES);
-  await load(entry, token).catch(() => undefined); // warm-up is the first 10 % below
+  await load(entries, token).catch(() => undefined); // warm-up is the first 10 % below
   const groups = () => ({
     gateways: cpuSeconds(gateways.map((g) => g.child.pid ?? 0)),
     balancer: cpuSeconds(extraPids),
@@ -130,7 +140,7 @@ async function measure(name: string, gateways: SpawnedGateway[], entry: string, 
       `PostgreSQL ${perSecond("postgres")} CPU-s per second`,
   );
   const before = groups();
-  const result = await load(entry, token);
+  const result = await load(entries, token);
   const after = groups();
   const used = {
     gateways: after.gateways - before.gateways,
@@ -158,9 +168,36 @@ try {
     START_TIMEOUT_MS,
   );
   nodes.push(single);
-  const one = await measure("one gateway", [single], single.baseUrl, []);
+  const one = await measure("one gateway", [single], [single.baseUrl], []);
   single.child.kill("SIGTERM");
   await single.exited;
+
+  // What spreading the load over three processes costs by itself: three gateways that are not a
+  // cluster (no NODE_ID, no balancer), the client sending each sequence to the next.
+  const spreadUrl = await postgres.createDatabase("bench_spread");
+  const spread: SpawnedGateway[] = [];
+  for (let i = 0; i < 3; i++)
+    spread.push(
+      await spawnGateway(
+        {
+          ...common,
+          DATABASE_URL: spreadUrl,
+          DATA_DIR: join(dir, `spread-${i}`),
+          DEV_ISSUER_KEY_FILE: join(dir, "dev-issuer-key.json"),
+          DEV_ISSUER_URL: "http://127.0.0.1/dev-issuer",
+        },
+        START_TIMEOUT_MS,
+      ),
+    );
+  nodes.push(...spread);
+  const apart = await measure(
+    "three gateways, not a cluster (client spreads)",
+    spread,
+    spread.map((g) => g.baseUrl),
+    [],
+  );
+  for (const g of spread) g.child.kill("SIGTERM");
+  await Promise.all(spread.map((g) => g.exited));
 
   const databaseUrl = await postgres.createDatabase("bench_cluster");
   const balancerPort = await freePort();
@@ -187,12 +224,16 @@ try {
     port: balancerPort,
     backends: cluster.map((n, i) => ({ name: `node-${i}`, port: Number(new URL(n.baseUrl).port) })),
   });
-  const haproxyPids = execFileSync("pgrep", ["-x", "haproxy"]).toString().trim().split("\n").map(Number);
-  const three = await measure("three nodes behind haproxy", cluster, balancer.baseUrl, haproxyPids);
+  const three = await measure("three nodes behind haproxy", cluster, [balancer.baseUrl], [balancer.pid]);
   await balancer.stop();
-  const overhead = (one.perCpuSecond / three.perCpuSecond - 1) * 100;
+  const more = (than: number, of: number) => {
+    const percent = (than / of - 1) * 100;
+    return `${percent >= 0 ? "+" : ""}${percent.toFixed(1)} %`;
+  };
   console.log(
-    `cluster CPU per operation: ${overhead >= 0 ? "+" : ""}${overhead.toFixed(1)} % of one gateway's (target ≤ 25 %)`,
+    `cluster CPU per operation: ${more(one.perCpuSecond, three.perCpuSecond)} of one gateway's (target ≤ 25 %); ` +
+      `three gateways apart: ${more(one.perCpuSecond, apart.perCpuSecond)}; ` +
+      `the cluster's coordination and balancer: ${more(apart.perCpuSecond, three.perCpuSecond)} of three gateways apart`,
   );
 } finally {
   for (const node of nodes) if (node.child.exitCode === null) node.child.kill("SIGKILL");

@@ -14,6 +14,8 @@ export interface HaproxyBackend {
 /** haproxy in the foreground balancing the API port over the gateway nodes. */
 export interface HaproxyLab {
   readonly port: number;
+  /** The haproxy process (its CPU is counted by bench:cluster). */
+  readonly pid: number;
   readonly baseUrl: string;
   stop(): Promise<void>;
 }
@@ -97,6 +99,7 @@ export async function startHaproxy(options: {
   }
   return {
     port: options.port,
+    pid: child.pid ?? 0,
     baseUrl,
     async stop() {
       child.kill("SIGTERM");
