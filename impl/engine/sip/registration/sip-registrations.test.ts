@@ -34,6 +34,20 @@ describe("reading the registrar's 200 to a REGISTER", () => {
     assert.deepEqual(result, { granted: 300, stale: [] });
   });
 
+  it("names as stale a Contact of a cluster node's registration (its id carries a dot), and only that one", () => {
+    const tagged = `${ID}.node-1`;
+    const ours = `sip:gw@127.0.0.1:5070;transport=udp;rid=${tagged}`;
+    const dead = `sip:gw@127.0.0.1:40123;transport=udp;rid=${tagged}`;
+    const lookalike = `sip:gw@127.0.0.1:40124;transport=udp;rid=${ID}xnode-1`;
+    const result = registered(
+      [`<${dead}>;expires=40, <${lookalike}>;expires=40, <${ours}>;expires=60`],
+      ours,
+      tagged,
+      300,
+    );
+    assert.deepEqual(result, { granted: 60, stale: [dead] });
+  });
+
   it("keeps the asked expiry when the registrar lists no Contact of ours", () => {
     assert.deepEqual(registered([], OURS, ID, 90), { granted: 90, stale: [] });
   });

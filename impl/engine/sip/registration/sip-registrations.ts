@@ -272,7 +272,8 @@ export function registered(
 ): Registered {
   let granted = asked;
   const stale: string[] = [];
-  const rid = new RegExp(`;rid=${registrationId.replace(/[^\w-]/g, "")}(?=[;>]|$)`);
+  // The id as it is, its regex characters escaped (a cluster node's ids carry a dot: node-tagged-id.ts).
+  const rid = new RegExp(`;rid=${registrationId.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=[;>]|$)`);
   for (const header of headers)
     for (const value of header.split(/,(?=\s*<)/)) {
       const uri = /<([^>]*)>/.exec(value)?.[1];
