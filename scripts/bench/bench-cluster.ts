@@ -8,15 +8,17 @@
  * For each: idle CPU, then operations per
  * CPU-second of everything that served them (gateway processes, haproxy, and PostgreSQL's postmaster
  * and backends, from /proc), and the cluster's extra CPU per operation (target ≤ 25 %).
- * BENCH_OPERATIONS (default 3000) and BENCH_SECONDS (default 60) bound each load.
+ * BENCH_OPERATIONS (default 3000) and BENCH_SECONDS (default 60) bound each load; BENCH_ENGINE=sip
+ * runs the same load with the gateways registering at the lab's Kamailio.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type SpawnedGateway, spawnGateway } from "../../impl/testing/spawn-gateway.ts";
 import { freePort } from "../lab/free-port.ts";
 import { startHaproxy } from "../lab/haproxy.ts";
+import { startLab } from "../lab/lab.ts";
 import { startPostgres } from "../lab/postgres.ts";
 
 const OPERATIONS = Number(process.env.BENCH_OPERATIONS ?? 3000);
@@ -106,12 +108,24 @@ async function load(
 }
 
 const dir = mkdtempSync(join(tmpdir(), "bench-cluster-"));
+/**
+ * BENCH_ENGINE=sip: the gateways register at the lab's Kamailio (REGISTER with digest for each
+ * create, refresh and delete), so the operation has a real cost; Kamailio's CPU is not counted (it is
+ * the network, the same for both set-ups).
+ */
+const engine = process.env.BENCH_ENGINE ?? "offline";
+if (engine !== "offline" && engine !== "sip") throw new Error(`BENCH_ENGINE=${engine}: offline or sip`);
+const lab =
+  engine === "sip" ? await startLab({ credentials: new Map([[PHONE, "bench-secret"]]) }) : undefined;
+const credentialsFile = join(dir, "credentials.json");
+writeFileSync(credentialsFile, JSON.stringify({ [PHONE]: "bench-secret" }));
 const postgres = await startPostgres();
 const postmaster = Number(
   readFileSync(join(postgres.dir, "cluster", "postmaster.pid"), "utf8").split("\n")[0],
 );
+console.log(`engine: ${engine}`);
 const common = {
-  ENGINE: "offline",
+  ...(lab ? lab.gatewayEnv("tcp", credentialsFile) : { ENGINE: "offline" }),
   STORE: "postgres",
   LOG_LEVEL: "info",
   DEV_PHONE_NUMBERS: PHONE,
@@ -239,5 +253,6 @@ try {
   for (const node of nodes) if (node.child.exitCode === null) node.child.kill("SIGKILL");
   await Promise.all(nodes.map((n) => n.exited));
   await postgres.close();
+  await lab?.stop();
   rmSync(dir, { recursive: true, force: true });
 }
