@@ -143,6 +143,16 @@ describe("calls fail over between gateway nodes (3 nodes, PostgreSQL, haproxy, K
     const resume = await viaBalancer("PUT", `${SESSIONS}/${id}/status`, ALICE, { status: "Resume" });
     assert.equal(resume.status, 200, JSON.stringify(resume.body));
   };
+  /** Kamailio's view of the nodes (dispatcher.list): each node's SIP port and its flags (AP: active, probed; IP: inactive). */
+  const dispatcherFlags = async () => {
+    const listed = await cluster.lab.kamcmd("dispatcher.list");
+    return new Map(
+      [...listed.matchAll(/URI: sip:gw@127\.0\.0\.1:(\d+);transport=tcp\s+FLAGS: (\w+)/g)].map((m) => [
+        Number(m[1]),
+        m[2],
+      ]),
+    );
+  };
   /** The Contact ports of the INVITEs SIPp received: the initial one's, then each re-INVITE's. */
   const reInviteContactPorts = (trace: string) =>
     [...trace.matchAll(/^INVITE [^\n]*\n(?:[^\n]+\n)*?Contact: *<sip:gw@127\.0\.0\.1:(\d+)/gm)].map((m) =>
@@ -171,11 +181,22 @@ describe("calls fail over between gateway nodes (3 nodes, PostgreSQL, haproxy, K
       async () => (await status(two)) === "Connected",
     );
     assert.equal((await cluster.owner(two))?.nodeId, holder);
+    // Every node answers Kamailio's OPTIONS probes.
+    await until("every node active at Kamailio", Date.now() + 5000, async () =>
+      [...(await dispatcherFlags()).values()].every((flags) => flags === "AP"),
+    );
 
     cluster.nodes[x]?.child.kill("SIGKILL");
     await cluster.nodes[x]?.exited;
     down.add(x);
     const killedAt = Date.now();
+    let flags = new Map<number, string | undefined>();
+    await until("Kamailio to mark the dead node inactive", killedAt + TAKEOVER_MS, async () => {
+      flags = await dispatcherFlags();
+      return flags.get(cluster.sipPorts[x] as number)?.startsWith("I") === true;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify([...flags])}`);
+    });
     const survivor = await movedFrom(holder, one, killedAt);
     await movedFrom(holder, two, killedAt);
 
