@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { RequestContext } from "../runtime/request-context.ts";
 import { createSqliteStore, type SubscriptionRecordR3_1 } from "../store/index.ts";
-import type { RequestContext } from "./request-context.ts";
 import { createSubscriptionServiceR3_1, MAX_LISTED } from "./subscription-service-r3-1.ts";
 
 const ALICE = "+34600000001";
