@@ -5,6 +5,8 @@
  * never passes through the gateway, so it keeps flowing (the browser's getStats() and the anchor's
  * counters rise across the restart); the recovered dialog carries the browser's hold and resume to
  * the far end as re-INVITEs; the far end's BYE ends the session Terminated and the anchor releases it.
+ * With Janus the restarted gateway claims the call's Janus session (kept by Janus for its
+ * reclaim_session_timeout once the dead gateway's WebSocket closed) and re-offers on its handle.
  *
  *   scripts/lib/netns-run.sh e2e node --import tsx --test impl/e2e/call-restart.int.test.ts
  */
@@ -16,7 +18,7 @@ import { ALICE, type E2eAnchor, type E2eStack, startE2eStack } from "./support/e
 import { type SoftphoneDriver, sleep, softphoneDriver } from "./support/softphone-driver.ts";
 
 const SESSIONS = "/webrtc-call-handling/v0.3/sessions";
-const ANCHORS: readonly E2eAnchor[] = ["rtpengine"];
+const ANCHORS: readonly E2eAnchor[] = ["rtpengine", "janus"];
 
 for (const anchor of ANCHORS)
   describe(`a browser call across a gateway restart (SIGKILL), ${anchor} and Kamailio to SIPp`, {
@@ -52,6 +54,8 @@ for (const anchor of ANCHORS)
       await d.waitForMedia(page, (x) => x.audio.packetsReceived > 100, "100 inbound audio packets");
       await d.assertAnchoredBothWays(id);
 
+      // Janus: the call's one API session ([] for rtpengine), which the restarted gateway must claim.
+      const sessions = await stack.anchorSessions();
       // Once the leg's last change is written (a turn of the event loop and a group commit later).
       await sleep(300);
       const gw = await stack.restartGateway();
@@ -78,6 +82,7 @@ for (const anchor of ANCHORS)
       await d.waitStatus(page, ["Resume", "Connected"]);
       const resumed = await d.inboundOver(page);
       assert.ok(resumed > 20, `media resumes (${resumed} packets in 1.5 s)`);
+      assert.deepEqual(await stack.anchorSessions(), sessions, "the same anchor session, no new one");
 
       // SIPp hangs up 5 s after the resume; the page learns it by its poll (its relay socket died).
       await d.waitStatus(page, ["Terminated"], 30_000);
