@@ -171,12 +171,15 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
     },
     async reclaim(spare) {
       if (!admin) return [];
-      const listed = ours();
-      claimed = listed.catch(() => undefined);
-      const held = await listed;
-      for (const h of held)
-        if (spare?.has(h.mediaSessionId) && !calls.has(h.mediaSessionId))
-          calls.set(h.mediaSessionId, claimJanusCall(api, h.sessionId, h.handleId));
+      const claiming = (async () => {
+        const listed = await ours();
+        for (const h of listed)
+          if (spare?.has(h.mediaSessionId) && !calls.has(h.mediaSessionId))
+            calls.set(h.mediaSessionId, claimJanusCall(api, h.sessionId, h.handleId));
+        return listed;
+      })();
+      claimed = claiming.catch(() => undefined);
+      const held = await claiming;
       const orphans = held.filter((h) => !calls.has(h.mediaSessionId) && !spare?.has(h.mediaSessionId));
       for (const orphan of orphans)
         await admin.destroySession(orphan.sessionId).catch((error: unknown) => {
