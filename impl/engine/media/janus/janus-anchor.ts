@@ -174,8 +174,16 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
       const claiming = (async () => {
         const listed = await ours();
         for (const h of listed)
-          if (spare?.has(h.mediaSessionId) && !calls.has(h.mediaSessionId))
-            calls.set(h.mediaSessionId, claimJanusCall(api, h.sessionId, h.handleId));
+          if (spare?.has(h.mediaSessionId) && !calls.has(h.mediaSessionId)) {
+            const call = claimJanusCall(api, h.sessionId, h.handleId);
+            calls.set(h.mediaSessionId, call);
+            // A session Janus no longer lets us claim (its reclaim timeout passed) is forgotten: the
+            // call's next offer opens a new one.
+            call.ready.catch((error: unknown) => {
+              if (calls.get(h.mediaSessionId) === call) calls.delete(h.mediaSessionId);
+              options.onDeleteError?.(janusEngineError(error, "reclaim"), h.mediaSessionId);
+            });
+          }
         return listed;
       })();
       claimed = claiming.catch(() => undefined);
