@@ -60,6 +60,8 @@ interface NodeTestsOptions {
   readonly netns?: string;
   /** Debian packages the tier runs (scripts/setup/debian-packages.ts), checked before it starts. */
   readonly packages?: readonly string[];
+  /** Test files run at once (node --test-concurrency); default node's (the cores less one). */
+  readonly concurrency?: number;
   /** Variables for the tier's processes (e.g. NETNS_ICE_VETH for scripts/lib/netns-run.sh). */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -91,6 +93,7 @@ function nodeTests(name: string, pattern: RegExp, options: NodeTestsOptions = {}
         "--import",
         "tsx",
         "--test",
+        ...(options.concurrency ? [`--test-concurrency=${options.concurrency}`] : []),
         "--test-reporter=spec",
         "--test-reporter-destination=stdout",
         "--test-reporter=tap",
@@ -155,6 +158,9 @@ const tiers: Tier[] = [
   nodeTests("cluster", /\.int\.test\.ts$/, {
     roots: ["impl/cluster"],
     netns: "cluster",
+    // One file at a time: each starts several gateways on ports chosen by freePort, which files
+    // running at once raced for (EADDRINUSE), on top of loading the machine past their timings.
+    concurrency: 1,
     packages: [...BASE, ...SIP, "postgresql", "haproxy"],
   }),
   nodeTests("conformance", /\.int\.test\.ts$/, {
