@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { Clock } from "../runtime/request-context.ts";
+import type { Clock } from "../services/clock.ts";
 import type { Notification, NotificationOutbox, SinkFeedback } from "../services/notification-outbox.ts";
 import { buildCloudEvent } from "./cloud-event.ts";
 import { createEventMetrics } from "./event-metrics.ts";

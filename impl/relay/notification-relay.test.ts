@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { createDevIssuer, createJwtVerifier, type DevIssuer } from "camara-webrtc-runtime";
 import pino from "pino";
 import { WebSocket } from "ws";
 import { createHttpSender } from "../events/http-sender.ts";
@@ -14,8 +15,6 @@ import {
   startEventsTestGateway,
   testDevCa,
 } from "../events/testing/events-test-gateway.ts";
-import { createDevIssuer, type DevIssuer } from "../runtime/auth/dev-issuer.ts";
-import { createJwtVerifier } from "../runtime/auth/jwt-verifier.ts";
 import { ALICE, AUDIENCE, BOB, ISSUER } from "../testing/test-gateway.ts";
 import { type NotificationRelay, startNotificationRelay } from "./notification-relay.ts";
 import { SOCKET_PATH } from "./relay-socket.ts";

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { TokenVerifier } from "camara-webrtc-runtime";
 import type { Logger } from "pino";
 import { hostPort } from "../events/sink-policy.ts";
-import type { TokenVerifier } from "../runtime/auth/principal.ts";
 import type { SqliteDatabase } from "../store/index.ts";
 import type { RelayConfig } from "./relay-config.ts";
 import { createRelaySinkServer, SINK_PATH } from "./relay-sink-server.ts";

@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
+import type { TokenVerifier } from "camara-webrtc-runtime";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { TokenVerifier } from "../runtime/auth/principal.ts";
 import type { RelayChannel, RelayStore } from "./relay-store.ts";
 
 /** WebSocket path of the relay on the gateway's HTTP server. */

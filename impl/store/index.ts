@@ -1,4 +1,4 @@
-export { StoreUnavailableError } from "../runtime/errors/store-unavailable-error.ts";
+export { StoreUnavailableError } from "camara-webrtc-runtime";
 export {
   openPostgresStore,
   type PostgresStore,

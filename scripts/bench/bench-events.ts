@@ -24,7 +24,7 @@ import { createEventDispatcher } from "../../impl/events/event-dispatcher.ts";
 import { createHttpSender } from "../../impl/events/http-sender.ts";
 import { openOutbox } from "../../impl/events/outbox.ts";
 import { createSinkPolicy } from "../../impl/events/sink-policy.ts";
-import { systemClock } from "../../impl/runtime/request-context.ts";
+import { systemClock } from "../../impl/services/clock.ts";
 import type { PublishedEvent } from "../../impl/services/event-publisher.ts";
 import { createSubscriptionLifecycle } from "../../impl/services/subscription-lifecycle.ts";
 import { createSqliteStore, openSubscriptionDeadlines } from "../../impl/store/index.ts";
