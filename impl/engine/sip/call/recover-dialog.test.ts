@@ -44,6 +44,7 @@ describe("recoverDialog: an unfinished session and its persisted dialog at start
         store,
         persistence,
         legs,
+        contactFor: (id) => `sip:gw@127.0.0.1:5071;transport=tcp;rid=${id}`,
         rememberSentSdp: (callId, sdp) => remembered.push([callId, sdp]),
       },
       session,
@@ -120,6 +121,14 @@ describe("recoverDialog: an unfinished session and its persisted dialog at start
     assert.deepEqual(remembered, [[CONFIRMED.callId, "v=0 local"]]);
     assert.deepEqual(anchor.requests, [], "the anchor keeps the call");
     assert.equal(rows.has("m-1"), true);
+  });
+
+  it("names this process's Contact in the carried dialog's requests, not the one persisted by the process that made it (a target refresh, RFC 3261 §12.2.1.2)", async () => {
+    rows.set("m-1", row({ ...CONFIRMED, contact: "sip:gw@127.0.0.1:5999;transport=tcp;rid=reg-1" }));
+    assert.deepEqual(await recover(), { kind: "resumed" });
+    const leg = legs.get("m-1");
+    assert.ok(leg);
+    assert.equal(leg.contactHeader(), "Contact: <sip:gw@127.0.0.1:5071;transport=tcp;rid=reg-1>");
   });
 
   it("leaves a session without a persisted dialog to the services (undefined), touching nothing", async () => {
