@@ -86,6 +86,7 @@ function endAttempt(options: DialogRecoveryOptions, state: LegState): SessionRec
       state.callId,
       state.pendingInvite,
       'SIP;cause=500;text="Gateway restarted"',
+      ctx.logger.child({ callId: state.callId }),
     );
     return { kind: "ended", status: "Failed", reason: `${BEFORE_ANSWER}; the call attempt was cancelled` };
   }
