@@ -44,7 +44,7 @@ export function createRelaySinkServer(options: RelaySinkServerOptions): Server {
     if (!path.startsWith(SINK_PATH)) return refuse(res, 404, "NOT_FOUND", "No such sink.", correlator);
     if (req.method !== "POST")
       return refuse(res, 405, "METHOD_NOT_ALLOWED", "Sinks accept POST only.", correlator);
-    const channel = store.getChannel(decodeURIComponent(path.slice(SINK_PATH.length)));
+    const channel = await store.getChannel(decodeURIComponent(path.slice(SINK_PATH.length)));
     if (!channel) return refuse(res, 404, "NOT_FOUND", "No such sink.", correlator);
     const auth = req.headers.authorization ?? "";
     if (!auth.startsWith("Bearer ") || !same(auth.slice(7), channel.sinkToken))
@@ -70,7 +70,7 @@ export function createRelaySinkServer(options: RelaySinkServerOptions): Server {
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
       return refuse(res, 400, "INVALID_ARGUMENT", "The notification is not a JSON object.", correlator);
-    const cursor = store.append(channel.id, body);
+    const cursor = await store.append(channel.id, body);
     options.onNotification(channel.id, cursor, body);
     res.writeHead(204, correlator ? { "x-correlator": correlator } : {}).end();
   }

@@ -1,3 +1,4 @@
+export { openPostgresDeadlines } from "./postgres-deadlines.ts";
 export {
   openPostgresStore,
   type PostgresStore,
@@ -14,6 +15,7 @@ export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from "./
 export type { Repository, Store } from "./store.ts";
 export { StoreUnavailableError } from "./store-unavailable-error.ts";
 export {
+  type DeadlineBook,
   type DeadlineKind,
   openSubscriptionDeadlines,
   type SubscriptionDeadlines,
