@@ -52,6 +52,8 @@ export function createLaneLeases(options: LaneLeasesOptions) {
         connectionTimeoutMillis: timeoutMs,
         query_timeout: timeoutMs,
         keepAlive: true,
+        // Which process holds which lanes, for operators (pg_stat_activity joined with pg_locks).
+        application_name: `camara-event-lanes ${process.pid}`,
       });
       c.on("error", (error) => {
         if (client === c) lost(error);
