@@ -30,8 +30,8 @@ import { openOutbox } from "../../impl/events/outbox.ts";
 import { openPostgresOutbox } from "../../impl/events/postgres-outbox.ts";
 import { createSharedLanes } from "../../impl/events/shared-lanes.ts";
 import { createSinkPolicy } from "../../impl/events/sink-policy.ts";
+import { systemClock } from "../../impl/runtime/request-context.ts";
 import type { PublishedEvent } from "../../impl/services/event-publisher.ts";
-import { systemClock } from "../../impl/services/request-context.ts";
 import { createSubscriptionLifecycle } from "../../impl/services/subscription-lifecycle.ts";
 import {
   createSqliteStore,
