@@ -162,6 +162,37 @@ describe("the PostgreSQL outbox shared by several nodes", () => {
     }
   });
 
+  it("goes on delivering after the server ended every connection of the node (LISTEN and leases come back)", async () => {
+    const url = await lab.createDatabase(`lanes_${++databases}`);
+    const a = await startNode("a", url);
+    const path = "/reconnect";
+    const target = sink.url(path);
+    try {
+      await a.outbox.append([row(target, 1)]);
+      await until("the first delivery", () => numbersAt(path).length === 1);
+      const admin = await openPostgresStore({ url, poolSize: 1 });
+      await admin.reads.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+      );
+      await admin.close();
+      // The store's pools reconnect on their next use; the lanes find the row by their scan or LISTEN.
+      await until("the append after the outage", async () => {
+        try {
+          await a.outbox.append([row(target, 2)]);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      await until("the second delivery", () => numbersAt(path).includes(2));
+      assert.deepEqual(numbersAt(path).slice(0, 2), [1, 2]);
+      // Nothing left in flight to answer the next test's scripted sink.
+      await until("the outbox empty", async () => (await a.outbox.pending()).length === 0);
+    } finally {
+      await stop(a);
+    }
+  });
+
   it("retries a 503, keeps a 400 as failed, and stores text as given (U+0000 and backslashes included)", async () => {
     const url = await lab.createDatabase(`lanes_${++databases}`);
     const a = await startNode("a", url);
