@@ -264,7 +264,8 @@ async function start(config: Config) {
           store.dialogs,
         )
       : undefined;
-  const localEngine = sipEngine?.factory ?? createOfflineEngine;
+  const localEngine =
+    sipEngine?.factory ?? ((listener: EngineListener) => createOfflineEngine(listener, config.offline));
   const cluster = clusterConfig ? await joinCluster(clusterConfig, store, localEngine, logger) : undefined;
   const gateway = createGateway({
     store,

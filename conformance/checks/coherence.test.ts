@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CheckFailure } from "./check-names.ts";
-import { onCreated, onList, onRead, onRefreshed } from "./coherence.ts";
+import { onCreated, onList, onRead, onRefreshed, onSubscriptionUpdated } from "./coherence.ts";
 import { ResourceLedger } from "./resource-ledger.ts";
 
 const NOW = Date.parse("2026-01-01T12:00:00.000Z");
@@ -88,6 +88,44 @@ describe("coherence checks", () => {
       {
         run: () => subscription(new ResourceLedger(), "s1", "valid", { expiresAt: undefined }),
         want: "expiry_within_request",
+      },
+    ],
+    [
+      "an update that moves expiresAt to the new subscriptionExpireTime, then a read of it",
+      {
+        run: () => {
+          const s = subscription(new ResourceLedger(), "s1", "valid");
+          const update = { config: { subscriptionExpireTime: at(60) } };
+          onSubscriptionUpdated(s, update, { id: "s1", sink: "https://s", expiresAt: at(60) }, NOW);
+          onRead(s, { id: "s1", expiresAt: at(60) }, "GET", NOW);
+        },
+        want: undefined,
+      },
+    ],
+    [
+      "an update answering an expiresAt later than the new subscriptionExpireTime",
+      {
+        run: () =>
+          onSubscriptionUpdated(
+            subscription(new ResourceLedger(), "s1", "valid"),
+            { config: { subscriptionExpireTime: at(60) } },
+            { id: "s1", expiresAt: at(3600) },
+            NOW,
+          ),
+        want: "expiry_within_request",
+      },
+    ],
+    [
+      "an update of the sink credential that changes the sink",
+      {
+        run: () =>
+          onSubscriptionUpdated(
+            subscription(new ResourceLedger(), "s1", "valid"),
+            { sinkCredential: {} },
+            { id: "s1", sink: "https://x", expiresAt: at(3600) },
+            NOW,
+          ),
+        want: "client_values_kept",
       },
     ],
     [

@@ -143,6 +143,39 @@ export function onRefreshed(tracked: TrackedResource, status: number, body: unkn
 }
 
 /**
+ * An r3.1 subscription update (updateNotificationChannelSubscription) answered 2xx: "Either or both
+ * of the following attributes may be updated: sinkCredential, config.subscriptionExpireTime". A new
+ * expire time moves expiresAt (never past it); every other stable field reads as created.
+ */
+export function onSubscriptionUpdated(
+  tracked: TrackedResource,
+  request: unknown,
+  body: unknown,
+  now: number,
+): void {
+  const what = "updateNotificationChannelSubscription";
+  const requested = field(request, "config.subscriptionExpireTime");
+  if (typeof requested === "string" && !Number.isNaN(Date.parse(requested))) {
+    const answered = field(body, "expiresAt");
+    const ms = expiry("expiry_in_future", what, answered, now);
+    if (ms === undefined)
+      throw new CheckFailure(
+        "expiry_within_request",
+        `${what} answered no expiresAt, though config.subscriptionExpireTime ${requested} was requested`,
+      );
+    // A provider may shorten the requested time, never lengthen it (1 s for rounding).
+    if (ms > Date.parse(requested) + 1000)
+      throw new CheckFailure(
+        "expiry_within_request",
+        `${what} answered expiresAt ${String(answered)}, later than the requested ${requested}`,
+      );
+    tracked.requestedExpiryMs = Date.parse(requested);
+    tracked.reference.set("expiresAt", canonical(answered));
+  }
+  onRead(tracked, body, what, now);
+}
+
+/**
  * A list of subscriptions as `profile` sees it: every item known must read as created; the
  * profile's live subscriptions are listed (`live` decides which are still expected), its deleted
  * ones are not, nor anyone else's.

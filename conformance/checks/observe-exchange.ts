@@ -5,7 +5,7 @@ import type { Exchange } from "../support/http-exchange.ts";
 import type { ReceivedNotification } from "../support/notification-sink.ts";
 import { RESOURCES } from "../support/resources.ts";
 import { CheckFailure } from "./check-names.ts";
-import { addressed, onList, onRead, onRefreshed } from "./coherence.ts";
+import { addressed, onList, onRead, onRefreshed, onSubscriptionUpdated } from "./coherence.ts";
 import type { ResourceLedger } from "./resource-ledger.ts";
 
 const LIST = "retrieveNotificationChannelSubscriptionList";
@@ -39,7 +39,18 @@ export function observeExchange(
     return;
   }
   if (operationId === "updateRegistrationById") onRefreshed(tracked, status, json, now);
+  else if (operationId === "updateNotificationChannelSubscription")
+    onSubscriptionUpdated(tracked, parsed(exchange.request.body), json, now);
   else if (json !== undefined) onRead(tracked, json, operationId, now);
+}
+
+/** A request body as JSON; `undefined` when it is absent or not JSON. */
+function parsed(body: string | undefined): unknown {
+  try {
+    return body === undefined ? undefined : (JSON.parse(body) as unknown);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -88,7 +88,7 @@ describe("target configuration", () => {
     ]);
   });
 
-  it("checks r2.2 unless release: or --release names r3.1-rc.1; local.yaml says r3.1 events are not served", () => {
+  it("checks r2.2 unless release: or --release names r3.1-rc.1; local.yaml declares every API of both served", () => {
     assert.equal(parseTargetConfig(minimal, "minimal").release, "r2.2");
     assert.equal(parseTargetConfig({ ...minimal, release: "r3.1-rc.1" }, "m").release, "r3.1-rc.1");
     assert.equal(
@@ -101,7 +101,11 @@ describe("target configuration", () => {
       {},
     );
     assert.equal(local.release, "r3.1-rc.1");
-    assert.deepEqual(local.notServed, { "r3.1-rc.1": ["webrtc-events"] });
+    assert.deepEqual(local.notServed, {});
+    assert.deepEqual(
+      parseTargetConfig({ ...minimal, notServed: { "r3.1-rc.1": "webrtc-events" } }, "m").notServed,
+      { "r3.1-rc.1": ["webrtc-events"] },
+    );
   });
 
   it("names an unknown release, and a notServed entry that is not a release or not an API of it", () => {

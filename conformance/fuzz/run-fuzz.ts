@@ -9,6 +9,7 @@ import {
   createResourceFactory,
   RESOURCES,
   resourceOfParam,
+  subscriptionDetail,
 } from "../support/resources.ts";
 import { createTokenProvider } from "../tokens/token-provider.ts";
 
@@ -31,7 +32,13 @@ export interface FuzzRow {
 }
 
 /** A valid body per operation, on the given resources (the seed every mutation starts from). */
-function seedBody(op: OperationManifest, ids: Record<string, string>, sinkUrl: string): unknown {
+function seedBody(
+  op: OperationManifest,
+  release: string,
+  made: readonly CreatedResource[],
+  sinkUrl: string,
+): unknown {
+  const registration = made.find((r) => r.kind === "registration");
   switch (op.operationId) {
     case "createRegistration":
       return { deviceId: "6f1c3a52-4b1e-4c55-9d7e-2a6c1d0b8e11" };
@@ -44,8 +51,12 @@ function seedBody(op: OperationManifest, ids: Record<string, string>, sinkUrl: s
         protocol: "HTTP",
         sink: sinkUrl,
         types: ["org.camaraproject.webrtc-events.v0.session-invitation"],
-        config: { subscriptionDetail: { registrationId: ids.registrationId } },
+        config: {
+          subscriptionDetail: registration ? subscriptionDetail(release, registration) : {},
+        },
       };
+    case "updateNotificationChannelSubscription":
+      return { config: { subscriptionExpireTime: new Date(Date.now() + 3_600_000).toISOString() } };
     default:
       return {};
   }
@@ -96,17 +107,19 @@ export async function runFuzz(config: TargetConfig, perOperation: number): Promi
       const spec = contract.spec(op.api);
       // Fresh resources per operation: a mutation that is accepted may change them.
       const ids: Record<string, string> = {};
+      const made: CreatedResource[] = [];
       const wanted = op.parameters.flatMap((p) => {
         const kind = resourceOfParam(p.name);
         return (p.in === "path" || p.name === "registrationId") && kind ? [kind] : [];
       });
       if (op.operationId === "createNotificationChannelSubscription") wanted.push("registration");
       for (const kind of wanted) {
-        const made = await factory.create(kind, "valid");
-        created.push(...made);
-        for (const r of made) ids[RESOURCES[r.kind].param] = r.id;
+        const resources = await factory.create(kind, "valid");
+        made.push(...resources);
+        created.push(...resources);
+        for (const r of resources) ids[RESOURCES[r.kind].param] = r.id;
       }
-      const seed = seedBody(op, ids, sinkUrl);
+      const seed = seedBody(op, config.release, made, sinkUrl);
       const findings: FuzzFinding[] = [];
       const mutations = pick(bodyMutations(spec, schema as Record<string, unknown>, seed), perOperation);
       for (const m of mutations) {

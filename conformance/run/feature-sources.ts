@@ -9,14 +9,25 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "
 export function upstreamDirOf(release: string): string {
   return join(repoRoot, "api-definitions", "camara", release, "Test_definitions");
 }
-/** The project's own features (written for r2.2), one folder per API. */
+/** The project's own features, one folder per API: r2.2's at the top, a later release's in `features/<release>/`. */
 export const projectDir = join(repoRoot, "features");
+
+/** A folder of features written for one later release (`features/r3.1-rc.1/`). */
+const RELEASE_FOLDER = /^r\d+\.\d+/;
+
+/** The project's features written for a release. */
+export function projectDirOf(release: string): string {
+  return release === "r2.2" ? projectDir : join(projectDir, release);
+}
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".feature") ? [join(dir, e.name)] : [],
-    )
+    .flatMap((e) => {
+      // The top of features/ is r2.2's: the folders of later releases are theirs alone.
+      if (e.isDirectory())
+        return dir === projectDir && RELEASE_FOLDER.test(e.name) ? [] : walk(join(dir, e.name));
+      return e.name.endsWith(".feature") ? [join(dir, e.name)] : [];
+    })
     .sort();
 }
 

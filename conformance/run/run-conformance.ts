@@ -25,6 +25,9 @@ export type ReportKind = (typeof REPORT_KINDS)[number];
  * - registration-limits: the target enforces a per-subscriber registration limit (asset
  *   `maxRegistrationsPerUser`);
  * - emergency-address: the target checks emergency addresses (asset `phoneNumberWithoutEmergencyAddress`).
+ * - short-registrations: the target's minimum registration lifetime is 3 s or less (r3.1: a
+ *   registration is seen to expire within the run);
+ * - emergency-calls-off: the target places no emergency calls (r3.1: 501 CALLTYPE_EMERGENCY_NOT_SUPPORTED).
  */
 export const CAPABILITY_TAGS = [
   "events",
@@ -32,6 +35,8 @@ export const CAPABILITY_TAGS = [
   "rate-limit",
   "registration-limits",
   "emergency-address",
+  "short-registrations",
+  "emergency-calls-off",
 ] as const;
 
 export interface RunOptions {
@@ -199,7 +204,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const exitCode = verdicts.length > 0 && ok ? 0 : 1;
   if (verdicts.length === 0) stdout.write("No scenario was selected: the run proves nothing.\n");
   if (!release.projectDir && (options.sources ?? ["project"]).includes("project") && !options.featurePaths)
-    stdout.write(`The project's features are written for r2.2: none runs with ${release.release}.\n`);
+    stdout.write(`The project has no features written for ${release.release}: only the upstream ones run.\n`);
   return { ...summary, exitCode, summaryText, unusedDefects, reportFiles: files };
 }
 

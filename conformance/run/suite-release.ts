@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { ApiManifest } from "../../generated/manifest-types.ts";
 import * as r2_2 from "../../generated/r2.2/index.ts";
 import * as r3_1_rc_1 from "../../generated/r3.1-rc.1/index.ts";
-import { projectDir, repoRoot, upstreamDirOf } from "./feature-sources.ts";
+import { projectDirOf, repoRoot, upstreamDirOf } from "./feature-sources.ts";
 
 /** The CAMARA releases the suite can check (`--release`), oldest first. */
 export const SUITE_RELEASES = ["r2.2", "r3.1-rc.1"] as const;
@@ -21,8 +21,8 @@ export interface SuiteReleaseFiles {
   /** The vendored upstream Test_definitions of the release, run verbatim. */
   readonly upstreamDir: string;
   /**
-   * The project's own features for the release (their paths name its base paths); absent: none yet,
-   * so only the upstream features run.
+   * The project's own features for the release (features/, or features/<release>/ after r2.2; their
+   * paths name its base paths); absent: none yet, so only the upstream features run.
    */
   readonly projectDir: string | undefined;
   /** Its known upstream defects (conformance/known-defects.yaml for r2.2, known-defects-<release>.yaml after). */
@@ -52,7 +52,7 @@ export function suiteRelease(release: string): SuiteReleaseFiles {
     apis: generated.apis,
     effectiveSpecFiles: generated.effectiveSpecFiles,
     upstreamDir: upstreamDirOf(release),
-    projectDir: release === "r2.2" ? projectDir : undefined,
+    projectDir: existsSync(projectDirOf(release)) ? projectDirOf(release) : undefined,
     knownDefectsFile: existsSync(defects) ? defects : join(repoRoot, "conformance", "known-defects.yaml"),
   };
 }

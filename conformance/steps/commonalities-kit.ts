@@ -1,7 +1,7 @@
 import type { OperationManifest } from "../../generated/manifest-types.ts";
 import { compliantSample } from "../schema/schema-samples.ts";
 import { query } from "../support/json-path.ts";
-import { resourceOfParam } from "../support/resources.ts";
+import { resourceOfParam, subscriptionDetail } from "../support/resources.ts";
 import type { ConformanceWorld } from "../support/world.ts";
 import { check } from "./check.ts";
 
@@ -80,7 +80,7 @@ export async function subscriptionBody(world: ConformanceWorld): Promise<Record<
     protocol: "HTTP",
     sink: world.sinkUrl,
     types: ["org.camaraproject.webrtc-events.v0.session-invitation"],
-    config: { subscriptionDetail: { registrationId: registration.id } },
+    config: { subscriptionDetail: subscriptionDetail(world.run.contract.release, registration) },
   };
 }
 

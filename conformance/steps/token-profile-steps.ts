@@ -1,6 +1,6 @@
 import { Given, Then } from "@cucumber/cucumber";
 import type { OperationManifest } from "../../generated/manifest-types.ts";
-import { resourceOfParam } from "../support/resources.ts";
+import { type CreatedResource, resourceOfParam, subscriptionDetail } from "../support/resources.ts";
 import type { ConformanceWorld } from "../support/world.ts";
 import { check } from "./check.ts";
 import { phrase } from "./step-phrase.ts";
@@ -28,16 +28,18 @@ async function validBody(world: ConformanceWorld, op: OperationManifest): Promis
         protocol: "HTTP",
         sink: world.sinkUrl,
         types: [SESSION_INVITATION],
-        config: { subscriptionDetail: { registrationId: await registrationOf(world) } },
+        config: {
+          subscriptionDetail: subscriptionDetail(world.run.contract.release, await registrationOf(world)),
+        },
       };
     default:
       return undefined;
   }
 }
 
-async function registrationOf(world: ConformanceWorld): Promise<string> {
+async function registrationOf(world: ConformanceWorld): Promise<CreatedResource> {
   const existing = world.created.find((r) => r.kind === "registration" && r.profile === "valid");
-  return existing?.id ?? (await world.createResource("registration")).id;
+  return existing ?? (await world.createResource("registration"));
 }
 
 Given(
@@ -49,7 +51,7 @@ Given(
       const kind = resourceOfParam(p.name);
       if (p.in === "path" && kind) this.draft.pathParams.set(p.name, { kind: "existing", resource: kind });
       if (p.in === "header" && p.name === "registrationId")
-        this.draft.setHeader(p.name, await registrationOf(this));
+        this.draft.setHeader(p.name, (await registrationOf(this)).id);
     }
     const body = await validBody(this, op);
     if (body !== undefined) {

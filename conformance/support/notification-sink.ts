@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TargetConfig } from "../config/target-config.ts";
-import { type ReceivedNotification, type SinkReceiver, startSinkReceiver } from "../sink/index.ts";
+import {
+  createCloudEventValidator,
+  type ReceivedNotification,
+  type SinkReceiver,
+  startSinkReceiver,
+} from "../sink/index.ts";
 
 /** The loopback receiver the notification steps read, with the URL subscriptions must name. */
 export interface NotificationSink {
@@ -23,11 +28,14 @@ export type { ReceivedNotification };
  */
 export async function startNotificationSink(
   sink: NonNullable<TargetConfig["sink"]>,
+  /** The release's effective webrtc-events spec, whose CloudEvent schemas the notifications must meet. */
+  eventsSpecFile?: string,
 ): Promise<NotificationSink> {
   const files = sink.tls ?? selfSignedCertificate(sink.host);
   const receiver = await startSinkReceiver({
     host: sink.host,
     port: sink.port,
+    ...(eventsSpecFile ? { validator: createCloudEventValidator(eventsSpecFile) } : {}),
     tls: { cert: readFileSync(files.certFile, "utf8"), key: readFileSync(files.keyFile, "utf8") },
   });
   return {

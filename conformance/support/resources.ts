@@ -5,7 +5,7 @@ import type { ApiClient } from "./api-client.ts";
 /**
  * The resources of the three WebRTC APIs that scenarios need to exist beforehand: how each is
  * created, identified and removed, by operationId (webrtc-registration v0.3 and v0.4rc1,
- * webrtc-call-handling v0.3 and v0.4rc1, webrtc-events v0.2).
+ * webrtc-call-handling v0.3 and v0.4rc1, webrtc-events v0.2 and v0.3rc1).
  */
 export const RESOURCES: Readonly<
   Record<ResourceKind, { param: string; create: string; idProperty: string; remove: string; read?: string }>
@@ -66,6 +66,22 @@ const OFFER_SDP =
 const INVITATION = "org.camaraproject.webrtc-events.v0.session-invitation";
 
 /**
+ * What a subscription names its registration by: r2.2 its `registrationId`; r3.1 on the `deviceId`
+ * the registration was made for ("session-invitation subscription is required using the deviceId
+ * related to a valid registration", webrtc-events v0.3 SubscriptionDetail).
+ */
+export function subscriptionDetail(
+  release: string | undefined,
+  registration: CreatedResource,
+): Record<string, string> {
+  if (release === undefined || release === "r2.2") return { registrationId: registration.id };
+  const deviceId = (registration.request as { deviceId?: unknown } | undefined)?.deviceId;
+  if (typeof deviceId !== "string")
+    throw new Error(`Registration ${registration.id} was not made by the suite: its deviceId is unknown.`);
+  return { deviceId };
+}
+
+/**
  * Creates resources through the API under test, as a client would: a registration for a fresh
  * device, a call from it to `assets.receiverAddress`, a subscription to its invitations.
  */
@@ -75,16 +91,16 @@ export function createResourceFactory(options: ResourceFactoryOptions) {
   async function create(
     kind: ResourceKind,
     profile: TokenProfile,
-    extra: { registrationId?: string; body?: Record<string, unknown> } = {},
+    extra: { registration?: CreatedResource; body?: Record<string, unknown> } = {},
   ): Promise<CreatedResource[]> {
     const made: CreatedResource[] = [];
-    let registrationId = extra.registrationId;
-    if (kind !== "registration" && registrationId === undefined) {
-      const [registration] = await create("registration", profile);
+    let registration = extra.registration;
+    if (kind !== "registration" && registration === undefined) {
+      [registration] = await create("registration", profile);
       if (!registration) throw new Error("no registration created");
       made.push(registration);
-      registrationId = registration.id;
     }
+    const registrationId = registration?.id;
     const uuid = () => {
       const hex = (n: number) => Array.from({ length: n }, () => random.int(0, 15).toString(16)).join("");
       return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
@@ -113,7 +129,7 @@ export function createResourceFactory(options: ResourceFactoryOptions) {
                 // An expiry asked for, so that every subscription precondition also checks the
                 // answered expiresAt against it (checks/coherence.ts expiry_within_request).
                 config: {
-                  subscriptionDetail: { registrationId },
+                  subscriptionDetail: subscriptionDetail(options.release, registration as CreatedResource),
                   subscriptionExpireTime: new Date(Date.now() + 3_600_000).toISOString(),
                 },
                 ...extra.body,

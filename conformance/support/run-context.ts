@@ -1,6 +1,8 @@
+import { fileURLToPath } from "node:url";
 import type { TargetConfig } from "../config/target-config.ts";
 import type { BasePathRule } from "../run/base-path-map.ts";
 import type { KnownDefect } from "../run/known-defects.ts";
+import { suiteRelease } from "../run/suite-release.ts";
 import { createTokenProvider, type TokenProvider } from "../tokens/token-provider.ts";
 import { type ApiClient, createApiClient } from "./api-client.ts";
 import { type Contract, loadContract } from "./contract.ts";
@@ -49,7 +51,14 @@ export async function openRunContext(parameters: WorldParameters): Promise<RunCo
   const scopes = [...new Set(contract.apis.flatMap((a) => a.operations.flatMap((o) => o.scopes)))].sort();
   const tokens = createTokenProvider(config, scopes);
   tokens.prefetch();
-  const sink = config.sink && config.supports.events ? await startNotificationSink(config.sink) : undefined;
+  const eventsSpec = suiteRelease(config.release).effectiveSpecFiles["webrtc-events"];
+  const sink =
+    config.sink && config.supports.events
+      ? await startNotificationSink(
+          config.sink,
+          eventsSpec && fileURLToPath(new URL(`../../generated/${eventsSpec}`, import.meta.url)),
+        )
+      : undefined;
   current = {
     parameters,
     config,

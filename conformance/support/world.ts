@@ -117,13 +117,17 @@ export class ConformanceWorld extends World<WorldParameters> {
       .reverse()
       .find((r) => r.kind === "registration" && r.profile === profile);
     const made = await this.resources.create(kind, profile, {
-      ...(registration && kind !== "registration" ? { registrationId: registration.id } : {}),
+      ...(registration && kind !== "registration" ? { registration } : {}),
       ...extra,
     });
     this.created.push(...made);
     for (const r of made) this.track(r);
     // `{{registrationId}}`, `{{mediaSessionId}}`, `{{subscriptionId}}`: the latest of each kind.
     for (const r of made) this.saved.set(RESOURCES[r.kind].param, r.id);
+    // `{{deviceId}}`: the device of the latest registration (r3.1 subscriptions name it).
+    const deviceId = (made.findLast((r) => r.kind === "registration")?.request as { deviceId?: unknown })
+      ?.deviceId;
+    if (typeof deviceId === "string") this.saved.set("deviceId", deviceId);
     const resource = made.at(-1) as CreatedResource;
     this.lastCreated = resource;
     return resource;

@@ -1,5 +1,6 @@
 import type { AuthConfig } from "../auth/auth-config.ts";
 import type { MediaConfig } from "../engine/media/media-config.ts";
+import type { OfflineConfig } from "../engine/offline/offline-config.ts";
 import type { SipConfig } from "../engine/sip/sip-config.ts";
 import type { EventsConfig } from "../events/events-config.ts";
 import type { HttpConfig } from "../http/http-config.ts";
@@ -24,6 +25,8 @@ export interface Config extends RegistrationConfig, StoreSettings {
   readonly engine: "offline" | "sip";
   /** SIP engine settings (ENGINE=sip); see {@link SipConfig}. */
   readonly sip: SipConfig | undefined;
+  /** Offline engine settings (ENGINE=offline); see {@link OfflineConfig}. */
+  readonly offline: OfflineConfig | undefined;
   /** Media anchoring (MEDIA_*, RTPENGINE_*, JANUS_*), read with the rest before anything starts. */
   readonly media: MediaConfig;
   readonly auth: AuthConfig;

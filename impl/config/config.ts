@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { readAuthConfig } from "../auth/auth-config.ts";
 import { readMediaSettings } from "../engine/media/media-config.ts";
+import { readOfflineConfig } from "../engine/offline/offline-config.ts";
 import { readSipConfig } from "../engine/sip/sip-config.ts";
 import { EnvReader } from "../env/env-reader.ts";
 import { readEventsConfig } from "../events/events-config.ts";
@@ -39,6 +40,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...readStoreSettings(r, { dataDir }),
     engine,
     sip: engine === "sip" ? readSipConfig(r) : undefined,
+    offline: engine === "offline" ? readOfflineConfig(r) : undefined,
     media: readMediaSettings(r),
     auth: readAuthConfig(r, { environment, dataDir }),
     ...readRegistrationConfig(r),

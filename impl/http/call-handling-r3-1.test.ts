@@ -194,6 +194,31 @@ describe("webrtc-call-handling r3.1", () => {
     });
   }
 
+  it("announces a call's status with its registration's device, also once the registration is deleted", async () => {
+    const deviceId = randomUUID();
+    const reg = await gw.request("POST", "/webrtc-registration/v0.4rc1/sessions", { body: { deviceId } });
+    const own = ((await reg.json()) as { registrationId: string }).registrationId;
+    const res = await gw.request("POST", R31, {
+      headers: { registrationId: own },
+      body: { originatorAddress: `tel:${ALICE}`, offer: OFFER, receiverAddress: "tel:+34600000009" },
+    });
+    const { mediaSessionId } = (await res.json()) as { mediaSessionId: string };
+    const gone = await gw.request("DELETE", `/webrtc-registration/v0.4rc1/sessions/${own}`);
+    assert.equal(gone.status, 204);
+    await gw.engine.listener.sessionChanged({
+      mediaSessionId,
+      status: "Connected",
+      reason: "200 OK",
+      answerSdp: "v=0",
+    });
+    const status = gw.events.filter(
+      (e) =>
+        e.type === "org.camaraproject.webrtc-events.v0.session-status" && e.mediaSessionId === mediaSessionId,
+    );
+    assert.ok(status.length > 0, "no session-status was published");
+    for (const e of status) assert.deepEqual("device" in e && e.device, { owner: ALICE, deviceId });
+  });
+
   it("keeps the location a status change carries and shows it in r3.1 only", async () => {
     const res = await create({ receiverAddress: "tel:+34600000009" });
     const { mediaSessionId } = (await res.json()) as { mediaSessionId: string };

@@ -66,8 +66,9 @@ export function createCallOrigination(deps: CallOriginationDeps) {
       );
     }
     const location = emergency ? toDeviceLocation(call.locationDetails) : undefined;
-    if (!(await deps.registrations.findOwned(ctx, registrationId))) throw noRegistration();
-    return { phone, anonymous, emergency, location };
+    const registration = await deps.registrations.findOwned(ctx, registrationId);
+    if (!registration) throw noRegistration();
+    return { phone, anonymous, emergency, location, deviceId: registration.deviceId };
   }
 
   /** Stores a new originating session and asks the engine to place it. */
@@ -78,7 +79,7 @@ export function createCallOrigination(deps: CallOriginationDeps) {
     admitted: Awaited<ReturnType<typeof admit>>,
     extra: Partial<MediaSessionInformation>,
   ): Promise<MediaSessionInformation> {
-    const { phone, anonymous, emergency, location } = admitted;
+    const { phone, anonymous, emergency, location, deviceId } = admitted;
     const now = clock.now().toISOString();
     const mediaSessionId = deps.newId();
     const info: MediaSessionInformation = {
@@ -97,6 +98,7 @@ export function createCallOrigination(deps: CallOriginationDeps) {
       mediaSessionId,
       owner: phone,
       registrationId,
+      deviceId,
       direction: "originating",
       info,
       createdAt: now,

@@ -30,6 +30,8 @@ export type DomainEvent =
       readonly mediaSessionId: string;
       readonly correlator: string;
       readonly data: Schemas["MediaSessionStatusUpdate"];
+      /** The device of the session's registration (kept on the session: the registration may be gone). */
+      readonly device?: EventDevice;
       /** r3.1's location of the party that generated the event (r2.2's data has no place for it). */
       readonly locationDetails?: LocationDetails;
     }

@@ -29,6 +29,7 @@ export async function acceptIncomingCall(
     mediaSessionId: call.mediaSessionId,
     owner: registration.owner,
     registrationId: call.registrationId,
+    deviceId: registration.deviceId,
     direction: "terminating",
     info,
     createdAt: now,

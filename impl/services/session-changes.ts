@@ -54,6 +54,7 @@ export function createSessionChanges(deps: {
         type: "org.camaraproject.webrtc-events.v0.session-status",
         registrationId: record.registrationId,
         mediaSessionId,
+        ...(record.deviceId ? { device: { owner: record.owner, deviceId: record.deviceId } } : {}),
         correlator,
         ...(locationDetails ? { locationDetails } : {}),
         data: { ...rest, mediaSessionId, status: status ?? "Initial" },

@@ -8,6 +8,7 @@ import {
   type SubscriptionRecordR3_1,
 } from "../store/index.ts";
 import type { Notification } from "./notification-outbox.ts";
+import { createSessionChanges } from "./session-changes.ts";
 import { createSubscriptionLifecycle } from "./subscription-lifecycle.ts";
 
 const INVITATION = "org.camaraproject.webrtc-events.v0.session-invitation" as const;
@@ -212,6 +213,65 @@ describe("the subscription lifecycle (recording outbox)", () => {
       ],
     );
     assert.equal((await t.store.subscriptions.get("dev"))?.status, "ACTIVE");
+  });
+
+  it("delivers a session's status to an r3.1 subscription of its device after the session's registration is gone", async () => {
+    const t = setUp();
+    const device = "7d444840-9dc0-11d1-b245-5ffdce74fad2";
+    const at = NOW.toISOString();
+    await t.lifecycle.create(
+      {
+        id: "dev",
+        owner: "+34600000001",
+        release: "r3.1-rc.1",
+        request: {
+          protocol: "HTTP",
+          sink: "https://sink.example/dev",
+          types: [STATUS],
+          config: { subscriptionDetail: { deviceId: device } },
+        },
+        status: "ACTIVE",
+        startsAt: at,
+        expiresAt: null,
+        eventCount: 0,
+      },
+      "c0",
+    );
+    // The session as the call service stores it, with its registration's device; the registration
+    // itself (reg-gone) is no longer in the store.
+    const session = (mediaSessionId: string, deviceId?: string) =>
+      t.store.sessions.put({
+        mediaSessionId,
+        owner: "+34600000001",
+        registrationId: "reg-gone",
+        ...(deviceId ? { deviceId } : {}),
+        direction: "originating",
+        info: { mediaSessionId, originatorAddress: "tel:+34600000001", receiverAddress: "tel:+34600000003" },
+        createdAt: at,
+        updatedAt: at,
+      });
+    await session("ms-kept", device);
+    await session("ms-legacy");
+    const changes = createSessionChanges({ store: t.store, events: t.lifecycle, clock: { now: () => NOW } });
+    for (const id of ["ms-kept", "ms-legacy"])
+      await changes.publish(id, (info) => ({ ...info, status: "Terminated" }), "c1");
+    assert.deepEqual(
+      t.written.map((n) => [n.subscriptionId, n.event.type.split(".").at(-1), n.event.data]),
+      [
+        [
+          "dev",
+          "session-status",
+          {
+            mediaSessionId: "ms-kept",
+            originatorAddress: "tel:+34600000001",
+            receiverAddress: "tel:+34600000003",
+            status: "Terminated",
+            sequenceNumber: 1,
+          },
+        ],
+      ],
+      "a session stored before sessions kept their device has nothing to match an r3.1 subscription by",
+    );
   });
 
   it("updates an active subscription's expiry and moves its deadline, and leaves an ended one alone", async () => {

@@ -140,8 +140,8 @@ async function endRegistrationSubscriptions(
 
 /**
  * The subscriptions an event may match: r2.2's of its registration, and r3.1's of its registration's
- * owner (keyed by deviceId), with that device. A session event whose registration is already gone
- * reaches r2.2's only.
+ * owner (keyed by deviceId), with that device: the event's own (a session keeps its registration's
+ * device, so its events reach r3.1's after the registration is gone), else the stored registration's.
  */
 async function candidates(o: Owner, event: PublishedEvent) {
   const byRegistration = o.store.subscriptions.listByRegistration(event.registrationId);

@@ -22,6 +22,9 @@ export interface SubscriptionServiceR3_1Deps {
   readonly newId: IdGenerator;
 }
 
+/** retrieveNotificationChannelSubscriptionList 200: an array of "maxItems: 100". */
+export const MAX_LISTED = 100;
+
 const mismatch = (detail: string) =>
   new ApiError(
     "SUBSCRIPTION_MISMATCH",
@@ -105,12 +108,14 @@ export function createSubscriptionServiceR3_1(deps: SubscriptionServiceR3_1Deps)
       return shown(record);
     },
 
+    /** The caller's subscriptions, newest first, at most {@link MAX_LISTED}. */
     async list(ctx: RequestContext): Promise<Subscription[]> {
       const phone = subscriptionListerPhone(ctx);
-      const views = await Promise.all(
-        (await store.subscriptions.listByOwner(phone)).map((r) => view(store, r)),
+      const records = (await store.subscriptions.listByOwner(phone)).sort(
+        (a, b) => b.startsAt.localeCompare(a.startsAt) || b.id.localeCompare(a.id),
       );
-      return views.filter((v) => v !== undefined);
+      const views = await Promise.all(records.map((r) => view(store, r)));
+      return views.filter((v) => v !== undefined).slice(0, MAX_LISTED);
     },
 
     async get(ctx: RequestContext, id: string): Promise<Subscription> {

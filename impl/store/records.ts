@@ -32,6 +32,11 @@ export interface SessionRecord {
   readonly mediaSessionId: string;
   readonly owner: string;
   readonly registrationId: string;
+  /**
+   * The device of that registration, kept so that the session's events still reach r3.1's
+   * subscriptions (keyed by deviceId) once the registration is gone; absent in records written before.
+   */
+  readonly deviceId?: string;
   /** `originating`: created through POST /sessions; `terminating`: an incoming call. */
   readonly direction: "originating" | "terminating";
   /** The representation served by GET, kept current by the service. */

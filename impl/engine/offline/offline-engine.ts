@@ -1,4 +1,5 @@
 import type { Engine, EngineListener } from "../engine.ts";
+import type { OfflineConfig } from "./offline-config.ts";
 
 /**
  * The engine used when no SIP network is configured (`ENGINE=offline`): registrations are kept by
@@ -6,7 +7,7 @@ import type { Engine, EngineListener } from "../engine.ts";
  * through the same path a SIP failure takes. It lets the HTTP face, auth, store and events run
  * without Kamailio; it never pretends a call was connected.
  */
-export function createOfflineEngine(listener: EngineListener): Engine {
+export function createOfflineEngine(listener: EngineListener, options: Partial<OfflineConfig> = {}): Engine {
   const pending = new Set<NodeJS.Timeout>();
   const NOT_REACHABLE = "No SIP network is configured (ENGINE=offline)";
   return {
@@ -38,8 +39,9 @@ export function createOfflineEngine(listener: EngineListener): Engine {
         ? { kind: "ended", status: "NotReachable", reason: NOT_REACHABLE }
         : undefined;
     },
-    // Emergency originates are accepted like any other, and end NotReachable like any other.
-    emergencyCalls: true,
+    // Emergency originates are accepted like any other, and end NotReachable like any other,
+    // unless the operator turned them off (EMERGENCY_CALLS=off).
+    emergencyCalls: options.emergencyCalls ?? true,
     ready: () => true,
     async close() {
       for (const timer of pending) clearTimeout(timer);
