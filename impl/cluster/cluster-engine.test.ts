@@ -12,6 +12,7 @@ function memoryRegistry(self: string, alive: Set<string>) {
     nodeId: self,
     heartbeat: async () => undefined,
     resign: async () => undefined,
+    handedOver: async () => true,
     async owner(id): Promise<Owner> {
       const node = owners.get(id);
       if (!node) return { kind: "none" };
@@ -54,8 +55,9 @@ function recordingEngine(calls: string[]) {
         update: async (r) => void calls.push(`update ${r.mediaSessionId}`),
         terminate: async (r) => void calls.push(`terminate ${r.mediaSessionId}`),
       },
+      leaveCalls: async () => void calls.push("leaveCalls"),
       ready: () => true,
-      close: async () => undefined,
+      close: async () => void calls.push("close"),
     };
   };
   return { factory, listener: () => listener as EngineListener };
@@ -101,6 +103,12 @@ const registration = (id: string) => ({
 });
 
 describe("cluster engine", () => {
+  it("leaves its calls to the survivors when it closes (graceful stop) rather than ending them", async () => {
+    const { engine, local } = setUp();
+    await engine.close();
+    assert.deepEqual(local, ["leaveCalls", "close"]);
+  });
+
   it("holds the registrations and calls this node makes", async () => {
     const { engine, local, owners } = setUp();
     await engine.registrations.register(registration("r1"));

@@ -123,7 +123,11 @@ export function clusterEngine(
       ...(self.recoverSession ? { recoverSession: self.recoverSession.bind(self) } : {}),
       ...(self.emergencyCalls !== undefined ? { emergencyCalls: self.emergencyCalls } : {}),
       ready: () => self.ready() && options.leaseCurrent(),
-      close: () => self.close(),
+      // A node stops after giving its lease up (ClusterNode.resign): its calls are the survivors' now.
+      close: async () => {
+        await self.leaveCalls?.();
+        await self.close();
+      },
     };
   };
 

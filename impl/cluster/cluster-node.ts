@@ -35,7 +35,9 @@ export interface ClusterNode {
   start(handle: InternalHandler, takeOver: (resource: ClaimedResource) => Promise<unknown>): Promise<void>;
   /**
    * Gives the lease up (graceful stop, first thing): the others stop handing requests to this node
-   * and take its registrations and calls over at once. It still serves what reaches it meanwhile.
+   * and take its registrations and calls over at once. It still serves what reaches it meanwhile,
+   * and resolves once they took everything (or after a lease at most), so that its calls always
+   * have a node to answer for them.
    */
   resign(): Promise<void>;
   /** Stops the heartbeat, the sweep and the internal channel. */
@@ -114,6 +116,9 @@ export async function openClusterNode(
       timer = undefined;
       await sweeping;
       await registry.resign().catch((err: unknown) => log.warn({ err }, "could not give the lease up"));
+      const deadline = Date.now() + config.leaseMs;
+      while (Date.now() < deadline && !(await registry.handedOver().catch(() => true)))
+        await new Promise((resolve) => setTimeout(resolve, 100));
     },
     async stop() {
       if (timer) clearInterval(timer);

@@ -25,6 +25,8 @@ export interface NodeRegistry {
   heartbeat(): Promise<void>;
   /** Gives the lease up at once (graceful stop): the survivors take over without waiting for it to expire. */
   resign(): Promise<void>;
+  /** After resign: whether nothing is left to hand over (this node carries nothing, or no other node is alive to take it). */
+  handedOver(): Promise<boolean>;
   owner(resourceId: string): Promise<Owner>;
   /** Records that this node carries the resource now (whoever did before). */
   own(resourceId: string, kind: ResourceKind): Promise<void>;
@@ -62,6 +64,14 @@ export function createNodeRegistry(
         "UPDATE cluster_nodes SET lease_until = now() - interval '1 millisecond' WHERE node_id = $1",
         [nodeId],
       );
+    },
+    async handedOver() {
+      const { rows } = await pool.query<{ done: boolean }>(
+        `SELECT NOT EXISTS (SELECT 1 FROM cluster_ownership WHERE node_id = $1)
+             OR NOT EXISTS (SELECT 1 FROM cluster_nodes WHERE node_id <> $1 AND lease_until > now()) AS done`,
+        [nodeId],
+      );
+      return rows[0]?.done === true;
     },
     async owner(resourceId) {
       const { rows } = await pool.query<{

@@ -187,6 +187,12 @@ export interface Engine {
    * originate is refused by the services (r3.1: 501 CALLTYPE_EMERGENCY_NOT_SUPPORTED).
    */
   readonly emergencyCalls?: boolean;
+  /**
+   * A cluster node's graceful stop (impl/cluster), before close: every call leg is left as it is to
+   * the node taking it over, nothing sent to the network, its media anchor call and its persisted
+   * dialog state kept (close would end the calls).
+   */
+  leaveCalls?(): Promise<void>;
   /** Whether the engine can serve requests (for /readyz). */
   ready(): boolean;
   close(): Promise<void>;

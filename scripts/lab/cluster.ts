@@ -2,8 +2,9 @@
 /**
  * `npm run lab:cluster`: several gateways as one on this machine (README "Running several
  * gateways"). Runs the prerequisites step, then PostgreSQL (data in `$DATA_DIR/lab/cluster/postgres`),
- * rtpengine and Kamailio as `npm start` does, NODES gateway nodes (default 3; API ports 9101…,
- * internal channel 9201…, relay 9444…, each with its own DATA_DIR) and haproxy on PORT
+ * rtpengine and Kamailio as `npm start` does (with the nodes as its dispatcher set), NODES gateway
+ * nodes (default 3; API ports 9101…, internal channel 9201…, SIP 9301…, relay 9444…, each with its
+ * own DATA_DIR) and haproxy on PORT
  * (default 9091) in front of them. Ctrl-C stops the nodes (gracefully), then the rest.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -30,7 +31,15 @@ const dataDir = process.env.DATA_DIR ?? fromRoot("data");
 const devCa = ensureDevCa(process.env.DEV_CA_DIR ?? `${dataDir}/dev-ca`);
 const phoneNumbers = (process.env.DEV_PHONE_NUMBERS ?? "+34600000001,+34600000002,+34600000003").split(",");
 const rtpengine = await startRtpengine({ dir: `${dataDir}/lab/rtpengine`, keepDir: true });
-const sipLab = await startGatewayLab({ phoneNumbers, dataDir, transport: "tcp", log });
+// Each node's SIP listener on a fixed port (9301…), Kamailio's dispatcher set of the nodes.
+const sipPort = (i: number) => 9301 + i;
+const sipLab = await startGatewayLab({
+  phoneNumbers,
+  dataDir,
+  transport: "tcp",
+  gatewayNodes: Array.from({ length: nodes }, (_, i) => `sip:gw@127.0.0.1:${sipPort(i)};transport=tcp`),
+  log,
+});
 const postgres = await startPostgres({ dir: `${dataDir}/lab/cluster/postgres`, log });
 const databaseUrl = await postgres.createDatabase("camara_cluster");
 const secret = process.env.CLUSTER_SECRET ?? randomBytes(32).toString("hex");
@@ -49,6 +58,7 @@ for (let i = 0; i < nodes; i++) {
       NODE_ID: name,
       CLUSTER_SECRET: secret,
       PORT: String(9101 + i),
+      SIP_LOCAL_PORT: String(sipPort(i)),
       CLUSTER_INTERNAL_PORT: String(9201 + i),
       // Each node its own relay sinks, on the shared channels; any node's lane may deliver to any of them.
       RELAY_PORT: String(9444 + i),

@@ -30,12 +30,12 @@ describe("janusConfigFiles", () => {
     assert.match(nosip, /rtp_port_range = "20500-20999"/);
   });
 
-  it("loads plugins and transports from the lab's own folders, with no STUN and sessions gone with their WebSocket", () => {
+  it("loads plugins and transports from the lab's own folders, with no STUN, and sessions kept 30 s past their WebSocket for a restarted gateway to claim", () => {
     const core = janusConfigFiles(values)["janus.jcfg"] ?? "";
     assert.match(core, /plugins_folder = "\/lab\/janus\/plugins"/);
     assert.match(core, /transports_folder = "\/lab\/janus\/transports"/);
     assert.match(core, /admin_secret = "s3cret"/);
-    assert.match(core, /reclaim_session_timeout = 0/);
+    assert.match(core, /reclaim_session_timeout = 30/);
     assert.match(core, /rtp_port_range = "20000-20499"/);
     assert.match(core, /ice_enforce_list = "127\."/);
     assert.doesNotMatch(core, /stun_server|turn_server/);

@@ -115,8 +115,9 @@ export interface JanusConfigValues {
 /**
  * The configuration files (name → content) of a loopback Janus: plugins and transports folders
  * holding only NoSIP and WebSockets (links made by {@link startJanus}); ICE on 127.0.0.1 only, no
- * STUN/TURN, no mDNS; the Janus API and Admin API on 127.0.0.1; sessions destroyed as soon as their
- * WebSocket closes (reclaim_session_timeout 0), so a gateway that dies takes its calls with it.
+ * STUN/TURN, no mDNS; the Janus API and Admin API on 127.0.0.1; a session whose WebSocket closes
+ * is kept for 30 s (reclaim_session_timeout), so that a restarted gateway can `claim` the sessions of
+ * the calls it carries on; unclaimed, Janus destroys it then.
  */
 export function janusConfigFiles(v: JanusConfigValues): Record<string, string> {
   const enforce = v.iceEnforceList ? `\tice_enforce_list = "${v.iceEnforceList}"\n` : "";
@@ -133,7 +134,7 @@ export function janusConfigFiles(v: JanusConfigValues): Record<string, string> {
 	admin_secret = "${v.adminSecret}"
 	server_name = "camara-lab-janus"
 	session_timeout = 60
-	reclaim_session_timeout = 0
+	reclaim_session_timeout = 30
 	protected_folders = ["/bin", "/boot", "/dev", "/etc", "/initrd", "/lib", "/lib32", "/lib64", "/proc", "/sbin", "/sys", "/usr", "/var"]
 }
 certificates: {

@@ -8,6 +8,8 @@
  * @see RFC 3261 §10 (registrar), §16 (proxy), §22 (digest), §26.2 (TLS); RFC 7118 (SIP over WebSocket);
  * RFC 5031 (service URNs)
  */
+import { GATEWAY_NODE_ROUTE, gatewayNodesModule } from "./gateway-nodes-cfg.ts";
+
 export interface KamailioCfgOptions {
   /** Folder for the control socket and runtime files. */
   readonly runDir: string;
@@ -30,6 +32,8 @@ export interface KamailioCfgOptions {
    * `wssPort`, a second TLS listener taking WebSocket upgrades (SIP over WSS, RFC 7118).
    */
   readonly tls?: { readonly port: number; readonly wssPort?: number; readonly configFile: string };
+  /** The dispatcher list file of the gateway nodes of a cluster (gateway-nodes-cfg.ts), if any. */
+  readonly gatewayNodesFile?: string;
 }
 
 /**
@@ -107,7 +111,7 @@ loadmodule "auth.so"
 loadmodule "nathelper.so"
 loadmodule "xhttp.so"
 loadmodule "websocket.so"
-
+${o.gatewayNodesFile ? gatewayNodesModule({ listFile: o.gatewayNodesFile, domain: o.domain }) : ""}
 modparam("ctl", "binrpc", ${literal(`unix:${o.runDir}/kamailio.ctl`)})
 modparam("htable", "htable", "creds=>size=14;autoexpire=0;")
 modparam("htable", "htable", "peers=>size=6;autoexpire=0;")
@@ -182,7 +186,7 @@ request_route {
 route[WITHINDLG] {
     if (loose_route()) {
         if (!isdsturiset()) handle_ruri_alias();
-        route(RELAY);
+${o.gatewayNodesFile ? "        route(GATEWAY_NODE);\n" : ""}        route(RELAY);
         exit;
     }
     if (is_method("ACK")) {
@@ -253,6 +257,7 @@ route[LOCATION] {
     exit;
 }
 
+${o.gatewayNodesFile ? GATEWAY_NODE_ROUTE : ""}
 route[RELAY] {
     if (!t_relay()) sl_reply_error();
     exit;

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { kamailioModulesDir, requirePackages } from "../setup/debian-packages.ts";
 import { freePort } from "./free-port.ts";
+import { dispatcherList } from "./gateway-nodes-cfg.ts";
 import { kamailioCfg, kamailioTlsCfg } from "./kamailio-cfg.ts";
 import { registrarControls, runKamailio } from "./kamailio-process.ts";
 
@@ -29,6 +30,12 @@ export interface LabOptions {
    * (scripts/dev-ca/dev-ca.ts). Default: neither.
    */
   readonly tls?: LabTlsOptions;
+  /**
+   * The SIP addresses of a cluster's gateway nodes (e.g. `sip:gw@127.0.0.1:5071;transport=tcp`): a
+   * dispatcher set probed with OPTIONS, in-dialog requests for an inactive node going to a live one
+   * (gateway-nodes-cfg.ts). Default: none.
+   */
+  readonly gatewayNodes?: readonly string[];
   readonly log?: (line: string) => void;
 }
 
@@ -113,6 +120,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     options.tls && tlsPort && wssPort
       ? { port: tlsPort, wssPort, configFile: writeTlsFiles(dir, options.tls) }
       : undefined;
+  const gatewayNodesFile = options.gatewayNodes ? join(dir, "dispatcher.list") : undefined;
+  if (gatewayNodesFile) writeFileSync(gatewayNodesFile, dispatcherList(options.gatewayNodes ?? []));
   const cfgFile = join(dir, "kamailio.cfg");
   writeFileSync(
     cfgFile,
@@ -127,6 +136,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       children: options.children ?? 4,
       modulesDir: kamailioModulesDir(),
       ...(tls ? { tls } : {}),
+      ...(gatewayNodesFile ? { gatewayNodesFile } : {}),
     }),
   );
   const check = await execFileAsync("kamailio", ["-c", "-f", cfgFile]).catch((e: { stderr?: string }) => e);

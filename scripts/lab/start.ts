@@ -26,6 +26,8 @@ export async function startGatewayLab(options: {
   phoneNumbers: readonly string[];
   dataDir?: string;
   transport?: "udp" | "tcp" | "tls" | "ws" | "wss";
+  /** The SIP addresses of a cluster's nodes, Kamailio's dispatcher set (LabOptions.gatewayNodes). */
+  gatewayNodes?: readonly string[];
   log?: (line: string) => void;
 }): Promise<GatewayLab> {
   const dir = resolve(options.dataDir ?? "data", "lab");
@@ -45,6 +47,7 @@ export async function startGatewayLab(options: {
     credentials,
     dir,
     ...(tls ? { tls } : {}),
+    ...(options.gatewayNodes ? { gatewayNodes: options.gatewayNodes } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
   const credentialsFile = join(dir, "gateway-credentials.json");

@@ -36,6 +36,7 @@ export interface E2eStack {
   readonly rtpengine: Rtpengine | undefined;
   readonly janus: Janus | undefined;
   readonly lab: Lab;
+  /** The running gateway process (a new one after {@link E2eStack.restartGateway}). */
   readonly gateway: SpawnedGateway;
   /** http://localhost:<port>, the origin the browser loads /demo from. */
   readonly origin: string;
@@ -51,6 +52,12 @@ export interface E2eStack {
     /** `__NAME__` placeholders of the scenario file and their values (see runSipp). */
     template?: Readonly<Record<string, string | number>>;
   }): Promise<SippRun & { port: number }>;
+  /**
+   * Kills the gateway with SIGKILL and starts it again with the same environment: the same store
+   * (DATA_DIR), HTTP port (so the page's origin stays) and SIP port (so the network's in-dialog
+   * requests still reach it). Resolves once the new process listens.
+   */
+  restartGateway(): Promise<SpawnedGateway>;
   close(): Promise<void>;
 }
 
@@ -107,19 +114,20 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     if (janus) await options.beforeGatewayJanus?.(janus);
     const credentialsFile = join(dir, "sip-credentials.json");
     writeFileSync(credentialsFile, JSON.stringify(Object.fromEntries(credentials)));
-    const gateway = await spawnGateway(
-      {
-        ...lab.gatewayEnv("tcp", credentialsFile),
-        ...(rtpengine ? { RTPENGINE_NG: `${rtpengine.ngHost}:${rtpengine.ngPort}` } : {}),
-        ...(janus ? janus.gatewayEnv() : {}),
-        DATA_DIR: join(dir, "data"),
-        DEV_PHONE_NUMBERS: `${ALICE},${BOB}`,
-        RELAY_ENABLED: "true",
-        LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "info",
-        ...options.env,
-      },
-      30_000,
-    );
+    const gatewayEnv = {
+      ...lab.gatewayEnv("tcp", credentialsFile),
+      // Fixed ports, so that a restarted gateway is found where the page and the network left it.
+      PORT: String(await freePort()),
+      SIP_LOCAL_PORT: String(await freePort()),
+      ...(rtpengine ? { RTPENGINE_NG: `${rtpengine.ngHost}:${rtpengine.ngPort}` } : {}),
+      ...(janus ? janus.gatewayEnv() : {}),
+      DATA_DIR: join(dir, "data"),
+      DEV_PHONE_NUMBERS: `${ALICE},${BOB}`,
+      RELAY_ENABLED: "true",
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "info",
+      ...options.env,
+    };
+    let gateway = await spawnGateway(gatewayEnv, 30_000);
     if (rtpengine) {
       ng = createNgClient({ host: rtpengine.ngHost, port: rtpengine.ngPort });
       media = createRtpengineAnchor({ ng });
@@ -133,7 +141,9 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       rtpengine,
       janus,
       lab: started,
-      gateway,
+      get gateway() {
+        return gateway;
+      },
       origin: gateway.baseUrl.replace("127.0.0.1", "localhost"),
       media: inspector,
       anchorSessions: async () => (inspector.sessions ? inspector.sessions() : []),
@@ -153,6 +163,12 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
         runs.push(run);
         await run.ready;
         return Object.assign(run, { port });
+      },
+      async restartGateway() {
+        gateway.child.kill("SIGKILL");
+        await gateway.exited;
+        gateway = await spawnGateway(gatewayEnv, 30_000);
+        return gateway;
       },
       async close() {
         for (const run of runs) run.stop();

@@ -35,7 +35,7 @@ const CAROL = "+34600000003";
 const scenario = (name: string) => fileURLToPath(new URL(`./testing/scenarios/${name}`, import.meta.url));
 
 describe("calls across a gateway restart (SIGKILL, same store and SIP port; Kamailio, rtpengine, SIPp)", {
-  timeout: 120_000,
+  timeout: 240_000,
 }, () => {
   let dir: string;
   let lab: Lab;

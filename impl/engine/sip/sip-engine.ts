@@ -200,6 +200,16 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
           terminate: async ({ mediaSessionId }) => terminateLeg(legs.get(mediaSessionId)),
         },
         ...recoverSessionHook(options.dialogs, { ctx, ua, persistence, legs, anchor }),
+        async leaveCalls() {
+          // The changes of this turn are written first (dialog-persistence.ts skips ended legs).
+          await new Promise((resolve) => setImmediate(resolve));
+          for (const leg of legs.values()) {
+            leg.terminated = true;
+            leg.timer.stop();
+          }
+          legs.clear();
+          byDialog.clear();
+        },
         ready: () => ua.transport.connected || options.transport !== "udp",
         async close() {
           for (const call of [...legs.values()]) terminateAtShutdown(call);
@@ -233,6 +243,7 @@ function recoverSessionHook(
           store: dialogs,
           persistence: persistence as DialogPersistence,
           legs,
+          contactFor: (id) => ua.contactFor(id),
           rememberSentSdp: (callId, sdp) => anchor.remember(callId, sdp),
         },
         session,

@@ -224,6 +224,44 @@ describe("createJanusAnchor (NoSIP protocol mapping, fake Janus)", () => {
     await anchor.close();
   });
 
+  it("claims the sessions of the calls it carries on after a restart and re-offers on their handles, destroying the rest", async () => {
+    const janus = fakeJanus();
+    const carried = janus.leave("camara-gw-carried");
+    const orphan = janus.leave("camara-gw-orphan");
+    const anchor = createJanusAnchor({ api: janus.api, admin: janus.admin });
+    assert.deepEqual(await anchor.reclaim(new Set(["carried"])), ["orphan"]);
+    assert.equal(janus.sessions.has(orphan), false);
+    // The hold re-offer of the carried call goes to the claimed session's handle, no new session.
+    assert.equal(await anchor.offer(leg("device", "carried"), BROWSER_OFFER), "barebone offer");
+    assert.deepEqual(janus.verbs().sort(), ["claim", "destroy_session", "message:generate"]);
+    assert.deepEqual([...janus.sessions.keys()], [carried]);
+    await anchor.delete("carried");
+    assert.equal(janus.sessions.size, 0);
+    await anchor.close();
+  });
+
+  it("forgets a carried call whose session Janus no longer lets it claim, so that its next offer opens a new session", async () => {
+    const janus = fakeJanus();
+    const gone = janus.leave("camara-gw-carried");
+    const failures: string[] = [];
+    const anchor = createJanusAnchor({
+      api: janus.api,
+      admin: janus.admin,
+      onDeleteError: (error, id) => failures.push(`${id}: ${error.message}`),
+    });
+    const reclaimed = anchor.reclaim(new Set(["carried"]));
+    janus.sessions.delete(gone); // Janus's reclaim_session_timeout passes before the claim
+    await reclaimed;
+    await assert.rejects(anchor.offer(leg("device", "carried"), BROWSER_OFFER));
+    assert.equal(failures.length, 1);
+    assert.equal(await anchor.offer(leg("device", "carried"), BROWSER_OFFER), "barebone offer");
+    assert.deepEqual(
+      janus.verbs().filter((v) => v === "create" || v === "attach"),
+      ["create", "attach"],
+    );
+    await anchor.close();
+  });
+
   it("reports a call's packet counters from handle_info, and undefined once it is deleted", async () => {
     const janus = fakeJanus();
     const anchor = createJanusAnchor({ api: janus.api, admin: janus.admin });

@@ -5,7 +5,7 @@ import { DEFAULT_MEDIA_POLICY, type MediaPolicy } from "../media-policy.ts";
 import type { MediaStatistics } from "../media-statistics.ts";
 import { anchoredHandles } from "./anchored-handles.ts";
 import type { JanusAdmin } from "./janus-admin.ts";
-import { destroyJanusCall, type JanusCall, openJanusCall } from "./janus-call.ts";
+import { claimJanusCall, destroyJanusCall, type JanusCall, openJanusCall } from "./janus-call.ts";
 import type { JanusMessage, LazyJanusConnection } from "./janus-connection.ts";
 import { janusEngineError } from "./janus-engine-error.ts";
 import { toJanusStatistics } from "./janus-statistics.ts";
@@ -29,7 +29,8 @@ export interface JanusAnchor extends MediaAnchor {
   sessions(): Promise<number[]>;
   /**
    * Destroys the Janus sessions whose NoSIP handle carries this anchor's prefix and that it does not
-   * anchor itself (an earlier run's), except `spare`; resolves with their media session ids.
+   * anchor itself (an earlier run's), except `spare`, which it claims (calls carried on after a
+   * restart); resolves with the destroyed ones' media session ids.
    */
   reclaim(spare?: ReadonlySet<string>): Promise<string[]>;
   /** Whether the Janus API answers `info`. */
@@ -81,6 +82,8 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
   const calls = new Map<string, JanusCall>();
   const bySipCallId = new Map<string, string>();
   const resolveId = (id: string) => bySipCallId.get(id) ?? id;
+  /** Settles once the start-up reclaim has claimed the sessions of the calls carried on. */
+  let claimed: Promise<unknown> = Promise.resolve();
 
   const keepalive = watchJanusCalls(api, calls, options);
   const open = (mediaSessionId: string) => openJanusCall(api, prefix, mediaSessionId);
@@ -93,6 +96,11 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
     const request: NosipRequest = nosipRequest(exchange, leg.from, sdp, policy);
     const id = leg.mediaSessionId;
     let call = calls.get(id);
+    if (!call) {
+      // A carried-on call's first exchange after a restart uses its claimed session.
+      await claimed;
+      call = calls.get(id);
+    }
     if (!call) {
       if (exchange === "answer")
         throw new EngineError("unknown_session", `media anchor answer: Janus holds no call ${id}`);
@@ -163,9 +171,24 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
     },
     async reclaim(spare) {
       if (!admin) return [];
-      const orphans = (await ours()).filter(
-        (h) => !calls.has(h.mediaSessionId) && !spare?.has(h.mediaSessionId),
-      );
+      const claiming = (async () => {
+        const listed = await ours();
+        for (const h of listed)
+          if (spare?.has(h.mediaSessionId) && !calls.has(h.mediaSessionId)) {
+            const call = claimJanusCall(api, h.sessionId, h.handleId);
+            calls.set(h.mediaSessionId, call);
+            // A session Janus no longer lets us claim (its reclaim timeout passed) is forgotten: the
+            // call's next offer opens a new one.
+            call.ready.catch((error: unknown) => {
+              if (calls.get(h.mediaSessionId) === call) calls.delete(h.mediaSessionId);
+              options.onDeleteError?.(janusEngineError(error, "reclaim"), h.mediaSessionId);
+            });
+          }
+        return listed;
+      })();
+      claimed = claiming.catch(() => undefined);
+      const held = await claiming;
+      const orphans = held.filter((h) => !calls.has(h.mediaSessionId) && !spare?.has(h.mediaSessionId));
       for (const orphan of orphans)
         await admin.destroySession(orphan.sessionId).catch((error: unknown) => {
           options.onDeleteError?.(janusEngineError(error, "reclaim"), orphan.mediaSessionId);

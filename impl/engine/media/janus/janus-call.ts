@@ -52,6 +52,22 @@ export function openJanusCall(api: LazyJanusConnection, prefix: string, mediaSes
   };
 }
 
+/**
+ * Takes over a session an earlier run of the gateway created (a call it carries on after a restart):
+ * Janus keeps a session whose transport is gone for its `reclaim_session_timeout`, and `claim` moves
+ * it to this connection, with its NoSIP handle and PeerConnection.
+ *
+ * @see https://janus.conf.meetecho.com/docs/rest.html ("claim": reconnect to an existing session)
+ */
+export function claimJanusCall(api: LazyJanusConnection, sessionId: number, handleId: number): JanusCall {
+  const ready = (async () => {
+    await (await api.get()).request({ janus: "claim", session_id: sessionId });
+    return { sessionId, handleId };
+  })();
+  ready.catch(() => undefined);
+  return { ready, sessionId, inFlight: 0, released: false, anchored: true };
+}
+
 /** Destroys a call's Janus session; never throws. `unknownIsFine`: Janus not knowing it is no failure. */
 export async function destroyJanusCall(
   api: LazyJanusConnection,

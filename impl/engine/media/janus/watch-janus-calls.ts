@@ -22,8 +22,8 @@ export function watchJanusCalls(
     if (event.janus === "timeout") calls.delete(id);
     options.onEvent?.(event, id);
   });
-  // A closed WebSocket takes its sessions with it (Janus's reclaim_session_timeout 0), or leaves
-  // them to its session timeout and our next start's reclaim.
+  // A closed WebSocket leaves its sessions to Janus: destroyed at once with reclaim_session_timeout 0,
+  // else kept that long for a restarted gateway to claim (janus-call.ts) or reclaim.
   api.onClose(() => calls.clear());
   const keepalive = setInterval(() => {
     for (const call of calls.values()) {

@@ -9,6 +9,7 @@ import {
   UserAgentClient,
   type UserAgentCore,
 } from "../sip-core.ts";
+import { ackCancelledInvite } from "./ack-cancelled-invite.ts";
 import type { PendingInvite, UnansweredInvite } from "./dialog-state.ts";
 
 const uri = (text: string): URI => {
@@ -24,13 +25,15 @@ const uri = (text: string): URI => {
  * CANCEL constructed by a client MUST have only a single Via header field value matching the top
  * Via value in the request being cancelled": the INVITE's branch, and the same sent-by, which a
  * fixed SIP port keeps. It is persisted only once a provisional response arrived ("If no
- * provisional response has been received, the CANCEL request MUST NOT be sent").
+ * provisional response has been received, the CANCEL request MUST NOT be sent"). The INVITE's final
+ * response (487) is ACKed in place of its lost client transaction (ack-cancelled-invite.ts).
  */
 export function cancelPendingInvite(
   core: UserAgentCore,
   callId: string,
   invite: PendingInvite,
   reason: string,
+  log: { warn(message: string): void },
 ): void {
   const message = core.makeOutgoingRequestMessage(
     C.CANCEL,
@@ -41,7 +44,9 @@ export function cancelPendingInvite(
     [`Reason: ${reason}`],
   );
   message.branch = invite.branch;
+  // The transaction writes the Via (the INVITE's branch) the ACK copies.
   new UserAgentClient(NonInviteClientTransaction, core, message);
+  ackCancelledInvite(core, message, log);
 }
 
 /**

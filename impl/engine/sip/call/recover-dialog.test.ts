@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import type { DialogStateStore, PersistedDialog } from "../../dialog-state-store.ts";
 import { silentLogger, type UnfinishedSession } from "../../engine.ts";
 import { GatewayUserAgent } from "../gateway-user-agent.ts";
-import type { SessionDialog } from "../sip-core.ts";
+import { type IncomingResponseMessage, Parser, type SessionDialog } from "../sip-core.ts";
 import { type FakeMediaAnchor, fakeMediaAnchor } from "../testing/fake-media-anchor.ts";
 import { legContext } from "../testing/fake-sip.ts";
 import { CONFIRMED } from "../testing/leg-states.ts";
@@ -44,6 +44,7 @@ describe("recoverDialog: an unfinished session and its persisted dialog at start
         store,
         persistence,
         legs,
+        contactFor: (id) => `sip:gw@127.0.0.1:5071;transport=tcp;rid=${id}`,
         rememberSentSdp: (callId, sdp) => remembered.push([callId, sdp]),
       },
       session,
@@ -122,6 +123,14 @@ describe("recoverDialog: an unfinished session and its persisted dialog at start
     assert.equal(rows.has("m-1"), true);
   });
 
+  it("names this process's Contact in the carried dialog's requests, not the one persisted by the process that made it (a target refresh, RFC 3261 §12.2.1.2)", async () => {
+    rows.set("m-1", row({ ...CONFIRMED, contact: "sip:gw@127.0.0.1:5999;transport=tcp;rid=reg-1" }));
+    assert.deepEqual(await recover(), { kind: "resumed" });
+    const leg = legs.get("m-1");
+    assert.ok(leg);
+    assert.equal(leg.contactHeader(), "Contact: <sip:gw@127.0.0.1:5071;transport=tcp;rid=reg-1>");
+  });
+
   it("leaves a session without a persisted dialog to the services (undefined), touching nothing", async () => {
     assert.equal(await recover(), undefined);
     assert.deepEqual(anchor.requests, []);
@@ -173,6 +182,51 @@ describe("recoverDialog: an unfinished session and its persisted dialog at start
     assert.match(cancel, /\r\nReason: SIP;cause=500;text="Gateway restarted"\r\n/);
     assert.deepEqual(anchor.requests, ["delete m-1"]);
     assert.equal(rows.has("m-1"), false);
+  });
+
+  it("ACKs the 487 to the CANCELled INVITE in place of its lost client transaction (RFC 3261 §17.1.1.3: the INVITE's Request-URI, Via branch, From, Call-ID and CSeq number, the response's To), and again for each retransmission", async () => {
+    const pendingInvite = {
+      ruri: "sip:+34911000801@lab.invalid",
+      fromUri: "sip:+34600000001@lab.invalid",
+      fromTag: "ftag",
+      toUri: "sip:+34911000801@lab.invalid",
+      cseq: 1,
+      branch: "z9hG4bKlost",
+    };
+    rows.set(
+      "m-1",
+      row({ ...CONFIRMED, status: "Ringing", confirmed: false, dialog: undefined, pendingInvite }),
+    );
+    await recover({ ...SESSION, status: "Ringing" });
+    const via = /\r\nvia: ([^\r]+)\r\n/i.exec(sent[0] ?? "")?.[1] ?? "";
+    const response = (code: string, method: string) =>
+      Parser.parseMessage(
+        [
+          `SIP/2.0 ${code}`,
+          `Via: ${via}`,
+          "From: <sip:+34600000001@lab.invalid>;tag=ftag",
+          "To: <sip:+34911000801@lab.invalid>;tag=callee",
+          "Call-ID: call-1@127.0.0.1",
+          `CSeq: 1 ${method}`,
+          "Content-Length: 0",
+          "",
+          "",
+        ].join("\r\n"),
+        ua.loggerFactory.getLogger("test"),
+      ) as IncomingResponseMessage;
+    ua.core.receiveIncomingResponseFromTransport(response("200 OK", "CANCEL"));
+    assert.equal(sent.length, 1, "the 200 to the CANCEL is no final response to the INVITE");
+    ua.core.receiveIncomingResponseFromTransport(response("487 Request Terminated", "INVITE"));
+    const ack = sent[1] ?? "";
+    assert.match(ack, /^ACK sip:\+34911000801@lab\.invalid SIP\/2\.0\r\n/);
+    assert.ok(ack.includes(`\r\nVia: ${via}\r\n`), ack);
+    assert.match(via, /;branch=z9hG4bKlost/);
+    assert.match(ack, /\r\nTo: <sip:\+34911000801@lab\.invalid>;tag=callee\r\n/);
+    assert.match(ack, /\r\nFrom: <sip:\+34600000001@lab\.invalid>;tag=ftag\r\n/);
+    assert.match(ack, /\r\nCall-ID: call-1@127\.0\.0\.1\r\n/);
+    assert.match(ack, /\r\nCSeq: 1 ACK\r\n/);
+    ua.core.receiveIncomingResponseFromTransport(response("487 Request Terminated", "INVITE"));
+    assert.equal(sent[2], ack, "a retransmitted 487 is ACKed again");
   });
 
   it("answers an incoming INVITE not yet answered with 480 from the INVITE as received (its Via, the early dialog's To tag), and ends the session Failed", async () => {

@@ -13,6 +13,12 @@ export interface DialogRecoveryOptions {
   readonly store: DialogStateStore;
   readonly persistence: DialogPersistence;
   readonly legs: Map<string, CallLeg>;
+  /**
+   * This process's Contact for a registration: a dialog carried on by another process than the one
+   * that made it (a cluster node taking a dead one's calls over) names it in its next requests, which
+   * RFC 3261 §12.2.1.2 makes the peer's new remote target ("a target refresh request").
+   */
+  readonly contactFor: (registrationId: string) => string;
   /** RFC 3264 §8: the SDP last sent to the network in a dialog, whose o= line the next one continues. */
   readonly rememberSentSdp: (callId: string, sdp: string) => void;
 }
@@ -63,7 +69,8 @@ export async function recoverDialog(
 
 function resume(options: DialogRecoveryOptions, id: string, state: LegState): SessionRecovery | undefined {
   if (!state.confirmed || !state.dialog || state.dialog.early) return undefined;
-  const leg = new RecoveredCall(id, state, state.dialog, options.ctx);
+  const own = { ...state, contact: options.contactFor(state.registrationId) };
+  const leg = new RecoveredCall(id, own, state.dialog, options.ctx);
   options.legs.set(id, leg);
   options.persistence.adopted(leg);
   if (state.sdp.local !== undefined) options.rememberSentSdp(state.callId, state.sdp.local);
@@ -79,6 +86,7 @@ function endAttempt(options: DialogRecoveryOptions, state: LegState): SessionRec
       state.callId,
       state.pendingInvite,
       'SIP;cause=500;text="Gateway restarted"',
+      ctx.logger.child({ callId: state.callId }),
     );
     return { kind: "ended", status: "Failed", reason: `${BEFORE_ANSWER}; the call attempt was cancelled` };
   }

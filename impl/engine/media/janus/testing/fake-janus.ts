@@ -74,6 +74,9 @@ export function fakeJanus(
         case "destroy":
           if (!sessions.delete(sessionId)) throw new JanusError("error", "No such session", "destroy", 458);
           return { janus: "success" };
+        case "claim":
+          if (!sessions.has(sessionId)) throw new JanusError("error", "No such session", "claim", 458);
+          return { janus: "success", session_id: sessionId };
         case "keepalive":
           return { janus: "ack" };
         case "info":

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { dispatcherList } from "./gateway-nodes-cfg.ts";
+import { kamailioCfg } from "./kamailio-cfg.ts";
+
+const cfg = (gatewayNodesFile?: string) =>
+  kamailioCfg({
+    runDir: "/tmp/unused",
+    sipPort: 5999,
+    wsPort: 5998,
+    domain: "lab.sip.test",
+    credentials: new Map([["+34600000001", "secret"]]),
+    minExpiresSec: 2,
+    maxExpiresSec: 3600,
+    children: 1,
+    modulesDir: "/usr/lib/x86_64-linux-gnu/kamailio/modules",
+    ...(gatewayNodesFile ? { gatewayNodesFile } : {}),
+  });
+
+describe("the lab Kamailio's dispatcher set of gateway nodes", () => {
+  it("lists each node's SIP address in set 1", () => {
+    assert.equal(
+      dispatcherList(["sip:gw@127.0.0.1:9301;transport=tcp", "sip:gw@127.0.0.1:9302;transport=tcp"]),
+      "1 sip:gw@127.0.0.1:9301;transport=tcp\n1 sip:gw@127.0.0.1:9302;transport=tcp\n",
+    );
+  });
+
+  // Kamailio itself parses the configuration at each lab start (`kamailio -c`, lab.ts); the cluster
+  // tier runs it (impl/cluster/call-failover.int.test.ts).
+  it("probes the nodes and reroutes in-dialog requests for an inactive one only when there are nodes", () => {
+    assert.doesNotMatch(cfg(), /dispatcher|GATEWAY_NODE/);
+    const text = cfg("/lab/dispatcher.list");
+    assert.match(text, /modparam\("dispatcher", "list_file", "\/lab\/dispatcher.list"\)/);
+    assert.match(text, /modparam\("dispatcher", "ds_ping_interval", 1\)/);
+    assert.match(text, /if \(loose_route\(\)\) \{\n.*\n\s+route\(GATEWAY_NODE\);\n\s+route\(RELAY\);/);
+    assert.match(text, /failure_route\[GATEWAY_NODE_FAILED\]/);
+  });
+});
