@@ -13,9 +13,9 @@ export function restartsDeviceIceOnly(leg: DialogLeg, offerSdp: string): boolean
   return (
     leg.confirmed &&
     leg.ctx.anchor.restartDevice !== undefined &&
-    leg.deviceSdp !== undefined &&
-    leg.networkSdp !== undefined &&
-    isIceRestartOnly(leg.deviceSdp, offerSdp)
+    leg.sdp.device !== undefined &&
+    leg.sdp.network !== undefined &&
+    isIceRestartOnly(leg.sdp.device, offerSdp)
   );
 }
 
@@ -32,7 +32,7 @@ export async function restartDeviceIce(
   status: SessionStatus,
 ): Promise<void> {
   const restart = leg.ctx.anchor.restartDevice?.bind(leg.ctx.anchor);
-  const networkSdp = leg.networkSdp;
+  const networkSdp = leg.sdp.network;
   if (!restart || networkSdp === undefined)
     throw new EngineError("invalid_state", "the media anchor cannot restart ICE on its own");
   if (leg.offerAnswer.refusal("device"))
@@ -50,7 +50,7 @@ export async function restartDeviceIce(
     leg.releaseMedia(); // the restart may have re-created what the teardown released
     throw new EngineError("invalid_state", "the call ended while its ICE restart was anchored");
   }
-  leg.deviceSdp = offerSdp;
+  leg.sdp.deviceGave(offerSdp);
   leg.log("info", "ICE restart from the device answered by the media anchor, without a re-INVITE");
   leg.emit(status, "ICE restart answered by the media anchor (no re-INVITE)", { answerSdp: answer });
 }

@@ -29,8 +29,8 @@ export async function anchorRefreshAnswer(leg: DialogLeg, answer: string | undef
       "the answer to the session refresh has no valid o= line (RFC 4566 §5.2)",
     );
   }
-  if (origin === leg.networkOrigin) return leg.offerAnswer.apply({ name: "offer-ended" });
-  const before = leg.remoteSdp;
+  if (origin === leg.sdp.networkOrigin) return leg.offerAnswer.apply({ name: "offer-ended" });
+  const before = leg.sdp.remote;
   const deviceSide = await leg.acceptAnswer(answer);
   if (leg.terminated) {
     leg.releaseMedia(); // the answer may have re-created what the teardown released

@@ -54,10 +54,10 @@ export function sendSessionRefresh(leg: DialogLeg, attempt = 1): void {
     settle(sendUpdate(session, { extraHeaders: headers }));
     return;
   }
-  if (!leg.localSdp) return;
+  if (!leg.sdp.local) return;
   leg.offerAnswer.apply({ name: "offer-sent" });
   try {
-    settle(sendReinvite(session, { body: sdpBody(leg.localSdp), extraHeaders: headers }));
+    settle(sendReinvite(session, { body: sdpBody(leg.sdp.local), extraHeaders: headers }));
   } catch {
     // sip.js refuses a re-INVITE while another INVITE transaction runs in the dialog (RFC 3261 §14.1).
     leg.offerAnswer.apply({ name: "offer-ended" });
