@@ -81,8 +81,6 @@ export function createEventDelivery(options: EventDeliveryOptions) {
   };
 }
 
-export type EventDelivery = ReturnType<typeof createEventDelivery>;
-
 /** The CA trusted for allow-listed loopback sinks, or undefined (with a warning when the default is absent). */
 function readSinkCa(config: EventsConfig, logger: Logger): string | undefined {
   if (!config.sinkCaFile) return undefined;

@@ -11,6 +11,23 @@ import type { OfferAnswerState } from "./offer-answer.ts";
 /** Answers a remote request: a final response code, an SDP body and extra headers. */
 export type Respond = (code: number, body?: string, headers?: string[]) => void;
 
+/** What answering a network offer uses of the leg. */
+type AnsweringLeg = Pick<
+  DialogLeg,
+  | "acceptOffer"
+  | "callId"
+  | "confirmed"
+  | "ctx"
+  | "emit"
+  | "ids"
+  | "log"
+  | "offerAnswer"
+  | "sdp"
+  | "status"
+  | "terminated"
+  | "timer"
+>;
+
 type ResponseOptions = NonNullable<Parameters<UserAgentServer["accept"]>[0]>;
 
 /** A {@link Respond} on a server transaction (re-INVITE or UPDATE); its 2xx carries our Contact. */
@@ -42,7 +59,7 @@ export function respondWith(
  * its unchanged status. Never rejects: a response that can no longer be sent is logged.
  */
 export async function answerRemoteOffer(
-  leg: DialogLeg,
+  leg: AnsweringLeg,
   method: "UPDATE" | "re-INVITE",
   message: IncomingRequestMessage,
   reply: Respond,
@@ -147,7 +164,13 @@ const BUSY: Record<OfferAnswerState["name"], string> = {
 };
 
 /** An offer that cannot be taken now: refused, and logged, since the device never hears of it. */
-function refuse(leg: DialogLeg, method: string, respond: Respond, code: 491 | 500, why: string): void {
+function refuse(
+  leg: Pick<DialogLeg, "callId" | "log">,
+  method: string,
+  respond: Respond,
+  code: 491 | 500,
+  why: string,
+): void {
   leg.log("debug", `${method} offer in ${leg.callId} refused ${code}: ${why}`);
   // RFC 3261 §14.2 and RFC 3311 §5.2: a 500 carries "a Retry-After header field with a randomly
   // chosen value between 0 and 10 seconds" (here 1-5: a retry at once would likely meet the same state).

@@ -4,12 +4,18 @@ import { isIceRestartOnly } from "../../sdp-ice-restart.ts";
 import type { DialogLeg } from "./dialog-leg.ts";
 import { engineErrorOf } from "./leg-failure.ts";
 
+/** What an ICE restart uses of the leg. */
+type IceRestartingLeg = Pick<
+  DialogLeg,
+  "confirmed" | "ctx" | "emit" | "ids" | "log" | "offerAnswer" | "releaseMedia" | "sdp" | "terminated"
+>;
+
 /**
  * Whether a device offer in this leg only restarts ICE (a browser's `restartIce()` after a network
  * change) and the media anchor can take it alone: a confirmed dialog, an anchor that renegotiates the
  * WebRTC side by itself, and the network's last SDP to answer with.
  */
-export function restartsDeviceIceOnly(leg: DialogLeg, offerSdp: string): boolean {
+export function restartsDeviceIceOnly(leg: IceRestartingLeg, offerSdp: string): boolean {
   return (
     leg.confirmed &&
     leg.ctx.anchor.restartDevice !== undefined &&
@@ -27,7 +33,7 @@ export function restartsDeviceIceOnly(leg: DialogLeg, offerSdp: string): boolean
  * `glare` while another is under way; an anchor that refuses the offer leaves the call as it was.
  */
 export async function restartDeviceIce(
-  leg: DialogLeg,
+  leg: IceRestartingLeg,
   offerSdp: string,
   status: SessionStatus,
 ): Promise<void> {

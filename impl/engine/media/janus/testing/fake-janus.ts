@@ -149,5 +149,3 @@ export function fakeJanus(
       ),
   };
 }
-
-export type FakeJanus = ReturnType<typeof fakeJanus>;
