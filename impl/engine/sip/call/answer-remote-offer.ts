@@ -6,7 +6,7 @@ import type { IncomingRequestMessage, UserAgentServer } from "../sip-core.ts";
 import { ALLOW, type DialogLeg } from "./dialog-leg.ts";
 import { sdpBody, sdpOf } from "./dialog-requests.ts";
 import { engineErrorOf, sipRefusalFor } from "./leg-failure.ts";
-import type { OfferAnswerState } from "./offer-answer.ts";
+import type { OfferAnswer, OfferAnswerState } from "./offer-answer.ts";
 
 /** Answers a remote request: a final response code, an SDP body and extra headers. */
 export type Respond = (code: number, body?: string, headers?: string[]) => void;
@@ -48,15 +48,11 @@ export function respondWith(
 }
 
 /**
- * A remote UPDATE or re-INVITE, with an offer, without one (a re-INVITE then gets our offer in the
- * 2xx), or as a bare session refresh. The gateway answers at once from the device's last SDP with
- * the direction the offer allows (RFC 3264 §6.1), through the media anchor, and reports Hold when the
- * far end put the call on hold, Resume when it took it off. Whether an offer may start now is
- * {@link DialogLeg.offerAnswer}'s one decision (491 or 500 with Retry-After).
- *
- * RFC 3261 §14.2: "If the UAS ... rejects the re-INVITE ... the session parameters MUST remain
- * unchanged": an offer the media anchor cannot take is refused (leg-failure.ts) and the device hears
- * its unchanged status. Never rejects: a response that can no longer be sent is logged.
+ * A remote UPDATE or re-INVITE: with an offer, answered at once from the device's last SDP with the
+ * direction the offer allows (RFC 3264 §6.1), Hold or Resume reported; without one, a refresh (a
+ * re-INVITE gets our offer in the 2xx). Whether it may offer now is {@link OfferAnswer.refusal}.
+ * RFC 3261 §14.2: if the UAS "rejects the re-INVITE ... the session parameters MUST remain
+ * unchanged" (an offer the anchor cannot take). Never rejects.
  */
 export async function answerRemoteOffer(
   leg: AnsweringLeg,
