@@ -143,7 +143,7 @@ describe("CallLeg when the media anchor or sip.js fails (fake dialog, fake ancho
 
   it("ends the session with Failed when its session refresh cannot even be built (no crash in the timer)", () => {
     mock.timers.enable({ apis: ["setTimeout"] });
-    leg.peerAllows.add("UPDATE");
+    leg.notePeer({ getHeaders: (name) => (name === "allow" ? ["UPDATE"] : []) });
     dialog.requestError = new Error("Dialog not confirmed.");
     leg.refresher.negotiated({ deltaSec: 90, refresher: "uac" }, "uac");
     mock.timers.tick(45_000);

@@ -51,8 +51,7 @@ export abstract class CallLeg implements DialogLeg {
   /** RFC 3264 §4: one offer/answer exchange at a time, also while the anchor takes an answer. */
   readonly offerAnswer = new OfferAnswer();
   readonly sdp = new LegSdp();
-  /** Methods the peer listed in its Allow header (RFC 3261 §20.5), to pick UPDATE for refreshes. */
-  readonly peerAllows = new Set<string>();
+  readonly #peerAllows = new Set<string>();
   readonly timer: SessionRefresher;
   /** Who sent the INVITE: the device (`originating`) or the network. */
   abstract readonly direction: LegState["direction"];
@@ -108,6 +107,10 @@ export abstract class CallLeg implements DialogLeg {
   get status(): SessionStatus {
     return this.#status;
   }
+  /** Methods the peer listed in its Allow header (RFC 3261 §20.5), to pick UPDATE for refreshes. */
+  get peerAllows(): ReadonlySet<string> {
+    return this.#peerAllows;
+  }
 
   /** Our offer awaits the network's answer. */
   get offerPending(): boolean {
@@ -133,7 +136,7 @@ export abstract class CallLeg implements DialogLeg {
   /** Remembers what the peer allows, from any message it sent. */
   notePeer(message: { getHeaders(name: string): string[] }): void {
     for (const header of message.getHeaders("allow"))
-      for (const method of header.split(",")) this.peerAllows.add(method.trim().toUpperCase());
+      for (const method of header.split(",")) this.#peerAllows.add(method.trim().toUpperCase());
   }
 
   protected adoptSession(session: Session): void {
@@ -164,6 +167,14 @@ export abstract class CallLeg implements DialogLeg {
   protected confirm(session: Session): void {
     this.#confirmed = true;
     this.adoptSession(session);
+  }
+
+  /** Carries on a call from its persisted state ({@link snapshot}) on its rebuilt dialog. */
+  protected recover(state: LegState, session: Session): void {
+    this.#status = state.status;
+    this.sdp.restore(state.sdp);
+    for (const method of state.peerAllows) this.#peerAllows.add(method);
+    this.confirm(session);
   }
 
   /** Records that the leg's state changed, for restart recovery (see {@link snapshot}). */
