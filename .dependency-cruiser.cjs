@@ -68,9 +68,9 @@ module.exports = {
     },
     {
       name: "express-only-in-http",
-      comment: "Only impl/http imports express.",
+      comment: "Only impl/http and the runtime's HTTP layer (impl/runtime/http) import express.",
       severity: "error",
-      from: { path: "^impl/", pathNot: "^impl/http/" },
+      from: { path: "^impl/", pathNot: "^impl/(runtime/)?http/" },
       to: { path: "node_modules/express/" },
     },
     {

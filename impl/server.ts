@@ -31,7 +31,7 @@ import { startSipEngineFromConfig } from "./engine/sip/sip-engine-from-config.ts
 import { createEventDelivery } from "./events/event-delivery.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
 import { startNotificationRelay } from "./relay/notification-relay.ts";
-import { systemClock } from "./services/request-context.ts";
+import { systemClock } from "./runtime/request-context.ts";
 import { startRestartReconciliation } from "./services/restart-reconciliation.ts";
 import { takeOver } from "./services/take-over.ts";
 import { createSqliteStore, openPostgresStore, type Store, StoreUnavailableError } from "./store/index.ts";

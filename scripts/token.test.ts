@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, describe, it } from "node:test";
 import { decodeJwt } from "jose";
-import { createDevIssuer } from "../impl/auth/dev-issuer.ts";
-import { createJwtVerifier } from "../impl/auth/jwt-verifier.ts";
-import { listenOnLoopback } from "../impl/auth/testing/listen-on-loopback.ts";
-import { serveDevIssuer } from "../impl/auth/testing/serve-dev-issuer.ts";
+import { createDevIssuer } from "../impl/runtime/auth/dev-issuer.ts";
+import { createJwtVerifier } from "../impl/runtime/auth/jwt-verifier.ts";
+import { listenOnLoopback } from "../impl/runtime/auth/testing/listen-on-loopback.ts";
+import { serveDevIssuer } from "../impl/runtime/auth/testing/serve-dev-issuer.ts";
 import { fromRoot } from "./lib/paths.ts";
 
 const ISSUER = "http://127.0.0.1:9091/dev-issuer";

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createCloudEventValidator } from "../../conformance/sink/cloud-event-validator.ts";
 import { loadContract, releaseContract } from "../load-contract.ts";
+import { createSchemaValidator } from "../runtime/validation/ajv-core.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
 import { eventViewR3_1 } from "../services/event-view-r3-1.ts";
-import { createSchemaValidator } from "../validation/ajv-core.ts";
 import { buildCloudEvent } from "./cloud-event.ts";
 
 const schemas = createSchemaValidator(releaseContract(loadContract(), "r2.2").specs);

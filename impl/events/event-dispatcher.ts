@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
+import type { Clock } from "../runtime/request-context.ts";
 import type { Notification, NotificationOutbox, SinkFeedback } from "../services/notification-outbox.ts";
-import type { Clock } from "../services/request-context.ts";
 import { buildCloudEvent } from "./cloud-event.ts";
 import { createEventMetrics } from "./event-metrics.ts";
 import type { Delivery, SendOutcome } from "./http-sender.ts";

@@ -6,11 +6,11 @@ import { after, before, describe, it } from "node:test";
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from "jose";
 import pino from "pino";
 import type { OperationManifest } from "../../generated/index.ts";
-import { createDevIssuer, type DevIssuer } from "../auth/dev-issuer.ts";
-import { createJwtVerifier } from "../auth/jwt-verifier.ts";
-import { AuthError, type AuthFailure } from "../auth/principal.ts";
 import { createGateway } from "../gateway.ts";
 import { loadContract } from "../load-contract.ts";
+import { createDevIssuer, type DevIssuer } from "../runtime/auth/dev-issuer.ts";
+import { createJwtVerifier } from "../runtime/auth/jwt-verifier.ts";
+import { AuthError, type AuthFailure } from "../runtime/auth/principal.ts";
 import { createSqliteStore } from "../store/index.ts";
 import { createFakeEngine } from "../testing/fake-engine.ts";
 import {

@@ -8,8 +8,8 @@ import {
 } from "../../conformance/schema/schema-mutations.ts";
 import type { OperationManifest } from "../../generated/index.ts";
 import { loadContract } from "../load-contract.ts";
+import { createSchemaValidator } from "../runtime/validation/ajv-core.ts";
 import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
-import { createSchemaValidator } from "../validation/ajv-core.ts";
 
 /**
  * Every operation of the three APIs of every served release (r2.2 and r3.1-rc.1) against inputs

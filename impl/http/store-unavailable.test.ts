@@ -3,12 +3,12 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
-import { createDevIssuer } from "../auth/dev-issuer.ts";
-import { createJwtVerifier } from "../auth/jwt-verifier.ts";
 import { createGateway, type Gateway } from "../gateway.ts";
+import { createDevIssuer } from "../runtime/auth/dev-issuer.ts";
+import { createJwtVerifier } from "../runtime/auth/jwt-verifier.ts";
+import { StoreUnavailableError } from "../runtime/errors/store-unavailable-error.ts";
 import { createSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/store.ts";
-import { StoreUnavailableError } from "../store/store-unavailable-error.ts";
 import { createFakeEngine } from "../testing/fake-engine.ts";
 import { ALICE, ALL_SCOPES, AUDIENCE, ISSUER } from "../testing/test-gateway.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { routeValidatorFromGateway, type ValidatorRouting } from "../runtime/http/validator-routing.ts";
 import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
-import { routeValidatorFromGateway, type ValidatorRouting } from "./validator-routing.ts";
 
 let t: TestGateway;
 let routing: Record<string, ValidatorRouting>;

@@ -8,14 +8,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
 import { WebSocket } from "ws";
-import { createDevIssuer, type DevIssuer } from "../auth/dev-issuer.ts";
-import { createJwtVerifier } from "../auth/jwt-verifier.ts";
 import { createHttpSender } from "../events/http-sender.ts";
 import {
   type EventsTestGateway,
   startEventsTestGateway,
   testDevCa,
 } from "../events/testing/events-test-gateway.ts";
+import { createDevIssuer, type DevIssuer } from "../runtime/auth/dev-issuer.ts";
+import { createJwtVerifier } from "../runtime/auth/jwt-verifier.ts";
 import { ALICE, AUDIENCE, BOB, ISSUER } from "../testing/test-gateway.ts";
 import { type NotificationRelay, startNotificationRelay } from "./notification-relay.ts";
 import { SOCKET_PATH } from "./relay-socket.ts";

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { TokenVerifier } from "../auth/principal.ts";
+import type { TokenVerifier } from "../runtime/auth/principal.ts";
 import type { RelayChannel, RelayStore } from "./relay-store.ts";
 
 /** WebSocket path of the relay on the gateway's HTTP server. */

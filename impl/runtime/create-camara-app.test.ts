@@ -4,12 +4,12 @@ import { after, before, describe, it } from "node:test";
 import pino from "pino";
 import * as r2_2 from "../../generated/r2.2/index.ts";
 import type { WebrtcRegistrationHandlers } from "../../generated/r2.2/webrtc-registration/handlers.ts";
-import type { RequestContext } from "../services/request-context.ts";
 import { loadContract } from "./contract.ts";
 import { createCamaraApp } from "./create-camara-app.ts";
 import { createDevAuth } from "./dev-auth.ts";
 import { listen } from "./listen.ts";
 import { notImplemented } from "./not-implemented.ts";
+import type { RequestContext } from "./request-context.ts";
 
 const registrationOnly = {
   apis: r2_2.apis.filter((a) => a.name === "webrtc-registration"),

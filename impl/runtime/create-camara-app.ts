@@ -1,10 +1,10 @@
 import pino, { type Logger } from "pino";
-import type { TokenVerifier } from "../auth/principal.ts";
-import { createApp, type ServedRelease } from "../http/create-app.ts";
-import { operationHandlers, type TypedHandlers } from "../http/dispatch.ts";
-import { createSchemaValidator } from "../validation/ajv-core.ts";
+import type { TokenVerifier } from "./auth/principal.ts";
 import type { Contract } from "./contract.ts";
 import type { DevAuth } from "./dev-auth.ts";
+import { createApp, type ServedRelease } from "./http/create-app.ts";
+import { operationHandlers, type TypedHandlers } from "./http/dispatch.ts";
+import { createSchemaValidator } from "./validation/ajv-core.ts";
 
 /** Options of {@link createCamaraApp}. */
 export interface CamaraAppOptions<T> {

@@ -1,8 +1,8 @@
-import { createDevIssuer } from "../auth/dev-issuer.ts";
-import { createJwtVerifier } from "../auth/jwt-verifier.ts";
-import type { TokenVerifier } from "../auth/principal.ts";
-import type { createApp } from "../http/create-app.ts";
-import { mountDevIssuer } from "../http/dev-issuer-routes.ts";
+import { createDevIssuer } from "./auth/dev-issuer.ts";
+import { createJwtVerifier } from "./auth/jwt-verifier.ts";
+import type { TokenVerifier } from "./auth/principal.ts";
+import type { createApp } from "./http/create-app.ts";
+import { mountDevIssuer } from "./http/dev-issuer-routes.ts";
 
 /** Options of {@link createDevAuth}. */
 export interface DevAuthOptions {

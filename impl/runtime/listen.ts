@@ -1,6 +1,6 @@
 import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHttpServer } from "../http/http-server.ts";
+import { createHttpServer } from "./http/http-server.ts";
 
 /** Options of {@link listen}; the limits are in milliseconds. */
 export interface ListenOptions {

@@ -1,10 +1,10 @@
 import type { CallEngine } from "../engine/engine.ts";
-import { ApiError } from "../errors/api-error.ts";
+import { addressMatchesPhone, requirePhoneNumber, telUri } from "../runtime/auth/principal-phone.ts";
+import { ApiError } from "../runtime/errors/api-error.ts";
+import type { Clock, IdGenerator, RequestContext } from "../runtime/request-context.ts";
 import type { LocationDetails, MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
 import { toDeviceLocation } from "./device-location.ts";
-import { addressMatchesPhone, requirePhoneNumber, telUri } from "./principal-phone.ts";
 import type { RegistrationService } from "./registration-service.ts";
-import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
 import { toApiError } from "./to-api-error.ts";
 
 /** A call a client asks to place, in any release (r2.2 MediaSessionInformation, r3.1 MediaSessionCreate). */

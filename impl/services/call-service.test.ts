@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CallEngine, SessionUpdateRequest } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
-import { ApiError } from "../errors/api-error.ts";
+import { ApiError } from "../runtime/errors/api-error.ts";
+import type { RequestContext } from "../runtime/request-context.ts";
 import { createSqliteStore } from "../store/index.ts";
 import { createCallService } from "./call-service.ts";
 import type { DomainEvent } from "./event-publisher.ts";
 import { createRegistrationService } from "./registration-service.ts";
-import type { RequestContext } from "./request-context.ts";
 
 const phone = "+34600000001";
 const ctx: RequestContext = {

@@ -1,9 +1,9 @@
 import type { CreateSessionInput } from "../../generated/r2.2/webrtc-call-handling/handlers.ts";
-import { ApiError } from "../errors/api-error.ts";
+import { requirePhoneNumber } from "../runtime/auth/principal-phone.ts";
+import { ApiError } from "../runtime/errors/api-error.ts";
+import type { RequestContext } from "../runtime/request-context.ts";
 import type { MediaSessionInformation, Store } from "../store/index.ts";
 import type { createCallOrigination } from "./call-origination.ts";
-import { requirePhoneNumber } from "./principal-phone.ts";
-import type { RequestContext } from "./request-context.ts";
 
 /** r2.2 createSession: the fields r2.2 forbids on creation, and its clientCorrelator idempotency. */
 export async function createR22Session(

@@ -1,11 +1,11 @@
 import type { RegistrationEngine } from "../engine/engine.ts";
-import { ApiError } from "../errors/api-error.ts";
+import { requirePhoneNumber } from "../runtime/auth/principal-phone.ts";
+import { ApiError } from "../runtime/errors/api-error.ts";
+import type { Clock, IdGenerator, RequestContext } from "../runtime/request-context.ts";
 import type { RegistrationRecord, Store } from "../store/index.ts";
 import { endRegistration } from "./end-registration.ts";
 import type { EventPublisher } from "./event-publisher.ts";
-import { requirePhoneNumber } from "./principal-phone.ts";
 import { type ExpiryRule, type RegistrationTtlPolicy, registrationExpiry } from "./registration-ttl.ts";
-import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
 import { toApiError } from "./to-api-error.ts";
 
 /** What a client asks for when it creates or refreshes a registration, in any release. */

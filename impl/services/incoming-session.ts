@@ -1,7 +1,7 @@
 import type { IncomingCall } from "../engine/engine.ts";
+import type { Clock } from "../runtime/request-context.ts";
 import type { MediaSessionInformation, Store } from "../store/index.ts";
 import type { EventPublisher } from "./event-publisher.ts";
-import type { Clock } from "./request-context.ts";
 
 /**
  * An incoming call for a registration: stored as a terminating session and announced as

@@ -1,5 +1,7 @@
 import type { RegistrationEngine } from "../engine/engine.ts";
-import { ApiError } from "../errors/api-error.ts";
+import { requirePhoneNumber } from "../runtime/auth/principal-phone.ts";
+import { ApiError } from "../runtime/errors/api-error.ts";
+import type { Clock, IdGenerator, RequestContext } from "../runtime/request-context.ts";
 import type { RegistrationRecord, Store } from "../store/index.ts";
 import {
   createRegistration,
@@ -8,9 +10,7 @@ import {
 } from "./create-registration.ts";
 import { endRegistration, type RegistrationEndReason } from "./end-registration.ts";
 import type { EventPublisher } from "./event-publisher.ts";
-import { requirePhoneNumber } from "./principal-phone.ts";
 import { type RegistrationTtlPolicy, registrationExpiry } from "./registration-ttl.ts";
-import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
 import { restoreRegistration } from "./restore-registration.ts";
 import type { SubscriptionLifecycle } from "./subscription-lifecycle.ts";
 import { toApiError } from "./to-api-error.ts";

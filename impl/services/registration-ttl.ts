@@ -1,4 +1,4 @@
-import { ApiError } from "../errors/api-error.ts";
+import { ApiError } from "../runtime/errors/api-error.ts";
 
 /** Operator TTL policy for registrations, in seconds. */
 export interface RegistrationTtlPolicy {

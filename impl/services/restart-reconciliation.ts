@@ -1,11 +1,11 @@
 import type { Logger } from "pino";
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { Engine, UnfinishedSession } from "../engine/engine.ts";
+import type { Clock } from "../runtime/request-context.ts";
 import type { SessionRecord, Store } from "../store/index.ts";
 import type { CallService } from "./call-service.ts";
 import { lostSessionStatus } from "./lost-session-status.ts";
 import type { RegistrationService } from "./registration-service.ts";
-import type { Clock } from "./request-context.ts";
 
 export interface RestartReconciliationOptions {
   readonly store: Store;

@@ -1,9 +1,9 @@
 import type { RegistrationEngine } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
+import type { Clock } from "../runtime/request-context.ts";
 import type { Store } from "../store/index.ts";
 import { endRegistration } from "./end-registration.ts";
 import type { EventPublisher } from "./event-publisher.ts";
-import type { Clock } from "./request-context.ts";
 
 /**
  * Registers a stored registration with the network again after a restart (its binding lived in

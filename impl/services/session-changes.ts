@@ -1,6 +1,6 @@
+import type { Clock } from "../runtime/request-context.ts";
 import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
 import type { EventPublisher } from "./event-publisher.ts";
-import type { Clock } from "./request-context.ts";
 
 /**
  * Changes to a session's stored representation, each announced as session-status. Changes to one

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
+import type { Clock } from "../runtime/request-context.ts";
 import type { Store, SubscriptionDeadlines, SubscriptionRecord, SubscriptionStatus } from "../store/index.ts";
 import type { DomainEvent, PublishedEvent } from "./event-publisher.ts";
 import { readInitialEvents } from "./initial-events.ts";
 import type { NotificationOutbox } from "./notification-outbox.ts";
 import { createPublicationQueue } from "./publication-queue.ts";
-import type { Clock } from "./request-context.ts";
 import {
   endedNotification,
   endedStatus,

@@ -1,5 +1,5 @@
-import { ApiError } from "../errors/api-error.ts";
-import type { RequestContext } from "./request-context.ts";
+import { ApiError } from "../runtime/errors/api-error.ts";
+import type { RequestContext } from "../runtime/request-context.ts";
 
 /**
  * The phone number whose subscriptions a token may list. retrieveNotificationChannelSubscriptionList

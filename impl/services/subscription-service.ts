@@ -1,5 +1,6 @@
 import type { components } from "../../generated/r2.2/webrtc-events/types.ts";
-import { ApiError } from "../errors/api-error.ts";
+import { ApiError } from "../runtime/errors/api-error.ts";
+import type { Clock, IdGenerator, RequestContext } from "../runtime/request-context.ts";
 import type {
   SinkCredential,
   Store,
@@ -8,7 +9,6 @@ import type {
   SubscriptionRequest,
 } from "../store/index.ts";
 import type { RegistrationService } from "./registration-service.ts";
-import type { Clock, IdGenerator, RequestContext } from "./request-context.ts";
 import type { SubscriptionLifecycle } from "./subscription-lifecycle.ts";
 import { subscriptionListerPhone } from "./subscription-lister-phone.ts";
 

@@ -1,3 +1,4 @@
+export { StoreUnavailableError } from "../runtime/errors/store-unavailable-error.ts";
 export {
   openPostgresStore,
   type PostgresStore,
@@ -12,7 +13,6 @@ export {
 } from "./sqlite-database.ts";
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from "./sqlite-store.ts";
 export type { Repository, Store } from "./store.ts";
-export { StoreUnavailableError } from "./store-unavailable-error.ts";
 export {
   type DeadlineKind,
   openSubscriptionDeadlines,

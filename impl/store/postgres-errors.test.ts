@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { StoreUnavailableError } from "../runtime/errors/store-unavailable-error.ts";
 import { classify, isUnavailable } from "./postgres-errors.ts";
-import { StoreUnavailableError } from "./store-unavailable-error.ts";
 
 /** An error as node-postgres or node's sockets raise it: a message and maybe a code. */
 const failure = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {});

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from "./store-unavailable-error.ts";
+import { StoreUnavailableError } from "../runtime/errors/store-unavailable-error.ts";
 
 /**
  * SQLSTATEs that say the server cannot take the work now, rather than that the work is wrong

@@ -1,6 +1,6 @@
 import type { Pool } from "pg";
+import { StoreUnavailableError } from "../runtime/errors/store-unavailable-error.ts";
 import { classify, isUnavailable } from "./postgres-errors.ts";
-import { StoreUnavailableError } from "./store-unavailable-error.ts";
 
 /**
  * The PostgreSQL store's group commit. Writes queue in call order; one batch at a time goes to the

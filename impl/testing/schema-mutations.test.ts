@@ -10,7 +10,7 @@ import {
 } from "../../conformance/schema/schema-mutations.ts";
 import { apis } from "../../generated/r2.2/index.ts";
 import { loadContract, releaseContract } from "../load-contract.ts";
-import { createSchemaValidator } from "../validation/ajv-core.ts";
+import { createSchemaValidator } from "../runtime/validation/ajv-core.ts";
 
 const { specs } = releaseContract(loadContract(), "r2.2");
 const validator = createSchemaValidator(specs);

@@ -22,7 +22,7 @@ export interface SpawnedGateway {
  * ephemeral port, and resolves once it logs "gateway listening". The gateway reads the development
  * CA from DEV_CA_DIR (default: the tools' `data/dev-ca`, made here as `npm start` does).
  */
-export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_000): Promise<SpawnedGateway> {
+export async function spawnGateway(env: Record<string, string>, timeoutMs = 60_000): Promise<SpawnedGateway> {
   const devCaDir = env.DEV_CA_DIR ?? ensureDevCa(fromRoot("data", "dev-ca")).dir;
   const child = spawn(process.execPath, ["--import", "tsx", SERVER], {
     env: {

@@ -1,11 +1,11 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import pino from "pino";
-import { createDevIssuer, type DevIssuer } from "../auth/dev-issuer.ts";
-import { createJwtVerifier } from "../auth/jwt-verifier.ts";
 import { createGateway, type Gateway } from "../gateway.ts";
+import { createDevIssuer, type DevIssuer } from "../runtime/auth/dev-issuer.ts";
+import { createJwtVerifier } from "../runtime/auth/jwt-verifier.ts";
+import type { Clock } from "../runtime/request-context.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
-import type { Clock } from "../services/request-context.ts";
 import { createSqliteStore } from "../store/index.ts";
 import { createFakeEngine } from "./fake-engine.ts";
 

@@ -15,9 +15,9 @@ describe("the framework packages", () => {
     const { files, packages } = closureOf("camara-webrtc-runtime");
     // Three small generic files still live beside the gateway's code (README, "Build your own gateway").
     const generic = new Set([
-      "impl/services/request-context.ts",
-      "impl/services/principal-phone.ts",
-      "impl/store/store-unavailable-error.ts",
+      "impl/runtime/request-context.ts",
+      "impl/runtime/auth/principal-phone.ts",
+      "impl/runtime/errors/store-unavailable-error.ts",
     ]);
     const stray = files.filter(
       (f) => !/^(impl\/(runtime|http|auth|errors|validation)\/|generated\/)/.test(f) && !generic.has(f),
@@ -39,7 +39,7 @@ describe("the framework packages", () => {
     );
     assert.deepEqual(
       files.filter((f) => f.startsWith("impl/")),
-      ["impl/validation/ajv-core.ts"],
+      ["impl/runtime/validation/ajv-core.ts"],
     );
     assert.deepEqual(
       files.filter((f) => f.endsWith(".test.ts") || f.startsWith("conformance/")),

@@ -6,7 +6,7 @@ import {
   startSinkReceiver,
 } from "../../../conformance/sink/index.ts";
 import { loadContract, releaseContract } from "../../load-contract.ts";
-import { createSchemaValidator } from "../../validation/ajv-core.ts";
+import { createSchemaValidator } from "../../runtime/validation/ajv-core.ts";
 import { type EventsTestGateway, startEventsTestGateway, testDevCa } from "./events-test-gateway.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { WebrtcRegistrationHandlers } from "../../../generated/r3.1-rc.1/webrtc-registration/handlers.ts";
+import type { RequestContext } from "../../runtime/request-context.ts";
 import { R3_1_REGISTRATION, type RegistrationService } from "../../services/registration-service.ts";
-import type { RequestContext } from "../../services/request-context.ts";
 
 /**
  * webrtc-registration v0.4.0-rc.1 (r3.1): the generated contract, implemented on the same

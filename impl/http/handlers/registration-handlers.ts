@@ -1,6 +1,6 @@
 import type { WebrtcRegistrationHandlers } from "../../../generated/r2.2/webrtc-registration/handlers.ts";
+import type { RequestContext } from "../../runtime/request-context.ts";
 import type { RegistrationService } from "../../services/registration-service.ts";
-import type { RequestContext } from "../../services/request-context.ts";
 
 /** webrtc-registration v0.3: the generated contract, implemented on the registration service. */
 export function registrationHandlers(

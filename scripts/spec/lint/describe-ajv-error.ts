@@ -1,4 +1,4 @@
-import type { SchemaErrors } from "../../../impl/validation/ajv-core.ts";
+import type { SchemaErrors } from "../../../impl/runtime/validation/ajv-core.ts";
 
 type AjvError = SchemaErrors[number];
 

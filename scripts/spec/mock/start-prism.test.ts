@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { createSchemaValidator } from "../../../impl/runtime/validation/ajv-core.ts";
 import { startTestGateway, type TestGateway } from "../../../impl/testing/test-gateway.ts";
-import { createSchemaValidator } from "../../../impl/validation/ajv-core.ts";
 import type { OpenApiDocument } from "../../codegen/effective-spec.ts";
 import { loadApiSpec } from "./load-api-spec.ts";
 import { prismDocument } from "./prism-document.ts";

@@ -34,6 +34,26 @@ describe("registration interworking with the Kamailio registrar (TCP)", () => {
     assert.doesNotMatch(await gw.lab.registrations(ALICE), new RegExp(`rid=${id}`));
   });
 
+  it("removes a Contact of the same registration left at another address (an earlier run, a dead cluster node)", async () => {
+    const id = await gw.register(ALICE);
+    const stale = `sip:gw@127.0.0.1:9;transport=tcp;rid=${id}`;
+    // ul.add <table> <AOR> <contact> <expires> <q> <path> <flags> <cflags> <methods>; q must be a double
+    await gw.lab.kamcmd("ul.add", "location", ALICE, stale, 60, 0.5, "", 0, 0, 0);
+    assert.match(await gw.lab.registrations(ALICE), /127\.0\.0\.1:9;transport=tcp/);
+    try {
+      const put = await gw.request("PUT", `/webrtc-registration/v0.3/sessions/${id}`, { body: {} });
+      assert.ok(put.status < 300, `PUT answered ${put.status}`);
+      await until("the stale Contact removed", async () => {
+        const dump = await gw.lab.registrations(ALICE);
+        return !dump.includes("127.0.0.1:9;transport=tcp");
+      });
+      assert.match(await gw.lab.registrations(ALICE), new RegExp(`rid=${id}`));
+    } finally {
+      // The later tests read ALICE's binding: leave no foreign Contact behind even when this one fails.
+      await gw.lab.kamcmd("ul.rm_contact", "location", ALICE, stale).catch(() => undefined);
+    }
+  });
+
   it("re-opens the TCP flow after it drops, re-registers on it, and calls still go through", async () => {
     const id = await gw.register(ALICE);
     const before = cseqOf(await gw.lab.registrations(ALICE));

@@ -163,17 +163,30 @@ export class SipRegistrations implements RegistrationEngine {
    * expiry the registrar granted, in seconds.
    */
   private async send(binding: Binding, expiresSec: number): Promise<number> {
+    let result: Registered;
     try {
-      return await this.sendOnce(binding, expiresSec);
+      result = await this.sendOnce(binding, expiresSec);
     } catch (error) {
       // RFC 3263 §4.3: a 503 from the proxy moves to its next located target, if there is one.
-      if (error instanceof Error && PROXY_UNAVAILABLE.has(error) && this.ua.transport.failover())
-        return this.sendOnce(binding, expiresSec);
-      throw error;
+      if (!(error instanceof Error && PROXY_UNAVAILABLE.has(error) && this.ua.transport.failover()))
+        throw error;
+      result = await this.sendOnce(binding, expiresSec);
     }
+    if (result.stale.length === 0) return result.granted;
+    // The registrar still lists Contacts of this registration that name an address this process no
+    // longer answers on (an earlier run on another port, a dead cluster node): remove them
+    // (RFC 3261 §10.2.2), or calls keep forking to them until they expire.
+    binding.logger.info(
+      `removing ${result.stale.length} stale contact(s) of this registration at the registrar`,
+    );
+    return (await this.sendOnce(binding, expiresSec, result.stale)).granted;
   }
 
-  private async sendOnce(binding: Binding, expiresSec: number): Promise<number> {
+  private async sendOnce(
+    binding: Binding,
+    expiresSec: number,
+    remove: readonly string[] = [],
+  ): Promise<Registered> {
     // Over TLS and WS the Contact names the port of the connection to the proxy: open it first. A
     // proxy that cannot be reached, or whose certificate does not verify, fails here.
     await this.ua.transport.ensureConnected().catch((error: Error) => {
@@ -189,7 +202,8 @@ export class SipRegistrations implements RegistrationEngine {
     // Over TLS and WS the Contact names the connection's port, which a new connection changes: the
     // binding moves, and the old Contact is removed in the same REGISTER (RFC 3261 §10.2.2) so that
     // the registrar does not keep forking calls to a connection that is gone.
-    const moved = binding.contact !== undefined && binding.contact !== contact ? binding.contact : undefined;
+    const moved = new Set(remove);
+    if (binding.contact !== undefined && binding.contact !== contact) moved.add(binding.contact);
     binding.cseq += 1;
     const message = core.makeOutgoingRequestMessage(
       "REGISTER",
@@ -199,12 +213,12 @@ export class SipRegistrations implements RegistrationEngine {
       { callId: binding.callId, cseq: binding.cseq },
       [
         `Contact: <${contact}>;expires=${expiresSec}`,
-        ...(moved ? [`Contact: <${moved}>;expires=0`] : []),
+        ...[...moved].map((uri) => `Contact: <${uri}>;expires=0`),
         `Expires: ${expiresSec}`,
         "Allow: INVITE, ACK, CANCEL, BYE, UPDATE, PRACK, OPTIONS",
       ],
     );
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<Registered>((resolve, reject) => {
       const refused = (response: IncomingResponse) => {
         const code = response.message.statusCode ?? 500;
         // Locally generated 408/503 (timeout, transport error) carry no Via (RFC 3261 §8.1.3.1).
@@ -220,7 +234,9 @@ export class SipRegistrations implements RegistrationEngine {
         onAccept: (response) => {
           binding.cseq = Math.max(binding.cseq, response.message.cseq);
           binding.contact = contact;
-          resolve(grantedExpires(response.message.getHeaders("contact"), binding.registrationId, expiresSec));
+          resolve(
+            registered(response.message.getHeaders("contact"), contact, binding.registrationId, expiresSec),
+          );
         },
         onReject: refused,
         onRedirect: refused,
@@ -233,16 +249,40 @@ export class SipRegistrations implements RegistrationEngine {
   }
 }
 
-/** RFC 3261 §10.2.4: the registrar's 200 lists every binding with its expires; find ours. */
 /** REGISTERs the proxy itself answered 503 (Service Unavailable), not a local time-out or transport error. */
 const PROXY_UNAVAILABLE = new WeakSet<Error>();
 
-function grantedExpires(contacts: string[], registrationId: string, asked: number): number {
-  for (const header of contacts)
+/** What the registrar's 200 said: the expiry it granted our Contact, and Contacts of ours it should not keep. */
+interface Registered {
+  readonly granted: number;
+  /** Contacts carrying this registration's `rid` that are not the one just registered. */
+  readonly stale: readonly string[];
+}
+
+/**
+ * RFC 3261 §10.3: the registrar's 200 lists every current binding of the address of record with its
+ * expires. Ours is the Contact just sent; another one carrying the same `rid` parameter was registered
+ * for this registration from another address.
+ */
+export function registered(
+  headers: string[],
+  contact: string,
+  registrationId: string,
+  asked: number,
+): Registered {
+  let granted = asked;
+  const stale: string[] = [];
+  const rid = new RegExp(`;rid=${registrationId.replace(/[^\w-]/g, "")}(?=[;>]|$)`);
+  for (const header of headers)
     for (const value of header.split(/,(?=\s*<)/)) {
-      if (!value.includes(`rid=${registrationId}`)) continue;
+      const uri = /<([^>]*)>/.exec(value)?.[1];
+      if (uri === undefined || !rid.test(`${uri}`)) continue;
+      if (uri !== contact) {
+        stale.push(uri);
+        continue;
+      }
       const match = /;\s*expires=(\d+)/i.exec(value.slice(value.indexOf(">")));
-      if (match?.[1]) return Number(match[1]);
+      if (match?.[1]) granted = Number(match[1]);
     }
-  return asked;
+  return { granted, stale };
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
-import type { OperationManifest } from "../../generated/index.ts";
-import type { RequestContext } from "../services/request-context.ts";
+import type { OperationManifest } from "../../../generated/index.ts";
+import type { RequestContext } from "../request-context.ts";
 
 /** What every generated handler method looks like once its types are erased. */
 export type OperationHandler = (

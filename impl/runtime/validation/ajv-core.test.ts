@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { createSchemaValidator } from "./ajv-core.ts";
 
 const spec = (api: string) =>
-  JSON.parse(readFileSync(new URL(`../../generated/r2.2/${api}/openapi.json`, import.meta.url), "utf8"));
+  JSON.parse(readFileSync(new URL(`../../../generated/r2.2/${api}/openapi.json`, import.meta.url), "utf8"));
 const validator = createSchemaValidator({
   "webrtc-events": spec("webrtc-events"),
   "webrtc-registration": spec("webrtc-registration"),

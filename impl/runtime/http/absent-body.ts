@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
-import type { OperationManifest } from "../../generated/index.ts";
+import type { OperationManifest } from "../../../generated/index.ts";
 import { ApiError } from "../errors/api-error.ts";
 
 /** Whether the request carries no body at all (RFC 9112 §6.3: no Content-Length and no Transfer-Encoding). */

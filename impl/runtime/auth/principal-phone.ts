@@ -1,5 +1,5 @@
 import { ApiError } from "../errors/api-error.ts";
-import type { RequestContext } from "./request-context.ts";
+import type { RequestContext } from "../request-context.ts";
 
 /**
  * The subscriber's phone number from the access token. Every WebRTC resource belongs to a phone

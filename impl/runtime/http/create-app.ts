@@ -7,7 +7,7 @@ import express, {
 } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { ApiManifest } from "../../generated/index.ts";
+import type { ApiManifest } from "../../../generated/index.ts";
 import type { TokenVerifier } from "../auth/principal.ts";
 import { ApiError } from "../errors/api-error.ts";
 import type { SchemaValidator } from "../validation/ajv-core.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { loadContract, releaseContract } from "../load-contract.ts";
+import { loadContract, releaseContract } from "../../load-contract.ts";
 import { knownMembers } from "./known-members.ts";
 
 const fixture = {

@@ -1,4 +1,4 @@
-import type { Principal } from "../auth/principal.ts";
+import type { Principal } from "./auth/principal.ts";
 
 /** What every service call knows about the API request that caused it. */
 export interface RequestContext {

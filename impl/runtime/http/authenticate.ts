@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
-import type { OperationManifest } from "../../generated/index.ts";
+import type { OperationManifest } from "../../../generated/index.ts";
 import { AuthError, type Principal, type TokenVerifier } from "../auth/principal.ts";
 import { ApiError } from "../errors/api-error.ts";
 
