@@ -103,8 +103,6 @@ export function createEventDelivery(options: EventDeliveryOptions) {
   };
 }
 
-export type EventDelivery = ReturnType<typeof createEventDelivery>;
-
 /** The outbox and deadlines in the store's database: PostgreSQL (shared lanes) or SQLite (this process). */
 function openOutboxAndDeadlines(
   options: EventDeliveryOptions,
