@@ -156,7 +156,7 @@ async function reconcileAtStart(
   return reconciliation;
 }
 
-/** The store STORE names; with PostgreSQL, the events outbox and the relay keep SQLite on STORE_FILE. */
+/** The store STORE names; with PostgreSQL, the events outbox, deadlines and relay are in it too. */
 async function openStore(config: Config, logger: Logger) {
   return config.store.kind === "postgres"
     ? await openPostgresStore({
@@ -221,10 +221,20 @@ async function start(config: Config) {
   const clusterConfig = readClusterConfig();
   const store = await openStore(config, logger);
   // webrtc-events: the notification relay's sinks (HTTPS) and the dispatcher with its durable outbox.
+  const postgres =
+    config.store.kind === "postgres" && "writes" in store ? { store, url: config.store.url } : undefined;
+  // With PostgreSQL, periodic work runs on one node at a time (each expiry, each retention pass once).
+  const runOnce = postgres
+    ? (job: string, run: () => Promise<unknown>) => runOnceInCluster(postgres.store.reads, job, run)
+    : undefined;
   const relay = config.relay.enabled
     ? await startNotificationRelay({
         config: config.relay,
-        store: "database" in store ? store.database : config.storeFile,
+        store: postgres
+          ? { postgres: postgres.store, url: postgres.url }
+          : "database" in store
+            ? store.database
+            : config.storeFile,
         verifier: cachedVerifier,
         logger: logger.child({ component: "relay" }),
       })
@@ -234,6 +244,8 @@ async function start(config: Config) {
     environment: config.environment,
     storeFile: config.storeFile,
     store,
+    ...(postgres ? { databaseUrl: postgres.url } : {}),
+    ...(runOnce ? { runOnce } : {}),
     logger,
     ownSinks: relay ? [relay.hostPort] : [],
   });
@@ -262,6 +274,7 @@ async function start(config: Config) {
     delivery: {
       outbox: delivery.dispatcher,
       deadlines: delivery.deadlines,
+      ...(runOnce ? { runSweep: (sweep: () => Promise<void>) => runOnce("subscription-sweep", sweep) } : {}),
       sweepIntervalMs: config.events.sweepIntervalMs,
       tokenExpiryLeadMs: config.events.tokenExpiryLeadMs,
       endedRetentionMs: config.events.endedRetentionMs,

@@ -231,6 +231,15 @@ describe("the notification relay", () => {
     assert.deepEqual(await post(channel, { id: "x" }, ""), { kind: "rejected", status: 401 });
     device.socket.close();
   });
+  it("answers 404 for a sink path that is not a valid percent-encoding, not 500", async () => {
+    const device = await connect({
+      accessToken: await issuer.issueToken({ phoneNumber: ALICE, scopes: [] }),
+    });
+    const channel = (await device.nth(1)) as ChannelMessage;
+    const malformed = { ...channel, sink: `${new URL(channel.sink).origin}/relay/v0/sinks/%E0%A4%A` };
+    assert.deepEqual(await post(malformed, { id: "x" }), { kind: "rejected", status: 404 });
+    device.socket.close();
+  });
 });
 
 describe("the notification relay behind the gateway's dispatcher", () => {

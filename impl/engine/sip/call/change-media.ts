@@ -38,7 +38,7 @@ export async function changeMedia(leg: DialogLeg, offerSdp: string, status: Sess
     leg.releaseMedia(); // the offer may have re-created what the teardown released
     throw new EngineError("invalid_state", "the call ended while its new offer was anchored");
   }
-  const before = { status: leg.status, deviceSdp: leg.deviceSdp };
+  const before = { status: leg.status, deviceSdp: leg.sdp.device };
   const method = leg.confirmed ? "re-INVITE" : "UPDATE";
   const done = (response: IncomingResponseMessage) => {
     const code = response.statusCode ?? 500;
@@ -48,7 +48,7 @@ export async function changeMedia(leg: DialogLeg, offerSdp: string, status: Sess
     leg.notePeer(response);
     const reason = `${code} ${response.reasonPhrase} (${method})`;
     if (code >= 200 && code < 300) {
-      leg.localSdp = sdp;
+      leg.sdp.sent(sdp);
       if (leg.confirmed)
         leg.timer.negotiated(parseSessionExpires(response.getHeader("session-expires")), "uac");
       if (answer)
@@ -59,7 +59,7 @@ export async function changeMedia(leg: DialogLeg, offerSdp: string, status: Sess
       return;
     }
     // RFC 3261 §14.1 and RFC 3311 §5.1: a failed re-INVITE or UPDATE leaves the session as it was.
-    leg.deviceSdp = before.deviceSdp;
+    leg.sdp.deviceGave(before.deviceSdp);
     if (leg.confirmed && (code === 481 || code === 408)) {
       // RFC 3261 §14.1: "If a UAC receives a 481 or 408 to a re-INVITE, it MUST terminate the dialog."
       leg.endWithBye('SIP;cause=408;text="Dialog lost"', `${reason}: the dialog is gone`);
@@ -85,6 +85,6 @@ export async function changeMedia(leg: DialogLeg, offerSdp: string, status: Sess
     throw engineErrorOf(error, "Sending the UPDATE");
   }
   leg.assumeStatus(status);
-  leg.deviceSdp = offerSdp;
+  leg.sdp.deviceGave(offerSdp);
   leg.settle(`Handling the response to the ${method}`, sent.then(done));
 }

@@ -63,8 +63,7 @@ describe("one offer/answer exchange at a time in the media anchor (RFC 3264 §4;
     };
     ctx = legContext({ anchor: counting });
     ({ leg, dialog } = connectedTestLeg(ctx));
-    leg.remoteSdp = SDP(49170);
-    leg.networkOrigin = "x 1 1 IN IP4 127.0.0.1";
+    leg.sdp.restore({ remote: SDP(49170), networkOrigin: "x 1 1 IN IP4 127.0.0.1" });
   });
   afterEach(() => {
     leg.finish("Terminated", "test over", true);
@@ -158,7 +157,7 @@ describe("one offer/answer exchange at a time in the media anchor (RFC 3264 §4;
     await flush();
     mock.timers.tick(45_000);
     assert.equal(dialog.invites.length, 2);
-    assert.equal(dialog.invites[1]?.body, leg.localSdp, "the refresh offers the session as it now is");
+    assert.equal(dialog.invites[1]?.body, leg.sdp.local, "the refresh offers the session as it now is");
     assert.equal(mostInFlight, 1);
   });
 

@@ -4,18 +4,24 @@ import { isIceRestartOnly } from "../../sdp-ice-restart.ts";
 import type { DialogLeg } from "./dialog-leg.ts";
 import { engineErrorOf } from "./leg-failure.ts";
 
+/** What an ICE restart uses of the leg. */
+type IceRestartingLeg = Pick<
+  DialogLeg,
+  "confirmed" | "ctx" | "emit" | "ids" | "log" | "offerAnswer" | "releaseMedia" | "sdp" | "terminated"
+>;
+
 /**
  * Whether a device offer in this leg only restarts ICE (a browser's `restartIce()` after a network
  * change) and the media anchor can take it alone: a confirmed dialog, an anchor that renegotiates the
  * WebRTC side by itself, and the network's last SDP to answer with.
  */
-export function restartsDeviceIceOnly(leg: DialogLeg, offerSdp: string): boolean {
+export function restartsDeviceIceOnly(leg: IceRestartingLeg, offerSdp: string): boolean {
   return (
     leg.confirmed &&
     leg.ctx.anchor.restartDevice !== undefined &&
-    leg.deviceSdp !== undefined &&
-    leg.networkSdp !== undefined &&
-    isIceRestartOnly(leg.deviceSdp, offerSdp)
+    leg.sdp.device !== undefined &&
+    leg.sdp.network !== undefined &&
+    isIceRestartOnly(leg.sdp.device, offerSdp)
   );
 }
 
@@ -27,12 +33,12 @@ export function restartsDeviceIceOnly(leg: DialogLeg, offerSdp: string): boolean
  * `glare` while another is under way; an anchor that refuses the offer leaves the call as it was.
  */
 export async function restartDeviceIce(
-  leg: DialogLeg,
+  leg: IceRestartingLeg,
   offerSdp: string,
   status: SessionStatus,
 ): Promise<void> {
   const restart = leg.ctx.anchor.restartDevice?.bind(leg.ctx.anchor);
-  const networkSdp = leg.networkSdp;
+  const networkSdp = leg.sdp.network;
   if (!restart || networkSdp === undefined)
     throw new EngineError("invalid_state", "the media anchor cannot restart ICE on its own");
   if (leg.offerAnswer.refusal("device"))
@@ -50,7 +56,7 @@ export async function restartDeviceIce(
     leg.releaseMedia(); // the restart may have re-created what the teardown released
     throw new EngineError("invalid_state", "the call ended while its ICE restart was anchored");
   }
-  leg.deviceSdp = offerSdp;
+  leg.sdp.deviceGave(offerSdp);
   leg.log("info", "ICE restart from the device answered by the media anchor, without a re-INVITE");
   leg.emit(status, "ICE restart answered by the media anchor (no re-INVITE)", { answerSdp: answer });
 }

@@ -2,6 +2,7 @@ import type { SessionEvent } from "../../engine.ts";
 import type { MediaAnchor } from "../../media-anchor.ts";
 import { passThroughMediaAnchor } from "../../media-anchor.ts";
 import { CallLeg, type CallLegContext } from "../call/call-leg.ts";
+import type { SdpSides } from "../call/leg-sdp.ts";
 import type { IncomingInviteRequest, Session } from "../sip-core.ts";
 import { recordingLogger } from "./recording-logger.ts";
 
@@ -226,6 +227,12 @@ export class TestLeg extends CallLeg {
   open(dialog: FakeDialog): void {
     this.adoptSession(dialog.asSession());
   }
+  /** Confirmed and Connected on `dialog`, with the SDP `sides`. */
+  connect(dialog: FakeDialog, sides: Partial<SdpSides>): void {
+    this.assumeStatus("Connected");
+    this.sdp.restore(sides);
+    this.confirm(dialog.asSession());
+  }
   get refresher() {
     return this.timer;
   }
@@ -238,10 +245,6 @@ export class TestLeg extends CallLeg {
 export function connectedTestLeg(ctx: CallLegContext): { leg: TestLeg; dialog: FakeDialog } {
   const dialog = new FakeDialog();
   const leg = new TestLeg("m-1", "r-1", "call-1", "sip:gw@127.0.0.1:5060;transport=tcp", ctx);
-  leg.open(dialog);
-  leg.confirmed = true;
-  leg.status = "Connected";
-  leg.deviceSdp = SDP(40000);
-  leg.localSdp = SDP(40000);
+  leg.connect(dialog, { device: SDP(40000), local: SDP(40000) });
   return { leg, dialog };
 }
