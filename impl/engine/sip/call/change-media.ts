@@ -5,6 +5,7 @@ import type { IncomingResponseMessage } from "../sip-core.ts";
 import { ALLOW, type DialogLeg } from "./dialog-leg.ts";
 import { sdpBody, sdpOf, sendReinvite, sendUpdate } from "./dialog-requests.ts";
 import { engineErrorOf } from "./leg-failure.ts";
+import { DEVICE_TURN_WAIT_MS } from "./offer-answer.ts";
 import { engineFailureFromSip } from "./session-status-from-sip.ts";
 
 /**
@@ -12,8 +13,8 @@ import { engineFailureFromSip } from "./session-status-from-sip.ts";
  * confirmed one (RFC 3311 §5.1: UPDATE is for changes "before the initial INVITE has been
  * answered"). Resolves once the request is sent; its outcome reaches the client as a session status.
  * What the client hears when something fails:
- * - an exchange is under way ({@link DialogLeg.offerAnswer} not idle): an EngineError `glare` (409
- *   upstream), nothing sent, nothing queued;
+ * - an exchange is under way ({@link DialogLeg.offerAnswer} not idle): the change waits for its end,
+ *   at most {@link DEVICE_TURN_WAIT_MS}, then an EngineError `glare` (409 upstream) with nothing sent;
  * - the anchor refuses the device's offer: an EngineError, nothing sent, the session as it was;
  * - the network refuses the change: the previous status, and why (RFC 3261 §14.1, RFC 3311 §5.1:
  *   "the session parameters MUST remain unchanged"); a 481 or 408 to a re-INVITE ends the dialog;
@@ -23,6 +24,8 @@ export async function changeMedia(leg: DialogLeg, offerSdp: string, status: Sess
   const session = leg.session;
   if (!session)
     throw new EngineError("invalid_state", "no dialog yet: the network has not answered the INVITE");
+  await leg.offerAnswer.deviceTurn(leg.ctx.deviceTurnWaitMs ?? DEVICE_TURN_WAIT_MS);
+  if (leg.terminated) throw new EngineError("invalid_state", "the call ended before its media could change");
   if (leg.offerAnswer.refusal("device"))
     throw new EngineError("glare", "an offer/answer exchange is in progress");
   leg.offerAnswer.apply({ name: "offer-sent" });

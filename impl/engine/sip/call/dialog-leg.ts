@@ -15,6 +15,8 @@ export interface DialogContext {
   readonly anchor: MediaAnchor;
   /** Min-SE we accept and ask for, seconds (RFC 4028). */
   readonly minSeSec: number;
+  /** How long a device offer waits for the exchange under way (default DEVICE_TURN_WAIT_MS), ms. */
+  readonly deviceTurnWaitMs?: number;
 }
 
 /**

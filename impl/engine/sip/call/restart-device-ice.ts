@@ -3,6 +3,7 @@ import { EngineError } from "../../engine-error.ts";
 import { isIceRestartOnly } from "../../sdp-ice-restart.ts";
 import type { DialogLeg } from "./dialog-leg.ts";
 import { engineErrorOf } from "./leg-failure.ts";
+import { DEVICE_TURN_WAIT_MS } from "./offer-answer.ts";
 
 /** What an ICE restart uses of the leg. */
 type IceRestartingLeg = Pick<
@@ -30,7 +31,7 @@ export function restartsDeviceIceOnly(leg: IceRestartingLeg, offerSdp: string): 
  * credentials while the network side keeps its addresses, ports and codecs, so no re-INVITE is sent
  * (the SDP the network holds stays valid, and its origin version unchanged, RFC 3264 §8). The device
  * hears the answer in a session status. One offer/answer exchange at a time, as for any device offer:
- * `glare` while another is under way; an anchor that refuses the offer leaves the call as it was.
+ * it waits for the one under way (at most DEVICE_TURN_WAIT_MS), then `glare`; an anchor that refuses the offer leaves the call as it was.
  */
 export async function restartDeviceIce(
   leg: IceRestartingLeg,
@@ -41,6 +42,8 @@ export async function restartDeviceIce(
   const networkSdp = leg.sdp.network;
   if (!restart || networkSdp === undefined)
     throw new EngineError("invalid_state", "the media anchor cannot restart ICE on its own");
+  await leg.offerAnswer.deviceTurn(leg.ctx.deviceTurnWaitMs ?? DEVICE_TURN_WAIT_MS);
+  if (leg.terminated) throw new EngineError("invalid_state", "the call ended before ICE could restart");
   if (leg.offerAnswer.refusal("device"))
     throw new EngineError("glare", "an offer/answer exchange is in progress");
   leg.offerAnswer.apply({ name: "offer-sent" });

@@ -198,7 +198,12 @@ export function fakeInvite(headers: Record<string, string>, sdp?: string): FakeI
 
 /** A call leg context over fakes: events and log lines are collected, ended legs noted. */
 export function legContext(
-  options: { anchor?: MediaAnchor; core?: FakeCore; inviteTimeoutMs?: number } = {},
+  options: {
+    anchor?: MediaAnchor;
+    core?: FakeCore;
+    inviteTimeoutMs?: number;
+    deviceTurnWaitMs?: number;
+  } = {},
 ): CallLegContext & { events: SessionEvent[]; logs: string[]; endedLegs: CallLeg[] } {
   const events: SessionEvent[] = [];
   const logs: string[] = [];
@@ -213,6 +218,8 @@ export function legContext(
     minSeSec: 90,
     sessionTimerScale: 1,
     inviteTimeoutMs: options.inviteTimeoutMs ?? 60_000,
+    // Device offers during an exchange wait this long before glare (DEVICE_TURN_WAIT_MS in production).
+    deviceTurnWaitMs: options.deviceTurnWaitMs ?? 20,
     emit: (e) => events.push(e),
     bindDialog: () => undefined,
     ended: (leg) => endedLegs.push(leg),
