@@ -115,6 +115,41 @@ module.exports = {
       to: { path: "^impl/" },
     },
     {
+      name: "runtime-is-its-own-package",
+      comment:
+        "impl/runtime is the camara-webrtc-runtime package: it imports nothing else of impl/ (its tests neither).",
+      severity: "error",
+      from: { path: "^impl/runtime/" },
+      to: { path: "^impl/", pathNot: "^impl/runtime/" },
+    },
+    {
+      name: "runtime-code-stands-alone",
+      comment:
+        "What the runtime package ships reads no generated/ release, script or conformance code: a project brings its own contract.",
+      severity: "error",
+      from: { path: "^impl/runtime/", pathNot: TEST_CODE },
+      to: { path: "^(generated|scripts|conformance|features)/" },
+    },
+    {
+      name: "runtime-only-through-its-package",
+      comment:
+        "The gateway, the scripts and the suite use the runtime as an outside implementer would: through `camara-webrtc-runtime`, never a relative path into impl/runtime (its test kits excepted).",
+      severity: "error",
+      from: { pathNot: "^impl/runtime/" },
+      to: {
+        path: "^impl/runtime/",
+        pathNot: "^impl/runtime/.*/testing/",
+        dependencyTypesNot: ["aliased-workspace"],
+      },
+    },
+    {
+      name: "runtime-test-kits-only-in-tests",
+      comment: "The runtime's testing/ kits are for test code only.",
+      severity: "error",
+      from: { pathNot: ["^impl/runtime/", "\\.test\\.ts$", "/testing/"] },
+      to: { path: "^impl/runtime/.*/testing/" },
+    },
+    {
       name: "not-to-unresolvable",
       comment: "An import that resolves to nothing would hide a layer crossing.",
       severity: "error",

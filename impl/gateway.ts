@@ -4,6 +4,7 @@ import {
   createApp,
   createSchemaValidator,
   operationHandlers,
+  type RequestContext,
   type TokenVerifier,
 } from "camara-webrtc-runtime";
 import type { Logger } from "pino";
@@ -23,8 +24,8 @@ import { registrationHandlers } from "./http/handlers/registration-handlers.ts";
 import { registrationHandlersR3_1 } from "./http/handlers/registration-handlers-r3-1.ts";
 import type { HttpConfig } from "./http/http-config.ts";
 import { loadContract, releaseContract } from "./load-contract.ts";
-import { type Clock, type RequestContext, systemClock } from "./runtime/request-context.ts";
 import { createCallService } from "./services/call-service.ts";
+import { type Clock, systemClock } from "./services/clock.ts";
 import type { EventPublisher } from "./services/event-publisher.ts";
 import { createRegistrationService } from "./services/registration-service.ts";
 import type { RegistrationTtlPolicy } from "./services/registration-ttl.ts";

@@ -32,7 +32,7 @@ import { startSipEngineFromConfig } from "./engine/sip/sip-engine-from-config.ts
 import { createEventDelivery } from "./events/event-delivery.ts";
 import { createGateway, type Gateway } from "./gateway.ts";
 import { startNotificationRelay } from "./relay/notification-relay.ts";
-import { systemClock } from "./runtime/request-context.ts";
+import { systemClock } from "./services/clock.ts";
 import { startRestartReconciliation } from "./services/restart-reconciliation.ts";
 import { takeOver } from "./services/take-over.ts";
 import { createSqliteStore, openPostgresStore, type Store, StoreUnavailableError } from "./store/index.ts";
@@ -157,7 +157,7 @@ async function reconcileAtStart(
   return reconciliation;
 }
 
-/** The store STORE names; with PostgreSQL, the events outbox and the relay keep SQLite on STORE_FILE. */
+/** The store STORE names; with PostgreSQL, the events outbox, deadlines and relay are in it too. */
 async function openStore(config: Config, logger: Logger) {
   return config.store.kind === "postgres"
     ? await openPostgresStore({
@@ -222,10 +222,20 @@ async function start(config: Config) {
   const clusterConfig = readClusterConfig();
   const store = await openStore(config, logger);
   // webrtc-events: the notification relay's sinks (HTTPS) and the dispatcher with its durable outbox.
+  const postgres =
+    config.store.kind === "postgres" && "writes" in store ? { store, url: config.store.url } : undefined;
+  // With PostgreSQL, periodic work runs on one node at a time (each expiry, each retention pass once).
+  const runOnce = postgres
+    ? (job: string, run: () => Promise<unknown>) => runOnceInCluster(postgres.store.reads, job, run)
+    : undefined;
   const relay = config.relay.enabled
     ? await startNotificationRelay({
         config: config.relay,
-        store: "database" in store ? store.database : config.storeFile,
+        store: postgres
+          ? { postgres: postgres.store, url: postgres.url }
+          : "database" in store
+            ? store.database
+            : config.storeFile,
         verifier: cachedVerifier,
         logger: logger.child({ component: "relay" }),
       })
@@ -235,6 +245,8 @@ async function start(config: Config) {
     environment: config.environment,
     storeFile: config.storeFile,
     store,
+    ...(postgres ? { databaseUrl: postgres.url } : {}),
+    ...(runOnce ? { runOnce } : {}),
     logger,
     ownSinks: relay ? [relay.hostPort] : [],
   });
@@ -265,6 +277,7 @@ async function start(config: Config) {
     delivery: {
       outbox: delivery.dispatcher,
       deadlines: delivery.deadlines,
+      ...(runOnce ? { runSweep: (sweep: () => Promise<void>) => runOnce("subscription-sweep", sweep) } : {}),
       sweepIntervalMs: config.events.sweepIntervalMs,
       tokenExpiryLeadMs: config.events.tokenExpiryLeadMs,
       endedRetentionMs: config.events.endedRetentionMs,

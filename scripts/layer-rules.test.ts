@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -54,6 +54,23 @@ const TREE: Record<string, string[]> = {
   "scripts/codegen/generate.ts": [],
   "conformance/sink/index.ts": [],
   "conformance/steps/world.ts": ['import type {} from "../../impl/engine/engine.ts";'],
+  "impl/runtime/package.json": [
+    '{ "name": "camara-webrtc-runtime", "type": "module", "exports": "./index.ts" }',
+  ],
+  "impl/runtime/index.ts": [
+    'import type {} from "./api.ts";',
+    'import type {} from "../../generated/api/a.ts";',
+  ],
+  "impl/runtime/api.ts": ['import type {} from "../store/web.ts";'],
+  "impl/runtime/api.test.ts": ['import type {} from "../../generated/api/b.ts";'],
+  "impl/runtime/auth/testing/kit.ts": [],
+  "impl/gateway.ts": [
+    'import type {} from "camara-webrtc-runtime";',
+    'import type {} from "./runtime/api.ts";',
+  ],
+  "impl/gateway.test.ts": ['import type {} from "./runtime/auth/testing/kit.ts";'],
+  "impl/store/kit-user.ts": ['import type {} from "../runtime/auth/testing/kit.ts";'],
+  "package.json": ['{ "name": "root", "private": true, "workspaces": ["impl/runtime"] }'],
   "node_modules/sip.js/package.json": ['{ "name": "sip.js", "type": "module" }'],
   "node_modules/sip.js/lib/core/index.js": [],
   "node_modules/express/package.json": ['{ "name": "express", "main": "index.js" }'],
@@ -72,6 +89,10 @@ const WANT = [
   "media-not-to-sip: impl/engine/media/leak.ts → impl/engine/sip/sip-core.ts",
   "no-circular: impl/cycle/one.ts → impl/cycle/two.ts",
   "not-to-unresolvable: impl/cycle/missing.ts → ./nowhere.ts",
+  "runtime-code-stands-alone: impl/runtime/index.ts → generated/api/a.ts",
+  "runtime-is-its-own-package: impl/runtime/api.ts → impl/store/web.ts",
+  "runtime-only-through-its-package: impl/gateway.ts → impl/runtime/api.ts",
+  "runtime-test-kits-only-in-tests: impl/store/kit-user.ts → impl/runtime/auth/testing/kit.ts",
   "services-not-to-http: impl/services/service.ts → impl/http/render.ts",
   "services-use-engine-interfaces-only: impl/services/service.ts → impl/engine/media/anchor.ts",
   "sip-not-to-media: impl/engine/sip/uses-media.ts → impl/engine/media/anchor.ts",
@@ -93,6 +114,8 @@ describe("the layer rules (.dependency-cruiser.cjs)", () => {
       const json = path.endsWith(".json");
       writeFileSync(join(root, path), json ? imports.join("") : `${imports.join("\n")}\nexport {};\n`);
     }
+    // The runtime is a workspace package, linked into node_modules as npm ci links it.
+    symlinkSync(join("..", "impl", "runtime"), join(root, "node_modules", "camara-webrtc-runtime"));
     writeFileSync(
       join(root, "tsconfig.json"),
       JSON.stringify({

@@ -146,7 +146,8 @@ const tiers: Tier[] = [
   nodeTests("events", /\.int\.test\.ts$/, {
     roots: ["impl/events", "impl/relay"],
     netns: "events",
-    packages: ["iproute2", "openssl", "chromium", "fonts-dejavu-core"],
+    // postgresql: the shared outbox and relay (STORE=postgres) against a private server per file.
+    packages: ["iproute2", "openssl", "postgresql", "chromium", "fonts-dejavu-core"],
   }),
   nodeTests("sip", /\.int\.test\.ts$/, {
     roots: ["impl/engine/sip"],

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, describe, it } from "node:test";
+import { createDevIssuer, createJwtVerifier } from "camara-webrtc-runtime";
 import { decodeJwt } from "jose";
-import { createDevIssuer } from "../impl/runtime/auth/dev-issuer.ts";
-import { createJwtVerifier } from "../impl/runtime/auth/jwt-verifier.ts";
 import { listenOnLoopback } from "../impl/runtime/auth/testing/listen-on-loopback.ts";
 import { serveDevIssuer } from "../impl/runtime/auth/testing/serve-dev-issuer.ts";
 import { fromRoot } from "./lib/paths.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { createSchemaValidator } from "camara-webrtc-runtime";
 import { createCloudEventValidator } from "../../conformance/sink/cloud-event-validator.ts";
 import { loadContract, releaseContract } from "../load-contract.ts";
-import { createSchemaValidator } from "../runtime/validation/ajv-core.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
 import { eventViewR3_1 } from "../services/event-view-r3-1.ts";
 import { buildCloudEvent } from "./cloud-event.ts";

@@ -1,11 +1,22 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { openSubscriptionDeadlines, type SqliteStore, type Store, shareOrOpen } from "../store/index.ts";
+import {
+  type DeadlineBook,
+  openPostgresDeadlines,
+  openSubscriptionDeadlines,
+  type PostgresStore,
+  type SqliteStore,
+  type Store,
+  shareOrOpen,
+} from "../store/index.ts";
 import { createEventDispatcher } from "./event-dispatcher.ts";
+import type { EventOutbox } from "./event-outbox.ts";
 import type { EventsConfig } from "./events-config.ts";
 import { createHttpSender } from "./http-sender.ts";
 import { openOutbox } from "./outbox.ts";
+import { openPostgresOutbox } from "./postgres-outbox.ts";
+import { createSharedLanes, type LaneSharing, type LocalLanes } from "./shared-lanes.ts";
 import { createSinkPolicy } from "./sink-policy.ts";
 
 export interface EventDeliveryOptions {
@@ -13,8 +24,19 @@ export interface EventDeliveryOptions {
   readonly environment: "development" | "test" | "production";
   /** The gateway's SQLite file: the outbox opens its own connection on it unless `store` shares its own. */
   readonly storeFile: string;
-  /** With a SQLite store on `storeFile`, the outbox uses its connection (one group commit for both). */
-  readonly store: Store | SqliteStore;
+  /**
+   * With a SQLite store on `storeFile`, the outbox uses its connection (one group commit for both).
+   * With the PostgreSQL store (`databaseUrl` given), the outbox and the deadlines are in it, shared
+   * by the nodes, and each sink's lane is served by one node at a time (shared-lanes.ts).
+   */
+  readonly store: Store | SqliteStore | PostgresStore;
+  /** DATABASE_URL of the PostgreSQL store: the lane leases and LISTEN open their own connections. */
+  readonly databaseUrl?: string;
+  /**
+   * Runs a periodic job (the outbox retention) once across the cluster (runOnceInCluster); default
+   * at once.
+   */
+  readonly runOnce?: (job: string, run: () => Promise<unknown>) => Promise<unknown>;
   readonly logger: Logger;
   /** `host:port` sinks the gateway itself serves (the notification relay), allowed like the allow-list. */
   readonly ownSinks?: readonly string[];
@@ -32,14 +54,12 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     environment: options.environment,
     allowlist: [...config.sinkAllowlist, ...(options.ownSinks ?? [])],
   });
-  const shared = "database" in options.store ? options.store.database : undefined;
-  const connection = shareOrOpen(shared?.file === options.storeFile ? shared : options.storeFile);
-  const outbox = openOutbox(connection.database);
-  const deadlines = openSubscriptionDeadlines(connection.database);
-  const sender = createHttpSender({ timeoutMs: config.deliveryTimeoutMs, devCaPem });
   const logger = options.logger.child({ component: "events" });
+  const { outbox, deadlines, share, release } = openOutboxAndDeadlines(options, logger);
+  const sender = createHttpSender({ timeoutMs: config.deliveryTimeoutMs, devCaPem });
   const dispatcher = createEventDispatcher({
     outbox,
+    ...(share ? { share } : {}),
     policy,
     send: sender.send,
     source: config.source,
@@ -53,8 +73,11 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     if (result.expired > 0 || result.removed > 0) logger.info(result, "outbox retention applied");
     return result;
   };
+  const runOnce = options.runOnce ?? ((_job: string, run: () => Promise<unknown>) => run());
   const pruneTimer = setInterval(() => {
-    prune().catch((err: unknown) => logger.error({ err }, "outbox retention failed"));
+    runOnce("event-outbox-retention", prune).catch((err: unknown) =>
+      logger.error({ err }, "outbox retention failed"),
+    );
   }, config.outboxPruneIntervalMs);
   pruneTimer.unref();
   return {
@@ -75,13 +98,44 @@ export function createEventDelivery(options: EventDeliveryOptions) {
       await dispatcher.close();
       await sender.close();
       outbox.close();
+      release();
+    },
+  };
+}
+
+/** The outbox and deadlines in the store's database: PostgreSQL (shared lanes) or SQLite (this process). */
+function openOutboxAndDeadlines(
+  options: EventDeliveryOptions,
+  logger: Logger,
+): {
+  outbox: EventOutbox;
+  deadlines: DeadlineBook;
+  share?: (lanes: LocalLanes) => LaneSharing;
+  release(): void;
+} {
+  const { store, config } = options;
+  if ("writes" in store && options.databaseUrl) {
+    const outbox = openPostgresOutbox(store);
+    const share = createSharedLanes({
+      outbox,
+      url: options.databaseUrl,
+      scanIntervalMs: config.laneScanMs,
+      logger,
+    });
+    return { outbox, deadlines: openPostgresDeadlines(store), share, release: () => undefined };
+  }
+  const shared = "database" in store ? store.database : undefined;
+  const connection = shareOrOpen(shared?.file === options.storeFile ? shared : options.storeFile);
+  const deadlines = openSubscriptionDeadlines(connection.database);
+  return {
+    outbox: openOutbox(connection.database),
+    deadlines,
+    release() {
       deadlines.close();
       connection.release();
     },
   };
 }
-
-export type EventDelivery = ReturnType<typeof createEventDelivery>;
 
 /** The CA trusted for allow-listed loopback sinks, or undefined (with a warning when the default is absent). */
 function readSinkCa(config: EventsConfig, logger: Logger): string | undefined {

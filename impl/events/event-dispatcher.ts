@@ -1,17 +1,24 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { Clock } from "../runtime/request-context.ts";
+import type { Clock } from "../services/clock.ts";
 import type { Notification, NotificationOutbox, SinkFeedback } from "../services/notification-outbox.ts";
 import { buildCloudEvent } from "./cloud-event.ts";
 import { createEventMetrics } from "./event-metrics.ts";
+import type { EventOutbox, Eventually } from "./event-outbox.ts";
 import type { Delivery, SendOutcome } from "./http-sender.ts";
-import type { NewOutboxRow, Outbox } from "./outbox.ts";
+import type { NewOutboxRow } from "./outbox.ts";
 import type { RetryPolicy } from "./retry-delay.ts";
+import type { LaneSharing, LocalLanes } from "./shared-lanes.ts";
 import { createSinkLanes } from "./sink-lanes.ts";
 import type { SinkPolicy } from "./sink-policy.ts";
 
 export interface EventDispatcherOptions {
-  readonly outbox: Outbox;
+  readonly outbox: EventOutbox;
+  /**
+   * Serves each sink's lane on one node of the cluster at a time (shared-lanes.ts, with the
+   * PostgreSQL outbox); without it this process delivers every pending row of its outbox.
+   */
+  readonly share?: (lanes: LocalLanes) => LaneSharing;
   readonly policy: SinkPolicy;
   readonly send: (delivery: Delivery) => Promise<SendOutcome>;
   /** CloudEvent `source` of every event (EVENT_SOURCE). */
@@ -42,8 +49,11 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     logger.warn({ subscriptionId }, `the sink answered ${answer} before delivery was started`);
   };
 
+  let sharing: LaneSharing | undefined;
   const lanes = createSinkLanes({
     outbox,
+    onIdle: (sink) => sharing?.idle(sink),
+    onRecorded: (row) => sharing?.recorded(row),
     send: options.send,
     mode: (sink) => options.policy.deliveryMode(sink),
     retry: options.retry,
@@ -54,6 +64,7 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     onGone: (id) => (feedback ? feedback.gone(id) : unheard("410")(id)),
     onUnauthorized: (id) => (feedback ? feedback.unauthorized(id) : unheard("401")(id)),
   });
+  sharing = options.share?.(lanes);
 
   /** The outbox row of one notification: its CloudEvent, held when its sink is not delivered to. */
   function row(notification: Notification): NewOutboxRow {
@@ -87,7 +98,7 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     // Queued in the outbox at once, so in call order; once committed (never before) they join their lanes.
     async write(batch) {
       const appended = outbox.append(batch.map(row));
-      appended.then((committed) => lanes.enqueue(committed), noop);
+      appended.then((committed) => (sharing ? sharing.published(committed) : lanes.enqueue(committed)), noop);
       await appended;
     },
     async drop(subscriptionId, reason) {
@@ -103,18 +114,30 @@ export function createEventDispatcher(options: EventDispatcherOptions) {
     /** Delivers what the outbox holds (after a restart too); sinks' answers go to `sinkFeedback`. */
     start(sinkFeedback: SinkFeedback): void {
       feedback = sinkFeedback;
-      for (const sink of outbox.heldSinks()) {
-        if (options.policy.deliveryMode(sink).kind === "deliver") outbox.release(sink);
-      }
-      lanes.enqueue(outbox.pending());
+      const started = whenRead(outbox.heldSinks(), (held) => {
+        const released = held
+          .filter((sink) => options.policy.deliveryMode(sink).kind === "deliver")
+          .map((sink) => outbox.release(sink));
+        return whenRead(released.some((r) => r instanceof Promise) ? Promise.all(released) : released, () =>
+          sharing ? sharing.start() : whenRead(outbox.pending(), (rows) => lanes.enqueue(rows)),
+        );
+      });
+      if (started instanceof Promise)
+        started.catch((err: unknown) => logger.error({ err }, "could not start event delivery"));
     },
     /** Resolves when nothing is waiting for delivery (tests, benchmarks). */
     whenIdle: () => lanes.whenIdle(),
     /** Stops delivering; what was not accepted stays in the outbox for the next start. */
     async close(): Promise<void> {
       lanes.close();
+      await sharing?.close();
     },
   };
+}
+
+/** `then` for a value read now (SQLite: the start stays synchronous) or later (PostgreSQL). */
+function whenRead<T, R>(value: Eventually<T>, next: (value: T) => R): R | Promise<unknown> {
+  return value instanceof Promise ? value.then(next) : next(value);
 }
 
 export type EventDispatcher = ReturnType<typeof createEventDispatcher>;

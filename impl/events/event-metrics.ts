@@ -8,7 +8,9 @@ const OUTBOX_STATUSES: readonly OutboxStatus[] = ["pending", "held", "failed", "
  * produced, attempted, delivered, and what the outbox holds by status (held deliveries in
  * development and test show up here).
  */
-export function createEventMetrics(outboxCounts: () => Partial<Record<OutboxStatus, number>>) {
+export function createEventMetrics(
+  outboxCounts: () => Partial<Record<OutboxStatus, number>> | Promise<Partial<Record<OutboxStatus, number>>>,
+) {
   const registry = new Registry();
   const registers = [registry];
   const published = new Counter({
@@ -34,8 +36,8 @@ export function createEventMetrics(outboxCounts: () => Partial<Record<OutboxStat
     help: "Outbox rows by status (pending, held, failed, expired, dropped)",
     labelNames: ["status"] as const,
     registers,
-    collect() {
-      const counts = outboxCounts();
+    async collect() {
+      const counts = await outboxCounts();
       // Every status, 0 included, so that a series does not vanish when its rows are removed.
       for (const status of OUTBOX_STATUSES) this.set({ status }, counts[status] ?? 0);
     },

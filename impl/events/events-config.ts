@@ -19,6 +19,11 @@ export interface EventsConfig {
   readonly outboxRetentionMs: number;
   /** EVENT_OUTBOX_PRUNE_INTERVAL_MS: how often the outbox retention runs. */
   readonly outboxPruneIntervalMs: number;
+  /**
+   * EVENT_LANE_SCAN_MS (STORE=postgres): how often a node looks for sinks with pending events whose
+   * lane no node serves (its node died, a notification was missed) and takes them over.
+   */
+  readonly laneScanMs: number;
   /** DEV_CA_DIR: where the development CA's files are read from outside production (`npm run dev-ca` makes them). */
   readonly devCaDir: string;
   /**
@@ -49,6 +54,7 @@ export function readEventsConfig(
     endedRetentionMs: r.int("EVENT_ENDED_RETENTION_MS", 86_400_000, 0, 2_592_000_000),
     outboxRetentionMs: r.int("EVENT_OUTBOX_RETENTION_MS", 86_400_000, 0, 2_592_000_000),
     outboxPruneIntervalMs: r.int("EVENT_OUTBOX_PRUNE_INTERVAL_MS", 60_000, 100, 3_600_000),
+    laneScanMs: r.int("EVENT_LANE_SCAN_MS", 1000, 50, 600_000),
     devCaDir,
     sinkCaFile:
       r.env.EVENT_SINK_CA_FILE ?? (environment === "production" ? undefined : resolve(devCaDir, "ca.pem")),

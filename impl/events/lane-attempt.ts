@@ -1,13 +1,14 @@
 import type { Logger } from "pino";
 import type { EventMetrics } from "./event-metrics.ts";
+import type { EventOutbox } from "./event-outbox.ts";
 import type { Delivery, SendOutcome } from "./http-sender.ts";
-import type { Outbox, OutboxRow } from "./outbox.ts";
+import type { OutboxRow } from "./outbox.ts";
 import { nextAttemptDelayMs, type RetryPolicy } from "./retry-delay.ts";
 import type { SinkVerdict } from "./sink-policy.ts";
 
 /** What a sink lane needs: the outbox, the sender, the sink policy and where sinks' answers go. */
 export interface LaneDeps {
-  readonly outbox: Outbox;
+  readonly outbox: EventOutbox;
   readonly send: (delivery: Delivery) => Promise<SendOutcome>;
   readonly mode: (sink: string) => SinkVerdict;
   readonly retry: RetryPolicy;

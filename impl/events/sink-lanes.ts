@@ -1,12 +1,17 @@
 import { attemptHead, type LaneDeps, type LaneItem } from "./lane-attempt.ts";
 import type { OutboxRow } from "./outbox.ts";
 
-export type SinkLanesDeps = LaneDeps;
+export interface SinkLanesDeps extends LaneDeps {
+  /** A sink's lane has nothing left to send (the cluster gives its lease up). */
+  readonly onIdle?: (sink: string) => void;
+  /** A delivery outcome of this row was written to the outbox (or the write failed). */
+  readonly onRecorded?: (row: OutboxRow) => void;
+}
 
 interface Lane {
   readonly sink: string;
   readonly queue: LaneItem[];
-  running: boolean;
+  running: Promise<void> | undefined;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -17,6 +22,8 @@ interface Lane {
  */
 export function createSinkLanes(deps: SinkLanesDeps) {
   const lanes = new Map<string, Lane>();
+  /** Per sink, the rows whose outcome is being written: the lane is not idle before they commit. */
+  const recording = new Map<string, Set<number>>();
   const idleWaiters: (() => void)[] = [];
   let closed = false;
 
@@ -25,9 +32,19 @@ export function createSinkLanes(deps: SinkLanesDeps) {
    * write waits for this turn's commit. Losing it to a crash only means a row is tried again.
    */
   function record(write: Promise<unknown>, row: OutboxRow) {
-    write.catch((err: unknown) =>
-      deps.logger.error({ err, eventId: row.eventId }, "could not record a delivery outcome in the outbox"),
-    );
+    const writing = recording.get(row.sink) ?? new Set();
+    writing.add(row.seq);
+    recording.set(row.sink, writing);
+    write
+      .catch((err: unknown) =>
+        deps.logger.error({ err, eventId: row.eventId }, "could not record a delivery outcome in the outbox"),
+      )
+      .finally(() => {
+        writing.delete(row.seq);
+        if (writing.size === 0 && recording.get(row.sink) === writing) recording.delete(row.sink);
+        deps.onRecorded?.(row);
+        if (!lanes.has(row.sink) && !recording.has(row.sink)) deps.onIdle?.(row.sink);
+      });
   }
 
   function settleIdle() {
@@ -36,10 +53,11 @@ export function createSinkLanes(deps: SinkLanesDeps) {
   }
 
   function schedule(lane: Lane) {
-    if (closed || lane.running || lane.timer) return;
+    if (closed || lane.running || lane.timer || lanes.get(lane.sink) !== lane) return;
     const head = lane.queue[0];
     if (!head) {
       lanes.delete(lane.sink);
+      if (!recording.has(lane.sink)) deps.onIdle?.(lane.sink);
       settleIdle();
       return;
     }
@@ -51,9 +69,8 @@ export function createSinkLanes(deps: SinkLanesDeps) {
       }, wait);
       return;
     }
-    lane.running = true;
-    void attemptHead(lane.queue, deps, record, () => closed).finally(() => {
-      lane.running = false;
+    lane.running = attemptHead(lane.queue, deps, record, () => closed).finally(() => {
+      lane.running = undefined;
       schedule(lane);
     });
   }
@@ -65,7 +82,7 @@ export function createSinkLanes(deps: SinkLanesDeps) {
         if (row.status !== "pending") continue;
         let lane = lanes.get(row.sink);
         if (!lane) {
-          lane = { sink: row.sink, queue: [], running: false, timer: undefined };
+          lane = { sink: row.sink, queue: [], running: undefined, timer: undefined };
           lanes.set(row.sink, lane);
         }
         lane.queue.push({ row, attempts: row.attempts, nextAttemptAt: row.nextAttemptAt });
@@ -81,6 +98,26 @@ export function createSinkLanes(deps: SinkLanesDeps) {
         const keep = lane.queue.filter((q) => q.row.subscriptionId !== subscriptionId);
         lane.queue.splice(0, lane.queue.length, ...keep);
       }
+    },
+    /** Sequence numbers of a sink's rows queued, in flight or whose outcome is being written. */
+    queued(sink: string): Set<number> {
+      return new Set([
+        ...(lanes.get(sink)?.queue.map((q) => q.row.seq) ?? []),
+        ...(recording.get(sink) ?? []),
+      ]);
+    },
+    /**
+     * Stops serving a sink at once (its lease was lost): its queue is forgotten, the rows stay
+     * pending in the outbox. Resolves once the attempt in flight, if any, has ended.
+     */
+    async abandon(sink: string): Promise<void> {
+      const lane = lanes.get(sink);
+      if (!lane) return;
+      lanes.delete(sink);
+      clearTimeout(lane.timer);
+      lane.queue.splice(0);
+      settleIdle();
+      await lane.running;
     },
     /** Resolves once every lane is empty (tests and benchmarks). */
     whenIdle(): Promise<void> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ApiError } from "../runtime/errors/api-error.ts";
+import { ApiError } from "camara-webrtc-runtime";
 import { classifyAddress } from "./address-class.ts";
 import { createSinkPolicy, type SinkVerdict } from "./sink-policy.ts";
 

@@ -1,6 +1,6 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
-import { ApiError } from "../runtime/errors/api-error.ts";
+import { ApiError } from "camara-webrtc-runtime";
 import { type AddressClass, classifyAddress } from "./address-class.ts";
 
 /**

@@ -3,14 +3,18 @@ import { createHmac, createPublicKey, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
+import {
+  AuthError,
+  type AuthFailure,
+  createDevIssuer,
+  createJwtVerifier,
+  type DevIssuer,
+} from "camara-webrtc-runtime";
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from "jose";
 import pino from "pino";
 import type { OperationManifest } from "../../generated/index.ts";
 import { createGateway } from "../gateway.ts";
 import { loadContract } from "../load-contract.ts";
-import { createDevIssuer, type DevIssuer } from "../runtime/auth/dev-issuer.ts";
-import { createJwtVerifier } from "../runtime/auth/jwt-verifier.ts";
-import { AuthError, type AuthFailure } from "../runtime/auth/principal.ts";
 import { createSqliteStore } from "../store/index.ts";
 import { createFakeEngine } from "../testing/fake-engine.ts";
 import {

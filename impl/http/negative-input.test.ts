@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { createSchemaValidator } from "camara-webrtc-runtime";
 import {
   bodyMutations,
   documentedErrorCodes,
@@ -8,7 +9,6 @@ import {
 } from "../../conformance/schema/schema-mutations.ts";
 import type { OperationManifest } from "../../generated/index.ts";
 import { loadContract } from "../load-contract.ts";
-import { createSchemaValidator } from "../runtime/validation/ajv-core.ts";
 import { startTestGateway, type TestGateway } from "../testing/test-gateway.ts";
 
 /**

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { createDevIssuer, createJwtVerifier, type DevIssuer } from "camara-webrtc-runtime";
 import pino from "pino";
 import { WebSocket } from "ws";
 import { createHttpSender } from "../events/http-sender.ts";
@@ -14,8 +15,6 @@ import {
   startEventsTestGateway,
   testDevCa,
 } from "../events/testing/events-test-gateway.ts";
-import { createDevIssuer, type DevIssuer } from "../runtime/auth/dev-issuer.ts";
-import { createJwtVerifier } from "../runtime/auth/jwt-verifier.ts";
 import { ALICE, AUDIENCE, BOB, ISSUER } from "../testing/test-gateway.ts";
 import { type NotificationRelay, startNotificationRelay } from "./notification-relay.ts";
 import { SOCKET_PATH } from "./relay-socket.ts";
@@ -230,6 +229,15 @@ describe("the notification relay", () => {
     const channel = (await device.nth(1)) as ChannelMessage;
     assert.deepEqual(await post(channel, { id: "x" }, "Bearer wrong"), { kind: "unauthorized" });
     assert.deepEqual(await post(channel, { id: "x" }, ""), { kind: "rejected", status: 401 });
+    device.socket.close();
+  });
+  it("answers 404 for a sink path that is not a valid percent-encoding, not 500", async () => {
+    const device = await connect({
+      accessToken: await issuer.issueToken({ phoneNumber: ALICE, scopes: [] }),
+    });
+    const channel = (await device.nth(1)) as ChannelMessage;
+    const malformed = { ...channel, sink: `${new URL(channel.sink).origin}/relay/v0/sinks/%E0%A4%A` };
+    assert.deepEqual(await post(malformed, { id: "x" }), { kind: "rejected", status: 404 });
     device.socket.close();
   });
 });

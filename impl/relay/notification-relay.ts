@@ -1,10 +1,13 @@
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { TokenVerifier } from "camara-webrtc-runtime";
 import type { Logger } from "pino";
 import { hostPort } from "../events/sink-policy.ts";
-import type { TokenVerifier } from "../runtime/auth/principal.ts";
-import type { SqliteDatabase } from "../store/index.ts";
+import type { PostgresStore, SqliteDatabase } from "../store/index.ts";
+import { listenPostgres } from "../store/postgres-listener.ts";
+import { fromPgText } from "../store/postgres-store.ts";
+import { openPostgresRelayStore } from "./postgres-relay-store.ts";
 import type { RelayConfig } from "./relay-config.ts";
 import { createRelaySinkServer, SINK_PATH } from "./relay-sink-server.ts";
 import { createRelaySocket } from "./relay-socket.ts";
@@ -12,8 +15,12 @@ import { openRelayStore } from "./relay-store.ts";
 
 export interface NotificationRelayOptions {
   readonly config: RelayConfig;
-  /** The gateway's SQLite connection (shared), or a file the relay opens its own connection on. */
-  readonly store: SqliteDatabase | string;
+  /**
+   * The gateway's SQLite connection (shared), or a file the relay opens its own connection on; or
+   * the PostgreSQL store and its URL (a cluster: channels are shared, each node's sockets hear of
+   * notifications stored by any node through LISTEN camara_relay).
+   */
+  readonly store: SqliteDatabase | string | { readonly postgres: PostgresStore; readonly url: string };
   readonly verifier: TokenVerifier;
   readonly logger: Logger;
   readonly now?: () => number;
@@ -36,7 +43,11 @@ export async function startNotificationRelay(options: NotificationRelayOptions) 
     cert: readFileSync(config.tlsCertFile, "utf8"),
     key: readFileSync(config.tlsKeyFile, "utf8"),
   };
-  const store = openRelayStore(options.store, config.replayLimit);
+  const target = options.store;
+  const store =
+    typeof target === "object" && "postgres" in target
+      ? openPostgresRelayStore(target.postgres, config.replayLimit)
+      : openRelayStore(target, config.replayLimit);
   let origin = "";
   const socket = createRelaySocket({
     store,
@@ -53,6 +64,20 @@ export async function startNotificationRelay(options: NotificationRelayOptions) 
     now,
     onNotification: (channelId, cursor, body) => socket.push(channelId, cursor, body),
   });
+  const listener =
+    typeof target === "object" && "postgres" in target
+      ? listenPostgres({
+          url: target.url,
+          channel: "camara_relay",
+          onNotify(payload) {
+            const colon = payload.indexOf(":");
+            socket.announced(fromPgText(payload.slice(colon + 1)), Number(payload.slice(0, colon)));
+          },
+          onReconnect: () => socket.catchUp(),
+          onError: (err) => logger.warn({ err }, "the relay LISTEN connection failed; reconnecting"),
+        })
+      : undefined;
+  await listener?.ready;
   await new Promise<void>((resolve, reject) => {
     sinks.once("error", reject);
     sinks.listen(config.port, config.host, () => resolve());
@@ -70,6 +95,7 @@ export async function startNotificationRelay(options: NotificationRelayOptions) 
     attach: (server: Server) => socket.attach(server),
     async close(): Promise<void> {
       socket.close();
+      await listener?.close();
       await new Promise<void>((resolve) => {
         sinks.close(() => resolve());
         sinks.closeAllConnections();

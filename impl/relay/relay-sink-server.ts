@@ -23,6 +23,15 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The channel id a sink path names; undefined when it is not a valid percent-encoding (RFC 3986 §2.1). */
+function channelIdOf(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 /** CAMARA-style error body for the sink's refusals. */
 function refuse(res: ServerResponse, status: number, code: string, message: string, correlator?: string) {
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -44,7 +53,8 @@ export function createRelaySinkServer(options: RelaySinkServerOptions): Server {
     if (!path.startsWith(SINK_PATH)) return refuse(res, 404, "NOT_FOUND", "No such sink.", correlator);
     if (req.method !== "POST")
       return refuse(res, 405, "METHOD_NOT_ALLOWED", "Sinks accept POST only.", correlator);
-    const channel = store.getChannel(decodeURIComponent(path.slice(SINK_PATH.length)));
+    const id = channelIdOf(path.slice(SINK_PATH.length));
+    const channel = id === undefined ? undefined : await store.getChannel(id);
     if (!channel) return refuse(res, 404, "NOT_FOUND", "No such sink.", correlator);
     const auth = req.headers.authorization ?? "";
     if (!auth.startsWith("Bearer ") || !same(auth.slice(7), channel.sinkToken))
@@ -70,7 +80,7 @@ export function createRelaySinkServer(options: RelaySinkServerOptions): Server {
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
       return refuse(res, 400, "INVALID_ARGUMENT", "The notification is not a JSON object.", correlator);
-    const cursor = store.append(channel.id, body);
+    const cursor = await store.append(channel.id, body);
     options.onNotification(channel.id, cursor, body);
     res.writeHead(204, correlator ? { "x-correlator": correlator } : {}).end();
   }

@@ -18,7 +18,26 @@ export interface RelayEntry {
   readonly body: string;
 }
 
-const token = () => randomBytes(24).toString("base64url");
+export const relayToken = (): string => randomBytes(24).toString("base64url");
+const token = relayToken;
+
+/** A value now (SQLite) or once read (PostgreSQL). */
+type Eventually<T> = T | Promise<T>;
+
+/**
+ * The relay's channels and notifications as the socket and the sinks use them: in SQLite
+ * ({@link openRelayStore}, one gateway) or PostgreSQL (postgres-relay-store.ts, shared by a cluster).
+ */
+export interface RelayStore {
+  createChannel(owner: string, ttlMs: number, now: number): Eventually<RelayChannel>;
+  getChannel(id: string): Eventually<RelayChannel | undefined>;
+  /** Stores a notification; returns its cursor. */
+  append(channelId: string, body: string): Eventually<number>;
+  lastCursor(channelId: string): Eventually<number>;
+  /** Notifications after `cursor`, oldest first (at most the replay limit are kept). */
+  since(channelId: string, cursor: number): Eventually<RelayEntry[]>;
+  close(): void;
+}
 
 /**
  * Channels and the last `replayLimit` notifications of each, in SQLite, so that a device
@@ -83,4 +102,4 @@ export function openRelayStore(target: SqliteDatabase | string, replayLimit: num
   };
 }
 
-export type RelayStore = ReturnType<typeof openRelayStore>;
+export type SqliteRelayStore = ReturnType<typeof openRelayStore>;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { ApiManifest } from "../../generated/manifest-types.ts";
+import type { ApiManifest } from "./manifest-types.ts";
 
 /** What a generated release index (`generated/<release>/index.ts`) exports that the runtime reads. */
 export interface GeneratedRelease {

@@ -12,20 +12,26 @@ export {
   type IntrospectionVerifierOptions,
 } from "./auth/introspection-verifier.ts";
 export { createJwtVerifier, type JwtVerifierOptions } from "./auth/jwt-verifier.ts";
-export type { Principal, TokenVerifier } from "./auth/principal.ts";
+export type { AuthFailure, Principal, TokenVerifier } from "./auth/principal.ts";
 export { AuthError } from "./auth/principal.ts";
 export { addressMatchesPhone, requirePhoneNumber, telUri } from "./auth/principal-phone.ts";
 export { type Contract, type GeneratedRelease, loadContract } from "./contract.ts";
 export { type CamaraAppOptions, createCamaraApp } from "./create-camara-app.ts";
 export { createDevAuth, type DevAuth, type DevAuthOptions } from "./dev-auth.ts";
 export { ApiError, type ErrorCode, type ErrorInfo } from "./errors/api-error.ts";
+export { StoreUnavailableError } from "./errors/store-unavailable-error.ts";
 export { type AppDeps, createApp } from "./http/create-app.ts";
 export { mountDevIssuer } from "./http/dev-issuer-routes.ts";
 export type { TypedHandlers } from "./http/dispatch.ts";
 export { type HandlerTable, operationHandlers } from "./http/dispatch.ts";
 export { createHttpServer, type HttpServerLimits } from "./http/http-server.ts";
 export { createRateLimit } from "./http/rate-limit.ts";
+export type { ValidatorRouting } from "./http/validator-routing.ts";
 export { listen } from "./listen.ts";
 export { notImplemented } from "./not-implemented.ts";
 export type { RequestContext } from "./request-context.ts";
-export { createSchemaValidator, type SchemaValidator } from "./validation/ajv-core.ts";
+export {
+  createSchemaValidator,
+  type SchemaErrors,
+  type SchemaValidator,
+} from "./validation/ajv-core.ts";

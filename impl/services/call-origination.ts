@@ -1,8 +1,13 @@
+import {
+  ApiError,
+  addressMatchesPhone,
+  type RequestContext,
+  requirePhoneNumber,
+  telUri,
+} from "camara-webrtc-runtime";
 import type { CallEngine } from "../engine/engine.ts";
-import { addressMatchesPhone, requirePhoneNumber, telUri } from "../runtime/auth/principal-phone.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
-import type { Clock, IdGenerator, RequestContext } from "../runtime/request-context.ts";
 import type { LocationDetails, MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
+import type { Clock, IdGenerator } from "./clock.ts";
 import { toDeviceLocation } from "./device-location.ts";
 import type { RegistrationService } from "./registration-service.ts";
 import { toApiError } from "./to-api-error.ts";

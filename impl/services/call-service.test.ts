@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ApiError, type RequestContext } from "camara-webrtc-runtime";
 import type { CallEngine, SessionUpdateRequest } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
-import type { RequestContext } from "../runtime/request-context.ts";
 import { createSqliteStore } from "../store/index.ts";
 import { createCallService } from "./call-service.ts";
 import type { DomainEvent } from "./event-publisher.ts";

@@ -1,10 +1,10 @@
+import { ApiError, type RequestContext } from "camara-webrtc-runtime";
 import type { CreateSessionInput } from "../../generated/r2.2/webrtc-call-handling/handlers.ts";
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { CallEngine, IncomingCall, SessionEvent } from "../engine/engine.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
-import type { Clock, IdGenerator, RequestContext } from "../runtime/request-context.ts";
 import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
 import { createCallOrigination } from "./call-origination.ts";
+import type { Clock, IdGenerator } from "./clock.ts";
 import { createR22Session } from "./create-r22-session.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 import { acceptIncomingCall } from "./incoming-session.ts";

@@ -1,7 +1,5 @@
+import { ApiError, type RequestContext, requirePhoneNumber } from "camara-webrtc-runtime";
 import type { CreateSessionInput } from "../../generated/r2.2/webrtc-call-handling/handlers.ts";
-import { requirePhoneNumber } from "../runtime/auth/principal-phone.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
-import type { RequestContext } from "../runtime/request-context.ts";
 import type { MediaSessionInformation, Store } from "../store/index.ts";
 import type { createCallOrigination } from "./call-origination.ts";
 

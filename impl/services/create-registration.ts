@@ -1,8 +1,7 @@
+import { ApiError, type RequestContext, requirePhoneNumber } from "camara-webrtc-runtime";
 import type { RegistrationEngine } from "../engine/engine.ts";
-import { requirePhoneNumber } from "../runtime/auth/principal-phone.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
-import type { Clock, IdGenerator, RequestContext } from "../runtime/request-context.ts";
 import type { RegistrationRecord, Store } from "../store/index.ts";
+import type { Clock, IdGenerator } from "./clock.ts";
 import { endRegistration } from "./end-registration.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 import { type ExpiryRule, type RegistrationTtlPolicy, registrationExpiry } from "./registration-ttl.ts";

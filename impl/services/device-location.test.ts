@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ApiError } from "camara-webrtc-runtime";
 import type { DeviceLocation } from "../engine/engine.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
 import type { LocationDetails } from "../store/index.ts";
 import { toDeviceLocation } from "./device-location.ts";
 

@@ -1,5 +1,5 @@
+import { ApiError } from "camara-webrtc-runtime";
 import type { DeviceLocation } from "../engine/engine.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
 import type { LocationDetails } from "../store/index.ts";
 
 type Coordinates = NonNullable<LocationDetails["coordinates"]>;

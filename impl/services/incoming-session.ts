@@ -1,6 +1,6 @@
 import type { IncomingCall } from "../engine/engine.ts";
-import type { Clock } from "../runtime/request-context.ts";
 import type { MediaSessionInformation, Store } from "../store/index.ts";
+import type { Clock } from "./clock.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 
 /**

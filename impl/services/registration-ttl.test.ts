@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ApiError } from "../runtime/errors/api-error.ts";
+import { ApiError } from "camara-webrtc-runtime";
 import { registrationExpiry } from "./registration-ttl.ts";
 
 const policy = { defaultSec: 3600, minSec: 300, maxSec: 86400 };

@@ -1,4 +1,4 @@
-import { ApiError } from "../runtime/errors/api-error.ts";
+import { ApiError } from "camara-webrtc-runtime";
 
 /** Operator TTL policy for registrations, in seconds. */
 export interface RegistrationTtlPolicy {

@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { Engine, UnfinishedSession } from "../engine/engine.ts";
-import type { Clock } from "../runtime/request-context.ts";
 import type { SessionRecord, Store } from "../store/index.ts";
 import type { CallService } from "./call-service.ts";
+import type { Clock } from "./clock.ts";
 import { lostSessionStatus } from "./lost-session-status.ts";
 import type { RegistrationService } from "./registration-service.ts";
 

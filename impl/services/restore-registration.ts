@@ -1,7 +1,7 @@
 import type { RegistrationEngine } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
-import type { Clock } from "../runtime/request-context.ts";
 import type { Store } from "../store/index.ts";
+import type { Clock } from "./clock.ts";
 import { endRegistration } from "./end-registration.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 

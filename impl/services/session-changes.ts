@@ -1,5 +1,5 @@
-import type { Clock } from "../runtime/request-context.ts";
 import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
+import type { Clock } from "./clock.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 
 /**

@@ -1,8 +1,7 @@
+import { ApiError, type RequestContext } from "camara-webrtc-runtime";
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { CallEngine, SessionStatus } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
-import type { RequestContext } from "../runtime/request-context.ts";
 import type { LocationDetails, MediaSessionInformation, SessionRecord } from "../store/index.ts";
 import type { SessionChanges } from "./session-changes.ts";
 import { checkTransition } from "./session-transitions.ts";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
-import type { Clock } from "../runtime/request-context.ts";
-import type { Store, SubscriptionDeadlines, SubscriptionRecord, SubscriptionStatus } from "../store/index.ts";
+import type { DeadlineBook, Store, SubscriptionRecord, SubscriptionStatus } from "../store/index.ts";
+import type { Clock } from "./clock.ts";
 import type { DomainEvent, PublishedEvent } from "./event-publisher.ts";
 import { readInitialEvents } from "./initial-events.ts";
 import type { NotificationOutbox } from "./notification-outbox.ts";
@@ -21,9 +21,14 @@ import {
 /** Event delivery and the timing of subscriptions' ends (EVENT_* settings). */
 export interface SubscriptionDelivery {
   readonly outbox: NotificationOutbox;
-  readonly deadlines: Pick<SubscriptionDeadlines, "setDeadline" | "dueDeadlines" | "clearDeadlines">;
+  readonly deadlines: DeadlineBook;
   /** How often deadlines (expiry, token expiry, purge) are checked, ms. */
   readonly sweepIntervalMs: number;
+  /**
+   * Runs each sweep; in a cluster, on one node at a time (runOnceInCluster), so that each deadline
+   * is acted on once. Default: at once.
+   */
+  readonly runSweep?: (sweep: () => Promise<void>) => Promise<unknown>;
   /** subscription-ended ACCESS_TOKEN_EXPIRED is sent this long before accessTokenExpiresUtc, ms. */
   readonly tokenExpiryLeadMs: number;
   /** An ended subscription stays readable (status EXPIRED/DELETED) this long, ms. */
@@ -174,7 +179,7 @@ async function match(o: Owner, event: PublishedEvent, writes: Promise<unknown>[]
 /** Runs the deadlines that fell due: expiry and token expiry end, purge removes an ended one. */
 async function sweep(o: Owner): Promise<void> {
   const { deadlines } = o.delivery;
-  for (const due of deadlines.dueDeadlines(o.clock.now().getTime())) {
+  for (const due of await deadlines.dueDeadlines(o.clock.now().getTime())) {
     await deadlines.clearDeadlines(due.subscriptionId, due.kind);
     const record = await o.store.subscriptions.get(due.subscriptionId);
     if (!record) continue;
@@ -295,8 +300,9 @@ export function createSubscriptionLifecycle(deps: SubscriptionLifecycleDeps) {
     /** Starts checking deadlines every sweepIntervalMs. */
     start(): void {
       if (!deps.delivery) return;
+      const runSweep = deps.delivery.runSweep ?? ((run) => run());
       sweepTimer = setInterval(() => {
-        afterCreations(() => sweep(o)).catch((err: unknown) =>
+        afterCreations(() => runSweep(() => sweep(o))).catch((err: unknown) =>
           o.logger.error({ err }, "subscription sweep failed"),
         );
       }, deps.delivery.sweepIntervalMs);

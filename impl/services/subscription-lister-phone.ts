@@ -1,5 +1,4 @@
-import { ApiError } from "../runtime/errors/api-error.ts";
-import type { RequestContext } from "../runtime/request-context.ts";
+import { ApiError, type RequestContext } from "camara-webrtc-runtime";
 
 /**
  * The phone number whose subscriptions a token may list. retrieveNotificationChannelSubscriptionList

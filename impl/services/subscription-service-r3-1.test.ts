@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { RequestContext } from "../runtime/request-context.ts";
+import type { RequestContext } from "camara-webrtc-runtime";
 import { createSqliteStore, type SubscriptionRecordR3_1 } from "../store/index.ts";
 import { createSubscriptionServiceR3_1, MAX_LISTED } from "./subscription-service-r3-1.ts";
 

@@ -1,12 +1,12 @@
+import { ApiError, type RequestContext } from "camara-webrtc-runtime";
 import type { components } from "../../generated/r3.1-rc.1/webrtc-events/types.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
-import type { Clock, IdGenerator, RequestContext } from "../runtime/request-context.ts";
 import type {
   Store,
   SubscriptionRecord,
   SubscriptionRecordR3_1,
   SubscriptionRequestR3_1,
 } from "../store/index.ts";
+import type { Clock, IdGenerator } from "./clock.ts";
 import type { SubscriptionLifecycle } from "./subscription-lifecycle.ts";
 import { subscriptionListerPhone } from "./subscription-lister-phone.ts";
 import { mustBeFuture, mustBeUsable } from "./subscription-service.ts";

@@ -1,6 +1,5 @@
+import { ApiError, type RequestContext } from "camara-webrtc-runtime";
 import type { components } from "../../generated/r2.2/webrtc-events/types.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
-import type { Clock, IdGenerator, RequestContext } from "../runtime/request-context.ts";
 import type {
   SinkCredential,
   Store,
@@ -8,6 +7,7 @@ import type {
   SubscriptionRecordR2_2,
   SubscriptionRequest,
 } from "../store/index.ts";
+import type { Clock, IdGenerator } from "./clock.ts";
 import type { RegistrationService } from "./registration-service.ts";
 import type { SubscriptionLifecycle } from "./subscription-lifecycle.ts";
 import { subscriptionListerPhone } from "./subscription-lister-phone.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ApiError } from "camara-webrtc-runtime";
 import { EngineError, type EngineFailure } from "../engine/engine-error.ts";
-import { ApiError } from "../runtime/errors/api-error.ts";
 import { toApiError } from "./to-api-error.ts";
 
 describe("toApiError", () => {

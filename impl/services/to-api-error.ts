@@ -1,5 +1,5 @@
+import { ApiError, type ErrorCode } from "camara-webrtc-runtime";
 import { EngineError, type EngineFailure } from "../engine/engine-error.ts";
-import { ApiError, type ErrorCode } from "../runtime/errors/api-error.ts";
 
 /**
  * Engine failures as CAMARA errors: the one place where the network's vocabulary becomes the API's.

@@ -1,4 +1,5 @@
-export { StoreUnavailableError } from "../runtime/errors/store-unavailable-error.ts";
+export { StoreUnavailableError } from "camara-webrtc-runtime";
+export { openPostgresDeadlines } from "./postgres-deadlines.ts";
 export {
   openPostgresStore,
   type PostgresStore,
@@ -14,6 +15,7 @@ export {
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from "./sqlite-store.ts";
 export type { Repository, Store } from "./store.ts";
 export {
+  type DeadlineBook,
   type DeadlineKind,
   openSubscriptionDeadlines,
   type SubscriptionDeadlines,

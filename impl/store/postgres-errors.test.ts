@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { StoreUnavailableError } from "../runtime/errors/store-unavailable-error.ts";
+import { StoreUnavailableError } from "camara-webrtc-runtime";
 import { classify, isUnavailable } from "./postgres-errors.ts";
 
 /** An error as node-postgres or node's sockets raise it: a message and maybe a code. */

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from "../runtime/errors/store-unavailable-error.ts";
+import { StoreUnavailableError } from "camara-webrtc-runtime";
 
 /**
  * SQLSTATEs that say the server cannot take the work now, rather than that the work is wrong

@@ -1,4 +1,5 @@
 import type { Pool } from "pg";
+import { EVENTS_MIGRATION } from "./postgres-events-migration.ts";
 
 /** One schema change, applied once, in version order, in a transaction of its own. */
 export interface Migration {
@@ -156,6 +157,7 @@ export const MIGRATIONS: readonly Migration[] = [
       $fn$;
     `,
   },
+  EVENTS_MIGRATION,
 ];
 
 /** Any constant: the advisory lock held while one node migrates, so that nodes starting together take turns. */

@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { StoreUnavailableError } from "camara-webrtc-runtime";
 import pg from "pg";
 import { type PostgresLab, startPostgres } from "../../scripts/lab/postgres.ts";
-import { StoreUnavailableError } from "../runtime/errors/store-unavailable-error.ts";
 import { MIGRATIONS, migrate } from "./postgres-migrations.ts";
 import { openPostgresStore, type PostgresStore } from "./postgres-store.ts";
 import { registration, storeContract } from "./testing/store-contract.ts";

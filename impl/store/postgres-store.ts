@@ -37,6 +37,14 @@ export function pgText(value: string | null): string | null {
   return value.replace(/[\\\0]/g, (c) => (c === "\\" ? "\\\\" : "\\0"));
 }
 
+/** The text {@link pgText} stored, as it was given. */
+export function fromPgText(value: string): string;
+export function fromPgText(value: string | null): string | null;
+export function fromPgText(value: string | null): string | null {
+  if (value === null || !value.includes("\\")) return value;
+  return value.replace(/\\([\\0])/g, (_, c: string) => (c === "0" ? "\0" : "\\"));
+}
+
 type Table = "registrations" | "sessions" | "subscriptions" | "dialogs";
 
 /** One table's repository: reads on the read pool, writes through the group commit. */

@@ -1,5 +1,5 @@
+import { StoreUnavailableError } from "camara-webrtc-runtime";
 import type { Pool } from "pg";
-import { StoreUnavailableError } from "../runtime/errors/store-unavailable-error.ts";
 import { classify, isUnavailable } from "./postgres-errors.ts";
 
 /**

@@ -3,6 +3,20 @@ import { type SqliteDatabase, shareOrOpen } from "./sqlite-database.ts";
 /** Timed steps of a subscription's life (see impl/services/subscription-lifecycle.ts). */
 export type DeadlineKind = "expire" | "token" | "purge";
 
+/** The deadlines as the subscription lifecycle uses them, in SQLite (here) or PostgreSQL (postgres-deadlines.ts). */
+export interface DeadlineBook {
+  /** Sets (or moves) one deadline, epoch ms; resolves once committed. */
+  setDeadline(subscriptionId: string, kind: DeadlineKind, dueAt: number): Promise<void>;
+  /** The deadlines due at `nowMs`, earliest first. */
+  dueDeadlines(
+    nowMs: number,
+  ):
+    | { subscriptionId: string; kind: DeadlineKind }[]
+    | Promise<{ subscriptionId: string; kind: DeadlineKind }[]>;
+  /** Forgets one deadline of a subscription, or all of them; resolves once committed. */
+  clearDeadlines(subscriptionId: string, kind?: DeadlineKind): Promise<void>;
+}
+
 /**
  * When each subscription's timed steps fall due: durable, so that a restart keeps them. Opened on
  * the connection of the events outbox (table `event_deadlines` beside `event_outbox`), so that a

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { createSchemaValidator } from "camara-webrtc-runtime";
 import {
   bodyMutations,
   documentedErrorCodes,
@@ -10,7 +11,6 @@ import {
 } from "../../conformance/schema/schema-mutations.ts";
 import { apis } from "../../generated/r2.2/index.ts";
 import { loadContract, releaseContract } from "../load-contract.ts";
-import { createSchemaValidator } from "../runtime/validation/ajv-core.ts";
 
 const { specs } = releaseContract(loadContract(), "r2.2");
 const validator = createSchemaValidator(specs);

@@ -1,10 +1,9 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createDevIssuer, createJwtVerifier, type DevIssuer } from "camara-webrtc-runtime";
 import pino from "pino";
 import { createGateway, type Gateway } from "../gateway.ts";
-import { createDevIssuer, type DevIssuer } from "../runtime/auth/dev-issuer.ts";
-import { createJwtVerifier } from "../runtime/auth/jwt-verifier.ts";
-import type { Clock } from "../runtime/request-context.ts";
+import type { Clock } from "../services/clock.ts";
 import type { DomainEvent } from "../services/event-publisher.ts";
 import { createSqliteStore } from "../store/index.ts";
 import { createFakeEngine } from "./fake-engine.ts";

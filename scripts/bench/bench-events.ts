@@ -9,8 +9,11 @@
  * - latency: events published at BENCH_RATE per second; p50/p99 from publication (the engine
  *   event reaching the dispatcher) to receipt at the sink, both read from the same clock.
  *
+ * BENCH_STORE=postgres runs the dispatcher on the PostgreSQL outbox and its shared lanes (a private
+ * server, scripts/lab/postgres.ts) instead of SQLite.
+ *
  * Targets from the issue: ≥ 2,000 events/s and p99 < 5 ms. Results go to stdout and
- * reports/bench-events.json. Bounded: at most BENCH_EVENTS events per phase and 60 s per phase.
+ * reports/bench-events.json (bench-events-postgres.json). Bounded: at most BENCH_EVENTS events per phase and 60 s per phase.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -21,14 +24,25 @@ import pino from "pino";
 import { Agent, request } from "undici";
 import { buildCloudEvent } from "../../impl/events/cloud-event.ts";
 import { createEventDispatcher } from "../../impl/events/event-dispatcher.ts";
+import type { EventOutbox } from "../../impl/events/event-outbox.ts";
 import { createHttpSender } from "../../impl/events/http-sender.ts";
 import { openOutbox } from "../../impl/events/outbox.ts";
+import { openPostgresOutbox } from "../../impl/events/postgres-outbox.ts";
+import { createSharedLanes } from "../../impl/events/shared-lanes.ts";
 import { createSinkPolicy } from "../../impl/events/sink-policy.ts";
-import { systemClock } from "../../impl/runtime/request-context.ts";
+import { systemClock } from "../../impl/services/clock.ts";
 import type { PublishedEvent } from "../../impl/services/event-publisher.ts";
 import { createSubscriptionLifecycle } from "../../impl/services/subscription-lifecycle.ts";
-import { createSqliteStore, openSubscriptionDeadlines } from "../../impl/store/index.ts";
+import {
+  createSqliteStore,
+  type DeadlineBook,
+  openPostgresDeadlines,
+  openPostgresStore,
+  openSubscriptionDeadlines,
+  type Store,
+} from "../../impl/store/index.ts";
 import { ensureDevCa } from "../dev-ca/dev-ca.ts";
+import { startPostgres } from "../lab/postgres.ts";
 import { fromRoot } from "../lib/paths.ts";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
@@ -125,12 +139,37 @@ async function phase(
 // --- The gateway side: dispatcher, outbox and SQLite store as the gateway runs them. -------------
 const dir = mkdtempSync(join(tmpdir(), "bench-events-"));
 const file = join(dir, "gateway.db");
-const store = createSqliteStore({ file });
-// As the gateway wires it (impl/events/event-delivery.ts): the outbox on the store's connection.
-const outbox = openOutbox(store.database);
+const onPostgres = process.env.BENCH_STORE === "postgres";
+const postgres = onPostgres ? await startPostgres() : undefined;
+const databaseUrl = await postgres?.createDatabase("bench_events");
+let store: Store;
+let outbox: EventOutbox;
+let deadlines: DeadlineBook;
+let share: Parameters<typeof createEventDispatcher>[0]["share"];
+if (databaseUrl) {
+  // As the gateway wires it on STORE=postgres: the outbox in the store, lanes shared under leases.
+  const pgStore = await openPostgresStore({ url: databaseUrl });
+  const pgOutbox = openPostgresOutbox(pgStore);
+  share = createSharedLanes({
+    outbox: pgOutbox,
+    url: databaseUrl,
+    scanIntervalMs: 1000,
+    logger: pino({ level: "warn" }),
+  });
+  [store, outbox, deadlines] = [pgStore, pgOutbox, openPostgresDeadlines(pgStore)];
+} else {
+  // As the gateway wires it (impl/events/event-delivery.ts): the outbox on the store's connection.
+  const sqlite = createSqliteStore({ file });
+  [store, outbox, deadlines] = [
+    sqlite,
+    openOutbox(sqlite.database),
+    openSubscriptionDeadlines(sqlite.database),
+  ];
+}
 const sender = createHttpSender({ timeoutMs: 10_000, devCaPem: ca.caCertPem });
 const dispatcher = createEventDispatcher({
   outbox,
+  ...(share ? { share } : {}),
   policy: createSinkPolicy({ environment: "test", allowlist: [`127.0.0.1:${port}`] }),
   send: sender.send,
   source: "urn:camara-webrtc-gateway:bench",
@@ -145,7 +184,7 @@ const lifecycle = createSubscriptionLifecycle({
   logger: pino({ level: "warn" }),
   delivery: {
     outbox: dispatcher,
-    deadlines: openSubscriptionDeadlines(store.database),
+    deadlines,
     sweepIntervalMs: 1000,
     tokenExpiryLeadMs: 0,
     endedRetentionMs: 60_000,
@@ -234,7 +273,9 @@ for (const [label, path, rate] of [
   );
 }
 
-console.log(`\nwebrtc-events delivery to a loopback HTTPS sink (${new Date().toISOString()})`);
+console.log(
+  `\nwebrtc-events delivery to a loopback HTTPS sink, outbox on ${onPostgres ? "PostgreSQL" : "SQLite"} (${new Date().toISOString()})`,
+);
 console.table(results);
 const [, dispatchTput, , dispatchLat] = [results[0], results[1], results[2], results[3]];
 console.log(
@@ -243,8 +284,8 @@ console.log(
 );
 mkdirSync(fromRoot("reports"), { recursive: true });
 writeFileSync(
-  fromRoot("reports", "bench-events.json"),
-  `${JSON.stringify({ rate: RATE, results }, null, 2)}\n`,
+  fromRoot("reports", onPostgres ? "bench-events-postgres.json" : "bench-events.json"),
+  `${JSON.stringify({ rate: RATE, store: onPostgres ? "postgres" : "sqlite", results }, null, 2)}\n`,
 );
 
 await lifecycle.close();
@@ -253,5 +294,6 @@ await sender.close();
 await agent.close();
 outbox.close();
 await store.close();
+await postgres?.close();
 rmSync(dir, { recursive: true, force: true });
 sinkProcess.send({ cmd: "exit" });

@@ -3,7 +3,8 @@
  * `npm run lab:cluster`: several gateways as one on this machine (README "Running several
  * gateways"). Runs the prerequisites step, then PostgreSQL (data in `$DATA_DIR/lab/cluster/postgres`),
  * rtpengine and Kamailio as `npm start` does (with the nodes as its dispatcher set), NODES gateway
- * nodes (default 3; API ports 9101…, internal channel 9201…, SIP 9301…, relay 9444…, each with its own DATA_DIR for its events outbox) and haproxy on PORT
+ * nodes (default 3; API ports 9101…, internal channel 9201…, SIP 9301…, relay 9444…, each with its
+ * own DATA_DIR) and haproxy on PORT
  * (default 9091) in front of them. Ctrl-C stops the nodes (gracefully), then the rest.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -61,8 +62,12 @@ for (let i = 0; i < nodes; i++) {
       // haproxy passes the client's address in X-Forwarded-For: the rate limit keys on it.
       TRUST_PROXY: "loopback",
       CLUSTER_INTERNAL_PORT: String(9201 + i),
-      // Each node its own notification relay (a browser reconnecting to another node is not replayed yet).
+      // Each node its own relay sinks, on the shared channels; any node's lane may deliver to any of them.
       RELAY_PORT: String(9444 + i),
+      EVENT_SINK_ALLOWLIST: [
+        ...(process.env.EVENT_SINK_ALLOWLIST ? [process.env.EVENT_SINK_ALLOWLIST] : []),
+        ...Array.from({ length: nodes }, (_, j) => `127.0.0.1:${9444 + j}`),
+      ].join(","),
       DATA_DIR: `${dataDir}/lab/cluster/${name}`,
       DEV_ISSUER_KEY_FILE: `${dataDir}/lab/cluster/dev-issuer-key.json`,
       DEV_ISSUER_URL: `http://127.0.0.1:${port}/dev-issuer`,

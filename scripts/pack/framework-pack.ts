@@ -4,8 +4,9 @@
  *
  * - `camara-webrtc`: the generator and its CLI (scripts/framework/cli.ts: init, generate, update,
  *   diff, lint) with the releases it scaffolds (api-definitions/) and the lint rulesets;
- * - `camara-webrtc-runtime`: the HTTP runtime (impl/runtime/index.ts and the impl/http, auth,
- *   errors and validation files it reaches), nothing of the gateway's services, engine or store.
+ * - `camara-webrtc-runtime`: the HTTP runtime, impl/runtime/ (the files its index.ts reaches), which
+ *   imports nothing else of the repository; camara-webrtc depends on it (the schema validator of the
+ *   spec lint, the manifest types the generator emits).
  *
  * Like conformance-pack.ts, each is staged laid out like the repository (the sources' relative
  * imports and repoRoot work unchanged; TypeScript runs through tsx), holds exactly the files its
@@ -57,7 +58,12 @@ export const FRAMEWORK_PACKAGES: readonly PackageSpec[] = [
     data: [],
     // The shipped TypeScript is type-checked by its users: the types of what it imports.
     extraDependencies: ["tsx", "@types/express", "@types/node"],
-    fields: { exports: "./impl/runtime/index.ts" },
+    fields: {
+      exports: {
+        ".": "./impl/runtime/index.ts",
+        "./manifest-types.ts": "./impl/runtime/manifest-types.ts",
+      },
+    },
   },
 ];
 
@@ -85,11 +91,25 @@ export function packFrameworkPackage(spec: PackageSpec, outDir: string): string 
     type: "module",
     engines: root.engines,
     ...spec.fields,
-    dependencies: Object.fromEntries(names.map((n) => [n, installedVersion(n)])),
+    dependencies: Object.fromEntries(
+      names.map((n) => [
+        n,
+        FRAMEWORK_PACKAGES.some((p) => p.name === n) ? String(root.version) : installedVersion(n),
+      ]),
+    ),
   };
   writeFileSync(join(stage, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
   const lock = JSON.parse(readFileSync(fromRoot("package-lock.json"), "utf8")) as Lockfile;
-  writeFileSync(join(stage, "npm-shrinkwrap.json"), `${JSON.stringify(shrinkwrapFor(lock, pkg), null, 2)}\n`);
+  // The framework's packages are released together and installed side by side (no registry entry
+  // to lock): the shrinkwrap names them as dependencies without cutting a tree for them.
+  const siblings = new Set(FRAMEWORK_PACKAGES.map((p) => p.name));
+  const registry = Object.fromEntries(Object.entries(pkg.dependencies).filter(([n]) => !siblings.has(n)));
+  const cut = shrinkwrapFor(lock, { ...pkg, dependencies: registry });
+  const shrinkwrap = {
+    ...cut,
+    packages: { ...cut.packages, "": { ...cut.packages[""], dependencies: pkg.dependencies } },
+  };
+  writeFileSync(join(stage, "npm-shrinkwrap.json"), `${JSON.stringify(shrinkwrap, null, 2)}\n`);
   const packed = JSON.parse(
     execFileSync("npm", ["pack", "--json", "--pack-destination", outDir], { cwd: stage, encoding: "utf8" }),
   ) as { filename: string }[];

@@ -203,10 +203,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
         async leaveCalls() {
           // The changes of this turn are written first (dialog-persistence.ts skips ended legs).
           await new Promise((resolve) => setImmediate(resolve));
-          for (const leg of legs.values()) {
-            leg.terminated = true;
-            leg.timer.stop();
-          }
+          for (const leg of legs.values()) leg.leave();
           legs.clear();
           byDialog.clear();
         },

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { createSchemaValidator } from "camara-webrtc-runtime";
 import {
   type ReceivedNotification,
   type SinkReceiver,
   startSinkReceiver,
 } from "../../../conformance/sink/index.ts";
 import { loadContract, releaseContract } from "../../load-contract.ts";
-import { createSchemaValidator } from "../../runtime/validation/ajv-core.ts";
 import { type EventsTestGateway, startEventsTestGateway, testDevCa } from "./events-test-gateway.ts";
 
 /**

@@ -1,6 +1,5 @@
+import { ApiError, type RequestContext } from "camara-webrtc-runtime";
 import type { WebrtcCallHandlingHandlers } from "../../../generated/r3.1-rc.1/webrtc-call-handling/handlers.ts";
-import { ApiError } from "../../runtime/errors/api-error.ts";
-import type { RequestContext } from "../../runtime/request-context.ts";
 import type { CallService } from "../../services/call-service.ts";
 import { sessionViewR3_1 } from "../../services/session-views.ts";
 

@@ -1,5 +1,5 @@
+import type { RequestContext } from "camara-webrtc-runtime";
 import type { WebrtcEventsHandlers } from "../../../generated/r3.1-rc.1/webrtc-events/handlers.ts";
-import type { RequestContext } from "../../runtime/request-context.ts";
 import type { SubscriptionServiceR3_1 } from "../../services/subscription-service-r3-1.ts";
 
 /**

@@ -1,5 +1,5 @@
+import type { RequestContext } from "camara-webrtc-runtime";
 import type { WebrtcEventsHandlers } from "../../../generated/r2.2/webrtc-events/handlers.ts";
-import type { RequestContext } from "../../runtime/request-context.ts";
 import type { SubscriptionService } from "../../services/subscription-service.ts";
 
 /** webrtc-events v0.2: the generated contract, implemented on the subscription service. */

@@ -1,5 +1,5 @@
+import type { RequestContext } from "camara-webrtc-runtime";
 import type { WebrtcRegistrationHandlers } from "../../../generated/r3.1-rc.1/webrtc-registration/handlers.ts";
-import type { RequestContext } from "../../runtime/request-context.ts";
 import { R3_1_REGISTRATION, type RegistrationService } from "../../services/registration-service.ts";
 
 /**

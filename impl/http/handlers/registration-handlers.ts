@@ -1,5 +1,5 @@
+import type { RequestContext } from "camara-webrtc-runtime";
 import type { WebrtcRegistrationHandlers } from "../../../generated/r2.2/webrtc-registration/handlers.ts";
-import type { RequestContext } from "../../runtime/request-context.ts";
 import type { RegistrationService } from "../../services/registration-service.ts";
 
 /** webrtc-registration v0.3: the generated contract, implemented on the registration service. */

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
-import type { OperationManifest } from "../../../generated/index.ts";
 import { ApiError } from "../errors/api-error.ts";
+import type { OperationManifest } from "../manifest-types.ts";
 
 /** Whether the request carries no body at all (RFC 9112 §6.3: no Content-Length and no Transfer-Encoding). */
 function hasNoBody(req: Request): boolean {

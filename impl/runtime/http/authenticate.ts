@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
-import type { OperationManifest } from "../../../generated/index.ts";
 import { AuthError, type Principal, type TokenVerifier } from "../auth/principal.ts";
 import { ApiError } from "../errors/api-error.ts";
+import type { OperationManifest } from "../manifest-types.ts";
 
 const UNAUTHENTICATED_MESSAGE =
   "Request not authenticated due to missing, invalid, or expired credentials. A new authentication is required.";

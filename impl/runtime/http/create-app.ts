@@ -7,9 +7,9 @@ import express, {
 } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { ApiManifest } from "../../../generated/index.ts";
 import type { TokenVerifier } from "../auth/principal.ts";
 import { ApiError } from "../errors/api-error.ts";
+import type { ApiManifest } from "../manifest-types.ts";
 import type { SchemaValidator } from "../validation/ajv-core.ts";
 import { absentBody } from "./absent-body.ts";
 import { authenticate } from "./authenticate.ts";

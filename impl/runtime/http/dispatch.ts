@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
-import type { OperationManifest } from "../../../generated/index.ts";
+import type { OperationManifest } from "../manifest-types.ts";
 import type { RequestContext } from "../request-context.ts";
 
 /** What every generated handler method looks like once its types are erased. */

@@ -1,8 +1,8 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";
-import type { OperationManifest } from "../../../generated/index.ts";
 import { ApiError, type ErrorCode } from "../errors/api-error.ts";
 import { StoreUnavailableError } from "../errors/store-unavailable-error.ts";
+import type { OperationManifest } from "../manifest-types.ts";
 import { type ValidatorIssue, validationError } from "./validation-errors.ts";
 
 /** express-openapi-validator and body-parser errors carry an HTTP status (and issues for 400s). */

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
-import type { OperationManifest } from "../../../generated/index.ts";
+import type { OperationManifest } from "../manifest-types.ts";
 
 /**
  * Prometheus metrics of the HTTP face: requests and latency by CAMARA release, operationId and status. The endpoint

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import * as OpenApiValidator from "express-openapi-validator";
-import type { ApiManifest, OperationManifest } from "../../../generated/index.ts";
 import { ApiError } from "../errors/api-error.ts";
+import type { ApiManifest, OperationManifest } from "../manifest-types.ts";
 import { describeErrors, type SchemaValidator } from "../validation/ajv-core.ts";
 import { knownMembers } from "../validation/known-members.ts";
 import { routeValidatorFromGateway, type ValidatorRouting } from "./validator-routing.ts";

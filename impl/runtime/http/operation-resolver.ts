@@ -1,4 +1,4 @@
-import type { OperationManifest } from "../../../generated/index.ts";
+import type { OperationManifest } from "../manifest-types.ts";
 
 export type ResolvedOperation = {
   readonly operation: OperationManifest;

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "pino";
-import type { OperationManifest } from "../../../generated/index.ts";
+import type { OperationManifest } from "../manifest-types.ts";
 
 /**
  * One log line per request at level info, carrying the x-correlator so API, SIP and event logs can

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import type { OperationManifest } from "../../../generated/index.ts";
+import type { OperationManifest } from "../manifest-types.ts";
 
 /** What express-openapi-validator 5.x's OpenApiContext holds that this needs (its route table). */
 interface ValidatorContext {

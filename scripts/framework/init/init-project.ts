@@ -98,7 +98,7 @@ export async function initProject(options: InitOptions): Promise<{ files: string
     [".gitignore", "node_modules/\nreports/\n"],
     ["conformance.yaml", conformanceConfig(facts)],
     ["src/server.ts", serverEntry(facts)],
-    ["test/conformance.ts", conformanceRunner(facts)],
+    ["test/conformance.ts", conformanceRunner()],
     ...generated.manifests.map((m): [string, string] => [
       `src/handlers/${handlerModuleFile(m.name)}`,
       handlerModule(m),

@@ -91,11 +91,23 @@ export function serverEntry(facts: ProjectFacts): string {
   ].join("\n");
 }
 
-/** test/conformance.ts: starts the server, runs the conformance suite against it, stops it. */
-export function conformanceRunner(facts: ProjectFacts): string {
+/**
+ * test/conformance.ts: starts the server, runs the conformance suite against it, stops it. The
+ * release and APIs checked are the project's of the moment (api-definitions/apis.json), so that a run
+ * after `update` checks the new release.
+ */
+export function conformanceRunner(): string {
   return [
     'import { spawn } from "node:child_process";',
+    'import { readFileSync } from "node:fs";',
     'import { createServer } from "node:net";',
+    "",
+    "// The release and APIs this project implements, as `camara-webrtc init` and `update` leave them.",
+    'const config = JSON.parse(readFileSync("api-definitions/apis.json", "utf8")) as {',
+    "  releases: { release: string; apis: { name: string }[] }[];",
+    "};",
+    "const project = config.releases[0];",
+    'if (!project) throw new Error("api-definitions/apis.json lists no release");',
     "",
     "// A free loopback port for the server under test.",
     "const probe = createServer();",
@@ -122,7 +134,8 @@ export function conformanceRunner(facts: ProjectFacts): string {
     "// Arguments after `npm test --` go to the suite (e.g. --tags, --report junit).",
     "const suite = spawn(",
     '  "camara-conformance",',
-    `  ["--target", apiRoot, "--config", "conformance.yaml", "--source", "upstream", "--api", ${JSON.stringify(facts.apis.join(","))}, ...process.argv.slice(2)],`,
+    '  ["--target", apiRoot, "--config", "conformance.yaml", "--source", "upstream", "--release", project.release,',
+    '   "--api", project.apis.map((a) => a.name).join(","), ...process.argv.slice(2)],',
     '  { stdio: "inherit", shell: process.platform === "win32" },',
     ");",
     'const status = await new Promise<number | null>((resolve) => suite.once("exit", resolve));',

@@ -1,4 +1,4 @@
-import type { SchemaErrors } from "../../../impl/runtime/validation/ajv-core.ts";
+import type { SchemaErrors } from "camara-webrtc-runtime";
 
 type AjvError = SchemaErrors[number];
 

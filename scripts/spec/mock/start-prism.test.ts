@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createSchemaValidator } from "../../../impl/runtime/validation/ajv-core.ts";
+import { createSchemaValidator } from "camara-webrtc-runtime";
 import { startTestGateway, type TestGateway } from "../../../impl/testing/test-gateway.ts";
 import type { OpenApiDocument } from "../../codegen/effective-spec.ts";
 import { loadApiSpec } from "./load-api-spec.ts";

@@ -2,28 +2,60 @@ import type { SessionStatus } from "../../engine.ts";
 import { answerDirection, sdpDirection, withDirection } from "../../sdp-direction.ts";
 import { sdpOrigin } from "../sdp/sdp-origin.ts";
 import { uasSessionTimer } from "../session-timer/session-timer.ts";
-import type { IncomingRequestMessage } from "../sip-core.ts";
-import type { DialogLeg } from "./dialog-leg.ts";
-import { sdpOf } from "./dialog-requests.ts";
+import type { IncomingRequestMessage, UserAgentServer } from "../sip-core.ts";
+import { ALLOW, type DialogLeg } from "./dialog-leg.ts";
+import { sdpBody, sdpOf } from "./dialog-requests.ts";
 import { engineErrorOf, sipRefusalFor } from "./leg-failure.ts";
-import type { OfferAnswerState } from "./offer-answer.ts";
+import type { OfferAnswer, OfferAnswerState } from "./offer-answer.ts";
 
 /** Answers a remote request: a final response code, an SDP body and extra headers. */
 export type Respond = (code: number, body?: string, headers?: string[]) => void;
 
+/** What answering a network offer uses of the leg. */
+type AnsweringLeg = Pick<
+  DialogLeg,
+  | "acceptOffer"
+  | "callId"
+  | "confirmed"
+  | "ctx"
+  | "emit"
+  | "ids"
+  | "log"
+  | "offerAnswer"
+  | "sdp"
+  | "status"
+  | "terminated"
+  | "timer"
+>;
+
+type ResponseOptions = NonNullable<Parameters<UserAgentServer["accept"]>[0]>;
+
+/** A {@link Respond} on a server transaction (re-INVITE or UPDATE); its 2xx carries our Contact. */
+export function respondWith(
+  server: { accept(options: ResponseOptions): unknown; reject(options: ResponseOptions): unknown },
+  contactHeader: string,
+): Respond {
+  return (code, body, headers) => {
+    if (code >= 300) server.reject({ statusCode: code, ...(headers ? { extraHeaders: headers } : {}) });
+    else
+      server.accept({
+        statusCode: 200,
+        ...(body ? { body: sdpBody(body) } : {}),
+        // RFC 3311 §5.2: UPDATE "is a target refresh request"; RFC 3261 §12.1.1: a 2xx carries a Contact.
+        extraHeaders: [ALLOW, contactHeader, ...(headers ?? [])],
+      });
+  };
+}
+
 /**
- * A remote UPDATE or re-INVITE, with an offer, without one (a re-INVITE then gets our offer in the
- * 2xx), or as a bare session refresh. The gateway answers at once from the device's last SDP with
- * the direction the offer allows (RFC 3264 §6.1), through the media anchor, and reports Hold when the
- * far end put the call on hold, Resume when it took it off. Whether an offer may start now is
- * {@link DialogLeg.offerAnswer}'s one decision (491 or 500 with Retry-After).
- *
- * RFC 3261 §14.2: "If the UAS ... rejects the re-INVITE ... the session parameters MUST remain
- * unchanged": an offer the media anchor cannot take is refused (leg-failure.ts) and the device hears
- * its unchanged status. Never rejects: a response that can no longer be sent is logged.
+ * A remote UPDATE or re-INVITE: with an offer, answered at once from the device's last SDP with the
+ * direction the offer allows (RFC 3264 §6.1), Hold or Resume reported; without one, a refresh (a
+ * re-INVITE gets our offer in the 2xx). Whether it may offer now is {@link OfferAnswer.refusal}.
+ * RFC 3261 §14.2: if the UAS "rejects the re-INVITE ... the session parameters MUST remain
+ * unchanged" (an offer the anchor cannot take). Never rejects.
  */
 export async function answerRemoteOffer(
-  leg: DialogLeg,
+  leg: AnsweringLeg,
   method: "UPDATE" | "re-INVITE",
   message: IncomingRequestMessage,
   reply: Respond,
@@ -63,19 +95,19 @@ export async function answerRemoteOffer(
   };
   if (!offer) {
     if (method === "re-INVITE") {
-      if (!leg.localSdp) return respond(488, undefined, ['Warning: 399 gateway "No session to offer"']);
+      if (!leg.sdp.local) return respond(488, undefined, ['Warning: 399 gateway "No session to offer"']);
       // RFC 3261 §14.2: a re-INVITE without an offer gets ours in the 2xx; the answer comes in the ACK.
       leg.offerAnswer.apply({ name: "offer-sent" });
     }
-    respond(200, method === "re-INVITE" ? leg.localSdp : undefined, timerHeaders);
+    respond(200, method === "re-INVITE" ? leg.sdp.local : undefined, timerHeaders);
     refreshed();
     return;
   }
-  const deviceSdp = leg.deviceSdp;
+  const deviceSdp = leg.sdp.device;
   if (!deviceSdp)
     return respond(488, undefined, ['Warning: 399 gateway "The device has not given its SDP yet"']);
-  const unchanged = sdpOrigin(offer) === leg.networkOrigin && leg.localSdp !== undefined;
-  const before = { networkOrigin: leg.networkOrigin, remoteSdp: leg.remoteSdp, networkSdp: leg.networkSdp };
+  const unchanged = sdpOrigin(offer) === leg.sdp.networkOrigin && leg.sdp.local !== undefined;
+  const { networkOrigin, remote: remoteBefore, network } = leg.sdp.sides;
   let remote: string;
   let answer: string;
   leg.offerAnswer.apply({ name: "offer-received", in: method });
@@ -88,9 +120,7 @@ export async function answerRemoteOffer(
     );
   } catch (error) {
     leg.offerAnswer.apply({ name: "offer-dropped" });
-    leg.networkOrigin = before.networkOrigin;
-    leg.remoteSdp = before.remoteSdp;
-    leg.networkSdp = before.networkSdp;
+    leg.sdp.restore({ networkOrigin, remote: remoteBefore, network });
     const failure = engineErrorOf(error, `Anchoring the offer in the ${method}`);
     leg.log("warn", `answering ${method} in ${leg.callId} failed: ${failure.message}`);
     if (leg.terminated) return respond(487);
@@ -106,7 +136,7 @@ export async function answerRemoteOffer(
   // RFC 3261 §15.1.2: after a BYE "the UAS MUST respond to any pending requests received for that
   // dialog. It is RECOMMENDED that a 487 (Request Terminated) response be generated".
   if (leg.terminated) return respond(487);
-  leg.localSdp = answer;
+  leg.sdp.sent(answer);
   respond(200, answer, timerHeaders);
   refreshed();
   if (unchanged) return; // a session refresh with the same SDP changes nothing for the device
@@ -130,7 +160,13 @@ const BUSY: Record<OfferAnswerState["name"], string> = {
 };
 
 /** An offer that cannot be taken now: refused, and logged, since the device never hears of it. */
-function refuse(leg: DialogLeg, method: string, respond: Respond, code: 491 | 500, why: string): void {
+function refuse(
+  leg: Pick<DialogLeg, "callId" | "log">,
+  method: string,
+  respond: Respond,
+  code: 491 | 500,
+  why: string,
+): void {
   leg.log("debug", `${method} offer in ${leg.callId} refused ${code}: ${why}`);
   // RFC 3261 §14.2 and RFC 3311 §5.2: a 500 carries "a Retry-After header field with a randomly
   // chosen value between 0 and 10 seconds" (here 1-5: a retry at once would likely meet the same state).

@@ -24,7 +24,7 @@ describe("CallLeg when the media anchor or sip.js fails (fake dialog, fake ancho
     anchor = fakeMediaAnchor();
     ctx = legContext({ anchor });
     ({ leg, dialog } = connectedTestLeg(ctx));
-    leg.networkOrigin = "x 1 1 IN IP4 127.0.0.1";
+    leg.sdp.restore({ networkOrigin: "x 1 1 IN IP4 127.0.0.1" });
   });
   afterEach(() => {
     leg.finish("Terminated", "test over", true);
@@ -36,7 +36,11 @@ describe("CallLeg when the media anchor or sip.js fails (fake dialog, fake ancho
     const response = await dialog.reinvite({}, SDP(49180, "sendrecv", 2));
     assert.deepEqual(response, { code: 488, headers: [] });
     assert.equal(leg.terminated, false);
-    assert.equal(leg.networkOrigin, "x 1 1 IN IP4 127.0.0.1", "a retried offer is not taken for a refresh");
+    assert.equal(
+      leg.sdp.networkOrigin,
+      "x 1 1 IN IP4 127.0.0.1",
+      "a retried offer is not taken for a refresh",
+    );
     assert.deepEqual(ctx.events, [
       {
         mediaSessionId: "m-1",
@@ -126,7 +130,7 @@ describe("CallLeg when the media anchor or sip.js fails (fake dialog, fake ancho
     );
     assert.equal(dialog.invites.length, 0);
     assert.equal(leg.offerPending, false);
-    assert.equal(leg.deviceSdp, SDP(40000));
+    assert.equal(leg.sdp.device, SDP(40000));
   });
 
   it("gives an EngineError (not sip.js's) when the anchor rejects with an error of its own", async () => {
@@ -139,7 +143,7 @@ describe("CallLeg when the media anchor or sip.js fails (fake dialog, fake ancho
 
   it("ends the session with Failed when its session refresh cannot even be built (no crash in the timer)", () => {
     mock.timers.enable({ apis: ["setTimeout"] });
-    leg.peerAllows.add("UPDATE");
+    leg.notePeer({ getHeaders: (name) => (name === "allow" ? ["UPDATE"] : []) });
     dialog.requestError = new Error("Dialog not confirmed.");
     leg.refresher.negotiated({ deltaSec: 90, refresher: "uac" }, "uac");
     mock.timers.tick(45_000);

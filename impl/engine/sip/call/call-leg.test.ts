@@ -51,7 +51,7 @@ describe("CallLeg offer/answer and session refresh failure handling (fake dialog
   });
 
   it("refuses with 488 a network offer that arrives before the device gave any SDP", async () => {
-    leg.deviceSdp = undefined;
+    leg.sdp.deviceGave(undefined);
     assert.equal((await dialog.reinvite({}, SDP(49170, "sendrecv", 2))).code, 488);
   });
 
@@ -65,7 +65,7 @@ describe("CallLeg offer/answer and session refresh failure handling (fake dialog
     dialog.invites[0]?.answer(491);
     await flush();
     assert.equal(leg.offerPending, false);
-    assert.equal(leg.deviceSdp, SDP(40000));
+    assert.equal(leg.sdp.device, SDP(40000));
     assert.deepEqual(
       events.map((e) => [e.status, e.reason]),
       [["Connected", "491 Refused (re-INVITE): the media change was not applied (glare)"]],

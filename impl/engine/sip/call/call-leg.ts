@@ -2,16 +2,16 @@ import { randomUUID } from "node:crypto";
 import type { EngineLogger, SessionEvent, SessionStatus } from "../../engine.ts";
 import { EngineError } from "../../engine-error.ts";
 import { holdDirection, sdpDirection, withDirection } from "../../sdp-direction.ts";
-import { sdpOrigin } from "../sdp/sdp-origin.ts";
 import { sendSessionRefresh } from "../session-timer/send-session-refresh.ts";
 import { SessionRefresher } from "../session-timer/session-refresher.ts";
 import type { IncomingRequestMessage, Session, UserAgentCore } from "../sip-core.ts";
-import { answerRemoteOffer } from "./answer-remote-offer.ts";
+import { answerRemoteOffer, respondWith } from "./answer-remote-offer.ts";
 import { changeMedia } from "./change-media.ts";
-import { ALLOW, type DialogContext, type DialogLeg, type LogLevel } from "./dialog-leg.ts";
-import { reasonOf, sdpBody, sdpOf, updateServer } from "./dialog-requests.ts";
+import type { DialogContext, DialogLeg, LogLevel } from "./dialog-leg.ts";
+import { reasonOf, sdpOf, updateServer } from "./dialog-requests.ts";
 import type { LegState, PendingInvite, UnansweredInvite } from "./dialog-state.ts";
 import { engineErrorOf, reasonFor, type SipRefusal, sipRefusalFor } from "./leg-failure.ts";
+import { LegSdp } from "./leg-sdp.ts";
 import { OfferAnswer } from "./offer-answer.ts";
 import { restartDeviceIce, restartsDeviceIceOnly } from "./restart-device-ice.ts";
 import { sessionDialogState } from "./session-dialog-state.ts";
@@ -36,35 +36,23 @@ export interface CallLegContext extends DialogContext {
 }
 
 /**
- * What both call directions share once a dialog exists: offer/answer state (offer-answer.ts), hold
- * and resume by re-INVITE, session timers (RFC 4028), remote UPDATE/re-INVITE/BYE, and teardown with
- * a Reason (RFC 3326). Subclasses add the INVITE transaction of their direction. Answering remote
- * offers, device media changes and session refreshes work on it through {@link DialogLeg}.
- *
- * Nothing started from a sip.js callback or a timer may throw or reject unheard (Node ends the
- * process on an unhandled rejection): such work runs through {@link guarded} or {@link settle}, and
- * a failure there ends the call through {@link fail} — CANCEL, an error response or BYE with a
- * Reason, the client told Failed, the media anchor's call released.
+ * What both call directions share once a dialog exists: offer/answer state (offer-answer.ts), SDP
+ * (leg-sdp.ts), hold and resume, session timers (RFC 4028), remote UPDATE/re-INVITE/BYE, teardown
+ * with a Reason (RFC 3326). Its state changes only here, by the named steps below; subclasses add the
+ * INVITE transaction of their direction, collaborators see it through {@link DialogLeg}. Work started
+ * from a sip.js callback or a timer runs through {@link guarded} or {@link settle}: a failure ends the
+ * call through {@link fail}, never the process.
  */
 export abstract class CallLeg implements DialogLeg {
-  session: Session | undefined;
-  confirmed = false;
-  terminated = false;
-  /** The device's last SDP as the device gave it (before the media anchor): the base for hold and for answers. */
-  deviceSdp: string | undefined;
-  /** The SDP last sent to the network (after the media anchor) and received from it. */
-  localSdp: string | undefined;
-  remoteSdp: string | undefined;
-  /** The network's last SDP as the network sent it: what an ICE restart is answered with. */
-  networkSdp: string | undefined;
+  #session: Session | undefined;
+  #confirmed = false;
+  #terminated = false;
+  #status: SessionStatus = "Initial";
   /** RFC 3264 §4: one offer/answer exchange at a time, also while the anchor takes an answer. */
   readonly offerAnswer = new OfferAnswer();
-  status: SessionStatus = "Initial";
-  /** Methods the peer listed in its Allow header (RFC 3261 §20.5), to pick UPDATE for refreshes. */
-  readonly peerAllows = new Set<string>();
+  readonly sdp = new LegSdp();
+  readonly #peerAllows = new Set<string>();
   readonly timer: SessionRefresher;
-  /** The o= line of the last SDP the network sent: an unchanged one is a refresh, not a change (RFC 3264 §8). */
-  networkOrigin: string | undefined;
   /** Who sent the INVITE: the device (`originating`) or the network. */
   abstract readonly direction: LegState["direction"];
   /** A BYE sip.js refused before the ACK of our 2xx (RFC 3261 §15): sent when the ACK arrives. */
@@ -106,6 +94,24 @@ export abstract class CallLeg implements DialogLeg {
     return `Contact: <${this.contact}>`;
   }
 
+  get session(): Session | undefined {
+    return this.#session;
+  }
+  /** The dialog is confirmed (RFC 3261 §12): our 2xx sent, or the network's received. */
+  get confirmed(): boolean {
+    return this.#confirmed;
+  }
+  get terminated(): boolean {
+    return this.#terminated;
+  }
+  get status(): SessionStatus {
+    return this.#status;
+  }
+  /** Methods the peer listed in its Allow header (RFC 3261 §20.5), to pick UPDATE for refreshes. */
+  get peerAllows(): ReadonlySet<string> {
+    return this.#peerAllows;
+  }
+
   /** Our offer awaits the network's answer. */
   get offerPending(): boolean {
     return this.offerAnswer.is("local-offer");
@@ -117,12 +123,12 @@ export abstract class CallLeg implements DialogLeg {
   }
 
   assumeStatus(status: SessionStatus): void {
-    this.status = status;
+    this.#status = status;
   }
 
   emit(status: SessionStatus, reason: string, sdp?: { offerSdp?: string; answerSdp?: string }): void {
     if (this.terminated) return;
-    this.status = status;
+    this.#status = status;
     this.changed();
     this.ctx.emit({ mediaSessionId: this.mediaSessionId, status, reason, ...sdp }, this.correlator);
   }
@@ -130,12 +136,12 @@ export abstract class CallLeg implements DialogLeg {
   /** Remembers what the peer allows, from any message it sent. */
   notePeer(message: { getHeaders(name: string): string[] }): void {
     for (const header of message.getHeaders("allow"))
-      for (const method of header.split(",")) this.peerAllows.add(method.trim().toUpperCase());
+      for (const method of header.split(",")) this.#peerAllows.add(method.trim().toUpperCase());
   }
 
   protected adoptSession(session: Session): void {
     if (this.session === session) return;
-    this.session = session;
+    this.#session = session;
     this.ctx.bindDialog(session.id, this);
     this.changed();
     session.delegate = {
@@ -146,23 +152,29 @@ export abstract class CallLeg implements DialogLeg {
       },
       onInvite: (reinvite) => {
         this.notePeer(reinvite.message);
+        const respond = respondWith(reinvite, this.contactHeader());
         this.settle(
           "Answering the re-INVITE",
-          answerRemoteOffer(this, "re-INVITE", reinvite.message, (code, body, headers) => {
-            if (code >= 300)
-              reinvite.reject({ statusCode: code, ...(headers ? { extraHeaders: headers } : {}) });
-            else
-              reinvite.accept({
-                statusCode: 200,
-                ...(body ? { body: sdpBody(body) } : {}),
-                extraHeaders: [ALLOW, this.contactHeader(), ...(headers ?? [])],
-              });
-          }),
+          answerRemoteOffer(this, "re-INVITE", reinvite.message, respond),
         );
       },
       onAck: (ack) => this.onAck(ack.message),
       onPrack: (prack) => this.onPrack(prack),
     };
+  }
+
+  /** The dialog is confirmed by the 2xx of the INVITE (or rebuilt after a restart). */
+  protected confirm(session: Session): void {
+    this.#confirmed = true;
+    this.adoptSession(session);
+  }
+
+  /** Carries on a call from its persisted state ({@link snapshot}) on its rebuilt dialog. */
+  protected recover(state: LegState, session: Session): void {
+    this.#status = state.status;
+    this.sdp.restore(state.sdp);
+    for (const method of state.peerAllows) this.#peerAllows.add(method);
+    this.confirm(session);
   }
 
   /** Records that the leg's state changed, for restart recovery (see {@link snapshot}). */
@@ -173,6 +185,7 @@ export abstract class CallLeg implements DialogLeg {
   /** What a new process needs to carry the call on (dialog-state.ts). */
   snapshot(): LegState {
     const interval = this.timer.interval;
+    const sdp = this.sdp.sides;
     return {
       version: 1,
       direction: this.direction,
@@ -183,12 +196,7 @@ export abstract class CallLeg implements DialogLeg {
       status: this.status,
       confirmed: this.confirmed,
       dialog: this.session ? sessionDialogState(this.session) : undefined,
-      sdp: {
-        device: this.deviceSdp,
-        local: this.localSdp,
-        remote: this.remoteSdp,
-        networkOrigin: this.networkOrigin,
-      },
+      sdp: { device: sdp.device, local: sdp.local, remote: sdp.remote, networkOrigin: sdp.networkOrigin },
       peerAllows: [...this.peerAllows],
       sessionTimer: interval ? { deltaSec: interval.deltaSec, weRefresh: interval.weRefresh } : undefined,
       pendingInvite: this.confirmed ? undefined : this.pendingInvite?.(),
@@ -206,10 +214,7 @@ export abstract class CallLeg implements DialogLeg {
     prack.accept({ statusCode: 200 });
   }
 
-  /**
-   * An ACK for a 2xx we sent. RFC 3261 §13.2.1: when our 2xx carried the offer (an INVITE or
-   * re-INVITE without one), "the answer MUST be in the ACK".
-   */
+  /** An ACK for our 2xx. RFC 3261 §13.2.1: when the 2xx carried the offer, "the answer MUST be in the ACK". */
   protected onAck(message: IncomingRequestMessage): void {
     const bye = this.byeAfterAck;
     if (bye !== undefined && this.session) {
@@ -235,48 +240,33 @@ export abstract class CallLeg implements DialogLeg {
   /** An answer from the network to our offer, through the media anchor: busy until the anchor has it. */
   async acceptAnswer(sdp: string): Promise<string> {
     this.offerAnswer.apply({ name: "answer-received" });
-    this.networkOrigin = sdpOrigin(sdp);
+    this.sdp.networkSent(sdp);
     try {
-      this.remoteSdp = await this.ctx.anchor.answer({ ...this.ids, from: "network" }, sdp);
-      this.networkSdp = sdp;
+      const remote = await this.ctx.anchor.answer({ ...this.ids, from: "network" }, sdp);
+      this.sdp.networkAnchored(sdp, remote);
+      return remote;
     } finally {
       this.offerAnswer.apply({ name: "answer-anchored" });
     }
-    return this.remoteSdp;
   }
 
   /** An offer from the network, through the media anchor, for the device to answer. */
   async acceptOffer(sdp: string): Promise<string> {
-    this.networkOrigin = sdpOrigin(sdp);
-    this.remoteSdp = await this.ctx.anchor.offer({ ...this.ids, from: "network" }, sdp);
-    this.networkSdp = sdp;
-    return this.remoteSdp;
+    this.sdp.networkSent(sdp);
+    const remote = await this.ctx.anchor.offer({ ...this.ids, from: "network" }, sdp);
+    this.sdp.networkAnchored(sdp, remote);
+    return remote;
   }
 
   /** UPDATE received in this dialog (RFC 3311 §5.2). */
   onUpdate(message: IncomingRequestMessage): void {
     const uas = updateServer(this.ctx.core, message);
     this.notePeer(message);
-    this.settle(
-      "Answering the UPDATE",
-      answerRemoteOffer(this, "UPDATE", message, (code, body, headers) => {
-        if (code >= 300) uas.reject({ statusCode: code, ...(headers ? { extraHeaders: headers } : {}) });
-        else
-          uas.accept({
-            statusCode: 200,
-            ...(body ? { body: sdpBody(body) } : {}),
-            // RFC 3311 §5.2: UPDATE is a target refresh request; its 2xx carries a Contact.
-            extraHeaders: [ALLOW, this.contactHeader(), ...(headers ?? [])],
-          });
-      }),
-    );
+    const respond = respondWith(uas, this.contactHeader());
+    this.settle("Answering the UPDATE", answerRemoteOffer(this, "UPDATE", message, respond));
   }
 
-  /**
-   * Device-side media change: UPDATE in an early dialog, re-INVITE in a confirmed one (see
-   * change-media.ts); an offer that only restarts ICE stays between the device and the media anchor
-   * (restart-device-ice.ts).
-   */
+  /** A device offer: an ICE restart only stays in the anchor (restart-device-ice.ts), else change-media.ts. */
   changeMedia(offerSdp: string, status: SessionStatus): Promise<void> {
     if (restartsDeviceIceOnly(this, offerSdp)) return restartDeviceIce(this, offerSdp, status);
     return changeMedia(this, offerSdp, status);
@@ -284,7 +274,7 @@ export abstract class CallLeg implements DialogLeg {
 
   /** Hold (sendonly/inactive) and Resume (sendrecv) by re-INVITE from the device's last SDP. */
   async hold(onHold: boolean, offerSdp: string | undefined): Promise<void> {
-    const base = offerSdp ?? this.deviceSdp;
+    const base = offerSdp ?? this.sdp.device;
     if (!base) throw new EngineError("invalid_state", "no SDP has been exchanged yet");
     const direction = onHold ? holdDirection(sdpDirection(base)) : "sendrecv";
     await this.changeMedia(withDirection(base, direction), onHold ? "Hold" : "Resume");
@@ -312,9 +302,8 @@ export abstract class CallLeg implements DialogLeg {
   }
 
   /**
-   * BYE with a Reason in a confirmed dialog; whether one went out. sip.js refuses it while the UAS
-   * still waits for the ACK of its 2xx (RFC 3261 §15: "the callee's UA MUST NOT send a BYE on a
-   * confirmed dialog until it has received an ACK for its 2xx response"): it then goes with the ACK.
+   * BYE with a Reason in a confirmed dialog; whether one went out. RFC 3261 §15: "the callee's UA MUST
+   * NOT send a BYE on a confirmed dialog until it has received an ACK for its 2xx response".
    */
   protected sendBye(reason: string): boolean {
     const session = this.session;
@@ -330,10 +319,8 @@ export abstract class CallLeg implements DialogLeg {
   }
 
   /**
-   * The call cannot go on because a collaborator failed (the media anchor refused an SDP or did not
-   * answer, sip.js refused a request): the dialog is ended as its state allows, with a Reason
-   * (RFC 3326) — see {@link abandon} — the client hears Failed, and the anchor's call is released
-   * best effort. Never throws.
+   * A collaborator failed (the anchor, sip.js): the dialog ends as its state allows ({@link abandon},
+   * with a Reason, RFC 3326), the client hears Failed, the anchor's call is released. Never throws.
    */
   fail(what: string, error: unknown): void {
     if (this.terminated) return;
@@ -375,11 +362,17 @@ export abstract class CallLeg implements DialogLeg {
   finish(status: SessionStatus, reason: string, quiet = false): void {
     if (this.terminated) return;
     if (!quiet) this.emit(status, reason);
-    this.terminated = true;
-    this.status = status;
+    this.#terminated = true;
+    this.#status = status;
     this.timer.stop();
     this.releaseMedia();
     this.ctx.ended(this);
+  }
+
+  /** Leaves the call to another cluster node: no BYE, no event, the media kept; nothing more is done or written. */
+  leave(): void {
+    this.#terminated = true;
+    this.timer.stop();
   }
 
   /** Asks the anchor to release the call; best effort, never throws (also when a late offer re-created it). */

@@ -5,6 +5,7 @@ import type { IncomingResponseMessage } from "../sip-core.ts";
 import { ALLOW, type DialogLeg } from "./dialog-leg.ts";
 import { sdpBody, sdpOf, sendReinvite, sendUpdate } from "./dialog-requests.ts";
 import { engineErrorOf } from "./leg-failure.ts";
+import { DEVICE_TURN_WAIT_MS } from "./offer-answer.ts";
 import { engineFailureFromSip } from "./session-status-from-sip.ts";
 
 /**
@@ -12,8 +13,8 @@ import { engineFailureFromSip } from "./session-status-from-sip.ts";
  * confirmed one (RFC 3311 §5.1: UPDATE is for changes "before the initial INVITE has been
  * answered"). Resolves once the request is sent; its outcome reaches the client as a session status.
  * What the client hears when something fails:
- * - an exchange is under way ({@link DialogLeg.offerAnswer} not idle): an EngineError `glare` (409
- *   upstream), nothing sent, nothing queued;
+ * - an exchange is under way ({@link DialogLeg.offerAnswer} not idle): the change waits for its end,
+ *   at most {@link DEVICE_TURN_WAIT_MS}, then an EngineError `glare` (409 upstream) with nothing sent;
  * - the anchor refuses the device's offer: an EngineError, nothing sent, the session as it was;
  * - the network refuses the change: the previous status, and why (RFC 3261 §14.1, RFC 3311 §5.1:
  *   "the session parameters MUST remain unchanged"); a 481 or 408 to a re-INVITE ends the dialog;
@@ -23,6 +24,8 @@ export async function changeMedia(leg: DialogLeg, offerSdp: string, status: Sess
   const session = leg.session;
   if (!session)
     throw new EngineError("invalid_state", "no dialog yet: the network has not answered the INVITE");
+  await leg.offerAnswer.deviceTurn(leg.ctx.deviceTurnWaitMs ?? DEVICE_TURN_WAIT_MS);
+  if (leg.terminated) throw new EngineError("invalid_state", "the call ended before its media could change");
   if (leg.offerAnswer.refusal("device"))
     throw new EngineError("glare", "an offer/answer exchange is in progress");
   leg.offerAnswer.apply({ name: "offer-sent" });
@@ -38,7 +41,7 @@ export async function changeMedia(leg: DialogLeg, offerSdp: string, status: Sess
     leg.releaseMedia(); // the offer may have re-created what the teardown released
     throw new EngineError("invalid_state", "the call ended while its new offer was anchored");
   }
-  const before = { status: leg.status, deviceSdp: leg.deviceSdp };
+  const before = { status: leg.status, deviceSdp: leg.sdp.device };
   const method = leg.confirmed ? "re-INVITE" : "UPDATE";
   const done = (response: IncomingResponseMessage) => {
     const code = response.statusCode ?? 500;
@@ -48,7 +51,7 @@ export async function changeMedia(leg: DialogLeg, offerSdp: string, status: Sess
     leg.notePeer(response);
     const reason = `${code} ${response.reasonPhrase} (${method})`;
     if (code >= 200 && code < 300) {
-      leg.localSdp = sdp;
+      leg.sdp.sent(sdp);
       if (leg.confirmed)
         leg.timer.negotiated(parseSessionExpires(response.getHeader("session-expires")), "uac");
       if (answer)
@@ -59,7 +62,7 @@ export async function changeMedia(leg: DialogLeg, offerSdp: string, status: Sess
       return;
     }
     // RFC 3261 §14.1 and RFC 3311 §5.1: a failed re-INVITE or UPDATE leaves the session as it was.
-    leg.deviceSdp = before.deviceSdp;
+    leg.sdp.deviceGave(before.deviceSdp);
     if (leg.confirmed && (code === 481 || code === 408)) {
       // RFC 3261 §14.1: "If a UAC receives a 481 or 408 to a re-INVITE, it MUST terminate the dialog."
       leg.endWithBye('SIP;cause=408;text="Dialog lost"', `${reason}: the dialog is gone`);
@@ -85,6 +88,6 @@ export async function changeMedia(leg: DialogLeg, offerSdp: string, status: Sess
     throw engineErrorOf(error, "Sending the UPDATE");
   }
   leg.assumeStatus(status);
-  leg.deviceSdp = offerSdp;
+  leg.sdp.deviceGave(offerSdp);
   leg.settle(`Handling the response to the ${method}`, sent.then(done));
 }

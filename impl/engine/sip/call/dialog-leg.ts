@@ -2,6 +2,7 @@ import type { SessionStatus } from "../../engine.ts";
 import type { MediaAnchor } from "../../media-anchor.ts";
 import type { SessionRefresher } from "../session-timer/session-refresher.ts";
 import type { Session } from "../sip-core.ts";
+import type { LegSdp } from "./leg-sdp.ts";
 import type { OfferAnswer } from "./offer-answer.ts";
 
 /** RFC 3261 §20.5: the methods the gateway supports, in every dialog-creating request and its 2xx. */
@@ -14,13 +15,14 @@ export interface DialogContext {
   readonly anchor: MediaAnchor;
   /** Min-SE we accept and ask for, seconds (RFC 4028). */
   readonly minSeSec: number;
+  /** How long a device offer waits for the exchange under way (default DEVICE_TURN_WAIT_MS), ms. */
+  readonly deviceTurnWaitMs?: number;
 }
 
 /**
- * What the in-dialog collaborators of a call leg see of it: changing media (change-media.ts),
- * answering a network offer (answer-remote-offer.ts), refreshing the session and anchoring the
- * refresh's answer (session-timer/). CallLeg implements it; the collaborators never see the call
- * direction.
+ * What the in-dialog collaborators of a call leg may see of it; each takes the part it uses (a
+ * `Pick` of this). CallLeg implements it; every field is read-only here and changes through the
+ * leg's own steps, its {@link OfferAnswer} transitions and its {@link LegSdp} steps.
  */
 export interface DialogLeg {
   readonly callId: string;
@@ -35,15 +37,8 @@ export interface DialogLeg {
   readonly timer: SessionRefresher;
   /** Methods the peer listed in its Allow header (RFC 3261 §20.5). */
   readonly peerAllows: ReadonlySet<string>;
-  /** The device's last SDP as the device gave it (before the media anchor). */
-  deviceSdp: string | undefined;
-  /** The SDP last sent to the network (after the media anchor) and received from it. */
-  localSdp: string | undefined;
-  remoteSdp: string | undefined;
-  /** The network's last SDP as the network sent it (before the media anchor). */
-  networkSdp: string | undefined;
-  /** RFC 3264 §8: the o= line of the network's last SDP; an unchanged one is the same session. */
-  networkOrigin: string | undefined;
+  /** The SDP on each side of the media anchor, changed by its named steps only. */
+  readonly sdp: LegSdp;
   contactHeader(): string;
   /** A line of the leg's logger, bound to its correlator, mediaSessionId and Call-ID. */
   log(level: LogLevel, message: string): void;

@@ -1,15 +1,25 @@
 import type { DialogStateStore } from "../../dialog-state-store.ts";
 import type { EngineLogger } from "../../engine.ts";
-import type { CallLeg } from "./call-leg.ts";
+import type { LegState } from "./dialog-state.ts";
+
+/** What persisting a call leg reads of it. */
+export interface PersistedLeg {
+  readonly mediaSessionId: string;
+  readonly callId: string;
+  readonly terminated: boolean;
+  readonly logger: EngineLogger;
+  /** The state a new process needs to carry the call on. */
+  snapshot(): LegState;
+}
 
 /** Writes each call leg's state (CallLeg.snapshot) to the store while the call lasts. */
 export interface DialogPersistence {
   /** The leg changed: its state is written once this turn of the event loop is over. */
-  changed(leg: CallLeg): void;
+  changed(leg: PersistedLeg): void;
   /** The leg ended: its row goes. */
-  ended(leg: CallLeg): void;
+  ended(leg: PersistedLeg): void;
   /** A leg rebuilt from its row at start-up (recover-dialog.ts): the row goes when it ends. */
-  adopted(leg: CallLeg): void;
+  adopted(leg: PersistedLeg): void;
 }
 
 /**
@@ -18,10 +28,10 @@ export interface DialogPersistence {
  * failed write is logged and the call goes on: only a restart would miss it.
  */
 export function persistDialogs(store: DialogStateStore, logger: EngineLogger): DialogPersistence {
-  const pending = new Set<CallLeg>();
+  const pending = new Set<PersistedLeg>();
   const written = new Set<string>();
   let scheduled = false;
-  const failed = (leg: CallLeg, what: string) => (error: unknown) =>
+  const failed = (leg: PersistedLeg, what: string) => (error: unknown) =>
     leg.logger.warn(`${what} the dialog state failed: ${String(error)}`);
   const flush = () => {
     scheduled = false;

@@ -70,7 +70,7 @@ export class IncomingCall extends CallLeg {
 
   /** The INVITE came without an offer and the device has not made one yet (in a 183 or the 200). */
   get awaitsDeviceOffer(): boolean {
-    return sdpOf(this.invite.message) === undefined && this.localSdp === undefined;
+    return sdpOf(this.invite.message) === undefined && this.sdp.local === undefined;
   }
 
   /** The INVITE's offer still awaits the device's answer. */
@@ -123,10 +123,10 @@ export class IncomingCall extends CallLeg {
         throw new EngineError("invalid_state", "the call ended while the device's SDP was anchored");
       }
       // Without an offer in the INVITE, the device's SDP is the offer; the answer comes in PRACK or ACK.
-      if (!offered && this.localSdp === undefined) this.offerAnswer.apply({ name: "offer-sent" });
+      if (!offered && this.sdp.local === undefined) this.offerAnswer.apply({ name: "offer-sent" });
       if (this.inviteOfferOwed) this.offerAnswer.apply({ name: "answer-sent" });
-      this.deviceSdp = sdp;
-      this.localSdp = body;
+      this.sdp.deviceGave(sdp);
+      this.sdp.sent(body);
     }
     if (response.code === 200) {
       this.answeredFinal = true;
@@ -140,13 +140,12 @@ export class IncomingCall extends CallLeg {
       const result = this.respond("Sending the 200 OK", () =>
         this.invite.accept({
           statusCode: 200,
-          ...(this.localSdp !== undefined ? { body: sdpBody(this.localSdp) } : {}),
+          ...(this.sdp.local !== undefined ? { body: sdpBody(this.sdp.local) } : {}),
           extraHeaders: [ALLOW, ...timerHeaders],
         }),
       );
-      this.adoptSession(result.session);
-      this.confirmed = true;
-      this.status = "Connected";
+      this.assumeStatus("Connected");
+      this.confirm(result.session);
       if (timer && !("reject" in timer))
         this.timer.negotiated({ deltaSec: timer.deltaSec, refresher: timer.refresher }, "uas");
       this.changed();
@@ -168,7 +167,7 @@ export class IncomingCall extends CallLeg {
       }),
     );
     this.adoptSession(result.session);
-    this.status = status;
+    this.assumeStatus(status);
     this.changed();
     if (reliable) this.retransmitUntilPrack(result.message);
   }

@@ -98,3 +98,42 @@ describe("offer/answer state of a call leg (RFC 3264 §4, RFC 3311 §5, RFC 3262
     assert.deepEqual(oa.state, { name: "remote-offer", in: "INVITE" });
   });
 });
+
+describe("a device offer waiting for its turn (RFC 3261 §14.1)", () => {
+  it("may offer at once when no exchange is under way", async () => {
+    assert.equal(await new OfferAnswer().deviceTurn(10), true);
+  });
+
+  it("gets the turn when the exchange under way ends", async () => {
+    const oa = new OfferAnswer();
+    oa.apply({ name: "offer-received", in: "re-INVITE" });
+    const turn = oa.deviceTurn(5000);
+    oa.apply({ name: "answer-sent" });
+    assert.equal(await turn, true);
+  });
+
+  it("is refused once the wait runs out, and leaves no waiter behind", async () => {
+    const oa = new OfferAnswer();
+    oa.apply({ name: "offer-sent" });
+    assert.equal(await oa.deviceTurn(5), false);
+    oa.apply({ name: "offer-ended" });
+    assert.equal(oa.refusal("device"), undefined);
+  });
+
+  it("gives the turn to one waiter at a time, first come first served", async () => {
+    const oa = new OfferAnswer();
+    oa.apply({ name: "offer-sent" });
+    const order: string[] = [];
+    const first = oa.deviceTurn(5000).then((may) => {
+      order.push(`first ${may}`);
+      if (may) oa.apply({ name: "offer-sent" }); // its own exchange starts at once
+    });
+    const second = oa.deviceTurn(5000).then((may) => order.push(`second ${may}`));
+    oa.apply({ name: "offer-ended" });
+    await first;
+    assert.deepEqual(order, ["first true"], "the second waits for the first one's exchange");
+    oa.apply({ name: "offer-ended" });
+    await second;
+    assert.deepEqual(order, ["first true", "second true"]);
+  });
+});

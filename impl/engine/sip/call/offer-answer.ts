@@ -83,9 +83,19 @@ export function offerRefusal(state: OfferAnswerState, from: "device" | "network"
   return state.name === "local-offer" ? 491 : 500;
 }
 
+/**
+ * How long a device's offer waits for the exchange under way to end before it is refused with
+ * `glare`, ms. RFC 3261 §14.1: a UAC "MUST NOT initiate a new INVITE transaction within a dialog while
+ * another INVITE transaction is in progress"; waiting for it, rather than refusing at once, spares a
+ * client that resumes right after its hold was acknowledged a 409.
+ */
+export const DEVICE_TURN_WAIT_MS = 5000;
+
 /** A leg's offer/answer state, changed only by named transitions. */
 export class OfferAnswer {
   #state: OfferAnswerState = IDLE;
+  /** Device offers waiting for the exchange under way to end, first come first served. */
+  readonly #waiting: Array<() => void> = [];
 
   get state(): OfferAnswerState {
     return this.#state;
@@ -100,6 +110,30 @@ export class OfferAnswer {
     const next = nextOfferAnswerState(this.#state, event);
     if (!next) throw new Error(`offer/answer: ${event.name} is not allowed in state ${this.#state.name}`);
     this.#state = next;
+    // One waiting device offer gets the turn; the others wait for the end of its exchange.
+    if (next.name === "idle") this.#waiting.shift()?.();
+  }
+
+  /**
+   * Waits, at most `withinMs`, until the device may offer: at once when idle, else when the exchange
+   * under way ends and the earlier waiters had their turn. Resolves whether the device may offer now;
+   * the caller checks {@link refusal} again and starts its offer in the same turn of the event loop.
+   */
+  async deviceTurn(withinMs: number): Promise<boolean> {
+    if (this.refusal("device") === undefined) return true;
+    let wake: () => void = () => undefined;
+    const woken = new Promise<boolean>((resolve) => {
+      wake = () => resolve(true);
+    });
+    this.#waiting.push(wake);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), withinMs);
+    });
+    const turn = await Promise.race([woken, timedOut]);
+    clearTimeout(timer);
+    if (!turn) this.#waiting.splice(this.#waiting.indexOf(wake), 1);
+    return turn && this.refusal("device") === undefined;
   }
 
   /** Why `from` may not offer now, or `undefined` (see {@link offerRefusal}). */

@@ -63,8 +63,7 @@ describe("one offer/answer exchange at a time in the media anchor (RFC 3264 §4;
     };
     ctx = legContext({ anchor: counting });
     ({ leg, dialog } = connectedTestLeg(ctx));
-    leg.remoteSdp = SDP(49170);
-    leg.networkOrigin = "x 1 1 IN IP4 127.0.0.1";
+    leg.sdp.restore({ remote: SDP(49170), networkOrigin: "x 1 1 IN IP4 127.0.0.1" });
   });
   afterEach(() => {
     leg.finish("Terminated", "test over", true);
@@ -133,6 +132,25 @@ describe("one offer/answer exchange at a time in the media anchor (RFC 3264 §4;
     assert.equal(mostInFlight, 1);
   });
 
+  it("holds a device resume back while the answer to its hold is in the media anchor, and sends it once the exchange ends (RFC 3261 §14.1)", async () => {
+    ctx = legContext({ anchor: ctx.anchor, deviceTurnWaitMs: 5000 });
+    ({ leg, dialog } = connectedTestLeg(ctx));
+    leg.sdp.restore({ remote: SDP(49170), networkOrigin: "x 1 1 IN IP4 127.0.0.1" });
+    const held = await holdAnswerHeldInAnchor();
+    let resumed = false;
+    const resume = leg.hold(false, undefined).then(() => {
+      resumed = true;
+    });
+    await flush();
+    assert.equal(resumed, false, "the resume waits for the hold's exchange");
+    assert.equal(dialog.invites.length, 1, "nothing sent while the exchange is under way");
+    held.release();
+    await resume;
+    assert.equal(dialog.invites.length, 2);
+    assert.match(dialog.invites[1]?.body ?? "", /a=sendrecv/);
+    assert.equal(mostInFlight, 1);
+  });
+
   it("refuses an UPDATE offer and a device change while the answer in the ACK is in the media anchor (RFC 3261 §13.2.1)", async () => {
     const ours = await dialog.reinvite({}); // no offer: ours goes in the 2xx, the answer in the ACK
     assert.equal(ours.code, 200);
@@ -158,7 +176,7 @@ describe("one offer/answer exchange at a time in the media anchor (RFC 3264 §4;
     await flush();
     mock.timers.tick(45_000);
     assert.equal(dialog.invites.length, 2);
-    assert.equal(dialog.invites[1]?.body, leg.localSdp, "the refresh offers the session as it now is");
+    assert.equal(dialog.invites[1]?.body, leg.sdp.local, "the refresh offers the session as it now is");
     assert.equal(mostInFlight, 1);
   });
 

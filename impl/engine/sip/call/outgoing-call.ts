@@ -66,16 +66,17 @@ export class OutgoingCall extends CallLeg {
    */
   async start(minSeSec?: number, cseq?: number): Promise<void> {
     const o = this.origination;
-    if (o.offerSdp !== undefined && this.localSdp === undefined) {
-      this.deviceSdp = o.offerSdp;
-      this.localSdp = await this.ctx.anchor
+    if (o.offerSdp !== undefined && this.sdp.local === undefined) {
+      this.sdp.deviceGave(o.offerSdp);
+      const local = await this.ctx.anchor
         .offer({ ...this.ids, from: "device" }, o.offerSdp)
         .catch((error: unknown) => {
           throw engineErrorOf(error, "Anchoring the device's offer");
         });
+      this.sdp.sent(local);
     }
     // RFC 3261 §8.1.3.5: the retry is the same request (its body, the PIDF-LO's Content-ID included).
-    this.invite ??= outgoingInvite(o, this.localSdp, this.domain, new Date());
+    this.invite ??= outgoingInvite(o, this.sdp.local, this.domain, new Date());
     const { target, from, fromDisplayName } = this.invite;
     const minSe = Math.max(this.ctx.minSeSec, minSeSec ?? 0);
     const headers = [
@@ -100,7 +101,7 @@ export class OutgoingCall extends CallLeg {
       this.invite.body,
     );
     // RFC 4028 §7.4: a retry after 422 carries the same offer, still pending.
-    if (this.localSdp !== undefined && !this.offerPending) this.offerAnswer.apply({ name: "offer-sent" });
+    if (this.sdp.local !== undefined && !this.offerPending) this.offerAnswer.apply({ name: "offer-sent" });
     this.log("info", `INVITE sent to ${target.toString()}${cseq ? ` (CSeq ${cseq}, after 422)` : ""}`);
     this.request = this.ctx.core.invite(message, {
       onProgress: (r) => this.onProgress(r.message, r.session, (body) => r.prack(body)),
@@ -161,7 +162,7 @@ export class OutgoingCall extends CallLeg {
       );
       return;
     }
-    if (sdp && !this.offered && reliable && !this.remoteSdp && this.offerAnswer.is("idle")) {
+    if (sdp && !this.offered && reliable && !this.sdp.remote && this.offerAnswer.is("idle")) {
       // Offerless INVITE: the offer is in this reliable 18x; RFC 3262 §5: the PRACK carries the answer.
       this.offerAnswer.apply({ name: "offer-received", in: "18x" });
       this.settle(
@@ -186,8 +187,7 @@ export class OutgoingCall extends CallLeg {
     this.answered = true;
     this.stopNoAnswerTimer();
     this.notePeer(message);
-    this.adoptSession(session);
-    this.confirmed = true;
+    this.confirm(session);
     if (this.cancelled || this.terminated) {
       // RFC 3261 §9.1 / §15: a 2xx that crossed our CANCEL is acknowledged, then the call is ended.
       ack();
@@ -204,7 +204,7 @@ export class OutgoingCall extends CallLeg {
         `Anchoring the answer in ${reason}`,
         this.acceptAnswer(sdp).then((answer) => this.emit("Connected", reason, { answerSdp: answer })),
       );
-    } else if (sdp && !this.offered && !this.remoteSdp && this.offerAnswer.is("idle")) {
+    } else if (sdp && !this.offered && !this.sdp.remote && this.offerAnswer.is("idle")) {
       // RFC 3261 §13.2.1: the offer is in the 2xx and the ACK carries the answer; the ACK waits for
       // the device (the 2xx is retransmitted meanwhile).
       this.offerAnswer.apply({ name: "offer-received", in: "2xx" });
@@ -297,8 +297,8 @@ export class OutgoingCall extends CallLeg {
       this.releaseMedia(); // the answer may have re-created what the teardown released
       throw new EngineError("invalid_state", "the call ended while the device's answer was anchored");
     }
-    this.deviceSdp = answerSdp;
-    this.localSdp = sdp;
+    this.sdp.deviceGave(answerSdp);
+    this.sdp.sent(sdp);
     this.offerAnswer.apply({ name: "answer-sent" });
     this.rejectOwedOffer = undefined;
     send(sdp);

@@ -106,9 +106,9 @@ describe("recoverDialog: an unfinished session and its persisted dialog at start
     assert.equal(leg.status, "Connected");
     assert.equal(leg.confirmed, true);
     assert.equal(leg.direction, "originating");
-    assert.equal(leg.localSdp, "v=0 local");
-    assert.equal(leg.deviceSdp, "v=0 device");
-    assert.equal(leg.networkOrigin, "remote 1 1 IN IP4 127.0.0.1");
+    assert.equal(leg.sdp.local, "v=0 local");
+    assert.equal(leg.sdp.device, "v=0 device");
+    assert.equal(leg.sdp.networkOrigin, "remote 1 1 IN IP4 127.0.0.1");
     assert.deepEqual([...leg.peerAllows], ["INVITE", "UPDATE"]);
     assert.deepEqual(leg.timer.interval, { deltaSec: 1800, weRefresh: true });
     const dialog = leg.session as SessionDialog;

@@ -16,14 +16,7 @@ export class RecoveredCall extends CallLeg {
   constructor(mediaSessionId: string, state: LegState, dialog: PersistedSipDialog, ctx: CallLegContext) {
     super(mediaSessionId, state.registrationId, state.callId, state.contact, ctx, state.correlator);
     this.direction = state.direction;
-    this.status = state.status;
-    this.confirmed = true;
-    this.deviceSdp = state.sdp.device;
-    this.localSdp = state.sdp.local;
-    this.remoteSdp = state.sdp.remote;
-    this.networkOrigin = state.sdp.networkOrigin;
-    for (const method of state.peerAllows) this.peerAllows.add(method);
-    this.adoptSession(rebuildSessionDialog(ctx.core, dialog));
+    this.recover(state, rebuildSessionDialog(ctx.core, dialog));
     const timer = state.sessionTimer;
     // The role "uac" with refresher=uac (or uas) says who refreshes (SessionRefresher.negotiated).
     if (timer)

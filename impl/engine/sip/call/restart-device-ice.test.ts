@@ -38,8 +38,7 @@ describe("an ICE restart from the device stays between the device and the media 
   const start = (anchor: MediaAnchor) => {
     ctx = legContext({ anchor });
     ({ leg, dialog } = connectedTestLeg(ctx));
-    leg.deviceSdp = BROWSER("aaaa");
-    leg.networkSdp = NETWORK;
+    leg.sdp.restore({ device: BROWSER("aaaa"), network: NETWORK });
   };
   beforeEach(() => {
     fake = fakeMediaAnchor();
@@ -74,7 +73,7 @@ describe("an ICE restart from the device stays between the device and the media 
       reason: "ICE restart answered by the media anchor (no re-INVITE)",
       answerSdp: "v=0 the anchor's answer with its new credentials",
     });
-    assert.equal(leg.deviceSdp, BROWSER("bbbb", "sendrecv", 2), "the restart offer is the device's SDP now");
+    assert.equal(leg.sdp.device, BROWSER("bbbb", "sendrecv", 2), "the restart offer is the device's SDP now");
     assert.ok(leg.offerAnswer.is("idle"), "the exchange is over");
   });
 
@@ -104,7 +103,7 @@ describe("an ICE restart from the device stays between the device and the media 
       return true;
     });
     assert.equal(dialog.invites.length, 0);
-    assert.equal(leg.deviceSdp, BROWSER("aaaa"));
+    assert.equal(leg.sdp.device, BROWSER("aaaa"));
     assert.ok(leg.offerAnswer.is("idle"), "a later offer may go");
     assert.equal(ctx.events.length, 0);
   });

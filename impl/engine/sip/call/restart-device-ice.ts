@@ -3,19 +3,26 @@ import { EngineError } from "../../engine-error.ts";
 import { isIceRestartOnly } from "../../sdp-ice-restart.ts";
 import type { DialogLeg } from "./dialog-leg.ts";
 import { engineErrorOf } from "./leg-failure.ts";
+import { DEVICE_TURN_WAIT_MS } from "./offer-answer.ts";
+
+/** What an ICE restart uses of the leg. */
+type IceRestartingLeg = Pick<
+  DialogLeg,
+  "confirmed" | "ctx" | "emit" | "ids" | "log" | "offerAnswer" | "releaseMedia" | "sdp" | "terminated"
+>;
 
 /**
  * Whether a device offer in this leg only restarts ICE (a browser's `restartIce()` after a network
  * change) and the media anchor can take it alone: a confirmed dialog, an anchor that renegotiates the
  * WebRTC side by itself, and the network's last SDP to answer with.
  */
-export function restartsDeviceIceOnly(leg: DialogLeg, offerSdp: string): boolean {
+export function restartsDeviceIceOnly(leg: IceRestartingLeg, offerSdp: string): boolean {
   return (
     leg.confirmed &&
     leg.ctx.anchor.restartDevice !== undefined &&
-    leg.deviceSdp !== undefined &&
-    leg.networkSdp !== undefined &&
-    isIceRestartOnly(leg.deviceSdp, offerSdp)
+    leg.sdp.device !== undefined &&
+    leg.sdp.network !== undefined &&
+    isIceRestartOnly(leg.sdp.device, offerSdp)
   );
 }
 
@@ -24,17 +31,19 @@ export function restartsDeviceIceOnly(leg: DialogLeg, offerSdp: string): boolean
  * credentials while the network side keeps its addresses, ports and codecs, so no re-INVITE is sent
  * (the SDP the network holds stays valid, and its origin version unchanged, RFC 3264 §8). The device
  * hears the answer in a session status. One offer/answer exchange at a time, as for any device offer:
- * `glare` while another is under way; an anchor that refuses the offer leaves the call as it was.
+ * it waits for the one under way (at most DEVICE_TURN_WAIT_MS), then `glare`; an anchor that refuses the offer leaves the call as it was.
  */
 export async function restartDeviceIce(
-  leg: DialogLeg,
+  leg: IceRestartingLeg,
   offerSdp: string,
   status: SessionStatus,
 ): Promise<void> {
   const restart = leg.ctx.anchor.restartDevice?.bind(leg.ctx.anchor);
-  const networkSdp = leg.networkSdp;
+  const networkSdp = leg.sdp.network;
   if (!restart || networkSdp === undefined)
     throw new EngineError("invalid_state", "the media anchor cannot restart ICE on its own");
+  await leg.offerAnswer.deviceTurn(leg.ctx.deviceTurnWaitMs ?? DEVICE_TURN_WAIT_MS);
+  if (leg.terminated) throw new EngineError("invalid_state", "the call ended before ICE could restart");
   if (leg.offerAnswer.refusal("device"))
     throw new EngineError("glare", "an offer/answer exchange is in progress");
   leg.offerAnswer.apply({ name: "offer-sent" });
@@ -50,7 +59,7 @@ export async function restartDeviceIce(
     leg.releaseMedia(); // the restart may have re-created what the teardown released
     throw new EngineError("invalid_state", "the call ended while its ICE restart was anchored");
   }
-  leg.deviceSdp = offerSdp;
+  leg.sdp.deviceGave(offerSdp);
   leg.log("info", "ICE restart from the device answered by the media anchor, without a re-INVITE");
   leg.emit(status, "ICE restart answered by the media anchor (no re-INVITE)", { answerSdp: answer });
 }

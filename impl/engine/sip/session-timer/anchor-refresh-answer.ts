@@ -8,6 +8,12 @@ import { sdpOrigin } from "../sdp/sdp-origin.ts";
  */
 const ORIGIN_FIELDS = /^\S+ \d+ \d+ \S+ \S+ \S+$/;
 
+/** What anchoring a refresh's answer uses of the leg. */
+export type RefreshAnswerLeg = Pick<
+  DialogLeg,
+  "acceptAnswer" | "callId" | "log" | "offerAnswer" | "releaseMedia" | "sdp" | "terminated"
+>;
+
 /**
  * The answer in a 2xx to a session refresh re-INVITE (RFC 4028 §10: "a re-INVITE with the unchanged
  * SDP"), which ends the refresh's offer/answer exchange.
@@ -19,7 +25,7 @@ const ORIGIN_FIELDS = /^\S+ \d+ \d+ \S+ \S+ \S+$/;
  * - RFC 4566 §5.2: the o= line is required; without a valid one the answer rejects with
  *   EngineError `invalid_sdp`, and the caller's settle ends the call (BYE, Reason, Failed).
  */
-export async function anchorRefreshAnswer(leg: DialogLeg, answer: string | undefined): Promise<void> {
+export async function anchorRefreshAnswer(leg: RefreshAnswerLeg, answer: string | undefined): Promise<void> {
   if (answer === undefined || leg.terminated) return leg.offerAnswer.apply({ name: "offer-ended" });
   const origin = sdpOrigin(answer);
   if (origin === undefined || !ORIGIN_FIELDS.test(origin)) {
@@ -29,8 +35,8 @@ export async function anchorRefreshAnswer(leg: DialogLeg, answer: string | undef
       "the answer to the session refresh has no valid o= line (RFC 4566 §5.2)",
     );
   }
-  if (origin === leg.networkOrigin) return leg.offerAnswer.apply({ name: "offer-ended" });
-  const before = leg.remoteSdp;
+  if (origin === leg.sdp.networkOrigin) return leg.offerAnswer.apply({ name: "offer-ended" });
+  const before = leg.sdp.remote;
   const deviceSide = await leg.acceptAnswer(answer);
   if (leg.terminated) {
     leg.releaseMedia(); // the answer may have re-created what the teardown released

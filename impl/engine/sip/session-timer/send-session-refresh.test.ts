@@ -52,8 +52,7 @@ describe("the answer to a session refresh re-INVITE (RFC 4028 §10, RFC 3264 §8
     };
     ctx = legContext({ anchor: recording });
     ({ leg, dialog } = connectedTestLeg(ctx));
-    leg.networkOrigin = "x 1 1 IN IP4 127.0.0.1"; // the o= line of SDP(49170), the call's answer
-    leg.remoteSdp = SDP(49170);
+    leg.sdp.restore({ networkOrigin: "x 1 1 IN IP4 127.0.0.1", remote: SDP(49170) }); // the o= line of SDP(49170), the call's answer
   });
   afterEach(() => {
     leg.finish("Terminated", "test over", true);
@@ -64,8 +63,8 @@ describe("the answer to a session refresh re-INVITE (RFC 4028 §10, RFC 3264 §8
     await refreshAnswered(200, MOVED);
     assert.deepEqual(anchor.requests, ["answer network m-1"]);
     assert.deepEqual(networkAnswers, [MOVED]);
-    assert.equal(leg.networkOrigin, "x 1 2 IN IP4 127.0.0.1");
-    assert.equal(leg.remoteSdp, MOVED);
+    assert.equal(leg.sdp.networkOrigin, "x 1 2 IN IP4 127.0.0.1");
+    assert.equal(leg.sdp.remote, MOVED);
     assert.equal(leg.offerPending, false);
     assert.equal(dialog.acksSent, 1);
     assert.deepEqual(dialog.byes, []);

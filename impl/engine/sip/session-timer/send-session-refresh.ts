@@ -1,8 +1,15 @@
 import { ALLOW, type DialogLeg } from "../call/dialog-leg.ts";
 import { sdpBody, sdpOf, sendReinvite, sendUpdate } from "../call/dialog-requests.ts";
 import type { IncomingResponseMessage } from "../sip-core.ts";
-import { anchorRefreshAnswer } from "./anchor-refresh-answer.ts";
+import { anchorRefreshAnswer, type RefreshAnswerLeg } from "./anchor-refresh-answer.ts";
 import { parseSessionExpires } from "./session-timer.ts";
+
+/** What a session refresh uses of the leg. */
+type RefreshingLeg = RefreshAnswerLeg &
+  Pick<
+    DialogLeg,
+    "confirmed" | "contactHeader" | "ctx" | "endWithBye" | "peerAllows" | "session" | "settle" | "timer"
+  >;
 
 /**
  * RFC 4028 §10: the refresher sends a session refresh request — UPDATE without a body when the peer
@@ -17,7 +24,7 @@ import { parseSessionExpires } from "./session-timer.ts";
  * - anything else: the session goes on and the timer runs again.
  * Runs from the session timer (CallLeg guards it): a request that cannot be built fails the call.
  */
-export function sendSessionRefresh(leg: DialogLeg, attempt = 1): void {
+export function sendSessionRefresh(leg: RefreshingLeg, attempt = 1): void {
   const session = leg.session;
   if (!session || !leg.confirmed || leg.terminated) return;
   // An exchange in flight refreshes the session when it completes (RFC 3264 §4: one at a time).
@@ -54,10 +61,10 @@ export function sendSessionRefresh(leg: DialogLeg, attempt = 1): void {
     settle(sendUpdate(session, { extraHeaders: headers }));
     return;
   }
-  if (!leg.localSdp) return;
+  if (!leg.sdp.local) return;
   leg.offerAnswer.apply({ name: "offer-sent" });
   try {
-    settle(sendReinvite(session, { body: sdpBody(leg.localSdp), extraHeaders: headers }));
+    settle(sendReinvite(session, { body: sdpBody(leg.sdp.local), extraHeaders: headers }));
   } catch {
     // sip.js refuses a re-INVITE while another INVITE transaction runs in the dialog (RFC 3261 §14.1).
     leg.offerAnswer.apply({ name: "offer-ended" });

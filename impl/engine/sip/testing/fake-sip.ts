@@ -2,6 +2,7 @@ import type { SessionEvent } from "../../engine.ts";
 import type { MediaAnchor } from "../../media-anchor.ts";
 import { passThroughMediaAnchor } from "../../media-anchor.ts";
 import { CallLeg, type CallLegContext } from "../call/call-leg.ts";
+import type { SdpSides } from "../call/leg-sdp.ts";
 import type { IncomingInviteRequest, Session } from "../sip-core.ts";
 import { recordingLogger } from "./recording-logger.ts";
 
@@ -197,7 +198,12 @@ export function fakeInvite(headers: Record<string, string>, sdp?: string): FakeI
 
 /** A call leg context over fakes: events and log lines are collected, ended legs noted. */
 export function legContext(
-  options: { anchor?: MediaAnchor; core?: FakeCore; inviteTimeoutMs?: number } = {},
+  options: {
+    anchor?: MediaAnchor;
+    core?: FakeCore;
+    inviteTimeoutMs?: number;
+    deviceTurnWaitMs?: number;
+  } = {},
 ): CallLegContext & { events: SessionEvent[]; logs: string[]; endedLegs: CallLeg[] } {
   const events: SessionEvent[] = [];
   const logs: string[] = [];
@@ -212,6 +218,8 @@ export function legContext(
     minSeSec: 90,
     sessionTimerScale: 1,
     inviteTimeoutMs: options.inviteTimeoutMs ?? 60_000,
+    // Device offers during an exchange wait this long before glare (DEVICE_TURN_WAIT_MS in production).
+    deviceTurnWaitMs: options.deviceTurnWaitMs ?? 20,
     emit: (e) => events.push(e),
     bindDialog: () => undefined,
     ended: (leg) => endedLegs.push(leg),
@@ -226,6 +234,12 @@ export class TestLeg extends CallLeg {
   open(dialog: FakeDialog): void {
     this.adoptSession(dialog.asSession());
   }
+  /** Confirmed and Connected on `dialog`, with the SDP `sides`. */
+  connect(dialog: FakeDialog, sides: Partial<SdpSides>): void {
+    this.assumeStatus("Connected");
+    this.sdp.restore(sides);
+    this.confirm(dialog.asSession());
+  }
   get refresher() {
     return this.timer;
   }
@@ -238,10 +252,6 @@ export class TestLeg extends CallLeg {
 export function connectedTestLeg(ctx: CallLegContext): { leg: TestLeg; dialog: FakeDialog } {
   const dialog = new FakeDialog();
   const leg = new TestLeg("m-1", "r-1", "call-1", "sip:gw@127.0.0.1:5060;transport=tcp", ctx);
-  leg.open(dialog);
-  leg.confirmed = true;
-  leg.status = "Connected";
-  leg.deviceSdp = SDP(40000);
-  leg.localSdp = SDP(40000);
+  leg.connect(dialog, { device: SDP(40000), local: SDP(40000) });
   return { leg, dialog };
 }

@@ -1,5 +1,5 @@
 import type { IFunctionResult, RulesetFunction } from "@stoplight/spectral-core";
-import { createSchemaValidator, type SchemaValidator } from "../../../../impl/runtime/validation/ajv-core.ts";
+import { createSchemaValidator, type SchemaValidator } from "camara-webrtc-runtime";
 import { describeAjvError, instanceSegments } from "../describe-ajv-error.ts";
 import { type DocPath, isObject, pointer } from "../doc-path.ts";
 import { collectExamples } from "../example-sites.ts";

@@ -152,5 +152,3 @@ export function fakeJanus(
       ),
   };
 }
-
-export type FakeJanus = ReturnType<typeof fakeJanus>;
