@@ -212,19 +212,18 @@ function startRegistrationSweep(
   }, config.registrationSweepIntervalMs);
 }
 
-async function start(config: Config) {
-  const fileProblems = checkConfigFiles(config);
-  if (fileProblems.length > 0) throw new ConfigError(fileProblems);
-  const logger = pino({ level: config.logLevel, base: { service: "camara-webrtc-gateway" } });
-  const { verifier, mountIssuer } = await createVerifier(config, logger);
-
-  const cachedVerifier = withVerificationCache(verifier, { maxAgeMs: config.tokenCacheMs });
-  const clusterConfig = readClusterConfig();
-  const store = await openStore(config, logger);
-  // webrtc-events: the notification relay's sinks (HTTPS) and the dispatcher with its durable outbox.
+/**
+ * webrtc-events: the notification relay's sinks (HTTPS) and the dispatcher with its durable outbox.
+ * With PostgreSQL, periodic work runs on one node at a time (each expiry, each retention pass once).
+ */
+async function startEvents(
+  config: Config,
+  store: Awaited<ReturnType<typeof openStore>>,
+  cachedVerifier: ReturnType<typeof withVerificationCache>,
+  logger: Logger,
+) {
   const postgres =
     config.store.kind === "postgres" && "writes" in store ? { store, url: config.store.url } : undefined;
-  // With PostgreSQL, periodic work runs on one node at a time (each expiry, each retention pass once).
   const runOnce = postgres
     ? (job: string, run: () => Promise<unknown>) => runOnceInCluster(postgres.store.reads, job, run)
     : undefined;
@@ -250,6 +249,20 @@ async function start(config: Config) {
     logger,
     ownSinks: relay ? [relay.hostPort] : [],
   });
+
+  return { relay, delivery, runOnce };
+}
+
+async function start(config: Config) {
+  const fileProblems = checkConfigFiles(config);
+  if (fileProblems.length > 0) throw new ConfigError(fileProblems);
+  const logger = pino({ level: config.logLevel, base: { service: "camara-webrtc-gateway" } });
+  const { verifier, mountIssuer } = await createVerifier(config, logger);
+
+  const cachedVerifier = withVerificationCache(verifier, { maxAgeMs: config.tokenCacheMs });
+  const clusterConfig = readClusterConfig();
+  const store = await openStore(config, logger);
+  const { relay, delivery, runOnce } = await startEvents(config, store, cachedVerifier, logger);
 
   // Media anchored by Janus (MEDIA_ANCHOR=janus) or rtpengine (RTPENGINE_NG) (impl/engine/media); SDP passes through otherwise.
   // The calls with a persisted dialog are carried on by this process: their anchor calls are spared.

@@ -3,14 +3,8 @@ import type { Duplex } from "node:stream";
 import type { TokenVerifier } from "camara-webrtc-runtime";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
-import type { RelayChannel, RelayEntry, RelayStore } from "./relay-store.ts";
-
-/** A socket on a channel: the last cursor it was sent, and whether its replay is done. */
-interface Member {
-  readonly socket: WebSocket;
-  sent: number;
-  ready: boolean;
-}
+import { relayChannels } from "./relay-channels.ts";
+import type { RelayChannel, RelayStore } from "./relay-store.ts";
 
 /** WebSocket path of the relay on the gateway's HTTP server. */
 export const SOCKET_PATH = "/relay/v0/socket";
@@ -71,50 +65,10 @@ function parseOpen(data: string): OpenMessage | undefined {
 export function createRelaySocket(options: RelaySocketOptions) {
   const { store } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 });
-  const live = new Map<string, Set<Member>>();
-  /** Channels whose sockets are being caught up from the store (one read at a time each). */
-  const pulling = new Map<string, boolean>();
+  const channels = relayChannels(store, options.logger);
 
   function send(socket: WebSocket, message: object) {
     socket.send(JSON.stringify(message));
-  }
-
-  /** Sends an entry to a socket that has everything before it; anything else is skipped. */
-  function deliver(member: Member, entry: RelayEntry): boolean {
-    if (entry.cursor !== member.sent + 1) return entry.cursor <= member.sent;
-    member.socket.send(`{"type":"event","cursor":${entry.cursor},"event":${entry.body}}`);
-    member.sent = entry.cursor;
-    return true;
-  }
-
-  /**
-   * Sends what the store returned after `member.sent`. The store commits a channel's notifications in
-   * cursor order, so a gap at the start means older ones were pruned (replay limit): they are skipped.
-   */
-  function deliverStored(member: Member, entries: readonly RelayEntry[]) {
-    const first = entries.find((e) => e.cursor > member.sent);
-    if (first && first.cursor > member.sent + 1) member.sent = first.cursor - 1;
-    for (const entry of entries) deliver(member, entry);
-  }
-
-  /** Catches the channel's sockets up from the store (a notification arrived out of order or from another node). */
-  function pull(channelId: string) {
-    if (pulling.has(channelId)) {
-      pulling.set(channelId, true);
-      return;
-    }
-    pulling.set(channelId, false);
-    void (async () => {
-      do {
-        pulling.set(channelId, false);
-        const members = [...(live.get(channelId) ?? [])].filter((m) => m.ready);
-        if (members.length === 0) return;
-        const entries = await store.since(channelId, Math.min(...members.map((m) => m.sent)));
-        for (const member of members) deliverStored(member, entries);
-      } while (pulling.get(channelId));
-    })()
-      .catch((err: unknown) => options.logger.error({ err, channelId }, "relay catch-up failed"))
-      .finally(() => pulling.delete(channelId));
   }
 
   async function open(socket: WebSocket, message: OpenMessage) {
@@ -135,17 +89,8 @@ export function createRelaySocket(options: RelaySocketOptions) {
       channel = await store.createChannel(owner, options.channelTtlMs, options.now());
     }
     if (socket.readyState !== socket.OPEN) return;
-    // The socket joins the channel before its replay is read: a notification stored meanwhile is
-    // then either in the replay or announced after it, and `sent` lets each cursor out once, in order.
     const id = channel.id;
-    const member: Member = { socket, sent: Number.MAX_SAFE_INTEGER, ready: false };
-    const members = live.get(id) ?? new Set();
-    members.add(member);
-    live.set(id, members);
-    socket.once("close", () => {
-      members.delete(member);
-      if (members.size === 0 && live.get(id) === members) live.delete(id);
-    });
+    const member = channels.join(id, socket);
     const last = await store.lastCursor(id);
     const from = message.cursor ?? last;
     const replay = await store.since(id, from);
@@ -162,10 +107,7 @@ export function createRelaySocket(options: RelaySocketOptions) {
       },
       cursor: last,
     });
-    member.sent = from;
-    deliverStored(member, replay);
-    member.ready = true;
-    pull(id); // what was stored while the replay was read
+    channels.replayed(id, member, from, replay);
     if (principal.expiresAtMs !== undefined) {
       const timer = setTimeout(
         () => socket.close(CLOSE.unauthenticated, "access token expired"),
@@ -207,21 +149,11 @@ export function createRelaySocket(options: RelaySocketOptions) {
       });
     },
     /** Pushes a stored notification to the channel's open sockets (in cursor order, each once). */
-    push(channelId: string, cursor: number, body: string): void {
-      let behind = false;
-      for (const member of live.get(channelId) ?? [])
-        if (member.ready && !deliver(member, { cursor, body })) behind = true;
-      if (behind) pull(channelId);
-    },
+    push: channels.push,
     /** A notification of the channel was stored on another node (`cursor`): its sockets here catch up. */
-    announced(channelId: string, cursor: number): void {
-      const members = [...(live.get(channelId) ?? [])];
-      if (members.some((m) => m.ready && m.sent < cursor)) pull(channelId);
-    },
+    announced: channels.announced,
     /** Catches every socket up (notifications from other nodes may have been missed). */
-    catchUp(): void {
-      for (const channelId of live.keys()) pull(channelId);
-    },
+    catchUp: channels.catchUp,
     close(): void {
       for (const socket of wss.clients) socket.close(1001, "gateway shutting down");
       wss.close();

@@ -1,6 +1,4 @@
-import { EngineError } from "../../engine-error.ts";
 import type { MediaAnchor, MediaLeg } from "../../media-anchor.ts";
-import { validateSdp } from "../../sdp-validate.ts";
 import { DEFAULT_MEDIA_POLICY, type MediaPolicy } from "../media-policy.ts";
 import type { MediaStatistics } from "../media-statistics.ts";
 import { anchoredHandles } from "./anchored-handles.ts";
@@ -8,9 +6,9 @@ import type { JanusAdmin } from "./janus-admin.ts";
 import { claimJanusCall, destroyJanusCall, type JanusCall, openJanusCall } from "./janus-call.ts";
 import type { JanusMessage, LazyJanusConnection } from "./janus-connection.ts";
 import { janusEngineError } from "./janus-engine-error.ts";
+import { janusExchange } from "./janus-exchange.ts";
 import { toJanusStatistics } from "./janus-statistics.ts";
-import { type NosipRequest, nosipRequest, type SdpExchange } from "./nosip-request.ts";
-import { sendNosipMessage } from "./send-nosip-message.ts";
+import type { SdpExchange } from "./nosip-request.ts";
 import { watchJanusCalls } from "./watch-janus-calls.ts";
 
 export { NOSIP_PLUGIN } from "./janus-call.ts";
@@ -90,50 +88,8 @@ export function createJanusAnchor(options: JanusAnchorOptions): JanusAnchor {
   const destroy = (call: JanusCall, id: string, unknownIsFine = false) =>
     destroyJanusCall(api, options.onDeleteError, call, id, unknownIsFine);
 
-  const exchange = async (exchange: SdpExchange, leg: MediaLeg, sdp: string): Promise<string> => {
-    validateSdp(sdp);
-    if (leg.callId && leg.callId !== leg.mediaSessionId) bySipCallId.set(leg.callId, leg.mediaSessionId);
-    const request: NosipRequest = nosipRequest(exchange, leg.from, sdp, policy);
-    const id = leg.mediaSessionId;
-    let call = calls.get(id);
-    if (!call) {
-      // A carried-on call's first exchange after a restart uses its claimed session.
-      await claimed;
-      call = calls.get(id);
-    }
-    if (!call) {
-      if (exchange === "answer")
-        throw new EngineError("unknown_session", `media anchor answer: Janus holds no call ${id}`);
-      call = open(id);
-      calls.set(id, call);
-    }
-    call.inFlight += 1;
-    let reply: JanusMessage | undefined;
-    let failure: unknown;
-    try {
-      ({ reply, failure } = await sendNosipMessage(api, await call.ready, request));
-    } catch (error) {
-      failure = error;
-    } finally {
-      call.inFlight -= 1;
-    }
-    if (call.released) {
-      if (call.inFlight === 0 && calls.get(id) === call) calls.delete(id);
-      await destroy(call, id, true);
-    }
-    if (failure !== undefined || !reply) {
-      // A first offer Janus refused anchored nothing worth keeping.
-      if (!call.anchored && call.inFlight === 0 && calls.get(id) === call) {
-        calls.delete(id);
-        await destroy(call, id, true);
-      }
-      throw janusEngineError(failure, exchange);
-    }
-    call.anchored = true;
-    const out = request.read(reply);
-    if (out === undefined) throw janusEngineError(new Error("Janus returned no SDP"), exchange);
-    return out;
-  };
+  const exchange = (kind: SdpExchange, leg: MediaLeg, sdp: string): Promise<string> =>
+    janusExchange({ api, policy, calls, bySipCallId, claimed: () => claimed, open, destroy }, kind, leg, sdp);
 
   const { all: handlesOf, ours } = anchoredHandles(admin, prefix);
 
