@@ -106,6 +106,7 @@ async function joinCluster(
     client: node.client,
     leaseCurrent: node.leaseCurrent,
     leaseGeneration: node.leaseGeneration,
+    accepting: node.accepting,
     warn: (message, detail) => log.warn(detail, message),
   });
   return { node, ...parts };

@@ -201,6 +201,23 @@ describe("cluster engine", () => {
     );
   });
 
+  it("is not ready once it gives its lease up, while the lease itself is still current", () => {
+    const { registry } = memoryRegistry("a", new Set(["a"]));
+    let accepting = true;
+    const parts = clusterEngine(recordingEngine([]).factory, {
+      registry,
+      client: { forward: async () => undefined },
+      leaseCurrent: () => true,
+      leaseGeneration: () => 0,
+      accepting: () => accepting,
+      warn: () => undefined,
+    });
+    const engine = parts.factory(quietListener);
+    assert.equal(engine.ready(), true);
+    accepting = false;
+    assert.equal(engine.ready(), false);
+  });
+
   it("is not ready when its lease is not current", () => {
     const { registry } = memoryRegistry("a", new Set(["a"]));
     let current = true;

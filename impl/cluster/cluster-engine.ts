@@ -15,6 +15,8 @@ export interface ClusterEngineOptions {
    * taken over meanwhile, so it forgets what it remembers holding.
    */
   readonly leaseGeneration: () => number;
+  /** Whether the node takes new requests: false once it gives its lease up (default: leaseCurrent). */
+  readonly accepting?: () => boolean;
   readonly warn: (message: string, detail: Record<string, unknown>) => void;
 }
 
@@ -122,7 +124,7 @@ export function clusterEngine(
       },
       ...(self.recoverSession ? { recoverSession: self.recoverSession.bind(self) } : {}),
       ...(self.emergencyCalls !== undefined ? { emergencyCalls: self.emergencyCalls } : {}),
-      ready: () => self.ready() && options.leaseCurrent(),
+      ready: () => self.ready() && (options.accepting ?? options.leaseCurrent)(),
       // A node stops after giving its lease up (ClusterNode.resign): its calls are the survivors' now.
       close: async () => {
         await self.leaveCalls?.();

@@ -29,6 +29,8 @@ export interface ClusterNode {
   readonly client: InternalClient;
   /** Whether the last successful renewal is younger than the lease. */
   leaseCurrent(): boolean;
+  /** Whether it takes new requests: its lease is current and it has not given it up (/readyz). */
+  accepting(): boolean;
   /** Counts the times the lease lapsed before it was renewed (see ClusterEngineOptions.leaseGeneration). */
   leaseGeneration(): number;
   /** Serves forwarded requests, takes the lease and starts the heartbeat and the failover sweep. */
@@ -77,10 +79,12 @@ export async function openClusterNode(
       log.info({ nodes: forgotten }, "dead nodes forgotten: nothing of theirs is left");
   };
 
+  let resigned = false;
   return {
     registry,
     client,
     leaseCurrent: () => Date.now() - renewedAt < config.leaseMs,
+    accepting: () => !resigned && Date.now() - renewedAt < config.leaseMs,
     leaseGeneration: () => generation,
     async start(handle, takeOver) {
       server = createInternalServer({ secret: config.secret, handle });
@@ -112,6 +116,8 @@ export async function openClusterNode(
       );
     },
     async resign() {
+      // /readyz answers 503 from now on, so the balancer stops sending new requests here.
+      resigned = true;
       if (timer) clearInterval(timer);
       timer = undefined;
       await sweeping;
