@@ -2,10 +2,10 @@ import type { SessionStatus } from "../../engine.ts";
 import { EngineError } from "../../engine-error.ts";
 import { parseSessionExpires } from "../session-timer/session-timer.ts";
 import type { IncomingResponseMessage } from "../sip-core.ts";
+import { startDeviceOffer } from "./device-offer-turn.ts";
 import { ALLOW, type DialogLeg } from "./dialog-leg.ts";
 import { sdpBody, sdpOf, sendReinvite, sendUpdate } from "./dialog-requests.ts";
 import { engineErrorOf } from "./leg-failure.ts";
-import { DEVICE_TURN_WAIT_MS } from "./offer-answer.ts";
 import { engineFailureFromSip } from "./session-status-from-sip.ts";
 
 /**
@@ -24,11 +24,7 @@ export async function changeMedia(leg: DialogLeg, offerSdp: string, status: Sess
   const session = leg.session;
   if (!session)
     throw new EngineError("invalid_state", "no dialog yet: the network has not answered the INVITE");
-  await leg.offerAnswer.deviceTurn(leg.ctx.deviceTurnWaitMs ?? DEVICE_TURN_WAIT_MS);
-  if (leg.terminated) throw new EngineError("invalid_state", "the call ended before its media could change");
-  if (leg.offerAnswer.refusal("device"))
-    throw new EngineError("glare", "an offer/answer exchange is in progress");
-  leg.offerAnswer.apply({ name: "offer-sent" });
+  await startDeviceOffer(leg, "its media could change");
   let sdp: string;
   try {
     sdp = await leg.ctx.anchor.offer({ ...leg.ids, from: "device" }, offerSdp);

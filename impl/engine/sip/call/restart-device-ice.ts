@@ -1,9 +1,9 @@
 import type { SessionStatus } from "../../engine.ts";
 import { EngineError } from "../../engine-error.ts";
 import { isIceRestartOnly } from "../../sdp-ice-restart.ts";
+import { startDeviceOffer } from "./device-offer-turn.ts";
 import type { DialogLeg } from "./dialog-leg.ts";
 import { engineErrorOf } from "./leg-failure.ts";
-import { DEVICE_TURN_WAIT_MS } from "./offer-answer.ts";
 
 /** What an ICE restart uses of the leg. */
 type IceRestartingLeg = Pick<
@@ -42,11 +42,7 @@ export async function restartDeviceIce(
   const networkSdp = leg.sdp.network;
   if (!restart || networkSdp === undefined)
     throw new EngineError("invalid_state", "the media anchor cannot restart ICE on its own");
-  await leg.offerAnswer.deviceTurn(leg.ctx.deviceTurnWaitMs ?? DEVICE_TURN_WAIT_MS);
-  if (leg.terminated) throw new EngineError("invalid_state", "the call ended before ICE could restart");
-  if (leg.offerAnswer.refusal("device"))
-    throw new EngineError("glare", "an offer/answer exchange is in progress");
-  leg.offerAnswer.apply({ name: "offer-sent" });
+  await startDeviceOffer(leg, "ICE could restart");
   let answer: string;
   try {
     answer = await restart({ ...leg.ids, from: "device" }, offerSdp, networkSdp);
