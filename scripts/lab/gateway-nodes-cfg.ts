@@ -1,11 +1,14 @@
 /**
- * The gateway nodes of a cluster (README "Running several gateways") as a dispatcher set of the
- * lab's Kamailio: set 1, each node's SIP address, probed with OPTIONS every second. An in-dialog
- * request whose next hop (the Request-URI after loose_route, RFC 3261 §16.12) is a node the probing
- * marked inactive goes to a live node of the set instead; that node took the dead node's calls over
- * from the shared store (impl/cluster) and answers for the dialog whatever the Request-URI's host.
- * The survivors split a dead node's calls, so a live node that does not hold the dialog answers 481
- * and the request is tried at the next live node (dispatcher failover, flags 2).
+ * The gateway nodes of a cluster (README "Running several gateways") as a dispatcher set of
+ * Kamailio: set 1, each node's SIP address, probed with OPTIONS. An in-dialog request whose next hop
+ * (the Request-URI after loose_route, RFC 3261 §16.12) is a node the probing marked inactive goes to
+ * a live node of the set instead; that node took the dead node's calls over from the shared store
+ * (impl/cluster) and answers for the dialog whatever the Request-URI's host. The survivors split a
+ * dead node's calls, so a live node that does not hold the dialog answers 481 and the request is
+ * tried at the next live node (dispatcher failover, flags 2).
+ *
+ * The one source of these lines for both configurations that use them: the lab's Kamailio
+ * (kamailio-cfg.ts) and the production SIP edge (deploy/kamailio, rendered by scripts/edge/render-edge.ts).
  */
 
 /** Dispatcher set of the gateway nodes. */
@@ -16,21 +19,46 @@ export function dispatcherList(nodes: readonly string[]): string {
   return `${nodes.map((uri) => `${GATEWAY_NODES_SET} ${uri}`).join("\n")}\n`;
 }
 
+/** How the nodes are probed with OPTIONS (dispatcher's ds_ping_interval and thresholds). */
+export interface GatewayNodesProbing {
+  /** Seconds between two pings of every node (ds_ping_interval). */
+  readonly intervalSec: number;
+  /** Failed pings in a row before a node is inactive (ds_probing_threshold). */
+  readonly failuresToInactive: number;
+  /** Answered pings in a row before an inactive node is active again (ds_inactive_threshold). */
+  readonly repliesToActive: number;
+}
+
+/** The lab's probing: a dead node is inactive after one failed ping, a second at most. */
+export const LAB_PROBING: GatewayNodesProbing = { intervalSec: 1, failuresToInactive: 1, repliesToActive: 1 };
+
 /**
- * Module and parameters: every node pinged each second, inactive after one failed ping, active again
- * after one answer; the other live nodes kept for failover (flags 2).
+ * The dispatcher's parameters: every node pinged (probing mode 1) each `intervalSec`; the other
+ * live nodes kept for failover (flags 2). `listFile` and `domain` are written into string literals
+ * and must hold no quote or backslash.
  */
-export function gatewayNodesModule(o: { readonly listFile: string; readonly domain: string }): string {
-  return `loadmodule "dispatcher.so"
-modparam("dispatcher", "list_file", "${o.listFile}")
+export function gatewayNodesParams(o: {
+  readonly listFile: string;
+  readonly domain: string;
+  readonly probing: GatewayNodesProbing;
+}): string {
+  return `modparam("dispatcher", "list_file", "${o.listFile}")
 modparam("dispatcher", "flags", 2)
-modparam("dispatcher", "ds_ping_interval", 1)
+modparam("dispatcher", "ds_ping_interval", ${o.probing.intervalSec})
 modparam("dispatcher", "ds_probing_mode", 1)
-modparam("dispatcher", "ds_probing_threshold", 1)
-modparam("dispatcher", "ds_inactive_threshold", 1)
+modparam("dispatcher", "ds_probing_threshold", ${o.probing.failuresToInactive})
+modparam("dispatcher", "ds_inactive_threshold", ${o.probing.repliesToActive})
 modparam("dispatcher", "ds_ping_from", "sip:dispatcher@${o.domain}")
 `;
 }
+
+/** The module and its parameters, for a configuration that loads dispatcher only for the nodes (the lab's). */
+export function gatewayNodesModule(o: Parameters<typeof gatewayNodesParams>[0]): string {
+  return `loadmodule "dispatcher.so"\n${gatewayNodesParams(o)}`;
+}
+
+/** The statement WITHINDLG runs after loose_route (and the alias handling), before relaying. */
+export const GATEWAY_NODE_CALL = "route(GATEWAY_NODE);";
 
 /**
  * route[GATEWAY_NODE], called after loose_route: ds_is_from_list mode 2 matches IP and port (any
