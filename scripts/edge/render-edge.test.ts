@@ -72,7 +72,8 @@ describe("edge rendering (deploy/kamailio/kamailio-edge.cfg.tmpl)", () => {
       files["kamailio.cfg"],
       /if \(\$\(rU\{s\.substr,0,8\}\) == "\+3460000"\) \{\n\s+setflag\(FLT_GATEWAY\);/,
     );
-    assert.match(files["dispatcher.list"], /^1 sip:192\.0\.2\.21;transport=tcp$/m);
+    // Written as route[GATEWAY_NODE] rebuilds a node's URI: port and transport explicit.
+    assert.match(files["dispatcher.list"], /^1 sip:192\.0\.2\.21:5060;transport=tcp$/m);
     assert.match(render()["kamailio.cfg"], /No gateway nodes in trunk mode/);
   });
 
@@ -153,7 +154,7 @@ describe("edge rendering (deploy/kamailio/kamailio-edge.cfg.tmpl)", () => {
     assert.match(files["kamailio.cfg"], /"ds_ping_interval", 2\)/);
     assert.match(
       files["dispatcher.list"],
-      /^1 sip:192\.0\.2\.21:5060;transport=tcp\n1 sip:192\.0\.2\.22:5060\n$/m,
+      /^1 sip:192\.0\.2\.21:5060;transport=tcp\n1 sip:192\.0\.2\.22:5060;transport=udp\n$/m,
     );
   });
 

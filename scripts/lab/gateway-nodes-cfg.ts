@@ -14,9 +14,22 @@
 /** Dispatcher set of the gateway nodes. */
 export const GATEWAY_NODES_SET = 1;
 
+/**
+ * A node's entry in the dispatcher list, written the way route[GATEWAY_NODE] rebuilds it from an
+ * in-dialog Request-URI (`scheme:[user@]host:port;transport=t`, port 5060 and transport udp when
+ * absent, transport in lower case): Kamailio's ds_is_active compares the URI byte for byte.
+ */
+export function nodeEntry(uri: string): string {
+  const m = /^(sips?):(?:([^@;]+)@)?([^:;]+)(?::(\d+))?(;.*)?$/.exec(uri);
+  if (!m) throw new Error(`not a gateway node SIP URI: ${uri}`);
+  const [, scheme, user, host, port, params] = m;
+  const transport = /;transport=([^;]+)/i.exec(params ?? "")?.[1]?.toLowerCase() ?? "udp";
+  return `${scheme}:${user ? `${user}@` : ""}${host}:${port ?? 5060};transport=${transport}`;
+}
+
 /** The dispatcher list file: one `setid destination` line per node, e.g. `sip:gw@127.0.0.1:5071;transport=tcp`. */
 export function dispatcherList(nodes: readonly string[]): string {
-  return `${nodes.map((uri) => `${GATEWAY_NODES_SET} ${uri}`).join("\n")}\n`;
+  return `${nodes.map((uri) => `${GATEWAY_NODES_SET} ${nodeEntry(uri)}`).join("\n")}\n`;
 }
 
 /** How the nodes are probed with OPTIONS (dispatcher's ds_ping_interval and thresholds). */
@@ -62,7 +75,8 @@ export const GATEWAY_NODE_CALL = "route(GATEWAY_NODE);";
 
 /**
  * route[GATEWAY_NODE], called after loose_route: ds_is_from_list mode 2 matches IP and port (any
- * protocol, any state), mode 6 also requires the node to be active. failure_route[GATEWAY_NODE_FAILED]:
+ * protocol, any state); ds_is_active then finds the node's entry ({@link nodeEntry}) among the
+ * active ones (Kamailio 5.6's ds_is_from_list has no mode for the state). failure_route[GATEWAY_NODE_FAILED]:
  * 481 (RFC 3261 §12.2.2: "If the UAS wishes to reject the request because it does not wish to
  * recreate the dialog, it MUST respond to the request with a 481") or no answer from a node chosen
  * here: the next live node.
@@ -71,12 +85,19 @@ export const GATEWAY_NODE_ROUTE = `
 route[GATEWAY_NODE] {
     if (isdsturiset()) $var(hop) = $du; else $var(hop) = $ru;
     if (!ds_is_from_list("${GATEWAY_NODES_SET}", "2", "$var(hop)")) return;
-    if (ds_is_from_list("${GATEWAY_NODES_SET}", "6", "$var(hop)")) return;
+    $var(node) = $(var(hop){uri.scheme}) + ":";
+    if ($(var(hop){uri.user}{s.len}) > 0) $var(node) = $var(node) + $(var(hop){uri.user}) + "@";
+    $var(port) = $(var(hop){uri.port});
+    if ($(var(port){s.len}) == 0) $var(port) = "5060";
+    $var(transport) = $(var(hop){uri.transport}{s.tolower});
+    if ($(var(transport){s.len}) == 0) $var(transport) = "udp";
+    $var(node) = $var(node) + $(var(hop){uri.host}) + ":" + $var(port) + ";transport=" + $var(transport);
+    if (ds_is_active("${GATEWAY_NODES_SET}", "$var(node)")) return;
     if (!ds_select_dst("${GATEWAY_NODES_SET}", "4")) {
         sl_send_reply("503", "No gateway node alive");
         exit;
     }
-    xlog("L_INFO", "$rm for inactive gateway node $var(hop) sent to $du\\n");
+    xlog("L_INFO", "$rm for inactive gateway node $var(node) sent to $du (Call-ID $ci)\\n");
     t_on_failure("GATEWAY_NODE_FAILED");
 }
 
@@ -84,7 +105,7 @@ failure_route[GATEWAY_NODE_FAILED] {
     if (t_is_canceled()) exit;
     if (!t_check_status("481|408|477|503")) exit;
     if (!ds_next_dst()) exit;
-    xlog("L_INFO", "$rm refused by a gateway node ($T_reply_code), tried at $du\\n");
+    xlog("L_INFO", "$rm refused by a gateway node ($T_reply_code), tried at $du (Call-ID $ci)\\n");
     t_on_failure("GATEWAY_NODE_FAILED");
     t_relay();
 }
