@@ -41,7 +41,7 @@ describe("the SIP edge's rendered configuration, checked by Kamailio", () => {
           nodes: [
             "sip:gw@192.0.2.21:5060;transport=tcp",
             "sip:gw@192.0.2.22:5060;transport=tcp",
-            "sip:192.0.2.23",
+            "sip:gw@192.0.2.23:5070",
           ],
           probing: { intervalSec: 1, failuresToInactive: 3, repliesToActive: 1 },
         },
@@ -55,7 +55,7 @@ describe("the SIP edge's rendered configuration, checked by Kamailio", () => {
     assert.match(cfg, /route\[GATEWAY_NODE\] \{/);
     assert.match(
       readFileSync(join(outDir, "dispatcher.list"), "utf8"),
-      /^1 sip:192\.0\.2\.23:5060;transport=udp$/m,
+      /^1 sip:gw@192\.0\.2\.23:5070;transport=udp$/m,
     );
   });
 

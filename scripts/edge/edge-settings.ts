@@ -108,8 +108,11 @@ function strings(v: unknown, field: string): string[] {
 
 const IPV4_OR_CIDR = /^(\d{1,3})(\.\d{1,3}){3}(\/\d{1,2})?$/;
 const PREFIX = /^\+?[0-9]+$/;
-/** A node's address: the Request-URI of an in-dialog request (its Contact) is matched on IP and port. */
-const NODE_URI = /^sips?:([^@;]+@)?(\d{1,3})(\.\d{1,3}){3}(:\d{1,5})?(;|$)/;
+/**
+ * A node's address as its Contact names it (user, IP and port): an in-dialog Request-URI is matched
+ * against it, and the node answers the edge's OPTIONS pings only for its Contact's user.
+ */
+const NODE_URI = /^sips?:[^@;:]+@(\d{1,3})(\.\d{1,3}){3}:\d{1,5}(;|$)/;
 
 /** Validates parsed JSON as edge settings, resolving relative paths against `baseDir`. */
 export function parseEdgeSettings(raw: unknown, baseDir: string): EdgeSettings {
@@ -177,11 +180,10 @@ function gatewayOf(v: unknown): Pick<EdgeSettings, "gateway"> {
   const nodes = strings(v.nodes, "gateway.nodes");
   if (numberPrefixes.some((p) => !PREFIX.test(p)))
     fail("gateway.numberPrefixes", "digits with an optional +");
-  // The node's host and port are what an in-dialog Request-URI (its Contact) is matched against.
   if (nodes.length === 0 || nodes.some((n) => !NODE_URI.test(n)))
     fail(
       "gateway.nodes",
-      "one or more SIP URIs naming an IPv4 address, e.g. sip:192.0.2.21:5060;transport=tcp",
+      "one or more SIP URIs naming each node's Contact user, IPv4 address and port, e.g. sip:gw@192.0.2.21:5060;transport=tcp",
     );
   return { gateway: { numberPrefixes, nodes, probing: probingOf(v.probing) } };
 }

@@ -66,19 +66,19 @@ describe("edge rendering (deploy/kamailio/kamailio-edge.cfg.tmpl)", () => {
 
   it("sends the gateway's number prefixes to dispatcher set 1, listing its nodes", () => {
     const files = render({
-      gateway: { numberPrefixes: ["+3460000"], nodes: ["sip:192.0.2.21;transport=tcp"] },
+      gateway: { numberPrefixes: ["+3460000"], nodes: ["sip:gw@192.0.2.21:5060;transport=tcp"] },
     });
     assert.match(
       files["kamailio.cfg"],
       /if \(\$\(rU\{s\.substr,0,8\}\) == "\+3460000"\) \{\n\s+setflag\(FLT_GATEWAY\);/,
     );
     // Written as route[GATEWAY_NODE] rebuilds a node's URI: port and transport explicit.
-    assert.match(files["dispatcher.list"], /^1 sip:192\.0\.2\.21:5060;transport=tcp$/m);
+    assert.match(files["dispatcher.list"], /^1 sip:gw@192\.0\.2\.21:5060;transport=tcp$/m);
     assert.match(render()["kamailio.cfg"], /No gateway nodes in trunk mode/);
   });
 
   it("probes the gateway nodes with OPTIONS every 2 s, inactive after 2 failed pings, active after 2 answers, by default", () => {
-    const cfg = render({ gateway: { numberPrefixes: ["+3460000"], nodes: ["sip:192.0.2.21:5060"] } })[
+    const cfg = render({ gateway: { numberPrefixes: ["+3460000"], nodes: ["sip:gw@192.0.2.21:5060"] } })[
       "kamailio.cfg"
     ];
     for (const want of [
@@ -95,7 +95,7 @@ describe("edge rendering (deploy/kamailio/kamailio-edge.cfg.tmpl)", () => {
   it("probes at the interval and thresholds of gateway.probing", () => {
     const cfg = render({
       gateway: {
-        nodes: ["sip:192.0.2.21:5060"],
+        nodes: ["sip:gw@192.0.2.21:5060"],
         probing: { intervalSec: 5, failuresToInactive: 3, repliesToActive: 4 },
       },
     })["kamailio.cfg"];
@@ -105,7 +105,7 @@ describe("edge rendering (deploy/kamailio/kamailio-edge.cfg.tmpl)", () => {
   });
 
   it("sends an in-dialog request for an inactive node to a live one, after loose_route, with the lab's route", () => {
-    const cfg = render({ gateway: { numberPrefixes: ["+3460000"], nodes: ["sip:192.0.2.21:5060"] } })[
+    const cfg = render({ gateway: { numberPrefixes: ["+3460000"], nodes: ["sip:gw@192.0.2.21:5060"] } })[
       "kamailio.cfg"
     ];
     assert.ok(
@@ -135,7 +135,7 @@ describe("edge rendering (deploy/kamailio/kamailio-edge.cfg.tmpl)", () => {
       modulesDir: "/usr/lib/kamailio/modules",
       gatewayNodesFile: "/run/lab/dispatcher.list",
     });
-    const edge = render({ gateway: { nodes: ["sip:192.0.2.21:5060"] } })["kamailio.cfg"];
+    const edge = render({ gateway: { nodes: ["sip:gw@192.0.2.21:5060"] } })["kamailio.cfg"];
     const route = (cfg: string) =>
       cfg.slice(
         cfg.indexOf("route[GATEWAY_NODE] {"),
@@ -147,14 +147,14 @@ describe("edge rendering (deploy/kamailio/kamailio-edge.cfg.tmpl)", () => {
 
   it("in per-number mode (nodes, no prefixes) probes and reroutes but sends no number to the nodes", () => {
     const files = render({
-      gateway: { nodes: ["sip:192.0.2.21:5060;transport=tcp", "sip:192.0.2.22:5060"] },
+      gateway: { nodes: ["sip:gw@192.0.2.21:5060;transport=tcp", "sip:gw@192.0.2.22:5060"] },
     });
     assert.match(files["kamailio.cfg"], /No gateway nodes in trunk mode/);
     assert.match(files["kamailio.cfg"], /route\(GATEWAY_NODE\);/);
     assert.match(files["kamailio.cfg"], /"ds_ping_interval", 2\)/);
     assert.match(
       files["dispatcher.list"],
-      /^1 sip:192\.0\.2\.21:5060;transport=tcp\n1 sip:192\.0\.2\.22:5060;transport=udp\n$/m,
+      /^1 sip:gw@192\.0\.2\.21:5060;transport=tcp\n1 sip:gw@192\.0\.2\.22:5060;transport=udp\n$/m,
     );
   });
 
@@ -242,35 +242,46 @@ describe("edge settings validation", () => {
     [
       "a gateway node named by host name",
       {
-        given: { gateway: { nodes: ["sip:gw1.example.net:5060"] } },
-        want: /gateway\.nodes must be one or more SIP URIs naming an IPv4 address/,
+        given: { gateway: { nodes: ["sip:gw@gw1.example.net:5060"] } },
+        want: /gateway\.nodes must be one or more SIP URIs naming each node.s Contact user, IPv4 address and port/,
       },
+    ],
+    [
+      "a gateway node without its Contact's user",
+      {
+        given: { gateway: { nodes: ["sip:192.0.2.21:5060;transport=tcp"] } },
+        want: /gateway\.nodes must be one or more SIP URIs naming each node's Contact user/,
+      },
+    ],
+    [
+      "a gateway node without a port",
+      { given: { gateway: { nodes: ["sip:gw@192.0.2.21;transport=tcp"] } }, want: /gateway\.nodes/ },
     ],
     [
       "a probing interval of 0",
       {
-        given: { gateway: { nodes: ["sip:192.0.2.21"], probing: { intervalSec: 0 } } },
+        given: { gateway: { nodes: ["sip:gw@192.0.2.21:5060"], probing: { intervalSec: 0 } } },
         want: /gateway\.probing\.intervalSec must be an integer from 1 to 3600/,
       },
     ],
     [
       "a threshold given as text",
       {
-        given: { gateway: { nodes: ["sip:192.0.2.21"], probing: { failuresToInactive: "2" } } },
+        given: { gateway: { nodes: ["sip:gw@192.0.2.21:5060"], probing: { failuresToInactive: "2" } } },
         want: /gateway\.probing\.failuresToInactive must be an integer from 1 to 100/,
       },
     ],
     [
       "a threshold of 0",
       {
-        given: { gateway: { nodes: ["sip:192.0.2.21"], probing: { repliesToActive: 0 } } },
+        given: { gateway: { nodes: ["sip:gw@192.0.2.21:5060"], probing: { repliesToActive: 0 } } },
         want: /gateway\.probing\.repliesToActive must be an integer/,
       },
     ],
     [
       "probing that is no object",
       {
-        given: { gateway: { nodes: ["sip:192.0.2.21"], probing: 5 } },
+        given: { gateway: { nodes: ["sip:gw@192.0.2.21:5060"], probing: 5 } },
         want: /gateway\.probing must be an object/,
       },
     ],
