@@ -1,5 +1,6 @@
 import type { Pool } from "pg";
 import { EVENTS_MIGRATION } from "./postgres-events-migration.ts";
+import { OWNERSHIP_WRITES_MIGRATION } from "./postgres-ownership-migration.ts";
 
 /** One schema change, applied once, in version order, in a transaction of its own. */
 export interface Migration {
@@ -158,6 +159,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   EVENTS_MIGRATION,
+  OWNERSHIP_WRITES_MIGRATION,
 ];
 
 /** Any constant: the advisory lock held while one node migrates, so that nodes starting together take turns. */
