@@ -13,7 +13,8 @@
  * each process's code is optimised as in a gateway that has run for a while (three processes
  * warmed by one process's share measured V8's warm-up, not the cluster: +106 % at 3000 operations,
  * +46 % at 30000, for the same three gateways). BENCH_ENGINE=sip runs the same load with the
- * gateways registering at the lab's Kamailio.
+ * gateways registering at the lab's Kamailio. BENCH_CONNECTIONS (default 10) clients at once;
+ * BENCH_LOG_LEVEL (default info: one access-log line per request) the gateways' LOG_LEVEL.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -28,7 +29,7 @@ import { startPostgres } from "../lab/postgres.ts";
 const OPERATIONS = Number(process.env.BENCH_OPERATIONS ?? 15000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 90);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3000);
-const CONNECTIONS = 10;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 /** A loaded machine starts a gateway slowly. */
 const START_TIMEOUT_MS = 90_000;
 const PHONE = "+34600000001";
@@ -133,7 +134,7 @@ console.log(`engine: ${engine}`);
 const common = {
   ...(lab ? lab.gatewayEnv("tcp", credentialsFile) : { ENGINE: "offline" }),
   STORE: "postgres",
-  LOG_LEVEL: "info",
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
   DEV_PHONE_NUMBERS: PHONE,
   RATE_LIMIT_PER_MINUTE: "0",
 };
