@@ -172,6 +172,10 @@ const MIGRATION_LOCK = 0x63616d61;
  * @returns the versions applied now.
  */
 export async function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  // Two steps of one version: the second would be taken as applied and silently never run.
+  const versions = migrations.map((m) => m.version);
+  const repeated = versions.filter((v, i) => versions.indexOf(v) !== i);
+  if (repeated.length > 0) throw new Error(`migration versions listed twice: ${repeated.join(", ")}`);
   const client = await pool.connect();
   const applied: number[] = [];
   try {
