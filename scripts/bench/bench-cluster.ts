@@ -20,6 +20,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { type SpawnedGateway, spawnGateway } from "../../impl/testing/spawn-gateway.ts";
 import { freePort } from "../lab/free-port.ts";
 import { startHaproxy } from "../lab/haproxy.ts";
@@ -139,11 +140,31 @@ const common = {
   RATE_LIMIT_PER_MINUTE: "0",
 };
 
+/**
+ * Transactions committed in the database so far (reads included), as PostgreSQL's statistics say:
+ * the count per operation does not depend on how busy the machine is, unlike CPU time. A backend
+ * reports its counts when idle, at most once a second, hence the wait.
+ */
+async function commits(databaseUrl: string): Promise<number> {
+  await new Promise((r) => setTimeout(r, 1500));
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      "SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()",
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
 async function measure(
   name: string,
   gateways: SpawnedGateway[],
   entries: readonly string[],
   extraPids: number[],
+  databaseUrl: string,
 ) {
   const token = await (gateways[0] as SpawnedGateway).token(PHONE, SCOPES);
   await load(entries, token, WARMUP * gateways.length).catch(() => undefined);
@@ -160,9 +181,11 @@ async function measure(
     `${name}, idle: gateways ${perSecond("gateways")}, haproxy ${perSecond("balancer")}, ` +
       `PostgreSQL ${perSecond("postgres")} CPU-s per second`,
   );
+  const committedBefore = await commits(databaseUrl);
   const before = groups();
   const result = await load(entries, token);
   const after = groups();
+  const committed = (await commits(databaseUrl)) - committedBefore;
   const used = {
     gateways: after.gateways - before.gateways,
     balancer: after.balancer - before.balancer,
@@ -173,23 +196,25 @@ async function measure(
   console.log(
     `${name}: ${result.operations} operations (${result.failures} failed) in ${result.seconds.toFixed(1)} s, ` +
       `${cpu.toFixed(2)} CPU-s (gateways ${used.gateways.toFixed(2)}, haproxy ${used.balancer.toFixed(2)}, ` +
-      `PostgreSQL ${used.postgres.toFixed(2)}) → ${perCpuSecond.toFixed(0)} operations per CPU-second`,
+      `PostgreSQL ${used.postgres.toFixed(2)}) → ${perCpuSecond.toFixed(0)} operations per CPU-second; ` +
+      `${(committed / result.operations).toFixed(2)} PostgreSQL transactions per operation`,
   );
   return { ...result, cpu, perCpuSecond };
 }
 
 const nodes: SpawnedGateway[] = [];
 try {
+  const singleUrl = await postgres.createDatabase("bench_single");
   const single = await spawnGateway(
     {
       ...common,
-      DATABASE_URL: await postgres.createDatabase("bench_single"),
+      DATABASE_URL: singleUrl,
       DATA_DIR: join(dir, "single"),
     },
     START_TIMEOUT_MS,
   );
   nodes.push(single);
-  const one = await measure("one gateway", [single], [single.baseUrl], []);
+  const one = await measure("one gateway", [single], [single.baseUrl], [], singleUrl);
   single.child.kill("SIGTERM");
   await single.exited;
 
@@ -216,6 +241,7 @@ try {
     spread,
     spread.map((g) => g.baseUrl),
     [],
+    spreadUrl,
   );
   for (const g of spread) g.child.kill("SIGTERM");
   await Promise.all(spread.map((g) => g.exited));
@@ -245,7 +271,13 @@ try {
     port: balancerPort,
     backends: cluster.map((n, i) => ({ name: `node-${i}`, port: Number(new URL(n.baseUrl).port) })),
   });
-  const three = await measure("three nodes behind haproxy", cluster, [balancer.baseUrl], [balancer.pid]);
+  const three = await measure(
+    "three nodes behind haproxy",
+    cluster,
+    [balancer.baseUrl],
+    [balancer.pid],
+    databaseUrl,
+  );
   await balancer.stop();
   const more = (than: number, of: number) => {
     const percent = (than / of - 1) * 100;
