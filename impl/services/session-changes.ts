@@ -1,11 +1,18 @@
+import { ApiError } from "camara-webrtc-runtime";
 import type { MediaSessionInformation, SessionRecord, Store } from "../store/index.ts";
 import type { Clock } from "./clock.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 
+/** Reads, changes and conditional writes of one change at most, before it fails with 409 ABORTED. */
+export const ATTEMPTS = 5;
+
 /**
  * Changes to a session's stored representation, each announced as session-status. Changes to one
  * session are serialised: a network event arriving while a client PUT waits for the engine can
- * neither reuse a sequenceNumber nor be overwritten.
+ * neither reuse a sequenceNumber nor be overwritten. In one process by a chain per session; across
+ * gateway nodes sharing the store by a compare-and-set on the sequenceNumber
+ * (`store.sessions.putIfSequence`): a change that lost the race to another node is applied again to
+ * the session as that node left it, and announced with the next number.
  */
 export interface SessionChanges {
   /**
@@ -31,35 +38,47 @@ export function createSessionChanges(deps: {
   /** Per-session chains, so that concurrent changes to one session apply one after the other. */
   const chains = new Map<string, Promise<unknown>>();
 
+  async function announce(next: SessionRecord, correlator: string): Promise<void> {
+    // The data is r2.2's (webrtc-events v0.2), which has no callType or location; r3.1's
+    // notifications take locationDetails beside it (event-view-r3-1.ts).
+    const { status, callType: _callType, locationDetails, ...rest } = next.info;
+    await events.publish({
+      type: "org.camaraproject.webrtc-events.v0.session-status",
+      registrationId: next.registrationId,
+      mediaSessionId: next.mediaSessionId,
+      ...(next.deviceId ? { device: { owner: next.owner, deviceId: next.deviceId } } : {}),
+      correlator,
+      ...(locationDetails ? { locationDetails } : {}),
+      data: { ...rest, mediaSessionId: next.mediaSessionId, status: status ?? "Initial" },
+    });
+  }
+
   function publish(
     mediaSessionId: string,
     change: (info: MediaSessionInformation) => MediaSessionInformation | undefined,
     correlator: string,
   ): Promise<SessionRecord | undefined> {
     const run = async () => {
-      const record = await store.sessions.get(mediaSessionId);
-      if (!record) return undefined;
-      const changed = change(record.info);
-      if (!changed) return record;
-      const next: SessionRecord = {
-        ...record,
-        info: { ...changed, sequenceNumber: (record.info.sequenceNumber ?? 0) + 1 },
-        updatedAt: clock.now().toISOString(),
-      };
-      await store.sessions.put(next);
-      // The data is r2.2's (webrtc-events v0.2), which has no callType or location; r3.1's
-      // notifications take locationDetails beside it (event-view-r3-1.ts).
-      const { status, callType: _callType, locationDetails, ...rest } = next.info;
-      await events.publish({
-        type: "org.camaraproject.webrtc-events.v0.session-status",
-        registrationId: record.registrationId,
-        mediaSessionId,
-        ...(record.deviceId ? { device: { owner: record.owner, deviceId: record.deviceId } } : {}),
-        correlator,
-        ...(locationDetails ? { locationDetails } : {}),
-        data: { ...rest, mediaSessionId, status: status ?? "Initial" },
-      });
-      return next;
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        const record = await store.sessions.get(mediaSessionId);
+        if (!record) return undefined;
+        const changed = change(record.info);
+        if (!changed) return record;
+        const sequenceNumber = record.info.sequenceNumber ?? 0;
+        const next: SessionRecord = {
+          ...record,
+          info: { ...changed, sequenceNumber: sequenceNumber + 1 },
+          updatedAt: clock.now().toISOString(),
+        };
+        // Another node changed the session since the read: apply the change to its version.
+        if (!(await store.sessions.putIfSequence(next, sequenceNumber))) continue;
+        await announce(next, correlator);
+        return next;
+      }
+      throw new ApiError(
+        "ABORTED",
+        `The media session changed concurrently ${ATTEMPTS} times while this change was applied; try again`,
+      );
     };
     const result = (chains.get(mediaSessionId) ?? Promise.resolve()).then(run, run);
     const tail = result.catch(() => undefined);

@@ -1,6 +1,7 @@
 import type { Pool } from "pg";
 import { EVENTS_MIGRATION } from "./postgres-events-migration.ts";
 import { OWNERSHIP_WRITES_MIGRATION } from "./postgres-ownership-migration.ts";
+import { SEQUENCE_CAS_MIGRATION } from "./postgres-sequence-migration.ts";
 
 /** One schema change, applied once, in version order, in a transaction of its own. */
 export interface Migration {
@@ -160,6 +161,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   EVENTS_MIGRATION,
   OWNERSHIP_WRITES_MIGRATION,
+  SEQUENCE_CAS_MIGRATION,
 ];
 
 /** Any constant: the advisory lock held while one node migrates, so that nodes starting together take turns. */

@@ -63,12 +63,22 @@ function pgTable<T>(
       throw classify(error);
     }
   };
-  const op = (o: "put" | "delete", id: string, record?: T) =>
+  const op = (o: "put" | "delete", id: string, record?: T, condition?: { x: number | null }) =>
     JSON.stringify(
       record === undefined
         ? { o, t: table, id: pgText(id) }
-        : { o, t: table, id: pgText(id), c: columns(record).map(pgText), d: JSON.stringify(record) },
+        : {
+            o,
+            t: table,
+            id: pgText(id),
+            c: columns(record).map(pgText),
+            d: JSON.stringify(record),
+            ...condition,
+          },
     );
+  /** A put made conditional on the stored sequenceNumber (`x`, sessions only: postgres-sequence-migration.ts). */
+  const putIfSequence = async (record: T, expected: number | null) =>
+    (await writes.write(op("put", key(record), record, { x: expected }))) === true;
   const repository: Repository<T> = {
     async get(id) {
       return (await select("get", `SELECT data FROM ${table} WHERE id = $1`, [pgText(id)]))[0];
@@ -85,7 +95,7 @@ function pgTable<T>(
     <P extends string[]>(name: string, where: string) =>
     (...params: P) =>
       select(name, `SELECT data FROM ${table} WHERE ${where} ORDER BY seq`, params.map(pgText));
-  return { repository, query };
+  return { repository, putIfSequence, query };
 }
 
 /**
@@ -178,6 +188,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
     sessions: {
       ...sessions.repository,
+      putIfSequence: sessions.putIfSequence,
       findByClientCorrelator: async (owner, cc) => (await byCorrelator(owner, cc))[0],
       listByRegistration: (id) => byRegistration(id),
       listUnfinished: (terminal) => unfinished(JSON.stringify(terminal)),

@@ -31,23 +31,31 @@ function jsonTable<T>(
   const del = db.prepare<[string]>(`DELETE FROM ${table} WHERE id = ?`);
   const cache = createCommittedRowCache(cachedRows);
   const load = (id: string) => get.get(id)?.data;
+  /**
+   * Queued at the call (in call order, the record as it is then), run with this turn's other writes;
+   * `accept`, when given, runs inside the write (seeing the writes before it) and may refuse it.
+   */
+  const write = async (record: T, accept?: (id: string) => boolean): Promise<boolean> => {
+    const id = key(record);
+    const params = [id, ...names.map((n) => columns[n]?.(record) ?? null), JSON.stringify(record)];
+    const settled = cache.writing(id);
+    try {
+      return await database.write(() => {
+        if (accept && !accept(id)) return false;
+        put.run(...params);
+        return true;
+      });
+    } finally {
+      settled();
+    }
+  };
   const repository: Repository<T> = {
     async get(id) {
       const data = cache.read(id, load);
       return data === undefined ? undefined : (JSON.parse(data) as T);
     },
-    // Queued at the call (in call order, the record as it is then), run with this turn's other writes.
     async put(record) {
-      const id = key(record);
-      const params = [id, ...names.map((n) => columns[n]?.(record) ?? null), JSON.stringify(record)];
-      const settled = cache.writing(id);
-      try {
-        await database.write(() => {
-          put.run(...params);
-        });
-      } finally {
-        settled();
-      }
+      await write(record);
     },
     async delete(id) {
       const settled = cache.writing(id);
@@ -63,7 +71,7 @@ function jsonTable<T>(
     const stmt = db.prepare<P, { data: string }>(`SELECT data FROM ${table} WHERE ${where} ORDER BY rowid`);
     return (...params: P) => stmt.all(...params).map((r) => JSON.parse(r.data) as T);
   };
-  return { repository, query };
+  return { repository, write, query };
 }
 
 /**
@@ -130,6 +138,10 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const unfinished = sessions.query<[string]>(
     "coalesce(json_extract(data, '$.info.status'), 'Initial') NOT IN (SELECT value FROM json_each(?))",
   );
+  // The stored sequenceNumber, read inside the write (never from the cache) for putIfSequence.
+  const storedSequence = db.prepare<[string], { n: number }>(
+    "SELECT coalesce(json_extract(data, '$.info.sequenceNumber'), 0) AS n FROM sessions WHERE id = ?",
+  );
   const byOwner = subscriptions.query<[string]>("owner = ?");
   // An expression index rather than a column, so that database files made before it need no migration.
   const subscriptionRegistration = "json_extract(data, '$.request.config.subscriptionDetail.registrationId')";
@@ -150,6 +162,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
     sessions: {
       ...sessions.repository,
+      putIfSequence: (record, expected) =>
+        sessions.write(record, (id) => {
+          const stored = storedSequence.get(id);
+          return expected === null ? stored === undefined : stored?.n === expected;
+        }),
       findByClientCorrelator: async (owner, cc) => byCorrelator(owner, cc)[0],
       listByRegistration: async (id) => byRegistration(id),
       listUnfinished: async (terminal) => unfinished(JSON.stringify(terminal)),

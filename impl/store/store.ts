@@ -28,6 +28,14 @@ export interface Store {
     listActiveAt(isoTime: string): Promise<RegistrationRecord[]>;
   };
   readonly sessions: Repository<SessionRecord> & {
+    /**
+     * A compare-and-set on the session's sequenceNumber, so that gateway nodes sharing the store
+     * never announce one number twice: writes `record` only if the stored record's
+     * `info.sequenceNumber` (absent counts as 0) is `expected`, or, with `expected` null, only if no
+     * record is stored. The check and the write are one step of the store's write order, as a put.
+     * @returns whether `record` was written (false: another write changed or removed the session).
+     */
+    putIfSequence(record: SessionRecord, expected: number | null): Promise<boolean>;
     findByClientCorrelator(owner: string, clientCorrelator: string): Promise<SessionRecord | undefined>;
     listByRegistration(registrationId: string): Promise<SessionRecord[]>;
     /** Sessions whose status is none of `terminal` (reconciled at start-up), oldest first. */

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { DialogRecord, RegistrationRecord, SessionRecord, SubscriptionRecord } from "../records.ts";
 import type { Store } from "../store.ts";
+import { sequenceContract } from "./sequence-contract.ts";
 
 export interface StoreBackend {
   /** A store on a new, empty database. */
@@ -94,6 +95,7 @@ export function storeContract(name: string, backend: StoreBackend): void {
   describe(`Store contract: ${name}`, () => {
     writesAndReads(backend);
     findersAndValues(backend);
+    sequenceContract(backend);
     if (backend.sharedByNodes) sharedByNodes(backend);
   });
 }
