@@ -8,11 +8,16 @@
  * FULL (an fsync per commit, as PostgreSQL's synchronous_commit=on: a commit survives a power cut).
  * The stores take turns in short windows (WINDOWS each, BENCH_SECONDS in all per store), so both meet
  * the shared machine's quiet and busy moments alike; only the ratio between them means much.
+ *
+ * BENCH_LOOP=session-change loops instead on what session-changes.ts does for every call state
+ * change (a session read, then written with the next sequenceNumber; 2 operations), each store
+ * twice: with a plain put (as before the compare-and-set) and with `sessions.putIfSequence`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPostgresStore } from "../../impl/store/postgres-store.ts";
+import type { SessionRecord } from "../../impl/store/records.ts";
 import { createSqliteStore } from "../../impl/store/sqlite-store.ts";
 import type { Store } from "../../impl/store/store.ts";
 import { startPostgres } from "../lab/postgres.ts";
@@ -20,6 +25,44 @@ import { startPostgres } from "../lab/postgres.ts";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const WINDOWS = 4;
+const LOOP = process.env.BENCH_LOOP ?? "registration";
+if (LOOP !== "registration" && LOOP !== "session-change")
+  throw new Error(`BENCH_LOOP must be registration or session-change, not ${LOOP}`);
+
+/** One session per connection, for the session-change loop. */
+function session(id: string, sequenceNumber: number): SessionRecord {
+  return {
+    mediaSessionId: id,
+    owner: "+34600000001",
+    registrationId: "reg-1",
+    direction: "originating",
+    info: { status: "Connected", originatorAddress: "tel:+34600000001", sequenceNumber },
+    createdAt: "2029-01-01T00:00:00.000Z",
+    updatedAt: "2029-01-01T00:00:00.000Z",
+  };
+}
+
+/** Runs the session-change loop on `store` for `ms`; returns each iteration's latency, ms. */
+async function sessionWindow(store: Store, ms: number, prefix: string, cas: boolean): Promise<number[]> {
+  const latencies: number[] = [];
+  const end = performance.now() + ms;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async (_, c) => {
+      const id = `${prefix}-${c}`;
+      await store.sessions.put(session(id, 0));
+      while (performance.now() < end) {
+        const started = performance.now();
+        const read = await store.sessions.get(id);
+        const n = read?.info.sequenceNumber ?? 0;
+        if (cas) {
+          if (!(await store.sessions.putIfSequence(session(id, n + 1), n))) throw new Error(`${id} refused`);
+        } else await store.sessions.put(session(id, n + 1));
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  return latencies;
+}
 
 /** Runs the loop on `store` for `ms`; returns each iteration's latency, ms. */
 async function window(store: Store, ms: number, prefix: string): Promise<number[]> {
@@ -60,18 +103,33 @@ try {
     ["sqlite FULL", createSqliteStore({ file: join(dir, "bench-full.db"), synchronous: "FULL" })],
     ["postgres", await openPostgresStore({ url: await lab.createDatabase("bench") })],
   ];
-  const pooled = new Map<string, number[]>(stores.map(([name]) => [name, []]));
+  type Run = [string, (ms: number, prefix: string) => Promise<number[]>];
+  const runs = stores.flatMap(([name, store]): Run[] =>
+    LOOP === "registration"
+      ? [[name, (ms, prefix) => window(store, ms, prefix)]]
+      : [false, true].map(
+          (cas): Run => [
+            `${name} ${cas ? "putIfSequence" : "put"}`,
+            (ms, prefix) => sessionWindow(store, ms, prefix, cas),
+          ],
+        ),
+  );
+  const pooled = new Map<string, number[]>(runs.map(([name]) => [name, []]));
   for (let w = 0; w < WINDOWS; w++)
-    for (const [name, store] of stores)
-      pooled
-        .get(name)
-        ?.push(...(await window(store, (SECONDS * 1000) / WINDOWS, `${name.replace(" ", "-")}-${w}`)));
-  const rows = stores.map(([name]) => {
+    // Not push(...): a fast store's window holds more latencies than a call has arguments.
+    for (const [name, run] of runs)
+      pooled.set(
+        name,
+        (pooled.get(name) ?? []).concat(
+          await run((SECONDS * 1000) / WINDOWS, `${name.replaceAll(" ", "-")}-${w}`),
+        ),
+      );
+  const rows = runs.map(([name]) => {
     const latencies = (pooled.get(name) ?? []).sort((a, b) => a - b);
     return {
       store: name,
       "iterations/s": Math.round(latencies.length / SECONDS),
-      "store ops/s": Math.round((latencies.length * 3) / SECONDS),
+      "store ops/s": Math.round((latencies.length * (LOOP === "registration" ? 3 : 2)) / SECONDS),
       "p50 ms": percentile(latencies, 0.5).toFixed(2),
       "p99 ms": percentile(latencies, 0.99).toFixed(2),
     };
