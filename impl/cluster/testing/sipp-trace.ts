@@ -1,7 +1,7 @@
 /**
  * SIPp's message trace (`-trace_msg`) read back per call: each traced message is a block opened by a
- * line of dashes and a timestamp, then "<transport> message received|sent [n] bytes :", then the
- * message as it went over the wire.
+ * line of dashes and a timestamp, then "TCP message received [n] bytes :" or "TCP message sent (n
+ * bytes):", then the message as it went over the wire.
  */
 export interface SippMessage {
   /** True for what SIPp sent, false for what it received. */
@@ -18,7 +18,7 @@ export interface SippMessage {
 export function sippCalls(trace: string): Map<string, SippMessage[]> {
   const calls = new Map<string, SippMessage[]>();
   for (const block of trace.split(/^-{20,}.*$/m)) {
-    const opening = /^(?:\S+) message (received|sent) \[\d+\] bytes :\s*$/m.exec(block);
+    const opening = /^\S+ message (received|sent)\b[^\n]*:[ \t]*$/m.exec(block);
     if (!opening) continue;
     const text = block
       .slice(opening.index + opening[0].length)
