@@ -56,7 +56,11 @@ export function sinkProblems(
         events.map((_, i) => i + 1),
       )
     )
-      problems.push(`${call.id}: sequenceNumbers in arrival order ${JSON.stringify(numbers)}`);
+      problems.push(
+        `${call.id}: sequenceNumbers in arrival order ${events
+          .map((e) => `${e.data?.sequenceNumber} ${e.data?.status} (${e.data?.reason}) ${e.time}`)
+          .join(" | ")}`,
+      );
     const times = events.map((e) => Date.parse(e.time));
     if (times.some((t, i) => i > 0 && t < (times[i - 1] as number)))
       problems.push(`${call.id}: times in arrival order ${events.map((e) => e.time).join(", ")}`);

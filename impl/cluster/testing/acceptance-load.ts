@@ -2,8 +2,8 @@
  * The clients of the cluster's acceptance run (impl/cluster/cluster-load.int.test.ts). Each client,
  * through the balancer, turn after turn: registers a device of its own, subscribes (webrtc-events
  * r3.1, keyed by that device) to its session-status events with the client's own sink path, and in
- * its first turns places a call with that registration to a number a SIPp callee answers. Bounded:
- * `turns` per client, and no turn past the call turns starts after `loadMs`.
+ * its first turns places a call with that registration to a number a SIPp callee answers; then waits
+ * 250 ms. Bounded: `turns` per client, and no turn past the call turns starts after `loadMs`.
  */
 import { randomUUID } from "node:crypto";
 import { deviceSdp } from "../../engine/sip/testing/call-steps.ts";
@@ -124,7 +124,7 @@ export function startAcceptanceLoad(
           });
         }
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 250));
     }
   };
   const done = Promise.all(Array.from({ length: plan.clients }, (_, c) => client(c))).then(() => undefined);
