@@ -41,7 +41,8 @@ export function sinkProblems(
   }
   for (const call of calls) {
     const firsts = new Map<string, CloudEventLike>();
-    for (const r of received) {
+    // Accepted deliveries only: one the sink refused is not received (the gateway sends it again).
+    for (const r of received.filter((r) => r.status < 300)) {
       const event = r.event;
       if (!event || event.data?.mediaSessionId !== call.id) continue;
       const seen = firsts.get(event.id);
