@@ -38,6 +38,7 @@ import { sinkProblems, unreadable, wireProblems } from "./testing/acceptance-che
 import { inParallel, type LoadPlan, SUBSCRIPTIONS_R3_1 } from "./testing/acceptance-load.ts";
 import {
   controlCalls,
+  finished,
   groupOf,
   loadAndStop,
   PATHS,
@@ -132,7 +133,7 @@ describe("acceptance: 3 nodes behind haproxy, 8 clients registering, calling and
     const calls = takenOver(cluster, stopped, 20_000);
     const control = await controlCalls(cluster, p.phone, sink, loaded.calls, entries);
     const [reregisteredMs, takenOverMs] = await Promise.all([registrations.ms, calls.ms]);
-    const [deleteRun, byeRun] = await Promise.all([callees.delete.done, callees.bye.done]);
+    const [deleteRun, byeRun] = await Promise.all([finished(callees.delete), finished(callees.bye)]);
     const wire = wireProblems(cluster, stopped, loaded.calls, {
       delete: deleteRun.messages,
       bye: byeRun.messages,

@@ -67,6 +67,15 @@ export async function startCallees(cluster: SipCluster, plan: LoadPlan) {
   return callees;
 }
 
+/**
+ * SIPp's result once the clients are done with their calls: a callee still waiting 15 s later (a
+ * call the gateway lost) is stopped rather than left to its 120 s timeout, and fails.
+ */
+export function finished(sipp: SippRun) {
+  const timer = setTimeout(() => sipp.stop(), 15_000);
+  return sipp.done.finally(() => clearTimeout(timer));
+}
+
 /** Who holds what when the node is stopped: the chosen node and each call's holder (node index). */
 export interface Stopped {
   readonly victim: number;
