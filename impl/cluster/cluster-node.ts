@@ -10,6 +10,7 @@ import {
   type InternalHandler,
 } from "./internal-channel.ts";
 import { type ClaimedResource, createNodeRegistry, type NodeRegistry } from "./node-registry.ts";
+import { takeOverOnce } from "./take-over-once.ts";
 
 export interface ClusterLog {
   info(detail: Record<string, unknown>, message: string): void;
@@ -42,6 +43,13 @@ export interface ClusterNode {
    * have a node to answer for them.
    */
   resign(): Promise<void>;
+  /**
+   * Takes a resource this node has just claimed over, as the sweep does (once at a time per
+   * resource: take-over-once.ts); rejects before {@link start}.
+   */
+  takeOver(resource: ClaimedResource): Promise<unknown>;
+  /** The takeover of the resource under way on this node, if any (a request for it waits for it). */
+  takingOver(resourceId: string): Promise<unknown> | undefined;
   /** Stops the heartbeat, the sweep and the internal channel. */
   stop(): Promise<void>;
 }
@@ -63,8 +71,9 @@ export async function openClusterNode(
   let timer: NodeJS.Timeout | undefined;
   let server: Server | undefined;
   let sweeping: Promise<void> = Promise.resolve();
+  let takeOvers: ReturnType<typeof takeOverOnce> | undefined;
 
-  const sweep = async (takeOver: (resource: ClaimedResource) => Promise<unknown>) => {
+  const sweep = async (once: ReturnType<typeof takeOverOnce>) => {
     for (;;) {
       const claimed = await registry.claimFromDeadNodes(CLAIM_BATCH);
       if (claimed.length === 0) break;
@@ -72,7 +81,7 @@ export async function openClusterNode(
         { count: claimed.length, from: [...new Set(claimed.map((c) => c.from))] },
         "taking over from dead nodes",
       );
-      await Promise.all(claimed.map((resource) => takeOver(resource)));
+      await Promise.all(claimed.map((resource) => once.takeOver(resource)));
     }
     const forgotten = await registry.forgetDeadNodes();
     if (forgotten.length > 0)
@@ -86,7 +95,14 @@ export async function openClusterNode(
     leaseCurrent: () => Date.now() - renewedAt < config.leaseMs,
     accepting: () => !resigned && Date.now() - renewedAt < config.leaseMs,
     leaseGeneration: () => generation,
+    takeOver: (resource) =>
+      takeOvers
+        ? takeOvers.takeOver(resource)
+        : Promise.reject(new Error("the cluster node is not started yet")),
+    takingOver: (resourceId) => takeOvers?.running(resourceId),
     async start(handle, takeOver) {
+      const once = takeOverOnce(takeOver);
+      takeOvers = once;
       server = createInternalServer({ secret: config.secret, handle });
       await new Promise<void>((resolve, reject) => {
         server?.once("error", reject);
@@ -97,15 +113,18 @@ export async function openClusterNode(
       const tick = () => {
         const started = Date.now();
         registry.heartbeat().then(
-          () => {
-            if (started - renewedAt >= config.leaseMs) generation += 1;
+          (lapsed) => {
+            // Ended by another node (a refused connection made it think this one dead, README
+            // "Running several gateways"), or expired: what this node held may be another's now.
+            if (lapsed) log.warn({ nodeId: config.nodeId }, "the cluster lease had lapsed; taken again");
+            if (lapsed || started - renewedAt >= config.leaseMs) generation += 1;
             renewedAt = started;
           },
           (err: unknown) => log.warn({ err }, "could not renew the cluster lease"),
         );
         // One sweep at a time: a slow takeover must not overlap the next tick's.
         sweeping = sweeping
-          .then(() => sweep(takeOver))
+          .then(() => sweep(once))
           .catch((err: unknown) => log.warn({ err }, "failover sweep failed"));
       };
       timer = setInterval(tick, config.heartbeatMs);

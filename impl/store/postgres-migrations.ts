@@ -158,6 +158,11 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   EVENTS_MIGRATION,
+  {
+    version: 5,
+    name: "dialogs by Call-ID: a cluster node finds the dialog of an in-dialog request it does not carry",
+    sql: "CREATE INDEX dialogs_call_id ON dialogs (call_id);",
+  },
 ];
 
 /** Any constant: the advisory lock held while one node migrates, so that nodes starting together take turns. */
