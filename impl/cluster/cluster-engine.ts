@@ -28,7 +28,10 @@ export interface ClusterEngineOptions {
    * sweep's path, once at a time per resource), before the request for it is carried out here.
    */
   readonly takeOver: (resource: ClaimedResource) => Promise<unknown>;
-  /** The takeover of a resource under way on this node, if any (ClusterNode.takingOver). */
+  /**
+   * The takeover of a resource under way on this node, if any (ClusterNode.takingOver): an in-dialog
+   * request for its call waits for it.
+   */
   readonly takingOver: (resourceId: string) => Promise<unknown> | undefined;
   readonly warn: (message: string, detail: Record<string, unknown>) => void;
 }
@@ -85,10 +88,9 @@ export function clusterEngine(
           continue;
         }
       }
-      if (owner.kind === "self") {
-        await options.takingOver(resourceId);
-        return here();
-      }
+      // Not waiting for a takeover under way here: the takeover itself runs its engine requests
+      // (a registration's REGISTER) through this route.
+      if (owner.kind === "self") return here();
       if (await registry.claim(resourceId, kind)) {
         if (owner.kind === "dead") await options.takeOver({ resourceId, kind, from: owner.nodeId });
         claimed(resourceId);

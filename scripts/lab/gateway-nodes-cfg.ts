@@ -4,7 +4,8 @@
  * request whose next hop (the Request-URI after loose_route, RFC 3261 §16.12) is a node the probing
  * marked inactive goes to a live node of the set instead; that node took the dead node's calls over
  * from the shared store (impl/cluster) and answers for the dialog whatever the Request-URI's host.
- * The survivors split a dead node's calls, so a live node that does not hold the dialog answers 481
+ * The survivors split a dead node's calls, so a live node that does not hold the dialog answers 500
+ * (another live node carries it; impl/engine/sip/unmatched-dialog-requests.ts) or 481 (nobody does)
  * and the request is tried at the next live node (dispatcher failover, flags 2).
  */
 
@@ -36,8 +37,8 @@ modparam("dispatcher", "ds_ping_from", "sip:dispatcher@${o.domain}")
  * route[GATEWAY_NODE], called after loose_route: ds_is_from_list mode 2 matches IP and port (any
  * protocol, any state), mode 6 also requires the node to be active. failure_route[GATEWAY_NODE_FAILED]:
  * 481 (RFC 3261 §12.2.2: "If the UAS wishes to reject the request because it does not wish to
- * recreate the dialog, it MUST respond to the request with a 481") or no answer from a node chosen
- * here: the next live node.
+ * recreate the dialog, it MUST respond to the request with a 481"), 500 (a node that knows another
+ * live node carries the dialog) or no answer from a node chosen here: the next live node.
  */
 export const GATEWAY_NODE_ROUTE = `
 route[GATEWAY_NODE] {
@@ -54,7 +55,7 @@ route[GATEWAY_NODE] {
 
 failure_route[GATEWAY_NODE_FAILED] {
     if (t_is_canceled()) exit;
-    if (!t_check_status("481|408|477|503")) exit;
+    if (!t_check_status("481|408|477|500|503")) exit;
     if (!ds_next_dst()) exit;
     xlog("L_INFO", "$rm refused by a gateway node ($T_reply_code), tried at $du\\n");
     t_on_failure("GATEWAY_NODE_FAILED");
