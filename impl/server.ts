@@ -35,7 +35,13 @@ import { startNotificationRelay } from "./relay/notification-relay.ts";
 import { systemClock } from "./services/clock.ts";
 import { startRestartReconciliation } from "./services/restart-reconciliation.ts";
 import { takeOver } from "./services/take-over.ts";
-import { createSqliteStore, openPostgresStore, type Store, StoreUnavailableError } from "./store/index.ts";
+import {
+  createSqliteStore,
+  openPostgresStore,
+  type PostgresStore,
+  type Store,
+  StoreUnavailableError,
+} from "./store/index.ts";
 import { redactDatabaseUrl } from "./store/store-config.ts";
 
 const DEV_ISSUER_PATH = "/dev-issuer";
@@ -100,7 +106,8 @@ async function joinCluster(
 ) {
   if (!("reads" in store)) throw new ConfigError(["NODE_ID needs STORE=postgres."]);
   const log = logger.child({ component: "cluster" });
-  const node = await openClusterNode(store.reads as Pool, config, log);
+  const { reads, writes } = store as PostgresStore;
+  const node = await openClusterNode(reads, config, log, (op) => writes.write(op));
   const parts = clusterEngine(engine, {
     registry: node.registry,
     client: node.client,

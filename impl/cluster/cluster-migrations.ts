@@ -23,4 +23,29 @@ export const CLUSTER_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX cluster_ownership_node ON cluster_ownership (node_id);
     `,
   },
+  {
+    version: 102,
+    name: "ownership ops of the store's group commit (store version 5)",
+    // own: this node carries the resource now, whoever did before (NodeRegistry.own); release: it
+    // no longer does, if it still did (NodeRegistry.release), answering whether a row went.
+    sql: `
+      CREATE FUNCTION camara_apply_cluster_op(op jsonb) RETURNS jsonb LANGUAGE plpgsql AS $fn$
+      DECLARE
+        n bigint;
+      BEGIN
+        CASE op->>'o'
+          WHEN 'own' THEN
+            INSERT INTO cluster_ownership (resource_id, kind, node_id)
+            VALUES (op->>'id', op->>'kind', op->>'node')
+            ON CONFLICT (resource_id) DO UPDATE SET node_id = EXCLUDED.node_id, since = now();
+            RETURN 'null'::jsonb;
+          WHEN 'release' THEN
+            DELETE FROM cluster_ownership WHERE resource_id = op->>'id' AND node_id = op->>'node';
+            GET DIAGNOSTICS n = ROW_COUNT;
+            RETURN to_jsonb(n > 0);
+        END CASE;
+      END
+      $fn$;
+    `,
+  },
 ];

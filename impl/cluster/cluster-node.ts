@@ -58,9 +58,11 @@ export async function openClusterNode(
   pool: Pool,
   config: ClusterConfig,
   log: ClusterLog,
+  /** The store's group commit, which the ownership writes join (see createNodeRegistry). */
+  write?: (op: string) => Promise<unknown>,
 ): Promise<ClusterNode> {
   await migrate(pool, CLUSTER_MIGRATIONS);
-  const registry = createNodeRegistry(pool, config);
+  const registry = createNodeRegistry(pool, { ...config, ...(write ? { write } : {}) });
   const client = createInternalClient({
     nodeId: config.nodeId,
     secret: config.secret,

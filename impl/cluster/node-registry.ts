@@ -64,9 +64,18 @@ export interface NodeRegistry {
 
 export function createNodeRegistry(
   pool: Pool,
-  options: { nodeId: string; internalUrl: string; leaseMs: number },
+  options: {
+    nodeId: string;
+    internalUrl: string;
+    leaseMs: number;
+    /**
+     * The store's group commit (PostgresWriteQueue.write): given, `own` and `release` join the
+     * batch of the store's writes (store migration 5) instead of committing one statement each.
+     */
+    write?: (op: string) => Promise<unknown>;
+  },
 ): NodeRegistry {
-  const { nodeId, internalUrl, leaseMs } = options;
+  const { nodeId, internalUrl, leaseMs, write } = options;
   return {
     nodeId,
     async heartbeat() {
@@ -130,6 +139,10 @@ export function createNodeRegistry(
       return { kind: "dead", nodeId: row.node_id };
     },
     async own(resourceId, kind) {
+      if (write) {
+        await write(JSON.stringify({ t: "cluster_ownership", o: "own", id: resourceId, kind, node: nodeId }));
+        return;
+      }
       await pool.query(
         `INSERT INTO cluster_ownership (resource_id, kind, node_id) VALUES ($1, $2, $3)
          ON CONFLICT (resource_id) DO UPDATE SET node_id = EXCLUDED.node_id, since = now()`,
@@ -147,6 +160,10 @@ export function createNodeRegistry(
       return (rowCount ?? 0) > 0;
     },
     async release(resourceId) {
+      if (write) {
+        await write(JSON.stringify({ t: "cluster_ownership", o: "release", id: resourceId, node: nodeId }));
+        return;
+      }
       await pool.query("DELETE FROM cluster_ownership WHERE resource_id = $1 AND node_id = $2", [
         resourceId,
         nodeId,

@@ -1,5 +1,6 @@
 import type { Pool } from "pg";
 import { EVENTS_MIGRATION } from "./postgres-events-migration.ts";
+import { OWNERSHIP_WRITES_MIGRATION } from "./postgres-ownership-migration.ts";
 
 /** One schema change, applied once, in version order, in a transaction of its own. */
 export interface Migration {
@@ -158,8 +159,9 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   EVENTS_MIGRATION,
+  OWNERSHIP_WRITES_MIGRATION,
   {
-    version: 5,
+    version: 6,
     name: "dialogs by Call-ID: a cluster node finds the dialog of an in-dialog request it does not carry",
     sql: "CREATE INDEX dialogs_call_id ON dialogs (call_id);",
   },
@@ -175,6 +177,10 @@ const MIGRATION_LOCK = 0x63616d61;
  * @returns the versions applied now.
  */
 export async function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  // Two steps of one version: the second would be taken as applied and silently never run.
+  const versions = migrations.map((m) => m.version);
+  const repeated = versions.filter((v, i) => versions.indexOf(v) !== i);
+  if (repeated.length > 0) throw new Error(`migration versions listed twice: ${repeated.join(", ")}`);
   const client = await pool.connect();
   const applied: number[] = [];
   try {

@@ -150,7 +150,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     (r) => [r.callId],
   );
   const allDialogs = dialogs.query<[]>("all", "true");
-  // Index dialogs_call_id (migration 5).
+  // Index dialogs_call_id (migration 6).
   const dialogsByCallId = dialogs.query<[string]>("by_call_id", "call_id = $1");
   const byDevice = registrations.query<[string, string]>("by_device", "owner = $1 AND device_id = $2");
   const expiredBy = registrations.query<[string]>("expired_by", "expires_at <= $1");

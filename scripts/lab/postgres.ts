@@ -18,6 +18,8 @@ export interface PostgresLabOptions {
   /** Loopback TCP port; default a free one. */
   readonly port?: number;
   readonly log?: (line: string) => void;
+  /** More server settings (`-c name=value`), e.g. for a benchmark's statement statistics. */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 /** A private PostgreSQL server on 127.0.0.1, a child of this process (`postgres` in the foreground). */
@@ -137,6 +139,7 @@ export async function startPostgres(options: PostgresLabOptions = {}): Promise<P
       "unix_socket_directories=",
       "-c",
       "max_connections=200",
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
     ];
     const child = spawn(command as string, args, { stdio: ["ignore", "pipe", "pipe"] });
     server = child;
