@@ -1,13 +1,14 @@
 /**
  * Kamailio itself checks the SIP edge's configuration rendered from the shipped example settings
- * (every option set: advertised address, trunks over TLS, gateway nodes, allowed origins) and a
- * minimal variant with message tracing: `kamailio -c` parses the script and loads every module. The
- * jssip-*.int.test.ts files run the lab's rendering for real.
+ * (every option set: advertised address, trunks over TLS, probed gateway nodes, allowed origins), a
+ * cluster of nodes in per-number mode and a minimal variant with message tracing: `kamailio -c`
+ * parses the script and loads every module. The jssip-*.int.test.ts and edge-gateway-nodes files
+ * run the lab's rendering for real.
  *
  *   scripts/lib/netns-run.sh e2e node --import tsx --test impl/e2e/edge-config.int.test.ts
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -29,6 +30,33 @@ describe("the SIP edge's rendered configuration, checked by Kamailio", () => {
     });
     assert.equal(status, 0, output);
     assert.match(output, /config file ok/);
+  });
+
+  it("accepts a cluster of gateway nodes in per-number mode, probed and rerouted", () => {
+    const outDir = join(dir, "per-number-cluster");
+    const { status, output } = checkEdgeConfig({
+      settingsFile: EXAMPLE,
+      overrides: {
+        gateway: {
+          nodes: [
+            "sip:gw@192.0.2.21:5060;transport=tcp",
+            "sip:gw@192.0.2.22:5060;transport=tcp",
+            "sip:gw@192.0.2.23:5070",
+          ],
+          probing: { intervalSec: 1, failuresToInactive: 3, repliesToActive: 1 },
+        },
+        kamailio: { runDir: dir },
+      },
+      outDir,
+    });
+    assert.equal(status, 0, output);
+    const cfg = readFileSync(join(outDir, "kamailio.cfg"), "utf8");
+    assert.match(cfg, /modparam\("dispatcher", "ds_probing_threshold", 3\)/);
+    assert.match(cfg, /route\[GATEWAY_NODE\] \{/);
+    assert.match(
+      readFileSync(join(outDir, "dispatcher.list"), "utf8"),
+      /^1 sip:gw@192\.0\.2\.23:5070;transport=udp$/m,
+    );
   });
 
   it("accepts the example with message tracing and only the wss listener", () => {

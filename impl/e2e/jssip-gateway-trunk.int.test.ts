@@ -46,7 +46,8 @@ describe("the gateway in trunk mode behind the SIP edge's dispatcher set, with J
           trustedSources: ["127.0.0.1"],
           gateway: {
             numberPrefixes: [ALICE, BOB],
-            nodes: [`sip:127.0.0.1:${gatewaySipPort};transport=tcp`],
+            // The node's Contact (sip:gw@host:port): it answers the edge's OPTIONS pings for that user.
+            nodes: [`sip:gw@127.0.0.1:${gatewaySipPort};transport=tcp`],
           },
           dir,
         });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import type { GatewayNodesProbing } from "../lab/gateway-nodes-cfg.ts";
 
 /**
  * The one settings file of the SIP edge (deploy/kamailio/edge.example.json): everything that differs
@@ -34,8 +35,20 @@ export interface EdgeSettings {
   readonly subscribers: { readonly file: string };
   /** Source addresses or CIDR blocks (trunks, core, gateway nodes) whose requests need no digest. */
   readonly trustedSources?: readonly string[];
-  /** Gateway nodes in trunk mode: calls to these number prefixes go to them, round robin. */
-  readonly gateway?: { readonly numberPrefixes: readonly string[]; readonly nodes: readonly string[] };
+  /**
+   * The gateway nodes (dispatcher set 1), probed with OPTIONS; an in-dialog request for a node found
+   * dead goes to a live one (scripts/lab/gateway-nodes-cfg.ts). In trunk mode, calls to
+   * `numberPrefixes` go to the nodes round robin; in per-number mode (no prefixes) the nodes'
+   * API devices register like any subscriber.
+   */
+  readonly gateway?: {
+    /** Default none (per-number mode). */
+    readonly numberPrefixes: readonly string[];
+    /** Each node's SIP address: the host and port of its Contact (SIP_LOCAL_HOST, SIP_LOCAL_PORT). */
+    readonly nodes: readonly string[];
+    /** Default {@link DEFAULT_PROBING}. */
+    readonly probing: GatewayNodesProbing;
+  };
   /** Number prefix → SIP URI of the trunk that serves it; the longest prefix wins. */
   readonly trunks?: ReadonlyArray<{ readonly prefix: string; readonly uri: string }>;
   readonly registrar?: { readonly minExpiresSec?: number; readonly maxExpiresSec?: number };
@@ -95,6 +108,11 @@ function strings(v: unknown, field: string): string[] {
 
 const IPV4_OR_CIDR = /^(\d{1,3})(\.\d{1,3}){3}(\/\d{1,2})?$/;
 const PREFIX = /^\+?[0-9]+$/;
+/**
+ * A node's address as its Contact names it (user, IP and port): an in-dialog Request-URI is matched
+ * against it, and the node answers the edge's OPTIONS pings only for its Contact's user.
+ */
+const NODE_URI = /^sips?:[^@;:]+@(\d{1,3})(\.\d{1,3}){3}:\d{1,5}(;|$)/;
 
 /** Validates parsed JSON as edge settings, resolving relative paths against `baseDir`. */
 export function parseEdgeSettings(raw: unknown, baseDir: string): EdgeSettings {
@@ -156,14 +174,42 @@ export function parseEdgeSettings(raw: unknown, baseDir: string): EdgeSettings {
 
 function gatewayOf(v: unknown): Pick<EdgeSettings, "gateway"> {
   if (v === undefined) return {};
-  if (!isObject(v)) fail("gateway", "an object with numberPrefixes and nodes");
-  const numberPrefixes = strings(v.numberPrefixes, "gateway.numberPrefixes");
+  if (!isObject(v)) fail("gateway", "an object with nodes (and numberPrefixes in trunk mode)");
+  const numberPrefixes =
+    v.numberPrefixes === undefined ? [] : strings(v.numberPrefixes, "gateway.numberPrefixes");
   const nodes = strings(v.nodes, "gateway.nodes");
   if (numberPrefixes.some((p) => !PREFIX.test(p)))
     fail("gateway.numberPrefixes", "digits with an optional +");
-  if (nodes.length === 0 || nodes.some((n) => !/^sips?:/.test(n)))
-    fail("gateway.nodes", "one or more SIP URIs");
-  return { gateway: { numberPrefixes, nodes } };
+  if (nodes.length === 0 || nodes.some((n) => !NODE_URI.test(n)))
+    fail(
+      "gateway.nodes",
+      "one or more SIP URIs naming each node's Contact user, IPv4 address and port, e.g. sip:gw@192.0.2.21:5060;transport=tcp",
+    );
+  return { gateway: { numberPrefixes, nodes, probing: probingOf(v.probing) } };
+}
+
+/** Default probing of the gateway nodes: a dead node is inactive within 4 s (TCP; UDP adds the 8 s transaction timeout). */
+export const DEFAULT_PROBING: GatewayNodesProbing = {
+  intervalSec: 2,
+  failuresToInactive: 2,
+  repliesToActive: 2,
+};
+
+function probingOf(v: unknown): GatewayNodesProbing {
+  if (v === undefined) return DEFAULT_PROBING;
+  if (!isObject(v)) fail("gateway.probing", "an object { intervalSec, failuresToInactive, repliesToActive }");
+  const int = (key: keyof GatewayNodesProbing, max: number): number => {
+    const n = v[key];
+    if (n === undefined) return DEFAULT_PROBING[key];
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > max)
+      fail(`gateway.probing.${key}`, `an integer from 1 to ${max}`);
+    return n;
+  };
+  return {
+    intervalSec: int("intervalSec", 3600),
+    failuresToInactive: int("failuresToInactive", 100),
+    repliesToActive: int("repliesToActive", 100),
+  };
 }
 
 function trunksOf(v: unknown): Pick<EdgeSettings, "trunks"> {

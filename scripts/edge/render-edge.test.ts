@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { GATEWAY_NODE_ROUTE } from "../lab/gateway-nodes-cfg.ts";
+import { kamailioCfg } from "../lab/kamailio-cfg.ts";
 import { fromRoot } from "../lib/paths.ts";
 import { EdgeSettingsError, parseEdgeSettings, readEdgeSettings, readSubscribers } from "./edge-settings.ts";
 import { ha1, renderEdge } from "./render-edge.ts";
@@ -64,14 +66,102 @@ describe("edge rendering (deploy/kamailio/kamailio-edge.cfg.tmpl)", () => {
 
   it("sends the gateway's number prefixes to dispatcher set 1, listing its nodes", () => {
     const files = render({
-      gateway: { numberPrefixes: ["+3460000"], nodes: ["sip:192.0.2.21;transport=tcp"] },
+      gateway: { numberPrefixes: ["+3460000"], nodes: ["sip:gw@192.0.2.21:5060;transport=tcp"] },
     });
     assert.match(
       files["kamailio.cfg"],
       /if \(\$\(rU\{s\.substr,0,8\}\) == "\+3460000"\) \{\n\s+setflag\(FLT_GATEWAY\);/,
     );
-    assert.match(files["dispatcher.list"], /^1 sip:192\.0\.2\.21;transport=tcp$/m);
+    // Written as route[GATEWAY_NODE] rebuilds a node's URI: port and transport explicit.
+    assert.match(files["dispatcher.list"], /^1 sip:gw@192\.0\.2\.21:5060;transport=tcp$/m);
     assert.match(render()["kamailio.cfg"], /No gateway nodes in trunk mode/);
+  });
+
+  it("probes the gateway nodes with OPTIONS every 2 s, inactive after 2 failed pings, active after 2 answers, by default", () => {
+    const cfg = render({ gateway: { numberPrefixes: ["+3460000"], nodes: ["sip:gw@192.0.2.21:5060"] } })[
+      "kamailio.cfg"
+    ];
+    for (const want of [
+      'modparam("dispatcher", "ds_ping_interval", 2)',
+      'modparam("dispatcher", "ds_probing_mode", 1)',
+      'modparam("dispatcher", "ds_probing_threshold", 2)',
+      'modparam("dispatcher", "ds_inactive_threshold", 2)',
+      'modparam("dispatcher", "ds_ping_from", "sip:dispatcher@sip.example.net")',
+      'modparam("dispatcher", "flags", 2)',
+    ])
+      assert.ok(cfg.includes(want), want);
+  });
+
+  it("probes at the interval and thresholds of gateway.probing", () => {
+    const cfg = render({
+      gateway: {
+        nodes: ["sip:gw@192.0.2.21:5060"],
+        probing: { intervalSec: 5, failuresToInactive: 3, repliesToActive: 4 },
+      },
+    })["kamailio.cfg"];
+    assert.ok(cfg.includes('modparam("dispatcher", "ds_ping_interval", 5)'));
+    assert.ok(cfg.includes('modparam("dispatcher", "ds_probing_threshold", 3)'));
+    assert.ok(cfg.includes('modparam("dispatcher", "ds_inactive_threshold", 4)'));
+  });
+
+  it("sends an in-dialog request for an inactive node to a live one, after loose_route, with the lab's route", () => {
+    const cfg = render({ gateway: { numberPrefixes: ["+3460000"], nodes: ["sip:gw@192.0.2.21:5060"] } })[
+      "kamailio.cfg"
+    ];
+    assert.ok(
+      cfg.includes(GATEWAY_NODE_ROUTE),
+      "route[GATEWAY_NODE] and its failure_route, as the lab has them",
+    );
+    assert.match(
+      cfg,
+      /if \(loose_route\(\)\) \{\n\s+if \(!isdsturiset\(\)\) handle_ruri_alias\(\);\n\s+#[^\n]*\n\s+route\(GATEWAY_NODE\);\n(.*\n)*?\s+route\(RELAY\);/,
+    );
+    assert.match(
+      cfg,
+      /failure_route\[GATEWAY_NODE_FAILED\] \{[^}]*t_check_status\("481\|408\|477\|500\|503"\)[^}]*ds_next_dst\(\)/,
+    );
+  });
+
+  it("the edge's and the lab's Kamailio share one route for a dead node's dialogs", () => {
+    const lab = kamailioCfg({
+      runDir: "/run/lab",
+      sipPort: 5999,
+      wsPort: 5998,
+      domain: "lab.sip.test",
+      credentials: new Map(),
+      minExpiresSec: 2,
+      maxExpiresSec: 3600,
+      children: 1,
+      modulesDir: "/usr/lib/kamailio/modules",
+      gatewayNodesFile: "/run/lab/dispatcher.list",
+    });
+    const edge = render({ gateway: { nodes: ["sip:gw@192.0.2.21:5060"] } })["kamailio.cfg"];
+    const route = (cfg: string) =>
+      cfg.slice(
+        cfg.indexOf("route[GATEWAY_NODE] {"),
+        cfg.indexOf("\n}\n", cfg.indexOf("failure_route[GATEWAY_NODE_FAILED]")) + 3,
+      );
+    assert.ok(route(lab).length > 200);
+    assert.equal(route(edge), route(lab));
+  });
+
+  it("in per-number mode (nodes, no prefixes) probes and reroutes but sends no number to the nodes", () => {
+    const files = render({
+      gateway: { nodes: ["sip:gw@192.0.2.21:5060;transport=tcp", "sip:gw@192.0.2.22:5060"] },
+    });
+    assert.match(files["kamailio.cfg"], /No gateway nodes in trunk mode/);
+    assert.match(files["kamailio.cfg"], /route\(GATEWAY_NODE\);/);
+    assert.match(files["kamailio.cfg"], /"ds_ping_interval", 2\)/);
+    assert.match(
+      files["dispatcher.list"],
+      /^1 sip:gw@192\.0\.2\.21:5060;transport=tcp\n1 sip:gw@192\.0\.2\.22:5060;transport=udp\n$/m,
+    );
+  });
+
+  it("without gateway nodes neither probes nor reroutes", () => {
+    const cfg = render()["kamailio.cfg"];
+    assert.ok(cfg.includes('modparam("dispatcher", "ds_ping_interval", 0)'));
+    assert.doesNotMatch(cfg, /GATEWAY_NODE/);
   });
 
   it("accepts requests without digest only from the trusted sources", () => {
@@ -148,6 +238,52 @@ describe("edge settings validation", () => {
     [
       "gateway without nodes",
       { given: { gateway: { numberPrefixes: ["+1"], nodes: [] } }, want: /gateway\.nodes/ },
+    ],
+    [
+      "a gateway node named by host name",
+      {
+        given: { gateway: { nodes: ["sip:gw@gw1.example.net:5060"] } },
+        want: /gateway\.nodes must be one or more SIP URIs naming each node.s Contact user, IPv4 address and port/,
+      },
+    ],
+    [
+      "a gateway node without its Contact's user",
+      {
+        given: { gateway: { nodes: ["sip:192.0.2.21:5060;transport=tcp"] } },
+        want: /gateway\.nodes must be one or more SIP URIs naming each node's Contact user/,
+      },
+    ],
+    [
+      "a gateway node without a port",
+      { given: { gateway: { nodes: ["sip:gw@192.0.2.21;transport=tcp"] } }, want: /gateway\.nodes/ },
+    ],
+    [
+      "a probing interval of 0",
+      {
+        given: { gateway: { nodes: ["sip:gw@192.0.2.21:5060"], probing: { intervalSec: 0 } } },
+        want: /gateway\.probing\.intervalSec must be an integer from 1 to 3600/,
+      },
+    ],
+    [
+      "a threshold given as text",
+      {
+        given: { gateway: { nodes: ["sip:gw@192.0.2.21:5060"], probing: { failuresToInactive: "2" } } },
+        want: /gateway\.probing\.failuresToInactive must be an integer from 1 to 100/,
+      },
+    ],
+    [
+      "a threshold of 0",
+      {
+        given: { gateway: { nodes: ["sip:gw@192.0.2.21:5060"], probing: { repliesToActive: 0 } } },
+        want: /gateway\.probing\.repliesToActive must be an integer/,
+      },
+    ],
+    [
+      "probing that is no object",
+      {
+        given: { gateway: { nodes: ["sip:gw@192.0.2.21:5060"], probing: 5 } },
+        want: /gateway\.probing must be an object/,
+      },
     ],
     [
       "an origin with a path",

@@ -11,6 +11,12 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
+import {
+  GATEWAY_NODE_CALL,
+  GATEWAY_NODE_ROUTE,
+  dispatcherList as gatewayNodesList,
+  gatewayNodesParams,
+} from "../lab/gateway-nodes-cfg.ts";
 import { kamailioModulesDir } from "../setup/debian-packages.ts";
 import { type EdgeSettings, readEdgeSettings, readSubscribers } from "./edge-settings.ts";
 
@@ -65,7 +71,7 @@ function trunkRoutes(s: EdgeSettings): string {
 }
 
 function gatewayRoute(s: EdgeSettings): string {
-  if (!s.gateway)
+  if (!s.gateway?.numberPrefixes.length)
     return "    # No gateway nodes in trunk mode: API devices register like any subscriber.\n    return;";
   const test = s.gateway.numberPrefixes.map(startsWith).join(" || ");
   return `    if (${test}) {
@@ -137,11 +143,24 @@ ${client}
 }
 
 function dispatcherList(s: EdgeSettings): string {
-  const nodes = s.gateway?.nodes ?? [];
   return `${BANNER.replace("kamailio-edge.cfg.tmpl", "the edge settings")}
-# setid destination — set 1: the gateway nodes in trunk mode.
-${nodes.map((n) => `1 ${n}`).join("\n")}
-`;
+# setid destination — set 1: the gateway nodes.
+${gatewayNodesList(s.gateway?.nodes ?? [])}`;
+}
+
+/** The dispatcher's parameters, route[GATEWAY_NODE] and its call: probing and reroute only with nodes. */
+function gatewayNodes(s: EdgeSettings, listFile: string): Record<string, string> {
+  if (!s.gateway)
+    return {
+      GATEWAY_NODES_PARAMS: `modparam("dispatcher", "list_file", ${literal(listFile)})\nmodparam("dispatcher", "ds_ping_interval", 0)\n`,
+      GATEWAY_NODE_CALL: "# No gateway nodes.",
+      GATEWAY_NODE_ROUTES: "",
+    };
+  return {
+    GATEWAY_NODES_PARAMS: gatewayNodesParams({ listFile, domain: s.domain, probing: s.gateway.probing }),
+    GATEWAY_NODE_CALL,
+    GATEWAY_NODE_ROUTES: GATEWAY_NODE_ROUTE,
+  };
 }
 
 /** Renders the edge's files; `credentials` are the subscribers (number → password). */
@@ -165,7 +184,7 @@ export function renderEdge(
     MIN_EXPIRES_SEC: String(settings.registrar?.minExpiresSec ?? 60),
     MAX_EXPIRES_SEC: String(settings.registrar?.maxExpiresSec ?? 3600),
     RTPENGINE_SOCKET_LITERAL: literal(`udp:${settings.rtpengine.ng}`),
-    DISPATCHER_LIST_LITERAL: literal(join(configDir, "dispatcher.list")),
+    ...gatewayNodes(settings, join(configDir, "dispatcher.list")),
     SUBSCRIBERS: subscribers(settings, credentials),
     TRUSTED_SOURCES: trustedSources(settings),
     GATEWAY_ROUTE: gatewayRoute(settings),

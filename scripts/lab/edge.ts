@@ -8,6 +8,7 @@ import { parseEdgeSettings, readSubscribers } from "../edge/edge-settings.ts";
 import { renderEdge, writeEdge } from "../edge/render-edge.ts";
 import { kamailioModulesDir, requirePackages } from "../setup/debian-packages.ts";
 import { freePort } from "./free-port.ts";
+import type { GatewayNodesProbing } from "./gateway-nodes-cfg.ts";
 import { registrarControls, runKamailio } from "./kamailio-process.ts";
 import type { Lab } from "./lab.ts";
 
@@ -25,8 +26,12 @@ export interface EdgeLabOptions {
   readonly wssPort?: number;
   /** Source addresses trusted without digest (trunks); default none: every caller authenticates. */
   readonly trustedSources?: readonly string[];
-  /** Gateway nodes in trunk mode and the number prefixes they serve (the settings' `gateway`). */
-  readonly gateway?: { readonly numberPrefixes: readonly string[]; readonly nodes: readonly string[] };
+  /** Gateway nodes, the number prefixes they serve in trunk mode and their probing (the settings' `gateway`). */
+  readonly gateway?: {
+    readonly numberPrefixes?: readonly string[];
+    readonly nodes: readonly string[];
+    readonly probing?: Partial<GatewayNodesProbing>;
+  };
   /** Number prefix → trunk URI (the settings' `trunks`); default none. */
   readonly trunks?: ReadonlyArray<{ readonly prefix: string; readonly uri: string }>;
   /** Port of the SIP over TLS listener on 127.0.0.1; default a free port. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { dispatcherList } from "./gateway-nodes-cfg.ts";
+import { dispatcherList, nodeEntry } from "./gateway-nodes-cfg.ts";
 import { kamailioCfg } from "./kamailio-cfg.ts";
 
 const cfg = (gatewayNodesFile?: string) =>
@@ -35,4 +35,27 @@ describe("the lab Kamailio's dispatcher set of gateway nodes", () => {
     assert.match(text, /if \(loose_route\(\)\) \{\n.*\n\s+route\(GATEWAY_NODE\);\n\s+route\(RELAY\);/);
     assert.match(text, /failure_route\[GATEWAY_NODE_FAILED\]/);
   });
+});
+
+describe("a gateway node's dispatcher entry", () => {
+  const cases: Array<[string, { given: string; want: string }]> = [
+    [
+      "as given when complete",
+      { given: "sip:gw@127.0.0.1:9301;transport=tcp", want: "sip:gw@127.0.0.1:9301;transport=tcp" },
+    ],
+    [
+      "with the transport in lower case",
+      { given: "sip:gw@127.0.0.1:9301;transport=TCP", want: "sip:gw@127.0.0.1:9301;transport=tcp" },
+    ],
+    [
+      "with port 5060 and udp when absent",
+      { given: "sip:192.0.2.21", want: "sip:192.0.2.21:5060;transport=udp" },
+    ],
+    [
+      "without other parameters",
+      { given: "sip:gw@192.0.2.21:5070;ob;transport=tls", want: "sip:gw@192.0.2.21:5070;transport=tls" },
+    ],
+  ];
+  for (const [name, { given, want }] of cases)
+    it(`is written ${name}`, () => assert.equal(nodeEntry(given), want));
 });

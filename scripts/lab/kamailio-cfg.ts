@@ -8,7 +8,12 @@
  * @see RFC 3261 §10 (registrar), §16 (proxy), §22 (digest), §26.2 (TLS); RFC 7118 (SIP over WebSocket);
  * RFC 5031 (service URNs)
  */
-import { GATEWAY_NODE_ROUTE, gatewayNodesModule } from "./gateway-nodes-cfg.ts";
+import {
+  GATEWAY_NODE_CALL,
+  GATEWAY_NODE_ROUTE,
+  gatewayNodesModule,
+  LAB_PROBING,
+} from "./gateway-nodes-cfg.ts";
 
 export interface KamailioCfgOptions {
   /** Folder for the control socket and runtime files. */
@@ -111,7 +116,7 @@ loadmodule "auth.so"
 loadmodule "nathelper.so"
 loadmodule "xhttp.so"
 loadmodule "websocket.so"
-${o.gatewayNodesFile ? gatewayNodesModule({ listFile: o.gatewayNodesFile, domain: o.domain }) : ""}
+${o.gatewayNodesFile ? gatewayNodesModule({ listFile: o.gatewayNodesFile, domain: o.domain, probing: LAB_PROBING }) : ""}
 modparam("ctl", "binrpc", ${literal(`unix:${o.runDir}/kamailio.ctl`)})
 modparam("htable", "htable", "creds=>size=14;autoexpire=0;")
 modparam("htable", "htable", "peers=>size=6;autoexpire=0;")
@@ -186,7 +191,7 @@ request_route {
 route[WITHINDLG] {
     if (loose_route()) {
         if (!isdsturiset()) handle_ruri_alias();
-${o.gatewayNodesFile ? "        route(GATEWAY_NODE);\n" : ""}        route(RELAY);
+${o.gatewayNodesFile ? `        ${GATEWAY_NODE_CALL}\n` : ""}        route(RELAY);
         exit;
     }
     if (is_method("ACK")) {
