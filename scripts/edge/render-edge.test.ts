@@ -118,7 +118,7 @@ describe("edge rendering (deploy/kamailio/kamailio-edge.cfg.tmpl)", () => {
     );
     assert.match(
       cfg,
-      /failure_route\[GATEWAY_NODE_FAILED\] \{[^}]*t_check_status\("481\|503"\)[^}]*ds_next_dst\(\)/,
+      /failure_route\[GATEWAY_NODE_FAILED\] \{(?:(?!\n\}\n)[\s\S])*t_check_status\("481\|503"\)(?:(?!\n\}\n)[\s\S])*ds_next_dst\(\)/,
     );
   });
 

@@ -161,12 +161,13 @@ route[GATEWAY_NODE_UNSENT] {
 
 failure_route[GATEWAY_NODE_FAILED] {
     if (t_is_canceled()) exit;
-    if (t_branch_replied()) {
+    # reply_type 1: tm's own reply (408 when the node answered nothing in time); 0: the node's.
+    if ($T(reply_type) == 1) {
+        if (!route(GATEWAY_NODE_DEAD)) exit;
+    } else {
         if ($avp(gw_named) != $null || !t_check_status("481|503")) exit;
         if (!ds_next_dst()) exit;
         xlog("L_INFO", "$rm refused by a gateway node ($T_reply_code), tried at $du (Call-ID $ci)\\n");
-    } else if (!route(GATEWAY_NODE_DEAD)) {
-        exit;
     }
     t_on_failure("GATEWAY_NODE_FAILED");
     while (!t_relay()) {
