@@ -1,8 +1,9 @@
 /**
  * The gateway nodes of a cluster (README "Running several gateways") as a dispatcher set of
  * Kamailio: set 1, each node's SIP address, probed with OPTIONS. An in-dialog request whose next hop
- * (the Request-URI after loose_route, RFC 3261 §16.12) is a node the probing marked inactive goes to
- * a live node of the set instead; that node took the dead node's calls over from the shared store
+ * (the Request-URI after loose_route, RFC 3261 §16.12) is a node the probing marked inactive, or a
+ * node that fails that very request (refused connection, no answer in time), goes to a live node of
+ * the set instead; that node took the dead node's calls over from the shared store
  * (impl/cluster) and answers for the dialog whatever the Request-URI's host. The survivors split a
  * dead node's calls, so a live node that does not hold the dialog answers 481 and the request is
  * tried at the next live node (dispatcher failover, flags 2).
