@@ -3,7 +3,9 @@
  * (about 9 s) or the lease (3 s here) has noticed: Kamailio relays it to the dead node, still active
  * for the dispatcher, whose port refuses the connection; Kamailio marks that node inactive at once and
  * sends the BYE to a live node (scripts/lab/gateway-nodes-cfg.ts), which takes the dialog over on
- * demand and ends the call: Terminated in the API, the callee's BYE answered 200.
+ * demand and ends the call: Terminated in the API, the callee's BYE answered 200. The takeover on
+ * demand within the lease is the gateway's (branch s5-dialogclaim); without it the survivors answer
+ * 481 until the lease expires, and so does Kamailio to the callee.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
