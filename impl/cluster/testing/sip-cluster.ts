@@ -53,6 +53,16 @@ export interface SipCluster {
   stop(): Promise<void>;
 }
 
+/** A JSON body, or a balancer's own page (haproxy's 502/503 are HTML) kept as `{ text }`. */
+const parseBody = (text: string): Record<string, unknown> => {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { text };
+  }
+};
+
 export async function startSipCluster(options: {
   readonly nodes: number;
   readonly leaseMs: number;
@@ -141,7 +151,7 @@ export async function startSipCluster(options: {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
       const text = await res.text();
-      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+      return { status: res.status, body: parseBody(text) };
     },
     async stop() {
       for (const node of nodes) if (node.child.exitCode === null) node.child.kill("SIGKILL");
