@@ -114,6 +114,8 @@ async function joinCluster(
     leaseCurrent: node.leaseCurrent,
     leaseGeneration: node.leaseGeneration,
     accepting: node.accepting,
+    takeOver: node.takeOver,
+    takingOver: node.takingOver,
     warn: (message, detail) => log.warn(detail, message),
   });
   return { node, ...parts };

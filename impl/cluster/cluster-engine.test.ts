@@ -1,44 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Engine, EngineListener } from "../engine/engine.ts";
+import { EngineError } from "../engine/engine-error.ts";
 import { clusterEngine } from "./cluster-engine.ts";
-import type { ForwardedOperation } from "./internal-channel.ts";
-import type { NodeRegistry, Owner } from "./node-registry.ts";
-
-/** A registry in memory: owners by resource, and which nodes are alive. */
-function memoryRegistry(self: string, alive: Set<string>) {
-  const owners = new Map<string, string>();
-  const registry: NodeRegistry = {
-    nodeId: self,
-    heartbeat: async () => undefined,
-    resign: async () => undefined,
-    handedOver: async () => true,
-    async owner(id): Promise<Owner> {
-      const node = owners.get(id);
-      if (!node) return { kind: "none" };
-      if (node === self) return { kind: "self" };
-      return alive.has(node)
-        ? { kind: "alive", nodeId: node, internalUrl: `http://${node}` }
-        : { kind: "dead", nodeId: node };
-    },
-    async own(id) {
-      owners.set(id, self);
-    },
-    async claim(id) {
-      const node = owners.get(id);
-      if (node && node !== self && alive.has(node)) return false;
-      owners.set(id, self);
-      return true;
-    },
-    async release(id) {
-      if (owners.get(id) === self) owners.delete(id);
-    },
-    carries: async (id) => owners.get(id) === self,
-    claimFromDeadNodes: async () => [],
-    forgetDeadNodes: async () => [],
-  };
-  return { registry, owners };
-}
+import type { ForwardedOperation, PingOutcome } from "./internal-channel.ts";
+import type { ClaimedResource } from "./node-registry.ts";
+import { memoryRegistry } from "./testing/memory-registry.ts";
 
 function recordingEngine(calls: string[]) {
   let listener: EngineListener | undefined;
@@ -69,17 +36,41 @@ const quietListener: EngineListener = {
   registrationEnded: async () => undefined,
 };
 
+/** A connection refused by the node's internal port, as undici rejects it. */
+const refused = () =>
+  new EngineError("network_unreachable", "the node could not be reached", {
+    cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }),
+  });
+/** No answer in time: undici's headers timeout. */
+const timedOut = () =>
+  new EngineError("network_unreachable", "the node could not be reached", {
+    cause: Object.assign(new Error("Headers Timeout Error"), { code: "UND_ERR_HEADERS_TIMEOUT" }),
+  });
+
 function setUp(alive = new Set(["a", "b"])) {
   const local: string[] = [];
   const forwarded: Array<[string, ForwardedOperation, unknown]> = [];
-  const { registry, owners } = memoryRegistry("a", alive);
+  const { registry, owners, fenced } = memoryRegistry("a", alive);
   const generation = { value: 0 };
   const inner = recordingEngine(local);
+  /** How each node's internal channel fails (none: it carries the request out). */
+  const failing = new Map<string, () => Error>();
+  const pings = new Map<string, PingOutcome>();
+  const takenOver: ClaimedResource[] = [];
   const parts = clusterEngine(inner.factory, {
     registry,
-    client: { forward: async (url, operation, request) => void forwarded.push([url, operation, request]) },
+    client: {
+      forward: async (url, operation, request) => {
+        const fail = failing.get(url);
+        if (fail) throw fail();
+        forwarded.push([url, operation, request]);
+      },
+      ping: async (url) => pings.get(url) ?? "answers",
+    },
     leaseCurrent: () => true,
     leaseGeneration: () => generation.value,
+    takeOver: async (resource) => void takenOver.push(resource),
+    takingOver: () => undefined,
     warn: () => undefined,
   });
   const engine = parts.factory(quietListener);
@@ -91,6 +82,10 @@ function setUp(alive = new Set(["a", "b"])) {
     forwarded,
     owners,
     inner,
+    failing,
+    pings,
+    fenced,
+    takenOver,
   };
 }
 
@@ -159,6 +154,43 @@ describe("cluster engine", () => {
     assert.equal(owners.get("r3"), "a");
   });
 
+  it("ends the lease of a holder whose internal port refuses the connection, claims its call, takes it over and carries the request out itself", async () => {
+    const { engine, local, owners, failing, fenced, takenOver } = setUp();
+    owners.set("m7", "b");
+    failing.set("http://b", refused);
+    await engine.calls.update({
+      mediaSessionId: "m7",
+      status: "Hold",
+      offerSdp: undefined,
+      answerSdp: undefined,
+      correlator: "c",
+    });
+    assert.deepEqual(fenced, ["b"]);
+    assert.deepEqual(takenOver, [{ resourceId: "m7", kind: "session", from: "b" }]);
+    assert.deepEqual(local, ["update m7"]);
+    assert.equal(owners.get("m7"), "a");
+  });
+
+  it("leaves the lease of a holder that does not answer in time alone (a slow node may be alive): the request fails network_unreachable, nothing claimed", async () => {
+    const { engine, local, owners, failing, fenced, takenOver } = setUp();
+    owners.set("m8", "b");
+    failing.set("http://b", timedOut);
+    await assert.rejects(engine.calls.terminate({ mediaSessionId: "m8", correlator: "c" }), {
+      name: "EngineError",
+      failure: "network_unreachable",
+    });
+    assert.deepEqual([fenced, takenOver, local], [[], [], []]);
+    assert.equal(owners.get("m8"), "b");
+  });
+
+  it("takes over a resource claimed from a dead node before carrying the request out", async () => {
+    const { engine, local, owners, takenOver } = setUp(new Set(["a"]));
+    owners.set("r9", "b");
+    await engine.registrations.refresh(registration("r9"));
+    assert.deepEqual(takenOver, [{ resourceId: "r9", kind: "registration", from: "b" }]);
+    assert.deepEqual(local, ["refresh r9"]);
+  });
+
   it("runs a forwarded request on its own engine, with the expiry back as a Date", async () => {
     const { parts, local, owners } = setUp();
     owners.set("r4", "a");
@@ -206,7 +238,9 @@ describe("cluster engine", () => {
     let accepting = true;
     const parts = clusterEngine(recordingEngine([]).factory, {
       registry,
-      client: { forward: async () => undefined },
+      client: { forward: async () => undefined, ping: async () => "answers" },
+      takeOver: async () => undefined,
+      takingOver: () => undefined,
       leaseCurrent: () => true,
       leaseGeneration: () => 0,
       accepting: () => accepting,
@@ -223,7 +257,9 @@ describe("cluster engine", () => {
     let current = true;
     const parts = clusterEngine(recordingEngine([]).factory, {
       registry,
-      client: { forward: async () => undefined },
+      client: { forward: async () => undefined, ping: async () => "answers" },
+      takeOver: async () => undefined,
+      takingOver: () => undefined,
       leaseCurrent: () => current,
       leaseGeneration: () => 0,
       warn: () => undefined,

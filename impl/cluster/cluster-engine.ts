@@ -1,9 +1,15 @@
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { Engine, EngineListener, RegisterRequest } from "../engine/engine.ts";
 import { EngineError } from "../engine/engine-error.ts";
+import { dialogCarrier } from "./dialog-carrier.ts";
 import { heldResources } from "./held-resources.ts";
-import type { ForwardedOperation, InternalClient, InternalHandler } from "./internal-channel.ts";
-import type { NodeRegistry, ResourceKind } from "./node-registry.ts";
+import {
+  connectionRefused,
+  type ForwardedOperation,
+  type InternalClient,
+  type InternalHandler,
+} from "./internal-channel.ts";
+import type { ClaimedResource, NodeRegistry, ResourceKind } from "./node-registry.ts";
 
 export interface ClusterEngineOptions {
   readonly registry: NodeRegistry;
@@ -17,6 +23,16 @@ export interface ClusterEngineOptions {
   readonly leaseGeneration: () => number;
   /** Whether the node takes new requests: false once it gives its lease up (default: leaseCurrent). */
   readonly accepting?: () => boolean;
+  /**
+   * Takes over a resource claimed from a dead node on demand (ClusterNode.takeOver: the failover
+   * sweep's path, once at a time per resource), before the request for it is carried out here.
+   */
+  readonly takeOver: (resource: ClaimedResource) => Promise<unknown>;
+  /**
+   * The takeover of a resource under way on this node, if any (ClusterNode.takingOver): an in-dialog
+   * request for its call waits for it.
+   */
+  readonly takingOver: (resourceId: string) => Promise<unknown> | undefined;
   readonly warn: (message: string, detail: Record<string, unknown>) => void;
 }
 
@@ -39,7 +55,12 @@ export function clusterEngine(
   };
   const { holds, hold, forget, claimed } = heldResources(options);
 
-  /** Runs `here` when this node holds (or just claimed) the resource, else has its holder run it. */
+  /**
+   * Runs `here` when this node holds (or just claimed and took over) the resource, else has its
+   * holder run it. A holder refusing the connection is gone (nothing listens on its internal port):
+   * its lease is ended at once (NodeRegistry.fence) and the resource claimed here; any other failure
+   * to reach it (a timeout: a slow node may be alive) leaves the lease rule to decide.
+   */
   async function route(
     resourceId: string,
     kind: ResourceKind,
@@ -48,19 +69,30 @@ export function clusterEngine(
     here: () => Promise<void>,
   ): Promise<void> {
     if (holds(resourceId)) return here();
-    for (let attempt = 0; attempt < 2; attempt++) {
+    let unreachable = false;
+    for (let attempt = 0; attempt < 3; attempt++) {
       const owner = await registry.owner(resourceId);
       if (owner.kind === "alive") {
         try {
           return await client.forward(owner.internalUrl, operation, request);
         } catch (error) {
+          if (!(error instanceof EngineError) || error.failure !== "network_unreachable") throw error;
+          if (connectionRefused(error)) {
+            if (await registry.fence(owner.nodeId, owner.lease))
+              options.warn("a node refused connections: its lease is ended (fenced)", {
+                nodeId: owner.nodeId,
+              });
+          } else if (unreachable) throw error;
           // A node that stopped or died since the lookup: its lease tells, the next turn claims.
-          if (attempt > 0 || !(error instanceof EngineError) || error.failure !== "network_unreachable")
-            throw error;
+          unreachable = true;
           continue;
         }
       }
-      if (owner.kind === "self" || (await registry.claim(resourceId, kind))) {
+      // Not waiting for a takeover under way here: the takeover itself runs its engine requests
+      // (a registration's REGISTER) through this route.
+      if (owner.kind === "self") return here();
+      if (await registry.claim(resourceId, kind)) {
+        if (owner.kind === "dead") await options.takeOver({ resourceId, kind, from: owner.nodeId });
         claimed(resourceId);
         return here();
       }
@@ -68,6 +100,8 @@ export function clusterEngine(
     }
     return here();
   }
+
+  const carryDialog = dialogCarrier({ ...options, claimed });
 
   const run: Record<ForwardedOperation, (request: never) => Promise<void>> = {
     refresh: (request: RegisterRequest) => engine().registrations.refresh(request),
@@ -93,6 +127,7 @@ export function clusterEngine(
         forget(ended.registrationId);
         await listener.registrationEnded(ended);
       },
+      carryDialog,
     });
     const self = local;
     return {

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
+import { createServer as createTcpServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { EngineError } from "../engine/engine-error.ts";
 import {
+  connectionRefused,
   createInternalClient,
   createInternalServer,
   type ForwardedOperation,
@@ -90,5 +92,49 @@ describe("cluster internal channel", () => {
       assert.equal(error.failure, "network_unreachable");
       return true;
     });
+  });
+
+  it("tells a refused connection (nothing listens: the process is gone) from a timeout (a slow node may be alive)", async () => {
+    const client = createInternalClient({ nodeId: "a", secret: SECRET, timeoutMs: 300 });
+    // A port that was just free: nothing listens there.
+    const closed = createTcpServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    // A listener that accepts and never answers.
+    const silent = createTcpServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const refusedError = await client
+        .forward(`http://127.0.0.1:${closedPort}`, "terminate", {})
+        .catch((e: unknown) => e);
+      assert.ok(refusedError instanceof EngineError && refusedError.failure === "network_unreachable");
+      assert.equal(connectionRefused(refusedError), true);
+      const slowError = await client.forward(silentUrl, "terminate", {}).catch((e: unknown) => e);
+      assert.ok(slowError instanceof EngineError && slowError.failure === "network_unreachable");
+      assert.equal(connectionRefused(slowError), false);
+      assert.equal(await client.ping(`http://127.0.0.1:${closedPort}`), "refused");
+      assert.equal(await client.ping(silentUrl), "unsure");
+      assert.equal(await client.ping(url), "answers");
+    } finally {
+      silent.close();
+      await client.close().catch(() => undefined);
+    }
+  });
+
+  it("answers a ping only when it is signed", async () => {
+    const now = String(Date.now());
+    assert.equal((await post("/cluster/v1/ping", "{}", {})).status, 401);
+    const headers = {
+      "x-cluster-time": now,
+      "x-cluster-signature": signInternalRequest(SECRET, now, "ping", "{}"),
+    };
+    assert.equal((await post("/cluster/v1/ping", "{}", headers)).status, 204);
+    const wrongOperation = {
+      "x-cluster-time": now,
+      "x-cluster-signature": signInternalRequest(SECRET, now, "update", "{}"),
+    };
+    assert.equal((await post("/cluster/v1/ping", "{}", wrongOperation)).status, 401);
   });
 });

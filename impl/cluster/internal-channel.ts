@@ -20,10 +20,51 @@ export function signInternalRequest(secret: string, time: string, operation: str
   return createHmac("sha256", secret).update(`${time}\n${operation}\n${body}`).digest("hex");
 }
 
+/** What a ping of a node's internal channel tells: it answered, nothing listens there, or unsure. */
+export type PingOutcome = "answers" | "refused" | "unsure";
+
 export interface InternalClient {
-  /** Has the node at `internalUrl` carry out the operation; rejects with its {@link EngineError}. */
+  /**
+   * Has the node at `internalUrl` carry out the operation; rejects with its {@link EngineError}
+   * (`network_unreachable` when it could not be reached; {@link connectionRefused} tells whether
+   * nothing listened there).
+   */
   forward(internalUrl: string, operation: ForwardedOperation, request: unknown): Promise<void>;
+  /**
+   * Asks the node at `internalUrl` whether it is there (a signed request it answers at once).
+   * `refused` only when the connection was refused (ECONNREFUSED: the process is gone); a timeout
+   * or any other failure is `unsure` (a slow node may be alive).
+   */
+  ping(internalUrl: string): Promise<PingOutcome>;
 }
+
+/** The longest wait for a ping's answer, ms. */
+const PING_TIMEOUT_MS = 1000;
+
+/**
+ * Whether an error (or one of its causes) is a refused TCP connection: nothing listens at the
+ * address, which for a node's own internal port means its process is gone. A timeout is not.
+ */
+export function connectionRefused(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    if ((e as NodeJS.ErrnoException).code === "ECONNREFUSED") return true;
+    // Node's connect to several addresses (happy eyeballs) fails with an AggregateError.
+    if (e instanceof AggregateError && e.errors.length > 0 && e.errors.every((x) => connectionRefused(x)))
+      return true;
+    e = e.cause;
+  }
+  return false;
+}
+
+const signedHeaders = (options: { nodeId: string; secret: string }, operation: string, body: string) => {
+  const time = String(Date.now());
+  return {
+    "content-type": "application/json",
+    "x-cluster-node": options.nodeId,
+    "x-cluster-time": time,
+    "x-cluster-signature": signInternalRequest(options.secret, time, operation, body),
+  };
+};
 
 export function createInternalClient(options: {
   nodeId: string;
@@ -35,17 +76,11 @@ export function createInternalClient(options: {
   return {
     async forward(internalUrl, operation, request) {
       const body = JSON.stringify(request);
-      const time = String(Date.now());
       let response: Dispatcher.ResponseData;
       try {
         response = await undiciRequest(`${internalUrl}/cluster/v1/engine/${operation}`, {
           method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-cluster-node": options.nodeId,
-            "x-cluster-time": time,
-            "x-cluster-signature": signInternalRequest(options.secret, time, operation, body),
-          },
+          headers: signedHeaders(options, operation, body),
           body,
           dispatcher,
           headersTimeout: options.timeoutMs,
@@ -73,6 +108,23 @@ export function createInternalClient(options: {
         },
       );
     },
+    async ping(internalUrl) {
+      const timeoutMs = Math.min(PING_TIMEOUT_MS, options.timeoutMs);
+      try {
+        const response = await undiciRequest(`${internalUrl}/cluster/v1/ping`, {
+          method: "POST",
+          headers: signedHeaders(options, "ping", "{}"),
+          body: "{}",
+          dispatcher,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        });
+        await response.body.dump();
+        return response.statusCode === 204 ? "answers" : "unsure";
+      } catch (error) {
+        return connectionRefused(error) ? "refused" : "unsure";
+      }
+    },
     close: () => dispatcher.close(),
   };
 }
@@ -83,7 +135,7 @@ export type InternalHandler = (operation: ForwardedOperation, request: unknown) 
  * The internal channel's listener (node:http; it serves the nodes, not API clients): POST
  * /cluster/v1/engine/{operation} with a JSON body, signed (x-cluster-time, x-cluster-signature).
  * 204 when done; an engine failure is 409 with `{failure, message, clientMessage}`; a bad signature
- * 401; anything else 400/404.
+ * 401; anything else 400/404. POST /cluster/v1/ping, signed, is answered 204 at once (is the node there).
  */
 export function createInternalServer(options: { secret: string; handle: InternalHandler }): Server {
   return createServer((req, res) => {
@@ -91,6 +143,16 @@ export function createInternalServer(options: { secret: string; handle: Internal
       res.writeHead(status, body ? { "content-type": "application/json" } : {});
       res.end(body ? JSON.stringify(body) : undefined);
     };
+    if (req.method === "POST" && req.url === "/cluster/v1/ping") {
+      void readBody(req).then(
+        (body) =>
+          verify(options.secret, req, "ping", body)
+            ? reply(204)
+            : reply(401, { message: "bad or stale signature" }),
+        () => reply(413, { message: "body too large" }),
+      );
+      return;
+    }
     const match = /^\/cluster\/v1\/engine\/([a-z]+)$/.exec(req.url ?? "");
     const operation = match?.[1] as ForwardedOperation | undefined;
     if (req.method !== "POST" || !operation || !FORWARDED_OPERATIONS.includes(operation)) {

@@ -6,7 +6,13 @@ export type ResourceKind = "registration" | "session";
 export type Owner =
   | { readonly kind: "none" }
   | { readonly kind: "self" }
-  | { readonly kind: "alive"; readonly nodeId: string; readonly internalUrl: string }
+  | {
+      readonly kind: "alive";
+      readonly nodeId: string;
+      readonly internalUrl: string;
+      /** The lease as read (the database's text of `lease_until`): {@link NodeRegistry.fence} ends this one only. */
+      readonly lease: string;
+    }
   | { readonly kind: "dead"; readonly nodeId: string };
 
 export interface ClaimedResource {
@@ -21,8 +27,19 @@ export interface ClaimedResource {
  */
 export interface NodeRegistry {
   readonly nodeId: string;
-  /** Renews this node's lease (inserting its row the first time). */
-  heartbeat(): Promise<void>;
+  /**
+   * Renews this node's lease (inserting its row the first time).
+   * @returns whether the lease had lapsed before this renewal (expired, or ended by another node's
+   * {@link fence}): what this node held may have been taken over meanwhile.
+   */
+  heartbeat(): Promise<boolean>;
+  /**
+   * Ends another node's lease at once, when its death is certain (its internal channel refused the
+   * connection: nothing listens there). Only the lease that was read (`lease`, from {@link owner}) is
+   * ended: a lease renewed since (the node restarted under the same NODE_ID) is left alone.
+   * @returns whether the lease was ended now.
+   */
+  fence(nodeId: string, lease: string): Promise<boolean>;
   /** Gives the lease up at once (graceful stop): the survivors take over without waiting for it to expire. */
   resign(): Promise<void>;
   /** After resign: whether nothing is left to hand over (this node carries nothing, or no other node is alive to take it). */
@@ -62,11 +79,31 @@ export function createNodeRegistry(
   return {
     nodeId,
     async heartbeat() {
-      await pool.query(
-        `INSERT INTO cluster_nodes (node_id, internal_url, lease_until) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
-         ON CONFLICT (node_id) DO UPDATE SET internal_url = EXCLUDED.internal_url, lease_until = EXCLUDED.lease_until`,
+      // A renewal only of a current lease, atomic with a fence: whichever commits first, the other
+      // sees it (READ COMMITTED re-reads the row it waited for), so a fenced lease is never renewed
+      // unnoticed.
+      const renewed = await pool.query(
+        `UPDATE cluster_nodes SET internal_url = $2, lease_until = now() + $3 * interval '1 millisecond'
+          WHERE node_id = $1 AND lease_until > now()`,
         [nodeId, internalUrl, leaseMs],
       );
+      if ((renewed.rowCount ?? 0) > 0) return false;
+      const { rows } = await pool.query<{ lapsed: boolean }>(
+        `INSERT INTO cluster_nodes AS n (node_id, internal_url, lease_until) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+         ON CONFLICT (node_id) DO UPDATE SET internal_url = EXCLUDED.internal_url, lease_until = EXCLUDED.lease_until
+         RETURNING NOT (xmax = 0) AS lapsed`,
+        [nodeId, internalUrl, leaseMs],
+      );
+      // xmax = 0: the row was inserted (a first start), not a lapsed lease taken again.
+      return rows[0]?.lapsed === true;
+    },
+    async fence(node, lease) {
+      const { rowCount } = await pool.query(
+        `UPDATE cluster_nodes SET lease_until = now() - interval '1 millisecond'
+          WHERE node_id = $1 AND node_id <> $3 AND lease_until = $2::timestamptz AND lease_until > now()`,
+        [node, lease, nodeId],
+      );
+      return (rowCount ?? 0) > 0;
     },
     async resign() {
       await pool.query(
@@ -87,8 +124,9 @@ export function createNodeRegistry(
         node_id: string;
         internal_url: string | null;
         alive: boolean | null;
+        lease: string | null;
       }>(
-        `SELECT o.node_id, n.internal_url, n.lease_until > now() AS alive
+        `SELECT o.node_id, n.internal_url, n.lease_until > now() AS alive, n.lease_until::text AS lease
            FROM cluster_ownership o LEFT JOIN cluster_nodes n ON n.node_id = o.node_id
           WHERE o.resource_id = $1`,
         [resourceId],
@@ -96,8 +134,8 @@ export function createNodeRegistry(
       const row = rows[0];
       if (!row) return { kind: "none" };
       if (row.node_id === nodeId) return { kind: "self" };
-      if (row.alive && row.internal_url)
-        return { kind: "alive", nodeId: row.node_id, internalUrl: row.internal_url };
+      if (row.alive && row.internal_url && row.lease)
+        return { kind: "alive", nodeId: row.node_id, internalUrl: row.internal_url, lease: row.lease };
       return { kind: "dead", nodeId: row.node_id };
     },
     async own(resourceId, kind) {

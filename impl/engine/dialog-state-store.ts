@@ -17,4 +17,10 @@ export interface DialogStateStore {
   /** Inserts or replaces; writes apply in call order. */
   put(dialog: PersistedDialog): Promise<void>;
   delete(mediaSessionId: string): Promise<boolean>;
+  /**
+   * The dialog of the network leg with this SIP Call-ID (the latest written, should two share it), for
+   * an in-dialog request that matches no dialog of this process (a cluster node taking a dead one's
+   * call over). Indexed: it runs only for such requests, never for matched ones.
+   */
+  findByCallId(callId: string): Promise<PersistedDialog | undefined>;
 }

@@ -155,6 +155,15 @@ export interface EngineListener {
     /** The x-correlator of the request that created the registration. */
     correlator?: string;
   }): Promise<void>;
+  /**
+   * In a cluster (impl/cluster): an in-dialog request from the network reached this node for the
+   * call of this session, whose dialog it does not carry (its node died, README "Running several
+   * gateways"). `here`: this node carries the call now (taken over) or nobody does, so the request
+   * is processed here; `elsewhere`: a live node carries it, the request is refused for a retry
+   * (500 with Retry-After, never 481, which would end the call at the peer). Absent (one gateway):
+   * the request is answered as any request for an unknown dialog.
+   */
+  carryDialog?(mediaSessionId: string): Promise<"here" | "elsewhere">;
 }
 
 /** A session the store holds in a non-terminal status when the gateway starts. */

@@ -47,7 +47,11 @@ export async function takeOver(
         log.error({ err, correlator }, "could not take a registration over");
         return "retry" as const;
       });
-    if (outcome !== "retry" || attempt >= ATTEMPTS) {
+    // No record yet, the first time: a node records that it holds a new registration before the
+    // registration itself is stored, so a node stopping or dying in between leaves an ownership row
+    // whose record may still be committed (a request it was serving). Looked at once more later.
+    const maybeNotYetStored = outcome === "gone" && attempt === 1;
+    if ((outcome !== "retry" && !maybeNotYetStored) || attempt >= ATTEMPTS) {
       log.info({ outcome, correlator }, "registration taken over from a dead node");
       return outcome;
     }

@@ -161,6 +161,11 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   EVENTS_MIGRATION,
   OWNERSHIP_WRITES_MIGRATION,
+  {
+    version: 6,
+    name: "dialogs by Call-ID: a cluster node finds the dialog of an in-dialog request it does not carry",
+    sql: "CREATE INDEX dialogs_call_id ON dialogs (call_id);",
+  },
   SEQUENCE_CAS_MIGRATION,
 ];
 

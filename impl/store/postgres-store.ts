@@ -160,6 +160,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     (r) => [r.callId],
   );
   const allDialogs = dialogs.query<[]>("all", "true");
+  // Index dialogs_call_id (migration 6).
+  const dialogsByCallId = dialogs.query<[string]>("by_call_id", "call_id = $1");
   const byDevice = registrations.query<[string, string]>("by_device", "owner = $1 AND device_id = $2");
   const expiredBy = registrations.query<[string]>("expired_by", "expires_at <= $1");
   const activeAt = registrations.query<[string]>("active_at", "expires_at > $1");
@@ -198,7 +200,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       listByOwner: (owner) => byOwner(owner),
       listByRegistration: (id) => bySubscriptionRegistration(id),
     },
-    dialogs: { ...dialogs.repository, list: () => allDialogs() },
+    dialogs: {
+      ...dialogs.repository,
+      list: () => allDialogs(),
+      findByCallId: async (callId) => (await dialogsByCallId(callId)).at(-1),
+    },
     async ping() {
       return reads.query("SELECT 1").then(
         () => true,

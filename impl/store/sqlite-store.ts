@@ -150,6 +150,10 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   );
   const bySubscriptionRegistration = subscriptions.query<[string]>(`${subscriptionRegistration} = ?`);
   const allDialogs = dialogs.query<[]>("1 = 1");
+  // An expression index, so that database files made before it need no migration (the table keeps
+  // only the key and the record).
+  db.exec("CREATE INDEX IF NOT EXISTS dialogs_call_id ON dialogs (json_extract(data, '$.callId'))");
+  const dialogsByCallId = dialogs.query<[string]>("json_extract(data, '$.callId') = ?");
   const ping = db.prepare("SELECT 1");
 
   return {
@@ -176,7 +180,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       listByOwner: async (owner) => byOwner(owner),
       listByRegistration: async (id) => bySubscriptionRegistration(id),
     },
-    dialogs: { ...dialogs.repository, list: async () => allDialogs() },
+    dialogs: {
+      ...dialogs.repository,
+      list: async () => allDialogs(),
+      findByCallId: async (callId) => dialogsByCallId(callId).at(-1),
+    },
     async ping() {
       return ping.get() !== undefined;
     },

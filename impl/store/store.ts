@@ -50,6 +50,8 @@ export interface Store {
   readonly dialogs: Repository<DialogRecord> & {
     /** Every dialog record, oldest write first (start-up: the media anchor spares their calls). */
     list(): Promise<DialogRecord[]>;
+    /** The dialog record of this SIP Call-ID, the latest written should two share it (indexed). */
+    findByCallId(callId: string): Promise<DialogRecord | undefined>;
   };
   /** Whether the backend answers (for /readyz). */
   ping(): Promise<boolean>;

@@ -118,8 +118,19 @@ describe("edge rendering (deploy/kamailio/kamailio-edge.cfg.tmpl)", () => {
     );
     assert.match(
       cfg,
-      /failure_route\[GATEWAY_NODE_FAILED\] \{[^}]*t_check_status\("481\|408\|477\|503"\)[^}]*ds_next_dst\(\)/,
+      /failure_route\[GATEWAY_NODE_FAILED\] \{(?:(?!\n\}\n)[\s\S])*t_check_status\("481\|500\|503"\)(?:(?!\n\}\n)[\s\S])*ds_next_dst\(\)/,
     );
+  });
+
+  it("sends a request a node refused at once (its t_relay failed) to a live node before any error reply", () => {
+    const cfg = render({ gateway: { numberPrefixes: ["+3460000"], nodes: ["sip:gw@192.0.2.21:5060"] } })[
+      "kamailio.cfg"
+    ];
+    assert.match(
+      cfg,
+      /if \(!t_relay\(\)\) \{\n(\s+#[^\n]*\n)?\s+route\(GATEWAY_NODE_UNSENT\);\n\s+sl_reply_error\(\);/,
+    );
+    assert.match(cfg, /loadmodule "jsonrpcs\.so"\nmodparam\("jsonrpcs", "transport", 1\)/);
   });
 
   it("the edge's and the lab's Kamailio share one route for a dead node's dialogs", () => {

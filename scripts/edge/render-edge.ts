@@ -14,6 +14,7 @@ import { Command } from "commander";
 import {
   GATEWAY_NODE_CALL,
   GATEWAY_NODE_ROUTE,
+  GATEWAY_NODE_UNSENT_CALL,
   dispatcherList as gatewayNodesList,
   gatewayNodesParams,
 } from "../lab/gateway-nodes-cfg.ts";
@@ -154,11 +155,13 @@ function gatewayNodes(s: EdgeSettings, listFile: string): Record<string, string>
     return {
       GATEWAY_NODES_PARAMS: `modparam("dispatcher", "list_file", ${literal(listFile)})\nmodparam("dispatcher", "ds_ping_interval", 0)\n`,
       GATEWAY_NODE_CALL: "# No gateway nodes.",
+      GATEWAY_NODE_UNSENT_CALL: "# No gateway nodes.",
       GATEWAY_NODE_ROUTES: "",
     };
   return {
     GATEWAY_NODES_PARAMS: gatewayNodesParams({ listFile, domain: s.domain, probing: s.gateway.probing }),
     GATEWAY_NODE_CALL,
+    GATEWAY_NODE_UNSENT_CALL,
     GATEWAY_NODE_ROUTES: GATEWAY_NODE_ROUTE,
   };
 }

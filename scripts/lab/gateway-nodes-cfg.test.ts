@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { dispatcherList, nodeEntry } from "./gateway-nodes-cfg.ts";
+import { dispatcherList, GATEWAY_NODE_TIMEOUT_MS, nodeEntry } from "./gateway-nodes-cfg.ts";
 import { kamailioCfg } from "./kamailio-cfg.ts";
 
 const cfg = (gatewayNodesFile?: string) =>
@@ -34,6 +34,19 @@ describe("the lab Kamailio's dispatcher set of gateway nodes", () => {
     assert.match(text, /modparam\("dispatcher", "ds_ping_interval", 1\)/);
     assert.match(text, /if \(loose_route\(\)\) \{\n.*\n\s+route\(GATEWAY_NODE\);\n\s+route\(RELAY\);/);
     assert.match(text, /failure_route\[GATEWAY_NODE_FAILED\]/);
+  });
+
+  it("gives a node a few seconds to answer, then marks it inactive and sends the request to a live node", () => {
+    const text = cfg("/lab/dispatcher.list");
+    assert.ok(text.includes(`t_set_fr(0, ${GATEWAY_NODE_TIMEOUT_MS});`));
+    assert.match(text, /if \(!t_relay\(\)\) \{\n\s+route\(GATEWAY_NODE_UNSENT\);\n\s+sl_reply_error\(\);/);
+    assert.match(
+      text,
+      /"method\\": \\"dispatcher\.set_state\\", \\"params\\": \[\\"ip\\", 1, \\"\$var\(dead\)\\"\]/,
+    );
+    // jsonrpcs only for jsonrpc_exec: HTTP transport, which serves nothing without jsonrpc_dispatch.
+    assert.match(text, /modparam\("jsonrpcs", "transport", 1\)/);
+    assert.doesNotMatch(text, /jsonrpc_dispatch/);
   });
 });
 

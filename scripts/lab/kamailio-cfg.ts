@@ -11,6 +11,7 @@
 import {
   GATEWAY_NODE_CALL,
   GATEWAY_NODE_ROUTE,
+  GATEWAY_NODE_UNSENT_CALL,
   gatewayNodesModule,
   LAB_PROBING,
 } from "./gateway-nodes-cfg.ts";
@@ -264,7 +265,9 @@ route[LOCATION] {
 
 ${o.gatewayNodesFile ? GATEWAY_NODE_ROUTE : ""}
 route[RELAY] {
-    if (!t_relay()) sl_reply_error();
+    if (!t_relay()) {
+${o.gatewayNodesFile ? `        ${GATEWAY_NODE_UNSENT_CALL}\n` : ""}        sl_reply_error();
+    }
     exit;
 }
 

@@ -41,6 +41,13 @@ export interface GatewayUserAgentOptions {
   /** An UPDATE (RFC 3311) inside a dialog, which the sip.js core does not know. */
   onUpdate(message: IncomingRequestMessage): void;
   onProxyFlowRestored(): void;
+  /**
+   * The handler, when there is one (a cluster node), of an in-dialog request (To tag) other than ACK
+   * and CANCEL that matches no dialog of the core, before the core would answer 481: true when it
+   * took the request (handed back later through {@link GatewayUserAgent.deliver}). None: the core
+   * answers as always. Matched requests never reach it.
+   */
+  unmatchedInDialog?(): ((message: IncomingRequestMessage) => boolean) | undefined;
 }
 
 /**
@@ -135,6 +142,20 @@ export class GatewayUserAgent {
       return;
     }
     if (!(message instanceof IncomingRequestMessage)) return;
+    if (message.toTag && message.method !== C.ACK && message.method !== C.CANCEL) {
+      const unmatched = this.options.unmatchedInDialog?.();
+      if (
+        unmatched &&
+        !this.core.dialogs.has(message.callId + message.toTag + message.fromTag) &&
+        unmatched(message)
+      )
+        return;
+    }
+    this.deliver(message);
+  }
+
+  /** A checked request to its handler: UPDATE to the call legs, anything else to the core. */
+  deliver(message: IncomingRequestMessage): void {
     if (message.method === "UPDATE") {
       this.options.onUpdate(message);
       return;

@@ -24,6 +24,7 @@ import { SipRegistrations } from "./registration/sip-registrations.ts";
 import { withSdpVersioning } from "./sdp/sdp-versioning.ts";
 import type { IncomingRequestMessage, UserAgentCore } from "./sip-core.ts";
 import type { NodeTransportOptions, SipTransportName } from "./transport/node-transport.ts";
+import { unmatchedDialogRequests } from "./unmatched-dialog-requests.ts";
 
 export interface SipEngineOptions {
   readonly transport: SipTransportName;
@@ -146,7 +147,19 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
     onInvite: (request) => void offerIncomingInvite(inviteHost, request),
     onUpdate: (message) => onUpdate(message),
     onProxyFlowRestored: () => registrations?.reRegisterAll(),
+    unmatchedInDialog: () => unmatched?.handler(),
   });
+  // In a cluster, an in-dialog request for a call another node carried (README "Running several gateways").
+  const unmatched =
+    options.dialogs &&
+    unmatchedDialogRequests({
+      dialogs: options.dialogs,
+      carryDialog: () => listener?.carryDialog?.bind(listener),
+      deliver: (message) => ua.deliver(message),
+      refuse: (message, retryAfterSec) =>
+        ua.core.replyStateless(message, { statusCode: 500, extraHeaders: [`Retry-After: ${retryAfterSec}`] }),
+      logger,
+    });
   await ua.start();
   registrations = new SipRegistrations(
     ua,

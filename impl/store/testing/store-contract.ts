@@ -285,6 +285,18 @@ function findersAndValues(backend: StoreBackend): void {
     }
   });
 
+  it("finds a dialog record by its SIP Call-ID, the latest written when two share one, and nothing after its delete", () =>
+    withStore(backend, async (store) => {
+      await store.dialogs.put(dialog("ms-1"));
+      await store.dialogs.put(dialog("ms-2"));
+      await store.dialogs.put({ ...dialog("ms-3"), callId: "call-ms-2@127.0.0.1" });
+      assert.deepEqual(await store.dialogs.findByCallId("call-ms-1@127.0.0.1"), dialog("ms-1"));
+      assert.equal((await store.dialogs.findByCallId("call-ms-2@127.0.0.1"))?.mediaSessionId, "ms-3");
+      assert.equal(await store.dialogs.findByCallId("call-ms-9@127.0.0.1"), undefined);
+      await store.dialogs.delete("ms-1");
+      assert.equal(await store.dialogs.findByCallId("call-ms-1@127.0.0.1"), undefined);
+    }));
+
   it("stores and finds any string: NUL, backslashes, quotes and non-BMP characters", () =>
     withStore(backend, async (store) => {
       const odd = ["a\u0000b", "a\\0b", "a\\\\0b", 'it\'s "quoted"', "😀 ñ", "\\"];

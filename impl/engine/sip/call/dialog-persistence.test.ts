@@ -27,6 +27,7 @@ function recordingStore(fail = false) {
       ops.push(`delete ${id}`);
       return rows.delete(id);
     },
+    findByCallId: async (callId) => [...rows.values()].find((r) => r.callId === callId),
   };
   return { store, ops, rows };
 }

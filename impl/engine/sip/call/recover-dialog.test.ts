@@ -63,6 +63,7 @@ describe("recoverDialog: an unfinished session and its persisted dialog at start
       get: async (id) => rows.get(id),
       put: async (r) => void rows.set(r.mediaSessionId, r),
       delete: async (id) => rows.delete(id),
+      findByCallId: async (callId) => [...rows.values()].find((r) => r.callId === callId),
     };
     anchor = fakeMediaAnchor();
     legs = new Map();
@@ -121,6 +122,15 @@ describe("recoverDialog: an unfinished session and its persisted dialog at start
     assert.deepEqual(remembered, [[CONFIRMED.callId, "v=0 local"]]);
     assert.deepEqual(anchor.requests, [], "the anchor keeps the call");
     assert.equal(rows.has("m-1"), true);
+  });
+
+  it("resumes a call it carries already without rebuilding its dialog a second time", async () => {
+    rows.set("m-1", row(CONFIRMED));
+    assert.deepEqual(await recover(), { kind: "resumed" });
+    const leg = legs.get("m-1");
+    assert.deepEqual(await recover(), { kind: "resumed" });
+    assert.equal(legs.get("m-1"), leg, "the same leg");
+    assert.deepEqual(adopted, ["m-1"], "adopted once");
   });
 
   it("names this process's Contact in the carried dialog's requests, not the one persisted by the process that made it (a target refresh, RFC 3261 §12.2.1.2)", async () => {

@@ -41,6 +41,10 @@ export async function recoverDialog(
 ): Promise<SessionRecovery | undefined> {
   const { ctx, store } = options;
   const id = session.mediaSessionId;
+  // Asked again for a call this process carries already (two nodes' requests raced to take it over):
+  // one dialog, never two legs on it.
+  const carried = options.legs.get(id);
+  if (carried && !carried.terminated) return { kind: "resumed" };
   const record = await store.get(id);
   if (!record) return undefined;
   const state = parseLegState(record.state);
