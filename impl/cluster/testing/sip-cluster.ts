@@ -76,9 +76,12 @@ export async function startSipCluster(options: {
     const port = await freePort();
     if (!sipPorts.includes(port)) sipPorts.push(port);
   }
+  // CLUSTER_LOGS_DIR=<dir>: the lab's folder (kamailio.log, the dispatcher list) is kept there.
+  const logsDir = process.env.CLUSTER_LOGS_DIR;
   const lab = await startLab({
     credentials: options.credentials,
     gatewayNodes: sipPorts.map((port) => `sip:gw@127.0.0.1:${port};transport=tcp`),
+    ...(logsDir ? { dir: mkdtempSync(join(logsDir, "lab-")), keepDir: true } : {}),
   });
   const postgres: PostgresLab = await startPostgres();
   const databaseUrl = await postgres.createDatabase("failover");
