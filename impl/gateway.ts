@@ -29,6 +29,7 @@ import { type Clock, systemClock } from "./services/clock.ts";
 import type { EventPublisher } from "./services/event-publisher.ts";
 import { createRegistrationService } from "./services/registration-service.ts";
 import type { RegistrationTtlPolicy } from "./services/registration-ttl.ts";
+import type { Exclusive } from "./services/session-changes.ts";
 import { createSubscriptionLifecycle, type SubscriptionDelivery } from "./services/subscription-lifecycle.ts";
 import { createSubscriptionService } from "./services/subscription-service.ts";
 import { createSubscriptionServiceR3_1 } from "./services/subscription-service-r3-1.ts";
@@ -54,6 +55,8 @@ export interface GatewayDeps {
   readonly http?: Partial<Pick<HttpConfig, "bodyLimitBytes" | "bodyMaxDepth" | "trustProxy">>;
   /** More Prometheus registries served at /metrics (event delivery's). */
   readonly metrics?: readonly Registry[];
+  /** A cluster node's lock across nodes for a session's changes (impl/cluster/cluster-exclusive.ts). */
+  readonly exclusive?: Exclusive;
 }
 
 /** Wires store, services, engine and HTTP app; the composition root and the tests both use it. */
@@ -101,6 +104,7 @@ export function createGateway(deps: GatewayDeps) {
     clock,
     newId,
     emergencyCalls: () => lazyEngine().emergencyCalls === true,
+    ...(deps.exclusive ? { exclusive: deps.exclusive } : {}),
   });
   const subscriptions = createSubscriptionService({
     store: deps.store,

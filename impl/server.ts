@@ -19,6 +19,7 @@ import type { Pool } from "pg";
 import pino, { type Logger } from "pino";
 import { type ClusterConfig, readClusterConfig } from "./cluster/cluster-config.ts";
 import { clusterEngine } from "./cluster/cluster-engine.ts";
+import { openClusterExclusive } from "./cluster/cluster-exclusive.ts";
 import { type ClusterNode, openClusterNode } from "./cluster/cluster-node.ts";
 import { runOnceInCluster } from "./cluster/cluster-once.ts";
 import { nodeTaggedId } from "./cluster/node-tagged-id.ts";
@@ -101,13 +102,20 @@ async function createVerifier(config: Config, logger: Logger) {
 async function joinCluster(
   config: ClusterConfig,
   store: Store,
+  storeConfig: Config["store"],
   engine: (listener: EngineListener) => Engine,
   logger: Logger,
 ) {
-  if (!("reads" in store)) throw new ConfigError(["NODE_ID needs STORE=postgres."]);
+  if (!("reads" in store) || storeConfig.kind !== "postgres")
+    throw new ConfigError(["NODE_ID needs STORE=postgres."]);
   const log = logger.child({ component: "cluster" });
   const { reads, writes } = store as PostgresStore;
   const node = await openClusterNode(reads, config, log, (op) => writes.write(op));
+  const locks = openClusterExclusive({
+    url: storeConfig.url,
+    timeoutMs: storeConfig.timeoutMs,
+    onError: (err) => log.warn({ err }, "a cluster lock connection failed; it is replaced on next use"),
+  });
   const parts = clusterEngine(engine, {
     registry: node.registry,
     client: node.client,
@@ -118,7 +126,7 @@ async function joinCluster(
     takingOver: node.takingOver,
     warn: (message, detail) => log.warn(detail, message),
   });
-  return { node, ...parts };
+  return { node, locks, ...parts };
 }
 
 /** Starts the cluster node's lease, internal channel and failover sweep once the services exist. */
@@ -290,12 +298,15 @@ async function start(config: Config) {
       : undefined;
   const localEngine =
     sipEngine?.factory ?? ((listener: EngineListener) => createOfflineEngine(listener, config.offline));
-  const cluster = clusterConfig ? await joinCluster(clusterConfig, store, localEngine, logger) : undefined;
+  const cluster = clusterConfig
+    ? await joinCluster(clusterConfig, store, config.store, localEngine, logger)
+    : undefined;
   const gateway = createGateway({
     store,
     engine: cluster?.factory ?? localEngine,
     // The balancer routes a resource's requests to the node its id names (node-tagged-id.ts).
     ...(clusterConfig ? { newId: nodeTaggedId(clusterConfig.nodeId) } : {}),
+    ...(cluster ? { exclusive: cluster.locks.exclusive } : {}),
     verifier: cachedVerifier,
     delivery: {
       outbox: delivery.dispatcher,
@@ -355,6 +366,7 @@ async function start(config: Config) {
     await subscriptionLifecycle.close();
     await delivery.close();
     await gateway.close();
+    await cluster?.locks.close();
     await media?.close();
     logger.info("stopped");
     process.exit(0);

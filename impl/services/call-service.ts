@@ -9,7 +9,7 @@ import { createR22Session } from "./create-r22-session.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 import { acceptIncomingCall } from "./incoming-session.ts";
 import type { RegistrationService } from "./registration-service.ts";
-import { createSessionChanges } from "./session-changes.ts";
+import { createSessionChanges, type Exclusive } from "./session-changes.ts";
 import { type StatusChange, updateSessionStatus } from "./session-status-update.ts";
 import { toApiError } from "./to-api-error.ts";
 
@@ -30,6 +30,8 @@ export interface CallServiceDeps {
   readonly newId: IdGenerator;
   /** Whether the engine places emergency calls (Engine.emergencyCalls); default: it does not. */
   readonly emergencyCalls?: () => boolean;
+  /** Serialises a session's changes across gateway nodes (session-changes.ts); none for one process. */
+  readonly exclusive?: Exclusive;
 }
 
 /** webrtc-call-handling: originate, answer, change and end media sessions; apply network events. */

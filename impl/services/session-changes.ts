@@ -29,12 +29,25 @@ export interface SessionChanges {
   settled(mediaSessionId: string): Promise<SessionRecord | undefined>;
 }
 
+/**
+ * Runs `run` while no other gateway node runs one for the same key (impl/cluster/cluster-exclusive.ts).
+ * One process alone needs none: its chains already serialise the changes of a session.
+ */
+export type Exclusive = <T>(key: string, run: () => Promise<T>) => Promise<T>;
+
 export function createSessionChanges(deps: {
   readonly store: Store;
   readonly events: EventPublisher;
   readonly clock: Clock;
+  /**
+   * Across gateway nodes: a change and its announcement run under it, so that a change another node
+   * makes next is announced after this one (the compare-and-set alone keeps the numbers unique, but
+   * the later number could reach the outbox first).
+   */
+  readonly exclusive?: Exclusive;
 }): SessionChanges {
   const { store, events, clock } = deps;
+  const exclusive: Exclusive = deps.exclusive ?? ((_key, run) => run());
   /** Per-session chains, so that concurrent changes to one session apply one after the other. */
   const chains = new Map<string, Promise<unknown>>();
 
@@ -80,7 +93,8 @@ export function createSessionChanges(deps: {
         `The media session changed concurrently ${ATTEMPTS} times while this change was applied; try again`,
       );
     };
-    const result = (chains.get(mediaSessionId) ?? Promise.resolve()).then(run, run);
+    const guarded = () => exclusive(`session:${mediaSessionId}`, run);
+    const result = (chains.get(mediaSessionId) ?? Promise.resolve()).then(guarded, guarded);
     const tail = result.catch(() => undefined);
     chains.set(mediaSessionId, tail);
     void tail.then(() => {
