@@ -1,15 +1,10 @@
 import { TERMINAL_STATUSES } from "../contract/terminal-statuses.ts";
 import type { Engine, EngineListener, RegisterRequest } from "../engine/engine.ts";
-import { EngineError } from "../engine/engine-error.ts";
 import { dialogCarrier } from "./dialog-carrier.ts";
 import { heldResources } from "./held-resources.ts";
-import {
-  connectionRefused,
-  type ForwardedOperation,
-  type InternalClient,
-  type InternalHandler,
-} from "./internal-channel.ts";
-import type { ClaimedResource, NodeRegistry, ResourceKind } from "./node-registry.ts";
+import type { ForwardedOperation, InternalClient, InternalHandler } from "./internal-channel.ts";
+import type { ClaimedResource, NodeRegistry } from "./node-registry.ts";
+import { routeToHolder } from "./route-to-holder.ts";
 
 export interface ClusterEngineOptions {
   readonly registry: NodeRegistry;
@@ -47,7 +42,6 @@ export function clusterEngine(
   inner: (listener: EngineListener) => Engine,
   options: ClusterEngineOptions,
 ): { factory: (listener: EngineListener) => Engine; handle: InternalHandler } {
-  const { registry, client } = options;
   let local: Engine | undefined;
   const engine = (): Engine => {
     if (!local) throw new Error("the cluster engine is not started");
@@ -55,51 +49,7 @@ export function clusterEngine(
   };
   const { holds, hold, forget, claimed } = heldResources(options);
 
-  /**
-   * Runs `here` when this node holds (or just claimed and took over) the resource, else has its
-   * holder run it. A holder refusing the connection is gone (nothing listens on its internal port):
-   * its lease is ended at once (NodeRegistry.fence) and the resource claimed here; any other failure
-   * to reach it (a timeout: a slow node may be alive) leaves the lease rule to decide.
-   */
-  async function route(
-    resourceId: string,
-    kind: ResourceKind,
-    operation: ForwardedOperation,
-    request: unknown,
-    here: () => Promise<void>,
-  ): Promise<void> {
-    if (holds(resourceId)) return here();
-    let unreachable = false;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const owner = await registry.owner(resourceId);
-      if (owner.kind === "alive") {
-        try {
-          return await client.forward(owner.internalUrl, operation, request);
-        } catch (error) {
-          if (!(error instanceof EngineError) || error.failure !== "network_unreachable") throw error;
-          if (connectionRefused(error)) {
-            if (await registry.fence(owner.nodeId, owner.lease))
-              options.warn("a node refused connections: its lease is ended (fenced)", {
-                nodeId: owner.nodeId,
-              });
-          } else if (unreachable) throw error;
-          // A node that stopped or died since the lookup: its lease tells, the next turn claims.
-          unreachable = true;
-          continue;
-        }
-      }
-      // Not waiting for a takeover under way here: the takeover itself runs its engine requests
-      // (a registration's REGISTER) through this route.
-      if (owner.kind === "self") return here();
-      if (await registry.claim(resourceId, kind)) {
-        if (owner.kind === "dead") await options.takeOver({ resourceId, kind, from: owner.nodeId });
-        claimed(resourceId);
-        return here();
-      }
-      // Another live node claimed it between the two queries: ask again, then forward to it.
-    }
-    return here();
-  }
+  const route = routeToHolder({ ...options, holds, claimed });
 
   const carryDialog = dialogCarrier({ ...options, claimed });
 

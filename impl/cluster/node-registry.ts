@@ -78,6 +78,17 @@ export function createNodeRegistry(
   const { nodeId, internalUrl, leaseMs, write } = options;
   return {
     nodeId,
+    ...nodeLeases(pool, { nodeId, internalUrl, leaseMs }),
+    ...resourceOwnership(pool, { nodeId, ...(write ? { write } : {}) }),
+  };
+}
+
+/** The lease rows (`cluster_nodes`): this node's, and the others' as far as this node judges them. */
+function nodeLeases(
+  pool: Pool,
+  { nodeId, internalUrl, leaseMs }: { nodeId: string; internalUrl: string; leaseMs: number },
+): Pick<NodeRegistry, "heartbeat" | "fence" | "resign" | "handedOver" | "forgetDeadNodes"> {
+  return {
     async heartbeat() {
       // A renewal only of a current lease, atomic with a fence: whichever commits first, the other
       // sees it (READ COMMITTED re-reads the row it waited for), so a fenced lease is never renewed
@@ -119,6 +130,24 @@ export function createNodeRegistry(
       );
       return rows[0]?.done === true;
     },
+    async forgetDeadNodes() {
+      const { rows } = await pool.query<{ node_id: string }>(
+        `DELETE FROM cluster_nodes n WHERE n.lease_until < now() AND n.node_id <> $1
+            AND NOT EXISTS (SELECT 1 FROM cluster_ownership o WHERE o.node_id = n.node_id)
+         RETURNING n.node_id`,
+        [nodeId],
+      );
+      return rows.map((r) => r.node_id);
+    },
+  };
+}
+
+/** Which node carries each resource (`cluster_ownership`). */
+function resourceOwnership(
+  pool: Pool,
+  { nodeId, write }: { nodeId: string; write?: (op: string) => Promise<unknown> },
+): Pick<NodeRegistry, "owner" | "own" | "claim" | "release" | "carries" | "claimFromDeadNodes"> {
+  return {
     async owner(resourceId) {
       const { rows } = await pool.query<{
         node_id: string;
@@ -189,15 +218,6 @@ export function createNodeRegistry(
         [nodeId, limit],
       );
       return rows.map((r) => ({ resourceId: r.resource_id, kind: r.kind, from: r.from_node }));
-    },
-    async forgetDeadNodes() {
-      const { rows } = await pool.query<{ node_id: string }>(
-        `DELETE FROM cluster_nodes n WHERE n.lease_until < now() AND n.node_id <> $1
-            AND NOT EXISTS (SELECT 1 FROM cluster_ownership o WHERE o.node_id = n.node_id)
-         RETURNING n.node_id`,
-        [nodeId],
-      );
-      return rows.map((r) => r.node_id);
     },
   };
 }

@@ -149,17 +149,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
     onProxyFlowRestored: () => registrations?.reRegisterAll(),
     unmatchedInDialog: () => unmatched?.handler(),
   });
-  // In a cluster, an in-dialog request for a call another node carried (README "Running several gateways").
-  const unmatched =
-    options.dialogs &&
-    unmatchedDialogRequests({
-      dialogs: options.dialogs,
-      carryDialog: () => listener?.carryDialog?.bind(listener),
-      deliver: (message) => ua.deliver(message),
-      refuse: (message, retryAfterSec) =>
-        ua.core.replyStateless(message, { statusCode: 500, extraHeaders: [`Retry-After: ${retryAfterSec}`] }),
-      logger,
-    });
+  const unmatched = unmatchedRequests(options.dialogs, () => listener, ua, logger);
   await ua.start();
   registrations = new SipRegistrations(
     ua,
@@ -173,14 +163,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
   );
   const regs = registrations;
 
-  function onUpdate(message: IncomingRequestMessage): void {
-    const leg = byDialog.get(message.callId + message.toTag + message.fromTag);
-    if (!leg || leg.terminated) {
-      ua.core.replyStateless(message, { statusCode: 481 });
-      return;
-    }
-    leg.onUpdate(message);
-  }
+  const onUpdate = (message: IncomingRequestMessage) => updateInDialog(byDialog, ua, message);
 
   function originate(request: OriginateRequest): Promise<void> {
     return originateCall(
@@ -213,13 +196,7 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
           terminate: async ({ mediaSessionId }) => terminateLeg(legs.get(mediaSessionId)),
         },
         ...recoverSessionHook(options.dialogs, { ctx, ua, persistence, legs, anchor }),
-        async leaveCalls() {
-          // The changes of this turn are written first (dialog-persistence.ts skips ended legs).
-          await new Promise((resolve) => setImmediate(resolve));
-          for (const leg of legs.values()) leg.leave();
-          legs.clear();
-          byDialog.clear();
-        },
+        leaveCalls: () => leaveCalls(legs, byDialog),
         ready: () => ua.transport.connected || options.transport !== "udp",
         async close() {
           for (const call of [...legs.values()]) terminateAtShutdown(call);
@@ -229,6 +206,50 @@ export async function startSipEngine(options: SipEngineOptions): Promise<Started
       };
     },
   };
+}
+
+/** An UPDATE (RFC 3311) goes to its dialog's leg; one for no live dialog gets 481. */
+function updateInDialog(
+  byDialog: ReadonlyMap<string, CallLeg>,
+  ua: GatewayUserAgent,
+  message: IncomingRequestMessage,
+): void {
+  const leg = byDialog.get(message.callId + message.toTag + message.fromTag);
+  if (!leg || leg.terminated) {
+    ua.core.replyStateless(message, { statusCode: 481 });
+    return;
+  }
+  leg.onUpdate(message);
+}
+
+/** In a cluster, an in-dialog request for a call another node carried (README "Running several gateways"). */
+function unmatchedRequests(
+  dialogs: SipEngineOptions["dialogs"],
+  listener: () => EngineListener | undefined,
+  ua: GatewayUserAgent,
+  logger: EngineLogger,
+) {
+  if (!dialogs) return undefined;
+  return unmatchedDialogRequests({
+    dialogs,
+    carryDialog: () => {
+      const l = listener();
+      return l?.carryDialog?.bind(l);
+    },
+    deliver: (message) => ua.deliver(message),
+    refuse: (message, retryAfterSec) =>
+      ua.core.replyStateless(message, { statusCode: 500, extraHeaders: [`Retry-After: ${retryAfterSec}`] }),
+    logger,
+  });
+}
+
+/** Engine.leaveCalls: a cluster node hands its calls over without a BYE. */
+async function leaveCalls(legs: Map<string, CallLeg>, byDialog: Map<string, CallLeg>): Promise<void> {
+  // The changes of this turn are written first (dialog-persistence.ts skips ended legs).
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const leg of legs.values()) leg.leave();
+  legs.clear();
+  byDialog.clear();
 }
 
 /** Engine.recoverSession when dialog state is stored (a restarted gateway carries answered calls on). */
