@@ -47,7 +47,10 @@ const timedOut = () =>
     cause: Object.assign(new Error("Headers Timeout Error"), { code: "UND_ERR_HEADERS_TIMEOUT" }),
   });
 
-function setUp(alive = new Set(["a", "b"])) {
+function setUp(
+  alive = new Set(["a", "b"]),
+  takingOver: (resourceId: string) => Promise<unknown> | undefined = () => undefined,
+) {
   const local: string[] = [];
   const forwarded: Array<[string, ForwardedOperation, unknown]> = [];
   const { registry, owners, fenced } = memoryRegistry("a", alive);
@@ -70,7 +73,7 @@ function setUp(alive = new Set(["a", "b"])) {
     leaseCurrent: () => true,
     leaseGeneration: () => generation.value,
     takeOver: async (resource) => void takenOver.push(resource),
-    takingOver: () => undefined,
+    takingOver,
     warn: () => undefined,
   });
   const engine = parts.factory(quietListener);
@@ -119,6 +122,29 @@ describe("cluster engine", () => {
     assert.deepEqual(local, ["register r1", "originate m1"]);
     assert.equal(owners.get("r1"), "a");
     assert.equal(owners.get("m1"), "a");
+  });
+
+  it("controls a call this node is taking over once its dialog is rebuilt, not before", async () => {
+    let rebuilt: () => void = () => undefined;
+    const rebuilding = new Promise<void>((resolve) => {
+      rebuilt = resolve;
+    });
+    const { engine, local, owners } = setUp(new Set(["a", "b"]), (id) =>
+      id === "m9" ? rebuilding : undefined,
+    );
+    owners.set("m9", "a");
+    const hold = engine.calls.update({
+      mediaSessionId: "m9",
+      status: "Hold",
+      offerSdp: undefined,
+      answerSdp: undefined,
+      correlator: "c",
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(local, [], "the hold waits for the takeover");
+    rebuilt();
+    await hold;
+    assert.deepEqual(local, ["update m9"]);
   });
 
   it("hands a request for a resource another live node holds to that node, doing nothing itself", async () => {

@@ -11,6 +11,8 @@ export function routeToHolder(options: {
   readonly client: Pick<InternalClient, "forward">;
   /** Takes over a resource claimed from a dead node (ClusterEngineOptions.takeOver). */
   readonly takeOver: (resource: ClaimedResource) => Promise<unknown>;
+  /** The takeover of a resource under way on this node, if any (ClusterEngineOptions.takingOver). */
+  readonly takingOver: (resourceId: string) => Promise<unknown> | undefined;
   readonly warn: (message: string, detail: Record<string, unknown>) => void;
   /** Whether this node knows it holds the resource (held-resources.ts). */
   readonly holds: (resourceId: string) => boolean;
@@ -31,6 +33,10 @@ export function routeToHolder(options: {
     request: unknown,
     here: () => Promise<void>,
   ): Promise<void> {
+    // A call this node is rebuilding (its sweep or another request took it over) is controlled
+    // once rebuilt: before, its leg does not exist yet and the request would be refused. Not for a
+    // registration: its takeover's REGISTER comes through this route itself.
+    if (kind === "session") await options.takingOver(resourceId)?.catch(() => undefined);
     if (holds(resourceId)) return here();
     let unreachable = false;
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -51,8 +57,6 @@ export function routeToHolder(options: {
           continue;
         }
       }
-      // Not waiting for a takeover under way here: the takeover itself runs its engine requests
-      // (a registration's REGISTER) through this route.
       if (owner.kind === "self") return here();
       if (await registry.claim(resourceId, kind)) {
         if (owner.kind === "dead") await options.takeOver({ resourceId, kind, from: owner.nodeId });
