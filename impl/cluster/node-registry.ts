@@ -207,10 +207,14 @@ function resourceOwnership(
     },
     async claimFromDeadNodes(limit) {
       const { rows } = await pool.query<{ resource_id: string; kind: ResourceKind; from_node: string }>(
+        // NOT IN, not NOT EXISTS: a row another node claimed after this statement's snapshot is
+        // locked in its new version and its conditions checked again (READ COMMITTED); a NOT EXISTS
+        // planned as an anti-join is not re-evaluated for it, so the row would be taken a second
+        // time, while NOT IN is a filter on the row itself and sees the new, live owner.
         `WITH dead AS (
            SELECT o.resource_id, o.node_id AS from_node FROM cluster_ownership o
             WHERE o.node_id <> $1
-              AND NOT EXISTS (SELECT 1 FROM cluster_nodes n WHERE n.node_id = o.node_id AND n.lease_until > now())
+              AND o.node_id NOT IN (SELECT n.node_id FROM cluster_nodes n WHERE n.lease_until > now())
             ORDER BY o.since LIMIT $2 FOR UPDATE OF o SKIP LOCKED)
          UPDATE cluster_ownership o SET node_id = $1, since = now() FROM dead
           WHERE o.resource_id = dead.resource_id
