@@ -25,7 +25,7 @@ export const CLUSTER_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 102,
-    name: "ownership ops of the store's group commit (store version 5)",
+    name: "ownership ops of the store's group commit (store version 7)",
     // own: this node carries the resource now, whoever did before (NodeRegistry.own); release: it
     // no longer does, if it still did (NodeRegistry.release), answering whether a row went.
     sql: `

@@ -70,7 +70,7 @@ export function createNodeRegistry(
     leaseMs: number;
     /**
      * The store's group commit (PostgresWriteQueue.write): given, `own` and `release` join the
-     * batch of the store's writes (store migration 5) instead of committing one statement each.
+     * batch of the store's writes (store migration 7) instead of committing one statement each.
      */
     write?: (op: string) => Promise<unknown>;
   },

@@ -1,5 +1,5 @@
 /**
- * A gateway node records what it carries through the store's group commit (store migration 5,
+ * A gateway node records what it carries through the store's group commit (store migration 7,
  * cluster migration 102): the ownership rows it writes that way are the ones every node reads, and
  * a release removes only its own row.
  */

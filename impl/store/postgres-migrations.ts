@@ -1,6 +1,5 @@
 import type { Pool } from "pg";
 import { EVENTS_MIGRATION } from "./postgres-events-migration.ts";
-import { OWNERSHIP_WRITES_MIGRATION } from "./postgres-ownership-migration.ts";
 import { SEQUENCE_CAS_MIGRATION } from "./postgres-sequence-migration.ts";
 
 /** One schema change, applied once, in version order, in a transaction of its own. */
@@ -160,7 +159,6 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   EVENTS_MIGRATION,
-  OWNERSHIP_WRITES_MIGRATION,
   {
     version: 6,
     name: "dialogs by Call-ID: a cluster node finds the dialog of an in-dialog request it does not carry",

@@ -1,12 +1,18 @@
 /**
- * Version 7 of the PostgreSQL schema: `camara_apply_writes` (version 5) takes a sessions put made
+ * Version 7 of the PostgreSQL schema: `camara_apply_writes` (version 4) takes a sessions put made
  * conditional on the stored record's sequenceNumber (`Store.sessions.putIfSequence`): an op with a
  * key `x` is written only if the stored `info.sequenceNumber` (absent counts as 0) equals `x`, or,
  * with `x` null, only if no session of that id is stored; its result is whether it was written.
  * Under READ COMMITTED an UPDATE that waited for another node's commit on the row checks its WHERE
  * again (PostgreSQL manual, 13.2.1: "The search condition of the command (the WHERE clause) is
  * re-evaluated to see if the updated version of the row still matches the search condition"), so two
- * nodes that read one sequenceNumber cannot both write the next. The other ops are as in version 5.
+ * nodes that read one sequenceNumber cannot both write the next. It also hands ops of table
+ * `cluster_ownership` to `camara_apply_cluster_op` (cluster migration 102), so that a cluster node
+ * records which registrations and calls it carries in the same group commit as the store's writes; a
+ * gateway that is not a cluster node never sends such an op, and PL/pgSQL looks the function up only
+ * when the branch runs. The other ops are as in version 4. (Version 5, unreleased, redefined the
+ * function for the ownership ops alone; it was folded into this one before release, so the list
+ * skips it.)
  */
 export const SEQUENCE_CAS_MIGRATION = {
   version: 7,
